@@ -1,0 +1,172 @@
+package dev.pvpanic.harness.oracle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether a cell can exist with a given QEMU build. Decided from the setup and QEMU alone, before
+ * any guest boots, so the matrix can leave a cell out and say why.
+ */
+public sealed interface Applicability {
+
+  boolean applicable();
+
+  /** The cell can run. */
+  record Applicable() implements Applicability {
+    @Override
+    public boolean applicable() {
+      return true;
+    }
+  }
+
+  /** The cell cannot exist; {@code reasons} say why, one per broken rule. */
+  record NotApplicable(List<String> reasons) implements Applicability {
+    public NotApplicable {
+      reasons = List.copyOf(reasons);
+      if (reasons.isEmpty()) {
+        throw new IllegalArgumentException("a not-applicable cell needs a reason");
+      }
+    }
+
+    @Override
+    public boolean applicable() {
+      return false;
+    }
+
+    /** All reasons in one line, for a skipped cell's message. */
+    public String reason() {
+      return String.join("; ", reasons);
+    }
+  }
+
+  /** Checks every rule and collects each one the cell breaks. */
+  static Applicability of(CellSetup setup, QemuCapabilities qemu) {
+    List<String> reasons = new ArrayList<>();
+    Optional<MachineType> machine = setup.machineType().map(MachineType::new);
+    acpiOffIsX86Only(setup).ifPresent(reasons::add);
+    isaDeviceIsX86Only(setup).ifPresent(reasons::add);
+    machineTypeMatchesArchitecture(setup, machine).ifPresent(reasons::add);
+    machineTypeExistsInThisQemu(machine, qemu).ifPresent(reasons::add);
+    pvpanicPciNeedsQemu60(setup, qemu).ifPresent(reasons::add);
+    actionOptionNeedsQemu60(setup, qemu).ifPresent(reasons::add);
+    exitFailureNeedsQemu71(setup, qemu).ifPresent(reasons::add);
+    eventsPropertyNeedsADevice(setup).ifPresent(reasons::add);
+    isaEventsPropertyNeedsQemu52(setup, qemu).ifPresent(reasons::add);
+    eventsPropertyWithinHandledEvents(setup, qemu).ifPresent(reasons::add);
+    eventReasonsNeedQemu40(qemu).ifPresent(reasons::add);
+    return reasons.isEmpty() ? new Applicable() : new NotApplicable(reasons);
+  }
+
+  /** {@code acpi=off} is an x86 kernel parameter; arm64 guests here describe hardware by DT. */
+  private static Optional<String> acpiOffIsX86Only(CellSetup setup) {
+    return setup.acpiOff() && setup.architecture() != Architecture.X86_64
+        ? Optional.of("acpi=off is an x86 kernel option; it has no meaning on " + arch(setup))
+        : Optional.empty();
+  }
+
+  /** hw/misc/pvpanic-isa.c: an ISA device, only on the PC machines (pc, q35). */
+  private static Optional<String> isaDeviceIsX86Only(CellSetup setup) {
+    return setup.device() == PvpanicDevice.ISA && setup.architecture() != Architecture.X86_64
+        ? Optional.of(
+            "-device pvpanic is an ISA device, only on x86 PC machines; use pvpanic-pci on "
+                + arch(setup))
+        : Optional.empty();
+  }
+
+  private static Optional<String> machineTypeMatchesArchitecture(
+      CellSetup setup, Optional<MachineType> machine) {
+    return machine
+        .filter(m -> m.architecture().map(a -> a != setup.architecture()).orElse(false))
+        .map(m -> "machine type " + m + " is not a " + arch(setup) + " machine");
+  }
+
+  /** A QEMU build knows versioned machine types up to its own release. */
+  private static Optional<String> machineTypeExistsInThisQemu(
+      Optional<MachineType> machine, QemuCapabilities qemu) {
+    return machine
+        .filter(m -> m.version().map(v -> v.compareTo(releaseOf(qemu)) > 0).orElse(false))
+        .map(m -> "machine type " + m + " is newer than QEMU " + qemu.version());
+  }
+
+  /** hw/misc/pvpanic-pci.c first appears in QEMU 6.0. */
+  private static Optional<String> pvpanicPciNeedsQemu60(CellSetup setup, QemuCapabilities qemu) {
+    return setup.device() == PvpanicDevice.PCI && !qemu.pvpanicPci()
+        ? Optional.of("-device pvpanic-pci needs QEMU >= 6.0 (this is " + qemu.version() + ")")
+        : Optional.empty();
+  }
+
+  /** qapi/run-state.json: {@code -action} / set-action "Since: 6.0". */
+  private static Optional<String> actionOptionNeedsQemu60(CellSetup setup, QemuCapabilities qemu) {
+    boolean asksForAction =
+        setup.panicAction() != PanicAction.DEFAULT
+            || setup.shutdownAction() != ShutdownAction.DEFAULT;
+    return asksForAction && !qemu.actionOption()
+        ? Optional.of("-action needs QEMU >= 6.0 (this is " + qemu.version() + ")")
+        : Optional.empty();
+  }
+
+  /** qapi/run-state.json: PanicAction 'exit-failure' "Since: 7.1". */
+  private static Optional<String> exitFailureNeedsQemu71(CellSetup setup, QemuCapabilities qemu) {
+    return setup.panicAction() == PanicAction.EXIT_FAILURE && !qemu.exitFailure()
+        ? Optional.of(
+            "-action panic=exit-failure needs QEMU >= 7.1 (this is " + qemu.version() + ")")
+        : Optional.empty();
+  }
+
+  private static Optional<String> eventsPropertyNeedsADevice(CellSetup setup) {
+    return setup.deviceEvents().isPresent() && setup.device() == PvpanicDevice.NONE
+        ? Optional.of("events= is a property of a pvpanic device, but the cell has none")
+        : Optional.empty();
+  }
+
+  /** The ISA device got its {@code events} property in QEMU 5.2 (hw/misc/pvpanic.c then). */
+  private static Optional<String> isaEventsPropertyNeedsQemu52(
+      CellSetup setup, QemuCapabilities qemu) {
+    return setup.deviceEvents().isPresent()
+            && setup.device() == PvpanicDevice.ISA
+            && !qemu.isaEventsProperty()
+        ? Optional.of("-device pvpanic,events= needs QEMU >= 5.2 (this is " + qemu.version() + ")")
+        : Optional.empty();
+  }
+
+  /**
+   * The register reads back the {@code events} property as it is, but handle_event() acts only on
+   * the bits this QEMU knows: advertising a bit it drops would make the guest rely on it (a Linux
+   * 6.10+ guest registers its pvpanic power-off handler for bit 2 and then cannot power off).
+   */
+  private static Optional<String> eventsPropertyWithinHandledEvents(
+      CellSetup setup, QemuCapabilities qemu) {
+    return setup
+        .deviceEvents()
+        .filter(events -> (events & ~qemu.handledEvents()) != 0)
+        .map(
+            events ->
+                "events="
+                    + PvpanicEvent.describe(events)
+                    + " advertises bits QEMU "
+                    + qemu.version()
+                    + " does not handle (it handles "
+                    + PvpanicEvent.describe(qemu.handledEvents())
+                    + ")");
+  }
+
+  /** qapi/run-state.json: RESET and SHUTDOWN {@code reason} "Since: 4.0". */
+  private static Optional<String> eventReasonsNeedQemu40(QemuCapabilities qemu) {
+    return qemu.eventReasons()
+        ? Optional.empty()
+        : Optional.of(
+            "QEMU "
+                + qemu.version()
+                + " sends RESET and SHUTDOWN without a reason; the oracle starts at QEMU 4.0");
+  }
+
+  private static dev.pvpanic.harness.qmp.QemuVersion releaseOf(QemuCapabilities qemu) {
+    return dev.pvpanic.harness.qmp.QemuVersion.of(
+        qemu.version().major(), qemu.version().minor(), 0);
+  }
+
+  private static String arch(CellSetup setup) {
+    return setup.architecture().name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.pvpanic.harness.oracle;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a cell must show, derived by {@link Oracle} from the kernel's and QEMU's capabilities.
+ *
+ * @param events every QMP event of the cell, in order; an empty list means none at all (the harness
+ *     then checks a quiet period)
+ * @param captureKernelRuns the kdump capture kernel runs and prints its VMCORE line
+ * @param reasoning the rules that fired, in plain words, in the order they fired
+ */
+public record ExpectedOutcome(
+    List<ExpectedEvent> events,
+    FinalState finalState,
+    boolean captureKernelRuns,
+    List<String> reasoning) {
+
+  public ExpectedOutcome {
+    events = List.copyOf(events);
+    Objects.requireNonNull(finalState, "finalState");
+    reasoning = List.copyOf(reasoning);
+  }
+
+  /** The expectation as a few lines: events, final state, capture kernel, then why. */
+  public String describe() {
+    StringBuilder out = new StringBuilder();
+    if (events.isEmpty()) {
+      out.append("no QMP events\n");
+    }
+    for (ExpectedEvent event : events) {
+      out.append(event.describe()).append('\n');
+    }
+    out.append("final: ").append(finalState.describe()).append('\n');
+    out.append("capture kernel: ").append(captureKernelRuns ? "runs" : "does not run").append('\n');
+    for (String reason : reasoning) {
+      out.append("because: ").append(reason).append('\n');
+    }
+    return out.toString();
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

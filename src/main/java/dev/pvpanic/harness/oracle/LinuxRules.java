@@ -1,0 +1,73 @@
+package dev.pvpanic.harness.oracle;
+
+/**
+ * What the guest kernel does at a panic and at power-off. One method per rule; each names the Linux
+ * source it comes from.
+ */
+final class LinuxRules {
+  private LinuxRules() {}
+
+  /**
+   * kernel/panic.c panic(): unless {@code crash_kexec_post_notifiers} is set, {@code
+   * __crash_kexec(NULL)} runs BEFORE {@code atomic_notifier_call_chain(&panic_notifier_list, ...)};
+   * with a crash kernel loaded it does not return, so pvpanic's notifier never runs. With the
+   * option set the notifiers run first and {@code __crash_kexec()} after them. Without a crash
+   * kernel {@code __crash_kexec()} returns at once and the notifiers run either way.
+   */
+  static boolean panicNotifiersRun(boolean kdumpLoaded, PostNotifiers postNotifiers) {
+    return !kdumpLoaded || postNotifiers.on();
+  }
+
+  /**
+   * drivers/misc/pvpanic/pvpanic.c pvpanic_panic_notify(): {@code event = PVPANIC_PANICKED; if
+   * (kexec_crash_loaded()) event = PVPANIC_CRASH_LOADED;} since Linux 5.6 ("pvpanic: add crash
+   * loaded event"); before, always PANICKED.
+   */
+  static PvpanicEvent eventAtPanic(KernelVersion kernel, boolean kdumpLoaded) {
+    return kdumpLoaded && crashLoadedEventKnown(kernel)
+        ? PvpanicEvent.CRASH_LOADED
+        : PvpanicEvent.PANICKED;
+  }
+
+  static boolean crashLoadedEventKnown(KernelVersion kernel) {
+    return kernel.atLeast(5, 6);
+  }
+
+  /**
+   * drivers/misc/pvpanic/pvpanic.c pvpanic_send_event(): since Linux 5.12 {@code if (event &
+   * pi_cur->capability & pi_cur->events) iowrite8(event, ...)}, capability being what the register
+   * read back at probe and events the sysfs mask (Documentation/ABI/testing/
+   * sysfs-bus-pci-devices-pvpanic). Before 5.12 the driver wrote the event without looking.
+   */
+  static boolean writesEvent(
+      KernelVersion kernel, PvpanicEvent event, int capability, int eventsMask) {
+    if (!readsCapability(kernel)) {
+      return true;
+    }
+    return event.in(capability & eventsMask);
+  }
+
+  static boolean readsCapability(KernelVersion kernel) {
+    return kernel.atLeast(5, 12);
+  }
+
+  /**
+   * Linux 6.10 "misc/pvpanic: add support for normal shutdowns": pvpanic_sys_off() writes SHUTDOWN
+   * from a power-off handler registered at SYS_OFF_PRIO_LOW; pvpanic_synchronize_sys_off_handler()
+   * keeps it registered only while SHUTDOWN is in the events mask (which is within capability).
+   */
+  static boolean pvpanicPowersOff(KernelVersion kernel, int capability, int eventsMask) {
+    return kernel.atLeast(6, 10) && PvpanicEvent.SHUTDOWN.in(capability & eventsMask);
+  }
+
+  /**
+   * The firmware power-off, registered above pvpanic's SYS_OFF_PRIO_LOW, does not come back: x86
+   * acpi_power_off() enters S5 (ACPICA's legacy sleep then waits for WAK_STS), and arm64's PSCI
+   * SYSTEM_OFF is taken by QEMU at once (target/arm/psci.c powers the calling CPU off). So
+   * pvpanic's handler never runs while ACPI (x86) or PSCI (arm64) is there. {@code acpi=off}
+   * removes it on x86; arm64 guests here always have PSCI.
+   */
+  static boolean firmwarePowersOff(Architecture architecture, boolean acpiOff) {
+    return architecture == Architecture.AARCH64 || !acpiOff;
+  }
+}

@@ -1,0 +1,298 @@
+package dev.pvpanic.harness.oracle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Predicts the exact QMP events and final state of one cell from rules about the guest kernel
+ * ({@link LinuxRules}) and QEMU ({@link QemuRules}), never from recorded runs. Pure: no I/O, no
+ * state.
+ */
+public final class Oracle {
+  private Oracle() {}
+
+  /** Whether the cell can exist with this QEMU; the matrix leaves it out with the reason if not. */
+  public static Applicability applicability(CellSetup setup, QemuCapabilities qemu) {
+    return Applicability.of(setup, qemu);
+  }
+
+  /**
+   * The expected outcome of one cell.
+   *
+   * @throws CellNotApplicableException when {@link #applicability} says the cell cannot exist
+   */
+  public static ExpectedOutcome expect(CellSetup setup, GuestFacts guest, QemuCapabilities qemu) {
+    if (applicability(setup, qemu) instanceof Applicability.NotApplicable notApplicable) {
+      throw new CellNotApplicableException(
+          "no expectation for a cell that cannot run with QEMU "
+              + qemu.version()
+              + ": "
+              + notApplicable.reason());
+    }
+    Prediction prediction = new Prediction();
+    switch (setup.trigger()) {
+      case SYSRQ_C -> panic(setup, guest, qemu, prediction);
+      case POWEROFF -> powerOff(setup, guest, qemu, prediction);
+    }
+    return prediction.outcome();
+  }
+
+  private static void panic(
+      CellSetup setup, GuestFacts guest, QemuCapabilities qemu, Prediction prediction) {
+    boolean kdump = setup.kdumpLoaded();
+    if (!LinuxRules.panicNotifiersRun(kdump, setup.postNotifiers())) {
+      prediction.because(
+          "kdump loaded and crash_kexec_post_notifiers off -> panic() kexecs the capture kernel"
+              + " before the panic notifiers run: no pvpanic event");
+      captureKernelRuns(prediction);
+      return;
+    }
+    Optional<PvpanicEvent> written = eventWrittenAtPanic(setup, guest, qemu, prediction);
+    if (written.isPresent()) {
+      QemuRules.Reaction reaction =
+          switch (written.get()) {
+            case CRASH_LOADED -> crashLoadedHandled(qemu, prediction);
+            case PANICKED -> panickedHandled(setup, qemu, prediction);
+            case SHUTDOWN -> throw new IllegalStateException("SHUTDOWN is not a panic event");
+          };
+      if (prediction.apply(reaction)) {
+        if (kdump) {
+          prediction.because(
+              "the VM is stopped before panic() reaches kexec: the capture kernel never runs");
+        }
+        return;
+      }
+    }
+    if (kdump) {
+      captureKernelRuns(prediction);
+    } else {
+      prediction.because(
+          "no crash kernel -> the guest stays in its panic loop (no panic= timeout on its"
+              + " command line): status running");
+      prediction.end(FinalState.running());
+    }
+  }
+
+  /** Which pvpanic event, if any, reaches the device; adds the reasons to {@code prediction}. */
+  private static Optional<PvpanicEvent> eventWrittenAtPanic(
+      CellSetup setup, GuestFacts guest, QemuCapabilities qemu, Prediction prediction) {
+    if (!driverBound(setup, guest, prediction)) {
+      return Optional.empty();
+    }
+    boolean kdump = setup.kdumpLoaded();
+    KernelVersion kernel = guest.kernel();
+    PvpanicEvent event = LinuxRules.eventAtPanic(kernel, kdump);
+    DeviceMask mask = DeviceMask.of(setup, guest, qemu);
+    boolean written = LinuxRules.writesEvent(kernel, event, mask.capability(), mask.events());
+    String sends = written ? "guest sends " : "guest would send ";
+    if (!kdump) {
+      prediction.because("no crash kernel loaded -> the panic notifiers run: " + sends + event);
+    } else if (event == PvpanicEvent.CRASH_LOADED) {
+      prediction.because(
+          "kdump loaded and crash_kexec_post_notifiers on -> " + sends + event + " (Linux >= 5.6)");
+    } else {
+      prediction.because(
+          "kdump loaded and crash_kexec_post_notifiers on, but Linux "
+              + kernel
+              + " < 5.6 knows no CRASH_LOADED -> "
+              + sends
+              + event);
+    }
+    if (!LinuxRules.readsCapability(kernel)) {
+      prediction.because(
+          "Linux "
+              + kernel
+              + " < 5.12 writes "
+              + event
+              + " without reading what the device"
+              + " advertises");
+    } else {
+      mask.note().ifPresent(prediction::because);
+      prediction.because(
+          mask.describe()
+              + (written
+                  ? " -> " + event + " is written"
+                  : " -> " + event + " is not among them: nothing is written")
+              + " (Linux >= 5.12 sends only what the device advertises and sysfs events allows)");
+    }
+    return written ? Optional.of(event) : Optional.empty();
+  }
+
+  private static boolean driverBound(CellSetup setup, GuestFacts guest, Prediction prediction) {
+    if (setup.device() == PvpanicDevice.NONE) {
+      prediction.because("no pvpanic device -> the guest has nothing to write to");
+      return false;
+    }
+    if (!guest.driver().bound()) {
+      prediction.because(
+          "no pvpanic driver bound in the guest (READY pvpanic=none"
+              + (setup.acpiOff() && setup.device() == PvpanicDevice.ISA
+                  ? "; the ISA device is found through ACPI and acpi=off hides it"
+                  : "")
+              + ") -> the guest sends nothing");
+      return false;
+    }
+    return true;
+  }
+
+  private static QemuRules.Reaction crashLoadedHandled(QemuCapabilities qemu, Prediction p) {
+    QemuRules.Reaction reaction = QemuRules.onCrashLoaded(qemu);
+    if (reaction.events().isEmpty()) {
+      p.because("QEMU " + qemu.version() + " < 5.0 does not know CRASH_LOADED and drops it");
+    } else {
+      p.because(
+          "QEMU handles CRASH_LOADED with GUEST_CRASHLOADED{action: run} whatever -action says;"
+              + " the guest goes on into kdump");
+    }
+    return reaction;
+  }
+
+  private static QemuRules.Reaction panickedHandled(
+      CellSetup setup, QemuCapabilities qemu, Prediction p) {
+    QemuRules.Reaction reaction =
+        QemuRules.onPanicked(qemu, setup.panicAction(), setup.shutdownAction());
+    String how =
+        qemu.singlePanicEvent()
+            ? "QEMU with " + actions(setup)
+            : "QEMU " + qemu.version() + " < 6.0 (no -action: pause, then power off)";
+    p.because(how + " handles PANICKED -> " + describe(reaction));
+    return reaction;
+  }
+
+  private static void powerOff(
+      CellSetup setup, GuestFacts guest, QemuCapabilities qemu, Prediction prediction) {
+    if (LinuxRules.firmwarePowersOff(setup.architecture(), setup.acpiOff())) {
+      prediction.because(
+          (setup.architecture() == Architecture.X86_64 ? "ACPI (S5)" : "PSCI SYSTEM_OFF")
+              + " powers the guest off before pvpanic's lowest-priority power-off handler could"
+              + " run -> no GUEST_PVSHUTDOWN");
+      QemuRules.Reaction reaction =
+          QemuRules.onShutdownRequest(
+              "guest-shutdown", setup.panicAction(), setup.shutdownAction());
+      prediction.because("QEMU with " + actions(setup) + " -> " + describe(reaction));
+      prediction.apply(reaction);
+      return;
+    }
+    prediction.because("acpi=off -> x86 has no firmware power-off");
+    if (driverBound(setup, guest, prediction)) {
+      KernelVersion kernel = guest.kernel();
+      DeviceMask mask = DeviceMask.of(setup, guest, qemu);
+      mask.note().ifPresent(prediction::because);
+      if (LinuxRules.pvpanicPowersOff(kernel, mask.capability(), mask.events())) {
+        prediction.because(
+            mask.describe()
+                + " -> Linux >= 6.10 powers off through pvpanic: the guest writes SHUTDOWN");
+        QemuRules.Reaction reaction =
+            QemuRules.onPvShutdown(qemu, setup.panicAction(), setup.shutdownAction());
+        if (!reaction.events().isEmpty()) {
+          prediction.because("QEMU with " + actions(setup) + " -> " + describe(reaction));
+          prediction.apply(reaction);
+          return;
+        }
+        prediction.because("QEMU " + qemu.version() + " < 9.1 drops SHUTDOWN");
+      } else if (!kernel.atLeast(6, 10)) {
+        prediction.because("Linux " + kernel + " < 6.10 has no pvpanic power-off");
+      } else {
+        prediction.because(
+            mask.describe() + " -> SHUTDOWN is not among them: no pvpanic power-off");
+      }
+    }
+    prediction.because(
+        "nothing can power the guest off -> the kernel halts instead (\"Power off not"
+            + " available: System halted instead\"): no QMP event, status running");
+    prediction.end(FinalState.running());
+  }
+
+  private static void captureKernelRuns(Prediction prediction) {
+    prediction.captureKernelRuns = true;
+    prediction.because(
+        "the capture kernel runs, prints VMCORE and reboots -> one or more RESET{guest: true,"
+            + " reason: guest-reset} (how many is not stable), then the guest boots again:"
+            + " status running");
+    prediction.apply(QemuRules.onCaptureKernelReboot());
+    prediction.end(FinalState.running());
+  }
+
+  private static String actions(CellSetup setup) {
+    return "panic="
+        + setup.panicAction().effective().qemuValue()
+        + (setup.panicAction() == PanicAction.DEFAULT ? " (default)" : "")
+        + ", shutdown="
+        + setup.shutdownAction().effective().qemuValue()
+        + (setup.shutdownAction() == ShutdownAction.DEFAULT ? " (default)" : "");
+  }
+
+  private static String describe(QemuRules.Reaction reaction) {
+    String events =
+        reaction.events().stream().map(ExpectedEvent::describe).collect(Collectors.joining(", "));
+    String end = reaction.end().map(FinalState::describe).orElse("the guest runs on");
+    return (events.isEmpty() ? "no event" : events) + "; " + end;
+  }
+
+  /**
+   * What the device advertises and what the guest lets itself send, with where each came from;
+   * {@code note} is set when the guest read something other than this QEMU should advertise.
+   */
+  private record DeviceMask(int capability, int events, String describe, Optional<String> note) {
+
+    static DeviceMask of(CellSetup setup, GuestFacts guest, QemuCapabilities qemu) {
+      int derived =
+          qemu.advertisedEvents(
+              setup.device(), setup.deviceEvents(), setup.machineType().map(MachineType::new));
+      int capability = guest.capability().orElse(derived);
+      Optional<String> note =
+          guest.capability().isPresent() && capability != derived
+              ? Optional.of(
+                  "note: the guest read capability "
+                      + PvpanicEvent.describe(capability)
+                      + ", but QEMU "
+                      + qemu.version()
+                      + " with this device should advertise "
+                      + PvpanicEvent.describe(derived)
+                      + "; going by what the guest read")
+              : Optional.empty();
+      // devm_pvpanic_probe(): pi->events = pi->capability until someone writes sysfs events.
+      int events = guest.events().orElse(capability);
+      String describe =
+          setup.device().qemuName()
+              + " advertises "
+              + PvpanicEvent.describe(capability)
+              + (guest.capability().isPresent() ? " as the guest read it" : " by QEMU default")
+              + ", sysfs events "
+              + PvpanicEvent.describe(events);
+      return new DeviceMask(capability, events, describe, note);
+    }
+  }
+
+  /** The outcome being built; mutable and local to one {@link #expect} call. */
+  private static final class Prediction {
+    private final List<ExpectedEvent> events = new ArrayList<>();
+    private final List<String> reasoning = new ArrayList<>();
+    private FinalState finalState;
+    private boolean captureKernelRuns;
+
+    void because(String reason) {
+      reasoning.add(reason);
+    }
+
+    /** Adds QEMU's events; true when QEMU stopped the guest or exited (the cell ends there). */
+    boolean apply(QemuRules.Reaction reaction) {
+      events.addAll(reaction.events());
+      reaction.end().ifPresent(this::end);
+      return reaction.end().isPresent();
+    }
+
+    void end(FinalState state) {
+      finalState = state;
+    }
+
+    ExpectedOutcome outcome() {
+      if (finalState == null) {
+        throw new IllegalStateException("the oracle reached no final state: " + reasoning);
+      }
+      return new ExpectedOutcome(events, finalState, captureKernelRuns, reasoning);
+    }
+  }
+}

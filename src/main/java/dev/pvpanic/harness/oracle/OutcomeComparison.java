@@ -1,0 +1,99 @@
+package dev.pvpanic.harness.oracle;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compares what a cell showed with what the oracle expected. Every event counts: nothing is ignored
+ * (a RESUME or an extra STOP is unexpected), and event data must be equal exactly, with no extra
+ * keys, because a new key in GUEST_PANICKED (e.g. {@code info}, which pvpanic never sends) is
+ * exactly what a QEMU CI run should notice.
+ */
+public final class OutcomeComparison {
+  private static final String NO_EVENTS = "(no events)";
+  private static final String MISSING = "(missing)";
+  private static final String UNEXPECTED = "(unexpected)";
+
+  private OutcomeComparison() {}
+
+  public static Comparison compare(ExpectedOutcome expected, ObservedOutcome actual) {
+    List<EventAlignment.Line> lines = EventAlignment.align(expected.events(), actual.events());
+    boolean eventsMatch =
+        lines.stream()
+            .allMatch(
+                l ->
+                    l.mark() == EventAlignment.Mark.SAME
+                        || l.mark() == EventAlignment.Mark.REPEATED);
+    boolean finalMatches = expected.finalState().equals(actual.finalState());
+    boolean captureMatches = expected.captureKernelRuns() == actual.vmcoreSeen();
+    boolean matches = eventsMatch && finalMatches && captureMatches;
+    return new Comparison(matches, render(expected, actual, lines, matches));
+  }
+
+  private static String render(
+      ExpectedOutcome expected,
+      ObservedOutcome actual,
+      List<EventAlignment.Line> lines,
+      boolean matches) {
+    List<String[]> rows = new ArrayList<>();
+    for (EventAlignment.Line line : lines) {
+      rows.add(new String[] {line.mark().symbol(), expectedText(line), actualText(line)});
+    }
+    if (rows.isEmpty()) {
+      rows.add(new String[] {"=", NO_EVENTS, NO_EVENTS});
+    }
+    int width = "expected".length();
+    for (String[] row : rows) {
+      width = Math.max(width, row[1].length());
+    }
+    width += 2;
+    StringBuilder out = new StringBuilder();
+    out.append("  ").append(pad("expected", width)).append("actual\n");
+    for (String[] row : rows) {
+      out.append(row[0]).append(' ').append(pad(row[1], width)).append(row[2]).append('\n');
+    }
+    out.append(finalLine(expected.finalState(), actual.finalState())).append('\n');
+    out.append(captureLine(expected.captureKernelRuns(), actual.vmcoreSeen())).append('\n');
+    if (!matches) {
+      out.append("(= same, ~ one or more, ! other data, - missing, + unexpected)\n");
+    }
+    out.append("expected because:\n");
+    for (String reason : expected.reasoning()) {
+      out.append("  ").append(reason).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String expectedText(EventAlignment.Line line) {
+    return line.expected() == null ? UNEXPECTED : line.expected().describe();
+  }
+
+  private static String actualText(EventAlignment.Line line) {
+    if (line.actual() == null) {
+      return MISSING;
+    }
+    String text = line.actual().describe();
+    return line.mark() == EventAlignment.Mark.REPEATED ? text + " x" + line.count() : text;
+  }
+
+  private static String finalLine(FinalState expected, FinalState actual) {
+    return expected.equals(actual)
+        ? "= final: " + expected.describe()
+        : "! final: expected " + expected.describe() + ", actual " + actual.describe();
+  }
+
+  private static String captureLine(boolean expectedRuns, boolean vmcoreSeen) {
+    if (expectedRuns == vmcoreSeen) {
+      return expectedRuns
+          ? "= capture kernel: runs (VMCORE seen)"
+          : "= capture kernel: does not run (no VMCORE)";
+    }
+    return expectedRuns
+        ? "! capture kernel: expected to run (VMCORE), actual no VMCORE line"
+        : "! capture kernel: expected not to run, actual VMCORE seen";
+  }
+
+  private static String pad(String text, int width) {
+    return text.length() >= width ? text + "  " : text + " ".repeat(width - text.length());
+  }
+}

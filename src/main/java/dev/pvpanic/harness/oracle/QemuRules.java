@@ -1,0 +1,135 @@
+package dev.pvpanic.harness.oracle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What QEMU does with a pvpanic write or a shutdown request. One method per rule; each names the
+ * QEMU source it comes from (system/runstate.c was softmmu/runstate.c before 8.1).
+ */
+final class QemuRules {
+  private QemuRules() {}
+
+  /**
+   * QEMU's side of one step: the events it sends and, when it stops the guest or exits, how the
+   * cell ends. An empty {@code end} means the guest goes on running.
+   */
+  record Reaction(List<ExpectedEvent> events, Optional<FinalState> end) {
+    Reaction {
+      events = List.copyOf(events);
+    }
+  }
+
+  /**
+   * qemu_system_guest_crashloaded(): sends GUEST_CRASHLOADED{action: run} and nothing else, so
+   * {@code -action} plays no part and the guest runs on into kdump. Before QEMU 5.0
+   * hw/misc/pvpanic.c handle_event() knew only PANICKED and dropped bit 1 ("pvpanic: unknown
+   * event").
+   */
+  static Reaction onCrashLoaded(QemuCapabilities qemu) {
+    return qemu.crashLoadedEvent()
+        ? new Reaction(List.of(ExpectedEvent.guestCrashLoaded()), Optional.empty())
+        : new Reaction(List.of(), Optional.empty());
+  }
+
+  /**
+   * qemu_system_guest_panicked() from QEMU 6.0:
+   *
+   * <ul>
+   *   <li>panic=pause, or panic=shutdown with shutdown=pause: GUEST_PANICKED{pause} and
+   *       vm_stop(RUN_STATE_GUEST_PANICKED): STOP, status guest-panicked;
+   *   <li>panic=shutdown or exit-failure: GUEST_PANICKED{poweroff}, a vm_stop REQUEST (the vCPU
+   *       thread cannot stop the VM itself, so do_vm_stop() only queues it) and
+   *       qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_PANIC), handled by {@link
+   *       #onShutdownRequest};
+   *   <li>panic=none: GUEST_PANICKED{run} and the guest runs on.
+   * </ul>
+   *
+   * Before 6.0 (no -action; the harness only runs QEMU's defaults there): GUEST_PANICKED{pause} and
+   * a vm_stop request, then, without -no-shutdown, GUEST_PANICKED{poweroff} and a shutdown request.
+   * FACTS.md lists a STOP between the two GUEST_PANICKED events; the source says otherwise: the
+   * STOP could only come from the main loop's queued vm_stop, which main_loop_should_exit() reaches
+   * after the shutdown request has made QEMU exit, and vm_shutdown() stops the VM without a STOP
+   * event.
+   */
+  static Reaction onPanicked(
+      QemuCapabilities qemu, PanicAction panicAction, ShutdownAction shutdownAction) {
+    PanicAction panic = panicAction.effective();
+    ShutdownAction shutdown = shutdownAction.effective();
+    if (!qemu.singlePanicEvent()) {
+      List<ExpectedEvent> events = new ArrayList<>();
+      events.add(ExpectedEvent.guestPanicked("pause"));
+      events.add(ExpectedEvent.guestPanicked("poweroff"));
+      Reaction end = onShutdownRequest("guest-panic", panic, shutdown);
+      events.addAll(end.events());
+      return new Reaction(events, end.end());
+    }
+    if (panic == PanicAction.PAUSE
+        || (panic == PanicAction.SHUTDOWN && shutdown == ShutdownAction.PAUSE)) {
+      return new Reaction(
+          List.of(ExpectedEvent.guestPanicked("pause"), ExpectedEvent.stop()),
+          Optional.of(FinalState.guestPanicked()));
+    }
+    if (panic == PanicAction.SHUTDOWN || panic == PanicAction.EXIT_FAILURE) {
+      List<ExpectedEvent> events = new ArrayList<>();
+      events.add(ExpectedEvent.guestPanicked("poweroff"));
+      Reaction end = onShutdownRequest("guest-panic", panic, shutdown);
+      events.addAll(end.events());
+      return new Reaction(events, end.end());
+    }
+    return new Reaction(List.of(ExpectedEvent.guestPanicked("run")), Optional.empty());
+  }
+
+  /**
+   * main_loop_should_exit(): a shutdown request sends SHUTDOWN{guest: true, reason} (qemu_system_
+   * shutdown()); then shutdown=pause does vm_stop(RUN_STATE_SHUTDOWN) from the main loop, which
+   * sends STOP (status shutdown); otherwise the main loop ends and QEMU exits with EXIT_FAILURE
+   * when the cause is a guest panic and panic=exit-failure, else 0. The exit path stops the VM with
+   * vm_shutdown(), which sends no STOP ("Historically clients did not expect a QMP STOP event",
+   * system/cpus.c), so a queued vm_stop(GUEST_PANICKED) never shows.
+   *
+   * <p>With panic=exit-failure and shutdown=pause the main loop's vm_stop(SHUTDOWN) comes first:
+   * SHUTDOWN, STOP, status shutdown; the queued vm_stop(GUEST_PANICKED) then finds the VM stopped
+   * and does nothing.
+   */
+  static Reaction onShutdownRequest(String reason, PanicAction panic, ShutdownAction shutdown) {
+    if (shutdown.effective() == ShutdownAction.PAUSE) {
+      return new Reaction(
+          List.of(ExpectedEvent.shutdown(reason), ExpectedEvent.stop()),
+          Optional.of(FinalState.shutdownPaused()));
+    }
+    int exitCode =
+        reason.equals("guest-panic") && panic.effective() == PanicAction.EXIT_FAILURE ? 1 : 0;
+    return new Reaction(
+        List.of(ExpectedEvent.shutdown(reason)), Optional.of(FinalState.exits(exitCode)));
+  }
+
+  /**
+   * qemu_system_guest_pvshutdown() (9.1): GUEST_PVSHUTDOWN, then
+   * qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN), handled by {@link
+   * #onShutdownRequest}. Before 9.1 hw/misc/pvpanic.c dropped bit 2.
+   */
+  static Reaction onPvShutdown(QemuCapabilities qemu, PanicAction panic, ShutdownAction shutdown) {
+    if (!qemu.pvShutdown()) {
+      return new Reaction(List.of(), Optional.empty());
+    }
+    List<ExpectedEvent> events = new ArrayList<>();
+    events.add(ExpectedEvent.guestPvShutdown());
+    Reaction end = onShutdownRequest("guest-shutdown", panic, shutdown);
+    events.addAll(end.events());
+    return new Reaction(events, end.end());
+  }
+
+  /**
+   * The capture kernel reboots: qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET), then
+   * qemu_system_reset() sends RESET{guest: true, reason: guest-reset} and the VM starts again from
+   * {@code -kernel} (reboot action "reset" is the default). How many RESETs is not stable (FACTS.md
+   * "Observed quirks": the kernel tries several reset methods before QEMU has handled the first),
+   * so this, and only this, expects one or more.
+   */
+  static Reaction onCaptureKernelReboot() {
+    return new Reaction(
+        List.of(ExpectedEvent.guestReset(Multiplicity.ONE_OR_MORE)), Optional.empty());
+  }
+}
