@@ -1,0 +1,130 @@
+package dev.pvpanic.harness.oracle;
+
+import static dev.pvpanic.harness.oracle.Cells.arm64;
+import static dev.pvpanic.harness.oracle.Cells.events;
+import static dev.pvpanic.harness.oracle.Cells.oldGuest;
+import static dev.pvpanic.harness.oracle.Cells.qemu;
+import static dev.pvpanic.harness.oracle.Cells.x86;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** One test per rule that makes a cell impossible. */
+class ApplicabilityTest {
+
+  @Test
+  void aPlainCellIsApplicable() {
+    assertTrue(Oracle.applicability(x86(PvpanicDevice.PCI), qemu(7, 2)).applicable());
+  }
+
+  @Test
+  void pvpanicPciNeedsQemu6_0() {
+    assertNotApplicable(x86(PvpanicDevice.PCI), qemu(5, 2), "pvpanic-pci needs QEMU >= 6.0");
+  }
+
+  @Test
+  void actionOptionNeedsQemu6_0() {
+    CellSetup setup = x86(PvpanicDevice.ISA).withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
+    assertNotApplicable(setup, qemu(5, 2), "-action needs QEMU >= 6.0");
+  }
+
+  @Test
+  void exitFailureNeedsQemu7_1() {
+    CellSetup setup =
+        x86(PvpanicDevice.PCI).withActions(PanicAction.EXIT_FAILURE, ShutdownAction.DEFAULT);
+    assertNotApplicable(setup, qemu(7, 0), "panic=exit-failure needs QEMU >= 7.1");
+    assertTrue(Oracle.applicability(setup, qemu(7, 1)).applicable());
+  }
+
+  @Test
+  void isaEventsPropertyNeedsQemu5_2() {
+    CellSetup setup = x86(PvpanicDevice.ISA).withDevice(PvpanicDevice.ISA, events(1));
+    assertNotApplicable(setup, qemu(5, 1), "pvpanic,events= needs QEMU >= 5.2");
+  }
+
+  @Test
+  void eventsPropertyNeedsADevice() {
+    CellSetup setup = x86(PvpanicDevice.NONE).withDevice(PvpanicDevice.NONE, events(1));
+    assertNotApplicable(setup, qemu(7, 2), "the cell has none");
+  }
+
+  @Test
+  void eventsPropertyMustStayWithinHandledEvents() {
+    CellSetup setup = x86(PvpanicDevice.PCI).withDevice(PvpanicDevice.PCI, events(7));
+    assertNotApplicable(setup, qemu(9, 0), "does not handle");
+    assertTrue(Oracle.applicability(setup, qemu(9, 1)).applicable());
+  }
+
+  @Test
+  void acpiOffIsX86Only() {
+    assertNotApplicable(arm64(PvpanicDevice.PCI).withAcpiOff(true), qemu(10, 0), "acpi=off");
+  }
+
+  @Test
+  void isaDeviceIsX86Only() {
+    assertNotApplicable(arm64(PvpanicDevice.ISA), qemu(10, 0), "ISA device");
+  }
+
+  @Test
+  void machineTypeMustExistInThisQemu() {
+    assertNotApplicable(
+        x86(PvpanicDevice.ISA).withMachineType("pc-q35-8.0"), qemu(7, 2), "newer than QEMU");
+  }
+
+  @Test
+  void machineTypeMustMatchTheArchitecture() {
+    assertNotApplicable(
+        arm64(PvpanicDevice.PCI).withMachineType("pc-q35-5.1"), qemu(7, 2), "not a aarch64");
+  }
+
+  @Test
+  void eventReasonsNeedQemu4_0() {
+    assertNotApplicable(x86(PvpanicDevice.ISA), qemu(3, 1), "without a reason");
+  }
+
+  @Test
+  void everyBrokenRuleIsNamed() {
+    CellSetup setup =
+        arm64(PvpanicDevice.ISA)
+            .withAcpiOff(true)
+            .withActions(PanicAction.EXIT_FAILURE, ShutdownAction.DEFAULT);
+    Applicability result = Oracle.applicability(setup, qemu(5, 2));
+
+    Applicability.NotApplicable notApplicable =
+        assertInstanceOf(Applicability.NotApplicable.class, result);
+    assertEquals(4, notApplicable.reasons().size(), notApplicable.reason());
+  }
+
+  @Test
+  void anExpectationForAnImpossibleCellIsRefused() {
+    CellNotApplicableException e =
+        assertThrows(
+            CellNotApplicableException.class,
+            () ->
+                Oracle.expect(
+                    x86(PvpanicDevice.PCI), oldGuest("5.10.0", PvpanicDriver.NONE), qemu(5, 2)));
+    assertTrue(e.getMessage().contains("pvpanic-pci needs QEMU >= 6.0"), e.getMessage());
+  }
+
+  @Test
+  void anEventsMaskOutsideAByteIsRejected() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> x86(PvpanicDevice.PCI).withDevice(PvpanicDevice.PCI, Optional.of(256)));
+    assertTrue(e.getMessage().contains("events=256"), e.getMessage());
+  }
+
+  private static void assertNotApplicable(CellSetup setup, QemuCapabilities qemu, String reason) {
+    Applicability result = Oracle.applicability(setup, qemu);
+    Applicability.NotApplicable notApplicable =
+        assertInstanceOf(Applicability.NotApplicable.class, result);
+    assertTrue(
+        notApplicable.reason().contains(reason),
+        () -> "expected a reason containing '" + reason + "', got: " + notApplicable.reason());
+  }
+}

@@ -1,0 +1,198 @@
+package dev.pvpanic.harness.oracle;
+
+import static dev.pvpanic.harness.oracle.Cells.guest;
+import static dev.pvpanic.harness.oracle.Cells.qemu;
+import static dev.pvpanic.harness.oracle.Cells.x86;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Expectations come from the oracle; only the "actual" side is made up here. */
+class OutcomeComparisonTest {
+
+  private static final GuestFacts GUEST = guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7);
+  private static final FinalState RUNNING = new FinalState.Status("running", true);
+
+  private static final ObservedEvent CRASH_LOADED =
+      new ObservedEvent("GUEST_CRASHLOADED", Map.of("action", "run"));
+  private static final ObservedEvent RESET =
+      new ObservedEvent("RESET", Map.of("guest", true, "reason", "guest-reset"));
+
+  /** kdump + post notifiers: GUEST_CRASHLOADED{run}, then one or more RESET. */
+  private static ExpectedOutcome kdumpWithPostNotifiers() {
+    CellSetup setup =
+        x86(PvpanicDevice.PCI)
+            .withKdump(true, PostNotifiers.RUNTIME)
+            .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
+    return Oracle.expect(setup, GUEST, qemu(10, 0));
+  }
+
+  /** Default actions, no kdump: GUEST_PANICKED{poweroff}, SHUTDOWN{guest-panic}, exit 0. */
+  private static ExpectedOutcome defaultPanic() {
+    return Oracle.expect(x86(PvpanicDevice.PCI), GUEST, qemu(10, 0));
+  }
+
+  private static List<ObservedEvent> crashLoadedThenResets(int resets) {
+    List<ObservedEvent> events = new ArrayList<>();
+    events.add(CRASH_LOADED);
+    events.addAll(Collections.nCopies(resets, RESET));
+    return events;
+  }
+
+  @ParameterizedTest(name = "{0} RESET(s)")
+  @ValueSource(ints = {1, 2, 3})
+  void oneOrMoreResetsMatch(int resets) {
+    ObservedOutcome actual = new ObservedOutcome(crashLoadedThenResets(resets), RUNNING, true);
+
+    Comparison comparison = OutcomeComparison.compare(kdumpWithPostNotifiers(), actual);
+
+    assertTrue(comparison.matches(), comparison.diff());
+    assertTrue(
+        comparison.diff().contains("RESET {guest: true, reason: guest-reset} x" + resets),
+        comparison.diff());
+  }
+
+  @Test
+  void zeroResetsFail() {
+    ObservedOutcome actual = new ObservedOutcome(crashLoadedThenResets(0), RUNNING, true);
+
+    Comparison comparison = OutcomeComparison.compare(kdumpWithPostNotifiers(), actual);
+
+    assertFalse(comparison.matches(), comparison.diff());
+    assertTrue(
+        comparison.diff().contains("- RESET {guest: true, reason: guest-reset}+"),
+        comparison.diff());
+    assertTrue(comparison.diff().contains("(missing)"), comparison.diff());
+  }
+
+  @Test
+  void wrongDataFails() {
+    List<ObservedEvent> events =
+        List.of(new ObservedEvent("GUEST_CRASHLOADED", Map.of("action", "pause")), RESET);
+
+    Comparison comparison =
+        OutcomeComparison.compare(
+            kdumpWithPostNotifiers(), new ObservedOutcome(events, RUNNING, true));
+
+    assertFalse(comparison.matches(), comparison.diff());
+    assertTrue(comparison.diff().contains("! GUEST_CRASHLOADED {action: run}"), comparison.diff());
+    assertTrue(comparison.diff().contains("GUEST_CRASHLOADED {action: pause}"), comparison.diff());
+  }
+
+  @Test
+  void anExtraDataKeyFails() {
+    List<ObservedEvent> events =
+        List.of(
+            new ObservedEvent("GUEST_CRASHLOADED", Map.of("action", "run", "info", Map.of())),
+            RESET);
+
+    Comparison comparison =
+        OutcomeComparison.compare(
+            kdumpWithPostNotifiers(), new ObservedOutcome(events, RUNNING, true));
+
+    assertFalse(comparison.matches(), comparison.diff());
+  }
+
+  @Test
+  void anExtraTrailingEventFails() {
+    List<ObservedEvent> events = new ArrayList<>(crashLoadedThenResets(2));
+    events.add(new ObservedEvent("STOP", Map.of()));
+
+    Comparison comparison =
+        OutcomeComparison.compare(
+            kdumpWithPostNotifiers(), new ObservedOutcome(events, RUNNING, true));
+
+    assertFalse(comparison.matches(), comparison.diff());
+    assertTrue(comparison.diff().contains("+ (unexpected)"), comparison.diff());
+  }
+
+  @Test
+  void theDiffShowsMissingAndUnexpectedLinesAndTheFinalState() {
+    List<ObservedEvent> events =
+        List.of(
+            new ObservedEvent("RESUME", Map.of()),
+            new ObservedEvent("SHUTDOWN", Map.of("guest", true, "reason", "guest-panic")));
+
+    Comparison comparison =
+        OutcomeComparison.compare(defaultPanic(), new ObservedOutcome(events, RUNNING, false));
+
+    assertFalse(comparison.matches());
+    List<String> lines = comparison.diff().lines().toList();
+    assertTrue(lines.get(0).startsWith("  expected "), comparison.diff());
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.startsWith("- GUEST_PANICKED {action: poweroff}") && l.endsWith("(missing)")),
+        comparison.diff());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("+ (unexpected)") && l.endsWith("RESUME")),
+        comparison.diff());
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.startsWith("= SHUTDOWN {guest: true, reason: guest-panic}")
+                        && l.endsWith("SHUTDOWN {guest: true, reason: guest-panic}")),
+        comparison.diff());
+    assertTrue(
+        lines.contains("! final: expected QEMU exits 0, actual status running"), comparison.diff());
+  }
+
+  @Test
+  void columnsAreAligned() {
+    List<ObservedEvent> events = List.of(new ObservedEvent("RESUME", Map.of()));
+
+    Comparison comparison =
+        OutcomeComparison.compare(defaultPanic(), new ObservedOutcome(events, RUNNING, false));
+
+    List<String> eventLines =
+        comparison.diff().lines().takeWhile(l -> !l.contains("final:")).toList();
+    int column = eventLines.get(0).indexOf("actual");
+    for (String line : eventLines.subList(1, eventLines.size())) {
+      assertTrue(line.length() > column && line.charAt(column - 1) == ' ', comparison.diff());
+      assertTrue(line.charAt(column) != ' ', comparison.diff());
+    }
+  }
+
+  @Test
+  void aMissingVmcoreFails() {
+    ObservedOutcome actual = new ObservedOutcome(crashLoadedThenResets(2), RUNNING, false);
+
+    Comparison comparison = OutcomeComparison.compare(kdumpWithPostNotifiers(), actual);
+
+    assertFalse(comparison.matches(), comparison.diff());
+    assertTrue(comparison.diff().contains("! capture kernel: expected to run"), comparison.diff());
+  }
+
+  @Test
+  void numbersCompareByValue() {
+    ExpectedOutcome expected =
+        new ExpectedOutcome(
+            List.of(ExpectedEvent.one("X", Map.of("n", 1L))), RUNNING, false, List.of("test"));
+    ObservedOutcome actual =
+        new ObservedOutcome(List.of(new ObservedEvent("X", Map.of("n", 1))), RUNNING, false);
+
+    assertTrue(OutcomeComparison.compare(expected, actual).matches());
+  }
+
+  @Test
+  void noEventsExpectedAndNoneSeenMatches() {
+    CellSetup setup = x86(PvpanicDevice.NONE);
+    ExpectedOutcome expected =
+        Oracle.expect(setup, Cells.oldGuest("6.12.95", PvpanicDriver.NONE), qemu(10, 0));
+
+    Comparison comparison =
+        OutcomeComparison.compare(expected, new ObservedOutcome(List.of(), RUNNING, false));
+
+    assertTrue(comparison.matches(), comparison.diff());
+    assertTrue(comparison.diff().contains("(no events)"), comparison.diff());
+  }
+}
