@@ -1,0 +1,48 @@
+package dev.pvpanic.harness.console;
+
+import java.time.Duration;
+import java.util.List;
+
+/** What the harness waited for did not appear on the console within its bound. */
+public final class ConsoleTimeoutException extends ConsoleException {
+  private static final long serialVersionUID = 1L;
+
+  private final String awaited;
+  private final Duration timeout;
+
+  public ConsoleTimeoutException(
+      String consoleName, String awaited, Duration timeout, List<String> tail) {
+    super(
+        "Timed out after "
+            + describe(timeout)
+            + " waiting for "
+            + awaited
+            + " on console '"
+            + consoleName
+            + "'.",
+        tail);
+    this.awaited = awaited;
+    this.timeout = timeout;
+  }
+
+  /** What was waited for: the description and the pattern. */
+  public String awaited() {
+    return awaited;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** A duration as people write it: {@code 250 ms}, {@code 30 s}, {@code 1.5 s}. */
+  static String describe(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis < 1000) {
+      return millis + " ms";
+    }
+    if (millis % 1000 == 0) {
+      return millis / 1000 + " s";
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+  }
+}

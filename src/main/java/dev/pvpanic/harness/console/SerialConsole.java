@@ -1,0 +1,649 @@
+package dev.pvpanic.harness.console;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The guest's serial console over an already connected byte stream (QEMU's socket chardev).
+ *
+ * <p>One daemon thread reads the stream in blocks, appends the raw bytes to the transcript file as
+ * they arrive (so a crashed JVM loses nothing) and assembles lines (see {@link
+ * TerminalLineDecoder}). All lines are kept: the index of a line in {@link #lines()} is its number.
+ *
+ * <p>{@link #expect} scans from the console's cursor: completed lines, then the line still being
+ * written (a prompt has no newline). A match on a completed line moves the cursor past it; a match
+ * on the partial line consumes the text seen on it so far, so the same text never matches twice but
+ * what is written after it still can. Every wait is bounded, wakes on new data (no polling) and
+ * fails at once when the stream ends.
+ *
+ * <p>Expect and run may be called from any thread; a console is normally driven by one.
+ */
+public final class SerialConsole implements AutoCloseable {
+
+  /** How many console lines an exception quotes. */
+  static final int TAIL_LINES = 40;
+
+  private static final System.Logger LOG = System.getLogger(SerialConsole.class.getName());
+  private static final int READ_BLOCK_BYTES = 8192;
+  private static final Duration READER_JOIN = Duration.ofSeconds(5);
+
+  /**
+   * How a console is opened.
+   *
+   * @param transcript file that receives the raw bytes exactly as read (created or truncated)
+   * @param name names the reader thread and appears in messages, e.g. the cell id
+   * @param defaultTimeout bound for {@link #expect(Pattern)} and {@link #run(String)}
+   */
+  public record Options(Path transcript, String name, Duration defaultTimeout) {
+    public Options {
+      Objects.requireNonNull(transcript, "transcript: the file to keep the console's raw bytes in");
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank (e.g. the cell id)");
+      }
+      requirePositive(defaultTimeout, "defaultTimeout");
+    }
+  }
+
+  /**
+   * Where scanning starts: line {@code line}, after the text {@code seen} if the line still starts
+   * with it (it may have been rewritten since).
+   */
+  private record Position(int line, String seen) {
+    static final Position START = new Position(0, "");
+  }
+
+  /** A scan's result: the match, the failure pattern if it was a failure, where to go on from. */
+  private record Found(ConsoleMatch match, Pattern failure, Position next) {}
+
+  private final InputStream in;
+  private final OutputStream out;
+  private final Closeable connection;
+  private final Options options;
+  private final OutputStream transcript;
+  private final Thread reader;
+  private final String noncePrefix;
+  private final AtomicLong commandCount = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object writeLock = new Object();
+  private boolean transcriptBroken; // only the reader thread touches it
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  // Guarded by lock.
+  private final TerminalLineDecoder decoder = new TerminalLineDecoder();
+  private final List<String> lines = new ArrayList<>();
+  private String partial = "";
+  private Position cursor = Position.START;
+  private boolean ended;
+  private IOException readFailure;
+
+  // Lock order: deliveryLock, then lock. Listeners are called holding deliveryLock only.
+  private final ReentrantLock deliveryLock = new ReentrantLock();
+  private final List<ListenerCursor> listeners = new ArrayList<>();
+
+  /** A listener and how many lines it has been given. */
+  private static final class ListenerCursor {
+    final Consumer<String> consumer;
+    int delivered;
+
+    ListenerCursor(Consumer<String> consumer) {
+      this.consumer = consumer;
+    }
+  }
+
+  private SerialConsole(
+      InputStream in,
+      OutputStream out,
+      Closeable connection,
+      Options options,
+      OutputStream transcript) {
+    this.in = in;
+    this.out = out;
+    this.connection = connection;
+    this.options = options;
+    this.transcript = transcript;
+    this.noncePrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    this.reader = new Thread(this::readUntilEnd, "console-" + options.name());
+    this.reader.setDaemon(true);
+  }
+
+  /**
+   * Starts reading {@code in}. The console owns {@code connection} from here on: {@link #close()}
+   * closes it, and so does a failure to open.
+   */
+  public static SerialConsole open(
+      InputStream in, OutputStream out, Closeable connection, Options options) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(options, "options");
+    OutputStream transcript;
+    try {
+      Path parent = options.transcript().toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      // Unbuffered: every block read reaches the file at once.
+      transcript =
+          Files.newOutputStream(
+              options.transcript(),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      closeQuietly(connection);
+      throw new ConsoleException(
+          "Cannot create the transcript "
+              + options.transcript()
+              + " of console '"
+              + options.name()
+              + "': "
+              + e,
+          List.of(),
+          e);
+    }
+    SerialConsole console = new SerialConsole(in, out, connection, options, transcript);
+    console.reader.start();
+    return console;
+  }
+
+  public String name() {
+    return options.name();
+  }
+
+  public Path transcript() {
+    return options.transcript();
+  }
+
+  /** True until the stream ends or the console is closed. */
+  public boolean isOpen() {
+    lock.lock();
+    try {
+      return !ended && !closed.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits up to the default timeout for {@code success} on a line from the cursor on. */
+  public ConsoleMatch expect(Pattern success) {
+    return expect(null, success, null, options.defaultTimeout());
+  }
+
+  /** Waits up to {@code timeout} for {@code success} on a line from the cursor on. */
+  public ConsoleMatch expect(Pattern success, Duration timeout) {
+    return expect(null, success, null, timeout);
+  }
+
+  /** As {@link #expect(String, Pattern, Pattern, Duration)} without a description. */
+  public ConsoleMatch expect(Pattern success, Pattern failure, Duration timeout) {
+    return expect(null, success, failure, timeout);
+  }
+
+  /**
+   * Waits up to {@code timeout} for a line, from the cursor on, that matches {@code success} or
+   * {@code failure} ({@link Matcher#find()}: anywhere in the line). Lines are looked at in order;
+   * on one line that matches both, the failure wins.
+   *
+   * @param description what is waited for, in words (e.g. "the guest to be ready"); may be null
+   * @param failure may be null
+   * @return the success match; the cursor then is past it
+   * @throws ConsoleFailureException if {@code failure} matched first (the cursor is then past it)
+   * @throws ConsoleTimeoutException if neither matched within {@code timeout}
+   * @throws ConsoleClosedException if the stream ended or the console was closed first
+   * @throws ConsoleException if the thread was interrupted (its interrupt flag is set again)
+   */
+  public ConsoleMatch expect(
+      String description, Pattern success, Pattern failure, Duration timeout) {
+    Objects.requireNonNull(success, "success");
+    requirePositive(timeout, "timeout");
+    String awaited = describe(description, success);
+    long deadline = deadlineAfter(timeout);
+    lock.lock();
+    try {
+      Found found = await(cursor, success, failure, true, deadline, timeout, awaited);
+      cursor = found.next();
+      if (found.failure() != null) {
+        throw new ConsoleFailureException(
+            name(), awaited, found.failure(), found.match(), tailLocked(TAIL_LINES));
+      }
+      return found.match();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Types {@code text} and a newline. */
+  public void send(String text) {
+    Objects.requireNonNull(text, "text");
+    sendRaw((text + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes {@code bytes} as they are (e.g. control characters). */
+  public void sendRaw(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (closed.get()) {
+      throw new ConsoleClosedException(
+          "Cannot write to console '" + name() + "': it is closed.", tail(TAIL_LINES), null);
+    }
+    synchronized (writeLock) {
+      try {
+        out.write(bytes);
+        out.flush();
+      } catch (IOException e) {
+        throw new ConsoleClosedException(
+            "Cannot write to console '" + name() + "': " + e, tail(TAIL_LINES), e);
+      }
+    }
+  }
+
+  /** {@link #run(String, Duration)} with the default timeout. */
+  public CommandResult run(String command) {
+    return run(command, options.defaultTimeout());
+  }
+
+  /**
+   * Types a one-line shell command and waits up to {@code timeout} for its exit status. Works
+   * whether or not the guest echoes typed text, and whether or not its prompt has appeared yet (see
+   * {@link MarkedCommand}). A non-zero exit status is returned, not thrown. The cursor ends past
+   * the line with the exit status.
+   *
+   * @throws IllegalArgumentException if {@code command} is blank, has a line break, or ends with
+   *     {@code &&}, {@code ||}, {@code |} or a backslash
+   * @throws ConsoleTimeoutException if the exit status does not appear within {@code timeout}
+   * @throws ConsoleClosedException if the stream ends or the console is closed first
+   */
+  public CommandResult run(String command, Duration timeout) {
+    requirePositive(timeout, "timeout");
+    MarkedCommand marked = new MarkedCommand(command, nextNonce());
+    long deadline = deadlineAfter(timeout);
+    int from;
+    lock.lock();
+    try {
+      // The start marker can only appear after it is typed: on the line being written now (after
+      // a prompt, when there is no echo) or later.
+      from = lines.size();
+    } finally {
+      lock.unlock();
+    }
+    send(marked.typedLine());
+    lock.lock();
+    try {
+      Found start =
+          await(
+              new Position(from, ""),
+              marked.startMarker(),
+              null,
+              false,
+              deadline,
+              timeout,
+              "the start of command `" + command + "` (/" + marked.startMarker() + "/)");
+      // Only completed lines: on a partial line "PVH-RC-n 1" could still become "... 127".
+      Found exit =
+          await(
+              start.next(),
+              marked.exitMarker(),
+              null,
+              false,
+              deadline,
+              timeout,
+              "the exit status of command `" + command + "` (/" + marked.exitMarker() + "/)");
+      int exitLine = exit.match().lineIndex();
+      List<String> output = new ArrayList<>(lines.subList(start.next().line(), exitLine));
+      String unterminated = exit.match().line().substring(0, exit.match().groups().start());
+      if (!unterminated.isEmpty()) {
+        output.add(unterminated);
+      }
+      cursor = exit.next();
+      return new CommandResult(command, Integer.parseInt(exit.match().group(1)), output);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The last {@code n} lines, oldest first, the partial line (if it has text) included. */
+  public List<String> tail(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, got " + n);
+    }
+    lock.lock();
+    try {
+      return tailLocked(n);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** All completed lines so far; a line's index is its number. */
+  public List<String> lines() {
+    lock.lock();
+    try {
+      return List.copyOf(lines);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The index of the line the next {@link #expect} starts at (when it equals {@code
+   * lines().size()}, the partial line, minus any text an earlier match consumed).
+   */
+  public int cursor() {
+    lock.lock();
+    try {
+      return cursor.line();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Consumes everything received so far: the next expect sees only what arrives after this. */
+  public void moveCursorToEnd() {
+    lock.lock();
+    try {
+      cursor = new Position(lines.size(), partial);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Calls {@code listener} with every completed line, in order, exactly once: first, on the calling
+   * thread, the lines completed so far; then each new one on the reader thread. A listener must be
+   * quick (it holds up reading); its exceptions are logged and ignored.
+   */
+  public void addLineListener(Consumer<String> listener) {
+    Objects.requireNonNull(listener, "listener");
+    ListenerCursor added = new ListenerCursor(listener);
+    deliveryLock.lock();
+    try {
+      listeners.add(added);
+      deliverTo(added);
+    } finally {
+      deliveryLock.unlock();
+    }
+  }
+
+  /**
+   * Closes the connection and waits (bounded) for the reader thread to finish. Idempotent. Waiting
+   * expects fail with {@link ConsoleClosedException}.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    closeQuietly(connection);
+    closeQuietly(in);
+    closeQuietly(out);
+    lock.lock();
+    try {
+      changed.signalAll(); // waiting expects fail now, not when the reader notices
+    } finally {
+      lock.unlock();
+    }
+    if (Thread.currentThread() == reader) {
+      return;
+    }
+    try {
+      reader.join(READER_JOIN.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (reader.isAlive()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "reader of console ''{0}'' still running {1} after close; closing its transcript",
+          name(),
+          ConsoleTimeoutException.describe(READER_JOIN));
+      closeQuietly(transcript);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SerialConsole[" + name() + ", transcript=" + transcript() + "]";
+  }
+
+  // --- reader thread ---
+
+  private void readUntilEnd() {
+    byte[] block = new byte[READ_BLOCK_BYTES];
+    IOException failure = null;
+    try {
+      int count;
+      while ((count = in.read(block)) >= 0) {
+        if (count > 0) {
+          received(block, count);
+        }
+      }
+    } catch (IOException e) {
+      if (!closed.get()) {
+        failure = e;
+      }
+    } catch (RuntimeException | Error e) {
+      failure = new IOException("console reader failed", e);
+      throw e;
+    } finally {
+      ended(failure);
+      closeQuietly(transcript);
+    }
+  }
+
+  private void received(byte[] block, int count) {
+    if (!transcriptBroken) {
+      try {
+        transcript.write(block, 0, count);
+      } catch (IOException e) {
+        // Keep reading the console: the run can still be judged without its transcript.
+        transcriptBroken = true;
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "cannot write transcript " + transcript() + " of console '" + name() + "'",
+            e);
+      }
+    }
+    lock.lock();
+    try {
+      lines.addAll(decoder.accept(block, 0, count));
+      partial = decoder.partial();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    deliver();
+  }
+
+  private void ended(IOException failure) {
+    lock.lock();
+    try {
+      // No more text can join the partial line: it is the last line.
+      decoder.finish().ifPresent(lines::add);
+      partial = "";
+      ended = true;
+      readFailure = failure;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    deliver();
+  }
+
+  private void deliver() {
+    deliveryLock.lock();
+    try {
+      for (ListenerCursor listener : List.copyOf(listeners)) {
+        deliverTo(listener);
+      }
+    } finally {
+      deliveryLock.unlock();
+    }
+  }
+
+  /** Gives {@code listener} the lines it has not had. Called holding deliveryLock. */
+  private void deliverTo(ListenerCursor listener) {
+    List<String> pending;
+    lock.lock();
+    try {
+      pending = List.copyOf(lines.subList(listener.delivered, lines.size()));
+    } finally {
+      lock.unlock();
+    }
+    for (String line : pending) {
+      listener.delivered++;
+      try {
+        listener.consumer.accept(line);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "line listener of console '" + name() + "' failed", e);
+      }
+    }
+  }
+
+  // --- matching, called holding lock ---
+
+  private Found await(
+      Position from,
+      Pattern success,
+      Pattern failure,
+      boolean partialToo,
+      long deadline,
+      Duration timeout,
+      String awaited) {
+    int next = from.line();
+    while (true) {
+      for (; next < lines.size(); next++) {
+        Optional<Found> found = match(next, lines.get(next), false, from, success, failure);
+        if (found.isPresent()) {
+          return found.get();
+        }
+      }
+      if (partialToo && !partial.isEmpty()) {
+        Optional<Found> found = match(next, partial, true, from, success, failure);
+        if (found.isPresent()) {
+          return found.get();
+        }
+      }
+      if (ended || closed.get()) {
+        throw closedWhileWaiting(awaited);
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        throw new ConsoleTimeoutException(name(), awaited, timeout, tailLocked(TAIL_LINES));
+      }
+      try {
+        changed.awaitNanos(remaining);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConsoleException(
+            "Interrupted while waiting for " + awaited + " on console '" + name() + "'.",
+            tailLocked(TAIL_LINES),
+            e);
+      }
+    }
+  }
+
+  private Optional<Found> match(
+      int index, String text, boolean isPartial, Position from, Pattern success, Pattern failure) {
+    int start = index == from.line() && text.startsWith(from.seen()) ? from.seen().length() : 0;
+    Position next = isPartial ? new Position(index, text) : new Position(index + 1, "");
+    if (failure != null) {
+      Matcher matcher = matcherFrom(failure, text, start);
+      if (matcher.find()) {
+        return Optional.of(new Found(new ConsoleMatch(index, text, matcher), failure, next));
+      }
+    }
+    Matcher matcher = matcherFrom(success, text, start);
+    if (matcher.find()) {
+      return Optional.of(new Found(new ConsoleMatch(index, text, matcher), null, next));
+    }
+    return Optional.empty();
+  }
+
+  /** A matcher over {@code text} from {@code start} on, where ^ still means the line's start. */
+  private static Matcher matcherFrom(Pattern pattern, String text, int start) {
+    Matcher matcher = pattern.matcher(text);
+    matcher.useAnchoringBounds(false);
+    matcher.useTransparentBounds(true);
+    matcher.region(start, text.length());
+    return matcher;
+  }
+
+  private ConsoleClosedException closedWhileWaiting(String awaited) {
+    String why;
+    if (readFailure != null) {
+      why = "reading it failed (" + readFailure + ")";
+    } else if (closed.get()) {
+      why = "the harness closed it";
+    } else {
+      why = "its stream ended (QEMU exited or closed the port)";
+    }
+    return new ConsoleClosedException(
+        "Console '" + name() + "' closed while waiting for " + awaited + ": " + why + ".",
+        tailLocked(TAIL_LINES),
+        readFailure);
+  }
+
+  private List<String> tailLocked(int n) {
+    List<String> all = new ArrayList<>(lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    if (!partial.isEmpty()) {
+      all.add(partial);
+    }
+    return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
+  }
+
+  // --- small things ---
+
+  private String nextNonce() {
+    return noncePrefix + "-" + commandCount.incrementAndGet();
+  }
+
+  private static String describe(String description, Pattern success) {
+    String pattern = "/" + success.pattern() + "/";
+    return description == null || description.isBlank()
+        ? pattern
+        : description + " (" + pattern + ")";
+  }
+
+  private static long deadlineAfter(Duration timeout) {
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE / 2;
+    }
+    return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2);
+  }
+
+  private static void requirePositive(Duration duration, String what) {
+    if (duration == null || duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be a positive duration, got " + duration);
+    }
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "closing " + closeable + " failed", e);
+    }
+  }
+}
