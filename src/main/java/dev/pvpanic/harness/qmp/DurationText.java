@@ -1,0 +1,21 @@
+package dev.pvpanic.harness.qmp;
+
+import java.time.Duration;
+
+/**
+ * Durations as people read them in failure messages: {@code 250 ms}, {@code 30 s}, {@code 1.5 s}.
+ */
+final class DurationText {
+  private DurationText() {}
+
+  static String of(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis < 1_000) {
+      return millis + " ms";
+    }
+    if (millis % 1_000 == 0) {
+      return millis / 1_000 + " s";
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1_000.0);
+  }
+}

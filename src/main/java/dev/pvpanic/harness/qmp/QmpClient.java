@@ -1,0 +1,442 @@
+package dev.pvpanic.harness.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A QMP connection to one QEMU: reads the greeting, negotiates capabilities, sends commands with
+ * unique ids and matches replies to them, and records every event in an {@link EventLog}.
+ *
+ * <p>One daemon thread reads the monitor. Replies and events interleave freely; a reply completes
+ * the command with its id, an event is appended to the log. When the connection ends, every command
+ * still waiting fails at once with the reason, and so does every later command.
+ */
+public final class QmpClient implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(QmpClient.class.getName());
+  private static final Duration READER_STOP_BOUND = Duration.ofSeconds(2);
+
+  /**
+   * How a client behaves.
+   *
+   * @param commandTimeout how long a command (and the greeting) may take unless told otherwise
+   * @param transcript file that receives every line both ways, if any
+   * @param name names the reader thread and appears in failure messages, e.g. the cell's name
+   */
+  public record Options(Duration commandTimeout, Optional<Path> transcript, String name) {
+    public Options {
+      Objects.requireNonNull(commandTimeout, "commandTimeout");
+      Objects.requireNonNull(transcript, "transcript");
+      Objects.requireNonNull(name, "name");
+      if (commandTimeout.isZero() || commandTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "commandTimeout must be positive, was " + commandTimeout);
+      }
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+    }
+
+    /** 30 s per command, no transcript, name {@code qmp}. */
+    public static Options defaults() {
+      return new Options(Duration.ofSeconds(30), Optional.empty(), "qmp");
+    }
+
+    public Options withCommandTimeout(Duration commandTimeout) {
+      return new Options(commandTimeout, transcript, name);
+    }
+
+    public Options withTranscript(Path file) {
+      return new Options(commandTimeout, Optional.of(file), name);
+    }
+
+    public Options withName(String name) {
+      return new Options(commandTimeout, transcript, name);
+    }
+  }
+
+  /** Why the connection ended; decides what each waiter is told. */
+  private record Termination(String reason, Throwable cause, boolean protocolError) {
+    QmpException whileWaitingFor(String what, String client) {
+      String message = reason + " while waiting for " + what + client;
+      return protocolError
+          ? new QmpProtocolException(message, cause)
+          : new QmpDisconnectedException(message, cause);
+    }
+
+    QmpDisconnectedException refusing(String command, String client) {
+      return new QmpDisconnectedException(
+          reason + "; cannot send '" + command + "'" + client, cause);
+    }
+  }
+
+  private final Options options;
+  private final InputStream in;
+  private final OutputStream rawOut;
+  private final Writer out;
+  private final Closeable connection;
+  private final QmpTranscript transcript;
+  private final EventLog events = new EventLog();
+  private final PendingCommands pending = new PendingCommands();
+  private final CompletableFuture<Greeting> greeting = new CompletableFuture<>();
+  private final AtomicReference<Termination> termination = new AtomicReference<>();
+  private final Object writeLock = new Object();
+  private final Thread reader;
+
+  private QmpClient(
+      InputStream in,
+      OutputStream out,
+      Closeable connection,
+      Options options,
+      QmpTranscript transcript) {
+    this.options = options;
+    this.in = in;
+    this.rawOut = out;
+    this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    this.connection = connection;
+    this.transcript = transcript;
+    this.reader = new Thread(this::readLines, "qmp-reader-" + options.name());
+    this.reader.setDaemon(true);
+  }
+
+  /**
+   * Takes over a connected monitor stream: waits for the greeting (at most {@code
+   * options.commandTimeout()}), then negotiates capabilities. On failure the connection is closed.
+   *
+   * @param connection closed with the client, e.g. the socket {@code in} and {@code out} belong to
+   * @throws QmpTimeoutException if no greeting came in time
+   * @throws QmpDisconnectedException if QEMU closed the monitor first
+   */
+  public static QmpClient open(
+      InputStream in, OutputStream out, Closeable connection, Options options) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(options, "options");
+    QmpTranscript transcript;
+    try {
+      transcript =
+          options.transcript().map(QmpTranscript::appendingTo).orElseGet(QmpTranscript::none);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+    QmpClient client = new QmpClient(in, out, connection, options, transcript);
+    client.reader.start();
+    try {
+      client.awaitGreeting();
+      client.execute("qmp_capabilities");
+      return client;
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** The greeting QEMU sent when the connection opened. */
+  public Greeting greeting() {
+    return greeting.join();
+  }
+
+  /** The QEMU version from the greeting. */
+  public QemuVersion version() {
+    return greeting().version();
+  }
+
+  /**
+   * Every event of this connection. Its listeners run on the reader thread, so they must not block;
+   * they may {@link #submit} but not {@link #execute}.
+   */
+  public EventLog events() {
+    return events;
+  }
+
+  /** False once QEMU closed the monitor, the stream broke, or {@link #close()} was called. */
+  public boolean isConnected() {
+    return termination.get() == null;
+  }
+
+  /** Runs a command without arguments; see {@link #execute(String, Map, Duration)}. */
+  public JsonNode execute(String command) {
+    return execute(command, Map.of());
+  }
+
+  /** Runs a command with the default timeout; see {@link #execute(String, Map, Duration)}. */
+  public JsonNode execute(String command, Map<String, ?> arguments) {
+    return execute(command, arguments, options.commandTimeout());
+  }
+
+  /**
+   * Sends a command and waits for its reply.
+   *
+   * @param arguments converted to JSON by Jackson; may be empty
+   * @return the reply's {@code return} member
+   * @throws QmpErrorException if QEMU answered with an error
+   * @throws QmpTimeoutException if no reply came within {@code timeout}
+   * @throws QmpDisconnectedException if the connection ended before the reply
+   * @throws QmpProtocolException if QEMU sent a malformed line before the reply
+   */
+  public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (Thread.currentThread() == reader) {
+      // The reply would have to be read by this very thread: it could only time out.
+      throw new IllegalStateException(
+          "execute('" + command + "') called from an event listener; use submit() there");
+    }
+    PendingCommands.Pending sent = send(command, arguments);
+    try {
+      return sent.reply().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      pending.remove(sent.id());
+      throw new QmpTimeoutException(
+          "QMP command '"
+              + command
+              + "' got no reply within "
+              + DurationText.of(timeout)
+              + clientSuffix());
+    } catch (InterruptedException e) {
+      pending.remove(sent.id());
+      Thread.currentThread().interrupt();
+      throw new QmpException(
+          "interrupted while waiting for the reply to '" + command + "'" + clientSuffix(), e);
+    } catch (ExecutionException e) {
+      throw thrownHere(e);
+    }
+  }
+
+  /**
+   * Sends a command without waiting. The future fails with the same exceptions {@link #execute}
+   * throws; it times out after {@code options.commandTimeout()}.
+   */
+  public CompletableFuture<JsonNode> submit(String command, Map<String, ?> arguments) {
+    PendingCommands.Pending sent;
+    try {
+      sent = send(command, arguments);
+    } catch (QmpException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Duration timeout = options.commandTimeout();
+    CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        .execute(
+            () ->
+                pending
+                    .remove(sent.id())
+                    .ifPresent(
+                        late ->
+                            late.reply()
+                                .completeExceptionally(
+                                    new QmpTimeoutException(
+                                        "QMP command '"
+                                            + command
+                                            + "' got no reply within "
+                                            + DurationText.of(timeout)
+                                            + clientSuffix()))));
+    return sent.reply();
+  }
+
+  /**
+   * Closes the connection, fails commands still waiting and stops the reader thread (waiting for it
+   * a bounded time). Safe to call more than once.
+   */
+  @Override
+  public void close() {
+    terminate(new Termination("the QMP client was closed", null, false));
+    if (Thread.currentThread() != reader) {
+      try {
+        reader.join(READER_STOP_BOUND.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (reader.isAlive()) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            reader.getName() + " did not stop within " + DurationText.of(READER_STOP_BOUND));
+      }
+    }
+    transcript.close();
+  }
+
+  @Override
+  public String toString() {
+    return "QmpClient[" + options.name() + (isConnected() ? ", connected]" : ", closed]");
+  }
+
+  private void awaitGreeting() {
+    Duration timeout = options.commandTimeout();
+    try {
+      greeting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new QmpTimeoutException(
+          "QEMU sent no QMP greeting within " + DurationText.of(timeout) + clientSuffix());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QmpException("interrupted while waiting for the QMP greeting" + clientSuffix(), e);
+    } catch (ExecutionException e) {
+      throw thrownHere(e);
+    }
+  }
+
+  private PendingCommands.Pending send(String command, Map<String, ?> arguments) {
+    Objects.requireNonNull(command, "command");
+    ObjectNode json = QmpCodec.arguments(command, arguments);
+    PendingCommands.Pending sent = pending.register(command);
+    // Checked after registering: a termination racing with us either sees this command in
+    // failAll, or we see the termination here. Either way nobody waits for a dead connection.
+    Termination end = termination.get();
+    if (end != null) {
+      pending.remove(sent.id());
+      throw end.refusing(command, clientSuffix());
+    }
+    String line = QmpCodec.encodeCommand(sent.id(), command, json);
+    try {
+      synchronized (writeLock) {
+        transcript.sent(line);
+        out.write(line);
+        out.write('\n');
+        out.flush();
+      }
+    } catch (IOException e) {
+      terminate(new Termination("QEMU closed the monitor (" + e.getMessage() + ")", e, false));
+      pending
+          .remove(sent.id())
+          .ifPresent(
+              unsent ->
+                  unsent
+                      .reply()
+                      .completeExceptionally(
+                          termination
+                              .get()
+                              .whileWaitingFor("the reply to '" + command + "'", clientSuffix())));
+    }
+    return sent;
+  }
+
+  private void readLines() {
+    BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    Termination end;
+    try {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        transcript.received(line);
+        if (!line.isBlank()) {
+          dispatch(line);
+        }
+      }
+      end = new Termination("QEMU closed the monitor", null, false);
+    } catch (QmpProtocolException e) {
+      // A stream that sent garbage cannot be trusted to be in step: end the connection.
+      end = new Termination(e.getMessage(), e, true);
+    } catch (IOException e) {
+      end = new Termination("QEMU closed the monitor (" + e.getMessage() + ")", e, false);
+    } catch (RuntimeException | Error e) {
+      terminate(new Termination("the QMP reader failed: " + e, e, false));
+      throw e;
+    }
+    terminate(end);
+    transcript.close();
+  }
+
+  private void dispatch(String line) {
+    QmpMessage message = QmpCodec.decode(line, events.size(), Instant.now());
+    if (message instanceof Greeting received) {
+      if (!greeting.complete(received)) {
+        throw new QmpProtocolException("a second QMP greeting arrived: " + QmpCodec.quote(line));
+      }
+    } else if (!greeting.isDone()) {
+      throw new QmpProtocolException(
+          "expected the QMP greeting first, got " + QmpCodec.quote(line));
+    } else if (message instanceof Success success) {
+      pending
+          .remove(success.id())
+          .ifPresentOrElse(
+              waiting -> waiting.reply().complete(success.ret()),
+              () -> unmatched(success.id(), line));
+    } else if (message instanceof ErrorReply error) {
+      pending
+          .remove(error.id())
+          .ifPresentOrElse(
+              waiting ->
+                  waiting
+                      .reply()
+                      .completeExceptionally(
+                          new QmpErrorException(
+                              waiting.command(), error.errorClass(), error.description())),
+              () -> unmatched(error.id(), line));
+    } else if (message instanceof QmpEvent event) {
+      events.append(event);
+    }
+  }
+
+  private void unmatched(String id, String line) {
+    if (id == null) {
+      // QEMU answers without id only when it could not read the command at all.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "QEMU sent a reply without id" + clientSuffix() + ": " + QmpCodec.quote(line));
+    } else {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "no command waits for reply " + id + " (timed out?)" + clientSuffix());
+    }
+  }
+
+  private void terminate(Termination end) {
+    if (!termination.compareAndSet(null, end)) {
+      return;
+    }
+    String client = clientSuffix();
+    pending.failAll(
+        waiting -> end.whileWaitingFor("the reply to '" + waiting.command() + "'", client));
+    greeting.completeExceptionally(end.whileWaitingFor("the QMP greeting", client));
+    events.close(end.reason());
+    // Closing the streams is what ends a read blocked in the reader thread.
+    closeQuietly(connection);
+    closeQuietly(in);
+    closeQuietly(rawOut);
+  }
+
+  /**
+   * The exception a waiter receives was made on the reader thread; give it the stack of the thread
+   * that waited, which is the one a person reading a test failure needs.
+   */
+  private static RuntimeException thrownHere(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof QmpException failure) {
+      failure.fillInStackTrace();
+      return failure;
+    }
+    return new QmpException("QMP command failed: " + cause, cause);
+  }
+
+  private String clientSuffix() {
+    return " [" + options.name() + "]";
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      // Already broken is as good as closed; the reason the connection ended is recorded.
+      LOG.log(System.Logger.Level.DEBUG, "closing " + closeable + " failed", e);
+    }
+  }
+}
