@@ -1,0 +1,59 @@
+package dev.pvpanic.harness.machine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where one machine's files go: its argv, QEMU's stdout and stderr, and the console and QMP
+ * transcripts. They are streamed while the machine runs, so they survive a crash of the harness.
+ */
+public record MachineArtifacts(Path dir) {
+
+  public static MachineArtifacts in(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create artifacts folder " + dir, e);
+    }
+    return new MachineArtifacts(dir);
+  }
+
+  public Path argvFile() {
+    return dir.resolve("qemu-argv.txt");
+  }
+
+  public Path stdout() {
+    return dir.resolve("qemu-stdout.log");
+  }
+
+  public Path stderr() {
+    return dir.resolve("qemu-stderr.log");
+  }
+
+  public Path consoleTranscript() {
+    return dir.resolve("console.log");
+  }
+
+  public Path qmpTranscript() {
+    return dir.resolve("qmp.log");
+  }
+
+  void writeArgv(List<String> argv) throws IOException {
+    Files.writeString(
+        argvFile(),
+        QemuCommandLine.toShell(argv) + "\n\n" + String.join("\n", argv) + "\n",
+        StandardCharsets.UTF_8);
+  }
+
+  String stderrTail(int lines) {
+    try {
+      return QemuMachine.readTail(stderr(), lines);
+    } catch (UncheckedIOException e) {
+      return "(cannot read " + stderr() + ": " + e.getCause().getMessage() + ")";
+    }
+  }
+}

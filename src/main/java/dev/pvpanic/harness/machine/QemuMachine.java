@@ -1,0 +1,328 @@
+package dev.pvpanic.harness.machine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.console.SerialConsole;
+import dev.pvpanic.harness.qmp.QmpClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * One running QEMU process with its QMP monitor and serial console.
+ *
+ * <p>{@link #launch(MachineSpec)} returns only once QEMU is up and both channels are connected;
+ * when that fails it finds out why (did QEMU die? with which exit code and stderr?), cleans up, and
+ * throws one {@link MachineLaunchException}. {@link #close()} always leaves nothing behind: it asks
+ * QEMU to {@code quit}, kills it if it doesn't, and removes the run folder. A JVM killed outright
+ * takes its QEMUs with it (see {@link TetheredProcess}).
+ */
+public final class QemuMachine implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(QemuMachine.class.getName());
+  private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
+  private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+  private static final Set<QemuMachine> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    // Ctrl-C or a normal JVM exit: close what is still open. SIGKILL is covered by pdeathsig.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> List.copyOf(LIVE).forEach(QemuMachine::close), "qemu-cleanup"));
+  }
+
+  private final MachineSpec spec;
+  private final RunFolder runFolder;
+  private final MachineArtifacts artifacts;
+  private final List<String> argv;
+  private final TetheredProcess process;
+  private final QmpClient qmp;
+  private final SerialConsole console;
+  private final AcceleratorDecision accelerator;
+  private final Instant startedAt;
+  private volatile boolean closing;
+  private volatile boolean closed;
+
+  private QemuMachine(
+      MachineSpec spec,
+      RunFolder runFolder,
+      MachineArtifacts artifacts,
+      List<String> argv,
+      TetheredProcess process,
+      QmpClient qmp,
+      SerialConsole console,
+      AcceleratorDecision accelerator,
+      Instant startedAt) {
+    this.spec = spec;
+    this.runFolder = runFolder;
+    this.artifacts = artifacts;
+    this.argv = argv;
+    this.process = process;
+    this.qmp = qmp;
+    this.console = console;
+    this.accelerator = accelerator;
+    this.startedAt = startedAt;
+  }
+
+  /**
+   * Starts QEMU for {@code spec}; {@link Accelerator#AUTO} is decided by {@link
+   * AcceleratorSelector}.
+   */
+  public static QemuMachine launch(MachineSpec spec) {
+    AcceleratorDecision decision = AcceleratorSelector.decide(spec);
+    return launch(spec, decision);
+  }
+
+  /** Starts QEMU with an accelerator already decided (TCG or KVM). */
+  public static QemuMachine launch(MachineSpec spec, AcceleratorDecision decision) {
+    RunFolder folder = RunFolder.create(RunFolder.defaultRoot());
+    MachineArtifacts artifacts = MachineArtifacts.in(spec.artifactsDir().orElse(folder.path()));
+    Path qmpPath = folder.resolve("qmp.sock");
+    Path consolePath = folder.resolve("console.sock");
+    List<String> argv = QemuCommandLine.argv(spec, qmpPath, consolePath, decision.used());
+    Instant deadline = Instant.now().plus(spec.startTimeout());
+    AFUNIXServerSocket qmpServer = null;
+    AFUNIXServerSocket consoleServer = null;
+    TetheredProcess process = null;
+    Socket qmpSocket = null;
+    Socket consoleSocket = null;
+    QmpClient qmp = null;
+    SerialConsole console = null;
+    try {
+      artifacts.writeArgv(argv);
+      qmpServer = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(qmpPath));
+      consoleServer = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(consolePath));
+      Instant startedAt = Instant.now();
+      process =
+          TetheredProcess.start(
+              spec.name(), argv, spec.qemu().env(), artifacts.stdout(), artifacts.stderr());
+      qmpSocket = accept(qmpServer, "QMP", process, deadline);
+      consoleSocket = accept(consoleServer, "serial console", process, deadline);
+      qmp =
+          QmpClient.open(
+              qmpSocket.getInputStream(),
+              qmpSocket.getOutputStream(),
+              qmpSocket,
+              new QmpClient.Options(
+                  Duration.ofSeconds(30), Optional.of(artifacts.qmpTranscript()), spec.name()));
+      Socket cs = consoleSocket;
+      console =
+          SerialConsole.open(
+              cs.getInputStream(),
+              cs.getOutputStream(),
+              cs,
+              new SerialConsole.Options(
+                  artifacts.consoleTranscript(), spec.name(), Duration.ofSeconds(60)));
+      checkAccelerator(qmp, decision);
+      QemuMachine machine =
+          new QemuMachine(
+              spec, folder, artifacts, argv, process, qmp, console, decision, startedAt);
+      LIVE.add(machine);
+      return machine;
+    } catch (IOException | RuntimeException e) {
+      Optional<Integer> exit = Optional.empty();
+      if (process != null) {
+        // Give a dying QEMU a moment to exit so its exit code and last words are known.
+        exit = process.awaitExit(Duration.ofMillis(500));
+        if (exit.isEmpty()) {
+          process.kill();
+          process.awaitExit(KILL_GRACE);
+        }
+      }
+      closeQuietly(console, qmp, consoleSocket, qmpSocket, consoleServer, qmpServer);
+      String stderr = artifacts.stderrTail(40);
+      folder.close();
+      if (e instanceof MachineLaunchException mle) {
+        throw mle;
+      }
+      throw new MachineLaunchException(
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+          exit,
+          argv,
+          stderr,
+          e);
+    } finally {
+      closeQuietly(consoleServer, qmpServer);
+    }
+  }
+
+  /*
+   * Accept with a short socket timeout so a QEMU that dies during start-up is noticed at once
+   * instead of after the whole start timeout.
+   */
+  private static Socket accept(
+      AFUNIXServerSocket server, String what, TetheredProcess process, Instant deadline)
+      throws IOException {
+    server.setSoTimeout(200);
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IOException("QEMU exited before connecting its " + what + " socket");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException("QEMU did not connect its " + what + " socket in time");
+      }
+      try {
+        return server.accept();
+      } catch (SocketTimeoutException e) {
+        // check the process and the deadline again
+      }
+    }
+  }
+
+  private static void checkAccelerator(QmpClient qmp, AcceleratorDecision decision) {
+    JsonNode kvm = qmp.execute("query-kvm");
+    boolean enabled = kvm.path("enabled").asBoolean(false);
+    if (decision.used() == Accelerator.KVM && !enabled) {
+      throw new MachineException(
+          "KVM was asked for but QEMU reports it is not enabled (query-kvm: " + kvm + ")");
+    }
+    if (decision.used() == Accelerator.TCG && enabled) {
+      throw new MachineException("TCG was asked for but QEMU reports KVM enabled: " + kvm);
+    }
+  }
+
+  public MachineSpec spec() {
+    return spec;
+  }
+
+  public QmpClient qmp() {
+    return qmp;
+  }
+
+  public SerialConsole console() {
+    return console;
+  }
+
+  public List<String> argv() {
+    return argv;
+  }
+
+  public MachineArtifacts artifacts() {
+    return artifacts;
+  }
+
+  public Path runFolder() {
+    return runFolder.path();
+  }
+
+  /** Which accelerator really runs this guest, and why. */
+  public AcceleratorDecision accelerator() {
+    return accelerator;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** QEMU's exit code once it has exited. */
+  public Optional<Integer> exitCode() {
+    return process.exitCode();
+  }
+
+  /** True when QEMU exited without {@link #close()} asking it to (e.g. after a guest panic). */
+  public boolean exitedByItself() {
+    return process.exitCode().isPresent() && !closing;
+  }
+
+  public CompletableFuture<Integer> onExit() {
+    return process.onExit();
+  }
+
+  /** Waits for QEMU to exit; empty when it still runs after {@code timeout}. */
+  public Optional<Integer> awaitExit(Duration timeout) {
+    return process.awaitExit(timeout);
+  }
+
+  /** The last lines QEMU wrote to stderr. */
+  public String stderrTail(int lines) {
+    return artifacts.stderrTail(lines);
+  }
+
+  /**
+   * Stops QEMU and removes the run folder. Asks politely ({@code quit}), then kills. Idempotent and
+   * safe to call from a {@code finally}, whatever state the machine is in.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closing = true;
+    }
+    try {
+      if (process.isAlive() && qmp.isConnected()) {
+        try {
+          qmp.submit("quit", Map.of());
+        } catch (RuntimeException e) {
+          // QEMU may be going away already; the wait below decides.
+        }
+      }
+      // Close the console before waiting: QEMU can block writing to a console nobody reads.
+      closeQuietly(console);
+      if (process.awaitExit(QUIT_GRACE).isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "QEMU {0} ignored quit; killing it", spec.name());
+        process.kill();
+        if (process.awaitExit(KILL_GRACE).isEmpty()) {
+          throw new MachineException(
+              "QEMU pid " + process.pid() + " did not die after SIGKILL within " + KILL_GRACE);
+        }
+      }
+    } finally {
+      closeQuietly(qmp, console);
+      runFolder.close();
+      LIVE.remove(this);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable... things) {
+    for (AutoCloseable c : things) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "ignored while cleaning up: {0}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "QemuMachine[" + spec.name() + ", pid " + process.pid() + "]";
+  }
+
+  static String readTail(Path file, int lines) {
+    try {
+      if (!Files.exists(file)) {
+        return "";
+      }
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
