@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the harness needs on a Debian machine, only what is missing:
+# QEMU for both architectures, and the cross compiler that builds pvpanic modules
+# for Debian's arm64 kernels (which ship without them).
+# Runs as root, or through sudo when it is there.
+set -euo pipefail
+
+need=()
+command -v qemu-system-x86_64  >/dev/null || need+=(qemu-system-x86)
+command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
+command -v aarch64-linux-gnu-gcc-12 >/dev/null || need+=(gcc-12-aarch64-linux-gnu)
+command -v make >/dev/null || need+=(make)
+command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn  >/dev/null || need+=(maven)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "ci/setup.sh: installing ${need[*]}" >&2
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
