@@ -1,0 +1,66 @@
+package dev.pvpanic.harness.image;
+
+import dev.pvpanic.harness.machine.Architecture;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What one guest image is made of: an architecture, a kernel (a Debian package, or a user's own
+ * build), the Debian suite the userland (busybox-static, kexec-tools) comes from, the default
+ * kernel command line, and how the pvpanic driver comes to be.
+ *
+ * @param version the kernel series the recipe promises ("6.12", "7"): the boot test checks the
+ *     guest's {@code uname -r} against it
+ */
+public record ImageRecipe(
+    String name,
+    Architecture arch,
+    String version,
+    KernelSource kernel,
+    String userlandSuite,
+    String cmdline,
+    DriverPolicy pvpanic,
+    Optional<Path> file) {
+
+  /** Where the kernel comes from. */
+  public sealed interface KernelSource permits DebianKernel, LocalKernel, LocalDeb {}
+
+  /** A kernel package (concrete or meta, e.g. {@code linux-image-amd64}) from a Debian suite. */
+  public record DebianKernel(String suite, String pkg, Optional<String> exactVersion)
+      implements KernelSource {}
+
+  /**
+   * A user's own build: a kernel image and optionally its modules folder ({@code
+   * lib/modules/<ver>}).
+   */
+  public record LocalKernel(Path image, Optional<Path> modules) implements KernelSource {}
+
+  /** A user's own kernel .deb. */
+  public record LocalDeb(Path deb) implements KernelSource {}
+
+  /** How the guest gets its pvpanic driver. */
+  public enum DriverPolicy {
+    /** The kernel's own driver, built in or as modules; none when the kernel has none. */
+    AUTO,
+    /** Compile pvpanic.ko and pvpanic-pci.ko out of tree when the kernel lacks them. */
+    BUILD,
+    /** Never load a pvpanic driver (a negative control even on kernels that have one). */
+    NONE;
+
+    public static DriverPolicy parse(String text) {
+      try {
+        return valueOf(text.strip().toUpperCase(Locale.ROOT));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "unknown pvpanic policy '" + text + "'; valid: auto, build, none", e);
+      }
+    }
+  }
+
+  /** The kernel command line the capture (kdump) kernel gets. */
+  public String captureCmdline() {
+    String base = cmdline.replaceAll("(^|\\s)crashkernel=\\S+", " ").strip();
+    return (base + " irqpoll nr_cpus=1 reset_devices").strip();
+  }
+}

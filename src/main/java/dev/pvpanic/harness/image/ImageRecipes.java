@@ -1,0 +1,174 @@
+package dev.pvpanic.harness.image;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
+import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
+import dev.pvpanic.harness.image.ImageRecipe.KernelSource;
+import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
+import dev.pvpanic.harness.image.ImageRecipe.LocalKernel;
+import dev.pvpanic.harness.machine.Architecture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** The recipes in a folder ({@code images/recipes/*.yaml}), by name. */
+public final class ImageRecipes {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private final Map<String, ImageRecipe> byName;
+
+  private ImageRecipes(Map<String, ImageRecipe> byName) {
+    this.byName = byName;
+  }
+
+  /** The folder a checkout keeps its recipes in: {@code PVH_RECIPES} or {@code images/recipes}. */
+  public static Path defaultFolder() {
+    String env = System.getenv("PVH_RECIPES");
+    return Path.of(env == null || env.isBlank() ? "images/recipes" : env);
+  }
+
+  public static ImageRecipes load(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      throw new HarnessException(
+          "no recipe folder "
+              + folder.toAbsolutePath()
+              + " (set PVH_RECIPES or run from a checkout)");
+    }
+    Map<String, ImageRecipe> recipes = new TreeMap<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        ImageRecipe r = parse(f);
+        String expected = f.getFileName().toString().replaceFirst("\\.yaml$", "");
+        if (!r.name().equals(expected)) {
+          throw new HarnessException(
+              f + ": recipe name '" + r.name() + "' must match its file name '" + expected + "'");
+        }
+        recipes.put(r.name(), r);
+      }
+    } catch (IOException e) {
+      throw new HarnessException("cannot read recipes in " + folder, e);
+    }
+    return new ImageRecipes(recipes);
+  }
+
+  public static ImageRecipe parse(Path file) {
+    RecipeYaml y;
+    try {
+      y = YAML.readValue(file.toFile(), RecipeYaml.class);
+    } catch (IOException e) {
+      throw new HarnessException(
+          "invalid recipe " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+    try {
+      return y.toRecipe(file);
+    } catch (IllegalArgumentException e) {
+      throw new HarnessException("invalid recipe " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The recipe called {@code name}; an unknown name gets an error listing the known ones. */
+  public ImageRecipe get(String name) {
+    ImageRecipe r = byName.get(name);
+    if (r == null) {
+      throw new HarnessException(
+          "unknown image recipe '"
+              + name
+              + "'; known recipes: "
+              + String.join(", ", byName.keySet()));
+    }
+    return r;
+  }
+
+  public Map<String, ImageRecipe> all() {
+    return Map.copyOf(byName);
+  }
+
+  public java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(byName.keySet());
+  }
+
+  /** The YAML shape; {@link #toRecipe} validates it. */
+  static final class RecipeYaml {
+    @JsonProperty(required = true)
+    public String name;
+
+    @JsonProperty(required = true)
+    public String arch;
+
+    @JsonProperty(required = true)
+    public String version;
+
+    @JsonProperty(required = true)
+    public KernelYaml kernel;
+
+    public UserlandYaml userland = new UserlandYaml();
+
+    @JsonProperty(required = true)
+    public String cmdline;
+
+    public String pvpanic = "auto";
+
+    ImageRecipe toRecipe(Path file) {
+      if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("name must be letters, digits, '.', '_', '-'");
+      }
+      return new ImageRecipe(
+          name,
+          Architecture.parse(arch),
+          version,
+          kernel.toSource(file.getParent()),
+          userland.suite,
+          cmdline,
+          DriverPolicy.parse(pvpanic),
+          Optional.of(file));
+    }
+  }
+
+  static final class KernelYaml {
+    public String suite;
+
+    @JsonProperty("package")
+    public String pkg;
+
+    public String version;
+    public String image;
+    public String modules;
+    public String deb;
+
+    KernelSource toSource(Path base) {
+      int kinds = (pkg != null ? 1 : 0) + (image != null ? 1 : 0) + (deb != null ? 1 : 0);
+      if (kinds != 1) {
+        throw new IllegalArgumentException(
+            "kernel needs exactly one of: 'package' (with 'suite'), 'image' (with optional"
+                + " 'modules'), 'deb'");
+      }
+      if (pkg != null) {
+        if (suite == null) {
+          throw new IllegalArgumentException("kernel 'package' needs a 'suite' (e.g. bookworm)");
+        }
+        return new DebianKernel(suite, pkg, Optional.ofNullable(version));
+      }
+      if (image != null) {
+        return new LocalKernel(
+            base.resolve(image).normalize(),
+            Optional.ofNullable(modules).map(m -> base.resolve(m).normalize()));
+      }
+      return new LocalDeb(base.resolve(deb).normalize());
+    }
+  }
+
+  static final class UserlandYaml {
+    public String suite = "bookworm";
+  }
+}

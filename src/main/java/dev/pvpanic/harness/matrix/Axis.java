@@ -1,0 +1,104 @@
+package dev.pvpanic.harness.matrix;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The matrix axes a guest config may name, with the values each accepts. {@code recipe} and {@code
+ * machine_type} take free values ({@code recipe} is checked against images/recipes).
+ */
+public enum Axis {
+  RECIPE("recipe", List.of()),
+  KDUMP("kdump", List.of("no", "yes")),
+  POST_NOTIFIERS("post_notifiers", List.of("off", "cmdline", "runtime")),
+  DEVICE("device", List.of("none", "isa", "pci")),
+  EVENTS("events", List.of("default", "0", "1", "2", "3", "4", "5", "6", "7")),
+  PANIC("panic", List.of("default", "pause", "none", "shutdown", "exit-failure")),
+  SHUTDOWN("shutdown", List.of("default", "poweroff", "pause")),
+  TRIGGER("trigger", List.of("sysrq-c", "poweroff")),
+  ACPI("acpi", List.of("on", "off")),
+  ACCELERATOR("accelerator", List.of("tcg", "kvm", "auto")),
+  MACHINE_TYPE("machine_type", List.of()),
+  QEMU("qemu", List.of());
+
+  private final String key;
+  private final List<String> valid;
+
+  Axis(String key, List<String> values) {
+    this.key = key;
+    this.valid = values;
+  }
+
+  /** The name in YAML. */
+  public String key() {
+    return key;
+  }
+
+  /** The valid values; empty when the axis takes free values. */
+  public List<String> validValues() {
+    return valid;
+  }
+
+  /** The value a cell gets when a config does not name this axis. */
+  public String defaultValue() {
+    return switch (this) {
+      case RECIPE -> "";
+      case KDUMP -> "no";
+      case POST_NOTIFIERS -> "off";
+      case DEVICE -> "pci";
+      case EVENTS, PANIC, SHUTDOWN, MACHINE_TYPE -> "default";
+      case TRIGGER -> "sysrq-c";
+      case ACPI -> "on";
+      case ACCELERATOR -> "tcg";
+      case QEMU -> "host";
+    };
+  }
+
+  public static Optional<Axis> byKey(String key) {
+    return Arrays.stream(values()).filter(a -> a.key.equals(key)).findFirst();
+  }
+
+  public static String validKeys() {
+    return Arrays.stream(values()).map(Axis::key).collect(Collectors.joining(", "));
+  }
+
+  /** Normalises YAML spellings (booleans, numbers) and checks the value. */
+  public String normalise(Object raw, String where) {
+    String v = String.valueOf(raw).strip();
+    if (this == KDUMP) {
+      v =
+          switch (v) {
+            case "true", "loaded" -> "yes";
+            case "false", "not", "not-loaded" -> "no";
+            default -> v;
+          };
+    }
+    if (this == POST_NOTIFIERS && v.equals("false")) {
+      v = "off"; // YAML 1.1 reads a bare off as a boolean
+    }
+    if (this == ACPI) {
+      v =
+          switch (v) {
+            case "true" -> "on";
+            case "false" -> "off";
+            default -> v;
+          };
+    }
+    if (!valid.isEmpty() && !valid.contains(v)) {
+      throw new GuestConfigException(
+          where
+              + ": '"
+              + v
+              + "' is not a value of axis '"
+              + key
+              + "'; valid: "
+              + String.join(", ", valid));
+    }
+    if (valid.isEmpty() && v.isEmpty()) {
+      throw new GuestConfigException(where + ": axis '" + key + "' needs a value");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.pvpanic.harness.matrix;
+
+import dev.pvpanic.harness.machine.Accelerator;
+import dev.pvpanic.harness.machine.PvpanicDevice;
+import dev.pvpanic.harness.machine.QemuActions;
+import dev.pvpanic.harness.oracle.Architecture;
+import dev.pvpanic.harness.oracle.CellSetup;
+import dev.pvpanic.harness.oracle.PanicAction;
+import dev.pvpanic.harness.oracle.PostNotifiers;
+import dev.pvpanic.harness.oracle.ShutdownAction;
+import dev.pvpanic.harness.oracle.Trigger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One matrix cell: a value for every {@link Axis}, plus a name when the config named it. Values are
+ * normalised strings (what the YAML says); the typed views below turn them into what the machine
+ * and the oracle take.
+ */
+public record Cell(Optional<String> name, Map<Axis, String> values) {
+
+  public Cell {
+    EnumMap<Axis, String> all = new EnumMap<>(Axis.class);
+    for (Axis a : Axis.values()) {
+      all.put(a, values.getOrDefault(a, a.defaultValue()));
+    }
+    values = Collections.unmodifiableMap(all);
+  }
+
+  public String get(Axis axis) {
+    return values.get(axis);
+  }
+
+  public String recipe() {
+    return get(Axis.RECIPE);
+  }
+
+  public boolean kdump() {
+    return get(Axis.KDUMP).equals("yes");
+  }
+
+  public PostNotifiers postNotifiers() {
+    return PostNotifiers.valueOf(get(Axis.POST_NOTIFIERS).toUpperCase(Locale.ROOT));
+  }
+
+  public PvpanicDevice.Kind deviceKind() {
+    return PvpanicDevice.Kind.parse(get(Axis.DEVICE));
+  }
+
+  public OptionalInt events() {
+    String e = get(Axis.EVENTS);
+    return e.equals("default") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(e));
+  }
+
+  /** The device for QEMU's command line. */
+  public PvpanicDevice device() {
+    return new PvpanicDevice(deviceKind(), events());
+  }
+
+  public QemuActions actions() {
+    String p = get(Axis.PANIC);
+    String s = get(Axis.SHUTDOWN);
+    return QemuActions.of(p.equals("default") ? null : p, s.equals("default") ? null : s);
+  }
+
+  public Trigger trigger() {
+    return get(Axis.TRIGGER).equals("poweroff") ? Trigger.POWEROFF : Trigger.SYSRQ_C;
+  }
+
+  public boolean acpiOff() {
+    return get(Axis.ACPI).equals("off");
+  }
+
+  public Accelerator accelerator() {
+    return Accelerator.parse(get(Axis.ACCELERATOR));
+  }
+
+  public Optional<String> machineType() {
+    String m = get(Axis.MACHINE_TYPE);
+    return m.equals("default") ? Optional.empty() : Optional.of(m);
+  }
+
+  public String qemu() {
+    return get(Axis.QEMU);
+  }
+
+  /** What the oracle needs to know about the setup. */
+  public CellSetup setup(dev.pvpanic.harness.machine.Architecture arch) {
+    dev.pvpanic.harness.oracle.PvpanicDevice device =
+        switch (deviceKind()) {
+          case NONE -> dev.pvpanic.harness.oracle.PvpanicDevice.NONE;
+          case ISA -> dev.pvpanic.harness.oracle.PvpanicDevice.ISA;
+          case PCI -> dev.pvpanic.harness.oracle.PvpanicDevice.PCI;
+        };
+    return new CellSetup(
+        kdump(),
+        postNotifiers(),
+        device,
+        events().isPresent() ? Optional.of(events().getAsInt()) : Optional.empty(),
+        PanicAction.valueOf(enumName(get(Axis.PANIC))),
+        ShutdownAction.valueOf(enumName(get(Axis.SHUTDOWN))),
+        trigger(),
+        acpiOff(),
+        arch == dev.pvpanic.harness.machine.Architecture.X86_64
+            ? Architecture.X86_64
+            : Architecture.AARCH64,
+        machineType());
+  }
+
+  private static String enumName(String v) {
+    return v.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /**
+   * A stable id from every value, used for artifact folders, sharding and report history: the same
+   * cell always gets the same id.
+   */
+  public String id() {
+    List<String> parts = new ArrayList<>();
+    parts.add(recipe());
+    parts.add(get(Axis.DEVICE) + (events().isPresent() ? "-ev" + events().getAsInt() : ""));
+    parts.add(kdump() ? "kdump-" + get(Axis.POST_NOTIFIERS) : "nokdump" + notifiersSuffix());
+    parts.add("panic-" + get(Axis.PANIC));
+    parts.add("shutdown-" + get(Axis.SHUTDOWN));
+    parts.add(get(Axis.TRIGGER));
+    if (acpiOff()) {
+      parts.add("acpi-off");
+    }
+    machineType().ifPresent(parts::add);
+    if (accelerator() != Accelerator.TCG) {
+      parts.add(get(Axis.ACCELERATOR));
+    }
+    if (!qemu().equals("host")) {
+      parts.add("qemu-" + qemu());
+    }
+    return String.join("_", parts).replaceAll("[^A-Za-z0-9._+-]", "-");
+  }
+
+  private String notifiersSuffix() {
+    return postNotifiers() == PostNotifiers.OFF ? "" : "-" + get(Axis.POST_NOTIFIERS);
+  }
+
+  /** A short name a person reads in a test tree: only what differs from the defaults. */
+  public String displayName() {
+    StringBuilder sb = new StringBuilder();
+    name.ifPresent(n -> sb.append(n).append(": "));
+    sb.append(recipe()).append(' ').append(device());
+    sb.append(kdump() ? " kdump" : " no-kdump");
+    if (postNotifiers() != PostNotifiers.OFF) {
+      sb.append(" post_notifiers=").append(get(Axis.POST_NOTIFIERS));
+    }
+    if (!actions().isDefault()) {
+      sb.append(' ').append(actions().qemuArgs().get(1));
+    }
+    sb.append(' ').append(get(Axis.TRIGGER));
+    if (acpiOff()) {
+      sb.append(" acpi=off");
+    }
+    machineType().ifPresent(m -> sb.append(" machine=").append(m));
+    if (accelerator() != Accelerator.TCG) {
+      sb.append(" accel=").append(get(Axis.ACCELERATOR));
+    }
+    if (!qemu().equals("host")) {
+      sb.append(" qemu=").append(qemu());
+    }
+    return sb.toString();
+  }
+
+  /** Every axis value by key, in axis order: the stable parameters reports show. */
+  public Map<String, String> parameters() {
+    Map<String, String> p = new LinkedHashMap<>();
+    values.forEach((k, v) -> p.put(k.key(), v));
+    return p;
+  }
+
+  @Override
+  public String toString() {
+    return displayName();
+  }
+}

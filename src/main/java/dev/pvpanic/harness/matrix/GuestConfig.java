@@ -1,0 +1,259 @@
+package dev.pvpanic.harness.matrix;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A guest config (guest-configs/*.yaml): a product of axis values, exclusions with reasons, and
+ * single named cells. {@link #load} checks every key and value, and every recipe name, before
+ * anything boots; {@link #cells()} expands it.
+ *
+ * <pre>
+ * name: smoke
+ * axes:                      # one product; an axis not named keeps its default
+ *   recipe: [x86_64-6.12]
+ *   kdump: [no, yes]
+ * exclude:
+ *   - match: {kdump: no, post_notifiers: [cmdline, runtime]}
+ *     reason: notifiers only matter with kdump loaded
+ * cells:                     # single cells, by name
+ *   - name: seed-no-kdump
+ *     recipe: x86_64-6.12
+ *     panic: none
+ * </pre>
+ */
+public record GuestConfig(
+    String name,
+    String description,
+    Map<Axis, List<String>> axes,
+    List<Exclusion> exclusions,
+    List<Cell> namedCells,
+    Optional<Path> file) {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> TOP_KEYS =
+      Set.of("name", "description", "axes", "exclude", "cells");
+
+  /** Cells matching every value of {@code match} are left out, for {@code reason}. */
+  public record Exclusion(Map<Axis, List<String>> match, String reason) {
+    public boolean matches(Cell c) {
+      return match.entrySet().stream().allMatch(e -> e.getValue().contains(c.get(e.getKey())));
+    }
+  }
+
+  /** A cell left out of the matrix, and why. */
+  public record Excluded(Cell cell, String reason) {}
+
+  public static GuestConfig load(Path file, Set<String> recipes) {
+    if (!Files.isRegularFile(file)) {
+      throw new GuestConfigException("no guest config " + file.toAbsolutePath());
+    }
+    Object root;
+    try {
+      root = YAML.readValue(file.toFile(), Object.class);
+    } catch (IOException e) {
+      throw new GuestConfigException(
+          file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+    return parse(root, file.toString(), recipes, Optional.of(file));
+  }
+
+  static GuestConfig parse(Object root, String where, Set<String> recipes, Optional<Path> file) {
+    Map<String, Object> top = map(root, where);
+    for (String k : top.keySet()) {
+      if (!TOP_KEYS.contains(k)) {
+        throw new GuestConfigException(
+            where
+                + ": unknown key '"
+                + k
+                + "'; valid: "
+                + String.join(", ", TOP_KEYS.stream().sorted().toList()));
+      }
+    }
+    String name =
+        String.valueOf(
+            top.getOrDefault(
+                "name",
+                file.map(f -> f.getFileName().toString().replaceFirst("\\.ya?ml$", ""))
+                    .orElse("config")));
+    Map<Axis, List<String>> axes =
+        top.containsKey("axes") ? axisValues(top.get("axes"), where + " axes", recipes) : Map.of();
+    List<Exclusion> exclusions = new ArrayList<>();
+    int i = 0;
+    for (Object o : list(top.getOrDefault("exclude", List.of()), where + " exclude")) {
+      String at = where + " exclude[" + i++ + "]";
+      Map<String, Object> m = map(o, at);
+      Object reason = m.get("reason");
+      if (reason == null || String.valueOf(reason).isBlank()) {
+        throw new GuestConfigException(at + ": an exclusion needs a 'reason'");
+      }
+      if (!m.containsKey("match") || m.size() != 2) {
+        throw new GuestConfigException(at + ": an exclusion has exactly 'match' and 'reason'");
+      }
+      exclusions.add(
+          new Exclusion(
+              axisValues(m.get("match"), at + " match", recipes), String.valueOf(reason)));
+    }
+    List<Cell> cells = new ArrayList<>();
+    i = 0;
+    for (Object o : list(top.getOrDefault("cells", List.of()), where + " cells")) {
+      String at = where + " cells[" + i++ + "]";
+      Map<String, Object> m = new LinkedHashMap<>(map(o, at));
+      Object cellName = m.remove("name");
+      if (cellName == null) {
+        throw new GuestConfigException(at + ": a single cell needs a 'name'");
+      }
+      Map<Axis, List<String>> v = axisValues(m, at, recipes);
+      Map<Axis, String> one = new EnumMap<>(Axis.class);
+      v.forEach(
+          (axis, vals) -> {
+            if (vals.size() != 1) {
+              throw new GuestConfigException(
+                  at + ": axis '" + axis.key() + "' of a single cell takes one value, not " + vals);
+            }
+            one.put(axis, vals.get(0));
+          });
+      requireRecipe(one.containsKey(Axis.RECIPE), at);
+      cells.add(new Cell(Optional.of(String.valueOf(cellName)), one));
+    }
+    if (!axes.isEmpty()) {
+      requireRecipe(axes.containsKey(Axis.RECIPE), where + " axes");
+    }
+    if (axes.isEmpty() && cells.isEmpty()) {
+      throw new GuestConfigException(where + ": defines no cells (give 'axes' or 'cells')");
+    }
+    return new GuestConfig(
+        name, String.valueOf(top.getOrDefault("description", "")), axes, exclusions, cells, file);
+  }
+
+  private static void requireRecipe(boolean present, String where) {
+    if (!present) {
+      throw new GuestConfigException(where + ": 'recipe' is required (an image recipe name)");
+    }
+  }
+
+  private static Map<Axis, List<String>> axisValues(
+      Object node, String where, Set<String> recipes) {
+    Map<Axis, List<String>> out = new EnumMap<>(Axis.class);
+    for (Map.Entry<String, Object> e : map(node, where).entrySet()) {
+      Axis axis =
+          Axis.byKey(e.getKey())
+              .orElseThrow(
+                  () ->
+                      new GuestConfigException(
+                          where
+                              + ": unknown axis '"
+                              + e.getKey()
+                              + "'; valid: "
+                              + Axis.validKeys()));
+      Object raw = e.getValue();
+      List<?> items = raw instanceof List<?> l ? l : List.of(raw);
+      if (items.isEmpty()) {
+        throw new GuestConfigException(where + ": axis '" + axis.key() + "' has no values");
+      }
+      List<String> vals = new ArrayList<>();
+      for (Object item : items) {
+        String v = axis.normalise(item, where);
+        if (axis == Axis.RECIPE && !recipes.contains(v)) {
+          throw new GuestConfigException(
+              where
+                  + ": unknown recipe '"
+                  + v
+                  + "'; known recipes: "
+                  + String.join(", ", recipes.stream().sorted().toList()));
+        }
+        vals.add(v);
+      }
+      out.put(axis, List.copyOf(vals));
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o, String where) {
+    if (o instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), v));
+      return out;
+    }
+    throw new GuestConfigException(where + ": expected a mapping, found " + describe(o));
+  }
+
+  private static List<?> list(Object o, String where) {
+    if (o instanceof List<?> l) {
+      return l;
+    }
+    throw new GuestConfigException(where + ": expected a list, found " + describe(o));
+  }
+
+  private static String describe(Object o) {
+    return o == null ? "nothing" : "'" + o + "'";
+  }
+
+  /** Every cell: the product of the axes less exclusions, then the named cells; ids unique. */
+  public List<Cell> cells() {
+    return expand().cells();
+  }
+
+  /** The cells, and those left out with their reasons. */
+  public Expansion expand() {
+    List<Cell> cells = new ArrayList<>();
+    List<Excluded> excluded = new ArrayList<>();
+    Set<String> ids = new java.util.HashSet<>();
+    if (!axes.isEmpty()) {
+      for (Map<Axis, String> combo : product()) {
+        Cell c = new Cell(Optional.empty(), combo);
+        Optional<Exclusion> ex = exclusions.stream().filter(x -> x.matches(c)).findFirst();
+        if (ex.isPresent()) {
+          excluded.add(new Excluded(c, ex.get().reason()));
+        } else if (ids.add(c.id())) {
+          cells.add(c);
+        }
+      }
+    }
+    for (Cell c : namedCells) {
+      if (ids.add(c.id())) {
+        cells.add(c);
+      } else {
+        // a named cell equal to a product cell replaces it, so it shows under its name
+        cells.replaceAll(x -> x.id().equals(c.id()) ? c : x);
+      }
+    }
+    return new Expansion(List.copyOf(cells), List.copyOf(excluded));
+  }
+
+  /** The result of expanding a config. */
+  public record Expansion(List<Cell> cells, List<Excluded> excluded) {}
+
+  private List<Map<Axis, String>> product() {
+    List<Map<Axis, String>> acc = new ArrayList<>();
+    acc.add(new EnumMap<>(Axis.class));
+    for (Axis axis : Axis.values()) {
+      List<String> vals = axes.get(axis);
+      if (vals == null) {
+        continue;
+      }
+      List<Map<Axis, String>> next = new ArrayList<>();
+      for (Map<Axis, String> partial : acc) {
+        for (String v : vals) {
+          Map<Axis, String> m = new EnumMap<>(Axis.class);
+          m.putAll(partial);
+          m.put(axis, v);
+          next.add(m);
+        }
+      }
+      acc = next;
+    }
+    return acc;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.pvpanic.harness.matrix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pvpanic.harness.image.ImageRecipes;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GuestConfigTest {
+  private static final Set<String> RECIPES = Set.of("x86_64-6.12", "aarch64-6.12");
+
+  private static GuestConfig parse(String yaml) throws Exception {
+    Object root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+    return GuestConfig.parse(root, "test.yaml", RECIPES, Optional.empty());
+  }
+
+  private static String rejection(String yaml) {
+    return assertThrows(GuestConfigException.class, () -> parse(yaml)).getMessage();
+  }
+
+  @Test
+  void productMinusExclusionsPlusNamedCells() throws Exception {
+    GuestConfig c =
+        parse(
+            """
+            axes:
+              recipe: [x86_64-6.12, aarch64-6.12]
+              kdump: [no, yes]
+              post_notifiers: [off, cmdline]
+            exclude:
+              - match: {kdump: no, post_notifiers: cmdline}
+                reason: redundant
+            cells:
+              - {name: extra, recipe: x86_64-6.12, panic: none}
+            """);
+    GuestConfig.Expansion e = c.expand();
+    assertEquals(2 * 2 * 2 - 2 + 1, e.cells().size(), e.cells().toString());
+    assertEquals(2, e.excluded().size());
+    assertTrue(e.excluded().stream().allMatch(x -> x.reason().equals("redundant")));
+    Cell extra = e.cells().get(e.cells().size() - 1);
+    assertEquals(Optional.of("extra"), extra.name());
+    assertEquals("none", extra.get(Axis.PANIC));
+    assertEquals("pci", extra.get(Axis.DEVICE), "unnamed axes take their defaults");
+  }
+
+  @Test
+  void yamlBooleansAreAcceptedForKdumpAndAcpi() throws Exception {
+    Cell cell =
+        parse("cells: [{name: a, recipe: x86_64-6.12, kdump: true, acpi: false}]").cells().get(0);
+    assertTrue(cell.kdump());
+    assertTrue(cell.acpiOff());
+  }
+
+  @Test
+  void unknownAxisListsTheValidOnes() {
+    String m = rejection("axes: {recipe: [x86_64-6.12], kexec: [yes]}");
+    assertTrue(m.contains("unknown axis 'kexec'") && m.contains("post_notifiers"), m);
+  }
+
+  @Test
+  void unknownValueListsTheValidOnes() {
+    String m = rejection("axes: {recipe: [x86_64-6.12], panic: [reboot]}");
+    assertTrue(m.contains("'reboot'") && m.contains("exit-failure"), m);
+  }
+
+  @Test
+  void unknownRecipeListsTheKnownOnes() {
+    String m = rejection("cells: [{name: a, recipe: x86_64-9.9}]");
+    assertTrue(m.contains("unknown recipe 'x86_64-9.9'") && m.contains("aarch64-6.12"), m);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "matrix: {}",
+        "cells: [{recipe: x86_64-6.12}]",
+        "cells: [{name: a, panic: none}]",
+        "cells: [{name: a, recipe: [x86_64-6.12, aarch64-6.12]}]",
+        "axes: {recipe: [x86_64-6.12]}\nexclude: [{match: {kdump: yes}}]",
+        "name: nothing",
+        "axes: {recipe: []}"
+      })
+  void malformedConfigsAreRejectedWithAMessage(String yaml) {
+    assertFalse(rejection(yaml).isBlank());
+  }
+
+  @Test
+  void cellIdsAreStableAndDistinct() throws Exception {
+    GuestConfig c =
+        parse(
+            """
+            axes:
+              recipe: [x86_64-6.12]
+              device: [isa, pci]
+              events: [default, 1]
+              panic: [default, none]
+            """);
+    List<Cell> first = c.cells();
+    List<Cell> again = c.cells();
+    assertEquals(first.stream().map(Cell::id).toList(), again.stream().map(Cell::id).toList());
+    assertEquals(first.size(), new HashSet<>(first.stream().map(Cell::id).toList()).size());
+  }
+
+  @Test
+  void shippedConfigsLoadAgainstTheShippedRecipes() {
+    Set<String> recipes = ImageRecipes.load(Path.of("images/recipes")).names();
+    for (String f : List.of("guest-configs/smoke.yaml", "guest-configs/full.yaml")) {
+      GuestConfig c = GuestConfig.load(Path.of(f), recipes);
+      List<Cell> cells = c.cells();
+      assertFalse(cells.isEmpty(), f);
+      assertEquals(cells.size(), new HashSet<>(cells.stream().map(Cell::id).toList()).size(), f);
+    }
+    GuestConfig smoke = GuestConfig.load(Path.of("guest-configs/smoke.yaml"), recipes);
+    assertTrue(
+        smoke.cells().stream().map(Cell::recipe).anyMatch(r -> r.startsWith("aarch64")),
+        "smoke covers aarch64");
+  }
+}
