@@ -1,0 +1,278 @@
+package dev.pvpanic.harness.image.cache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A content-addressed cache on disk: {@code blobs/sha256/<hex>} holds bytes whose SHA-256 is {@code
+ * <hex>}, and {@code derived/<key>/} holds directories built from inputs that {@code <key>} hashes.
+ *
+ * <p>Nothing half-written is ever visible: blobs and derived directories are built under a
+ * temporary name in the same folder and renamed into place, so several processes may share one
+ * cache. A blob is re-hashed on every {@link #get}; a corrupted one is deleted and reported
+ * missing, so the caller fetches it again.
+ */
+public final class ContentStore {
+
+  /** Environment variable that places the cache; wins over XDG_CACHE_HOME and the home folder. */
+  public static final String CACHE_DIR_ENV = "PVH_CACHE_DIR";
+
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern DERIVED_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+  private static final String TEMP_PREFIX = ".tmp-";
+
+  private final Path root;
+  private final Path blobs;
+  private final Path derived;
+
+  public ContentStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    this.blobs = this.root.resolve("blobs").resolve("sha256");
+    this.derived = this.root.resolve("derived");
+  }
+
+  /**
+   * The cache at its usual place: {@code $PVH_CACHE_DIR}, else {@code
+   * $XDG_CACHE_HOME/pvpanic-harness}, else {@code ~/.cache/pvpanic-harness}.
+   */
+  public static ContentStore atDefaultLocation(Map<String, String> env) {
+    return new ContentStore(defaultRoot(env, Path.of(System.getProperty("user.home"))));
+  }
+
+  /** Where {@link #atDefaultLocation} puts the cache, given the environment and home folder. */
+  public static Path defaultRoot(Map<String, String> env, Path home) {
+    String explicit = env.get(CACHE_DIR_ENV);
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
+    String xdg = env.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "pvpanic-harness");
+    }
+    return home.resolve(".cache").resolve("pvpanic-harness");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** True when {@code sha256} names a blob that is present (without re-hashing it). */
+  public boolean contains(String sha256) {
+    return Files.isRegularFile(blobPath(sha256));
+  }
+
+  /**
+   * The blob with this SHA-256, if present and its bytes still hash to it. A blob that no longer
+   * matches (disk corruption, someone edited it) is deleted and reported missing.
+   */
+  public Optional<Path> get(String sha256) {
+    Path blob = blobPath(sha256);
+    if (!Files.isRegularFile(blob)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(blob)) {
+      if (sha256Of(in).equals(normalize(sha256))) {
+        return Optional.of(blob);
+      }
+    } catch (IOException e) {
+      // Unreadable counts as corrupt: fall through and drop it.
+    }
+    try {
+      Files.deleteIfExists(blob);
+    } catch (IOException e) {
+      throw new CacheException("cannot delete corrupted cache blob " + blob + ": " + e, e);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Stores {@code content} under {@code sha256}, hashing while writing. When the bytes do not hash
+   * to {@code sha256} nothing is stored and {@link ContentHashMismatchException} is thrown.
+   *
+   * @return the blob's path
+   */
+  public Path put(String sha256, InputStream content) {
+    String expected = normalize(sha256);
+    Path blob = blobPath(expected);
+    Path temp = null;
+    try {
+      Files.createDirectories(blobs);
+      temp = blobs.resolve(TEMP_PREFIX + UUID.randomUUID());
+      MessageDigest digest = newSha256();
+      long bytes;
+      try (DigestInputStream in = new DigestInputStream(content, digest);
+          OutputStream out = Files.newOutputStream(temp)) {
+        bytes = in.transferTo(out);
+      }
+      String actual = HexFormat.of().formatHex(digest.digest());
+      if (!actual.equals(expected)) {
+        throw new ContentHashMismatchException(expected, actual, bytes);
+      }
+      // Read-only: a blob is shared by every image built from it and must not be edited in place.
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("r--r--r--"));
+      moveAtomically(temp, blob);
+      temp = null;
+      return blob;
+    } catch (IOException e) {
+      throw new CacheException("cannot store blob " + expected + " under " + blobs + ": " + e, e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  /** The published directory for {@code key}, if one exists. */
+  public Optional<Path> derived(String key) {
+    Path dir = derivedPath(key);
+    return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+  }
+
+  /**
+   * Builds a derived directory for {@code key} with {@code builder} in a temporary folder and
+   * renames it into place. When the key is already published (by an earlier run or a concurrent
+   * process) the existing directory is returned and {@code builder} is not run, or its result is
+   * dropped if another process won the race: keys hash their inputs, so either result will do.
+   */
+  public Path publishDerived(String key, DirectoryBuilder builder) {
+    Path target = derivedPath(key);
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Path temp = null;
+    try {
+      Files.createDirectories(derived);
+      temp = Files.createDirectory(derived.resolve(TEMP_PREFIX + key + "-" + UUID.randomUUID()));
+      builder.build(temp);
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        temp = null;
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raceLost) {
+        // Another process published the same key first; keep theirs.
+      }
+      return target;
+    } catch (IOException e) {
+      throw new CacheException("cannot build derived cache entry '" + key + "': " + e, e);
+    } finally {
+      deleteTree(temp);
+    }
+  }
+
+  /** Removes the derived directory for {@code key}, if any, so the next publish rebuilds it. */
+  public void invalidateDerived(String key) {
+    Path target = derivedPath(key);
+    if (!Files.exists(target)) {
+      return;
+    }
+    // Rename first so no reader ever sees a half-deleted directory under the real key.
+    Path doomed = derived.resolve(TEMP_PREFIX + "gone-" + key + "-" + UUID.randomUUID());
+    try {
+      Files.move(target, doomed, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new CacheException("cannot remove derived cache entry " + target + ": " + e, e);
+    }
+    deleteTree(doomed);
+  }
+
+  /** Hex SHA-256 of everything {@code in} yields. */
+  public static String sha256Of(InputStream in) throws IOException {
+    MessageDigest digest = newSha256();
+    byte[] buffer = new byte[64 * 1024];
+    for (int n; (n = in.read(buffer)) != -1; ) {
+      digest.update(buffer, 0, n);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Hex SHA-256 of a file. */
+  public static String sha256Of(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return sha256Of(in);
+    }
+  }
+
+  Path blobPath(String sha256) {
+    return blobs.resolve(normalize(sha256));
+  }
+
+  private Path derivedPath(String key) {
+    if (key == null || !DERIVED_KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException(
+          "not a derived cache key: '"
+              + key
+              + "' (expected 1-200 of [A-Za-z0-9._-], starting with a letter or digit)");
+    }
+    return derived.resolve(key);
+  }
+
+  private static String normalize(String sha256) {
+    String hex = sha256 == null ? "" : sha256.strip().toLowerCase(Locale.ROOT);
+    if (!SHA256_HEX.matcher(hex).matches()) {
+      throw new IllegalArgumentException(
+          "not a SHA-256: '" + sha256 + "' (expected 64 hexadecimal digits)");
+    }
+    return hex;
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the cache folder does not support atomic renames: " + to, e);
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // A stray temp file is harmless; the original failure matters more.
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(ContentStore::deleteQuietly);
+    } catch (IOException | UncheckedIOException ignored) {
+      // Leftover temp folders are harmless and named .tmp-*.
+    }
+  }
+
+  /** Fills a fresh directory with a derived artifact. */
+  @FunctionalInterface
+  public interface DirectoryBuilder {
+    void build(Path emptyDirectory) throws IOException;
+  }
+}

@@ -1,0 +1,172 @@
+package dev.pvpanic.harness.image.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContentStoreTest {
+
+  @TempDir Path root;
+
+  static final byte[] CONTENT = "busybox\n".getBytes(StandardCharsets.UTF_8);
+  static final String CONTENT_SHA256 = sha256(CONTENT);
+
+  static String sha256(byte[] bytes) {
+    try {
+      return ContentStore.sha256Of(new ByteArrayInputStream(bytes));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<Path> filesUnder(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  @Test
+  void storesAndReturnsVerifiedBlobs() throws IOException {
+    ContentStore store = new ContentStore(root);
+
+    Path blob = store.put(CONTENT_SHA256, new ByteArrayInputStream(CONTENT));
+
+    assertEquals(root.resolve("blobs/sha256/" + CONTENT_SHA256), blob);
+    assertArrayEquals(CONTENT, Files.readAllBytes(blob));
+    assertEquals(Optional.of(blob), store.get(CONTENT_SHA256));
+    assertEquals(Optional.of(blob), store.get(CONTENT_SHA256.toUpperCase()));
+    assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(blob)));
+  }
+
+  @Test
+  void refusesContentWithTheWrongHashAndCachesNothing() throws IOException {
+    ContentStore store = new ContentStore(root);
+    String otherSha = sha256("something else".getBytes(StandardCharsets.UTF_8));
+
+    ContentHashMismatchException e =
+        assertThrows(
+            ContentHashMismatchException.class,
+            () -> store.put(otherSha, new ByteArrayInputStream(CONTENT)));
+
+    assertEquals(otherSha, e.expectedSha256());
+    assertEquals(CONTENT_SHA256, e.actualSha256());
+    assertEquals(CONTENT.length, e.bytes());
+    assertEquals(Optional.empty(), store.get(otherSha));
+    assertEquals(List.of(), filesUnder(root), "no blob and no temp file may be left behind");
+  }
+
+  @Test
+  void aCorruptedBlobIsDeletedAndReportedMissingSoItIsFetchedAgain() throws IOException {
+    ContentStore store = new ContentStore(root);
+    Path blob = store.put(CONTENT_SHA256, new ByteArrayInputStream(CONTENT));
+    Files.setPosixFilePermissions(blob, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.writeString(blob, "bitrot!\n");
+
+    assertEquals(Optional.empty(), store.get(CONTENT_SHA256));
+    assertFalse(Files.exists(blob));
+
+    assertEquals(blob, store.put(CONTENT_SHA256, new ByteArrayInputStream(CONTENT)));
+    assertEquals(Optional.of(blob), store.get(CONTENT_SHA256));
+  }
+
+  @Test
+  void refusesWhatIsNotASha256() {
+    ContentStore store = new ContentStore(root);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> store.get("../../etc/passwd"));
+    assertTrue(e.getMessage().contains("not a SHA-256"), e.getMessage());
+  }
+
+  @Test
+  void findsItsFolderFromTheEnvironment() {
+    Path home = Path.of("/home/tester");
+    assertEquals(
+        Path.of("/cache/pvh"),
+        ContentStore.defaultRoot(
+            Map.of("PVH_CACHE_DIR", "/cache/pvh", "XDG_CACHE_HOME", "/xdg"), home));
+    assertEquals(
+        Path.of("/xdg/pvpanic-harness"),
+        ContentStore.defaultRoot(Map.of("XDG_CACHE_HOME", "/xdg"), home));
+    assertEquals(
+        Path.of("/home/tester/.cache/pvpanic-harness"),
+        ContentStore.defaultRoot(Map.of("XDG_CACHE_HOME", "relative/ignored"), home));
+    assertEquals(
+        Path.of("/home/tester/.cache/pvpanic-harness"), ContentStore.defaultRoot(Map.of(), home));
+  }
+
+  @Test
+  void publishesDerivedDirectoriesWhole() throws IOException {
+    ContentStore store = new ContentStore(root);
+    AtomicInteger builds = new AtomicInteger();
+
+    Path image =
+        store.publishDerived(
+            "image-abc123",
+            dir -> {
+              builds.incrementAndGet();
+              // While building, nothing is visible under the key.
+              assertEquals(Optional.empty(), store.derived("image-abc123"));
+              Files.writeString(dir.resolve("initrd.cpio"), "cpio");
+            });
+    Path again = store.publishDerived("image-abc123", dir -> builds.incrementAndGet());
+
+    assertEquals(root.resolve("derived/image-abc123"), image);
+    assertEquals(image, again);
+    assertEquals(1, builds.get(), "a published key is not rebuilt");
+    assertEquals("cpio", Files.readString(image.resolve("initrd.cpio")));
+    assertEquals(Optional.of(image), store.derived("image-abc123"));
+  }
+
+  @Test
+  void aFailedBuildLeavesNothingBehind() throws IOException {
+    ContentStore store = new ContentStore(root);
+
+    CacheException e =
+        assertThrows(
+            CacheException.class,
+            () ->
+                store.publishDerived(
+                    "image-broken",
+                    dir -> {
+                      Files.writeString(dir.resolve("half"), "half");
+                      throw new IOException("mkfs failed");
+                    }));
+
+    assertTrue(e.getMessage().contains("'image-broken'"), e.getMessage());
+    assertEquals("mkfs failed", e.getCause().getMessage());
+    assertEquals(Optional.empty(), store.derived("image-broken"));
+    assertEquals(List.of(), filesUnder(root.resolve("derived")));
+  }
+
+  @Test
+  void invalidatedEntriesAreRebuilt() throws IOException {
+    ContentStore store = new ContentStore(root);
+    store.publishDerived("k", dir -> Files.writeString(dir.resolve("v"), "1"));
+
+    store.invalidateDerived("k");
+
+    assertEquals(Optional.empty(), store.derived("k"));
+    Path rebuilt = store.publishDerived("k", dir -> Files.writeString(dir.resolve("v"), "2"));
+    assertEquals("2", Files.readString(rebuilt.resolve("v")));
+    assertThrows(IllegalArgumentException.class, () -> store.derived("../escape"));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.pvpanic.harness.image.debian;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TerminalProgressSinkTest {
+
+  @Test
+  void printsAtMostOncePerIntervalAndAlwaysTheEnd() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AtomicLong now = new AtomicLong();
+    TerminalProgressSink sink =
+        new TerminalProgressSink(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            false,
+            Duration.ofMillis(250),
+            now::get);
+    OptionalLong total = OptionalLong.of(4 * 1024 * 1024);
+
+    sink.update(new DownloadProgress("linux.deb", 1024, total, 2048, false)); // first: printed
+    now.addAndGet(Duration.ofMillis(100).toNanos());
+    sink.update(new DownloadProgress("linux.deb", 2048, total, 2048, false)); // too soon
+    now.addAndGet(Duration.ofMillis(200).toNanos());
+    sink.update(new DownloadProgress("linux.deb", 3 * 1024 * 1024, total, 3 * 1024 * 1024, false));
+    now.addAndGet(Duration.ofMillis(1).toNanos());
+    sink.update(new DownloadProgress("linux.deb", 4 * 1024 * 1024, total, 4 * 1024 * 1024, true));
+
+    assertEquals(
+        """
+        fetching linux.deb  1.0 KiB / 4.0 MiB  2.0 KiB/s
+        fetching linux.deb  3.0 MiB / 4.0 MiB  3.0 MiB/s
+        fetched linux.deb  4.0 MiB / 4.0 MiB  4.0 MiB/s
+        """,
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void rewritesOneLineOnAnInteractiveTerminal() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TerminalProgressSink sink =
+        new TerminalProgressSink(
+            new PrintStream(out, true, StandardCharsets.UTF_8), true, Duration.ZERO, () -> 0);
+
+    sink.update(new DownloadProgress("InRelease", 10, OptionalLong.empty(), 10, false));
+    sink.update(new DownloadProgress("InRelease", 20, OptionalLong.empty(), 20, true));
+
+    assertEquals(
+        "\rfetching InRelease  10 B  10 B/s\u001b[K\rfetched InRelease  20 B  20 B/s\u001b[K\n",
+        out.toString(StandardCharsets.UTF_8));
+  }
+}
