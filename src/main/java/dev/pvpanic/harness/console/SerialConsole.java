@@ -214,13 +214,28 @@ public final class SerialConsole implements AutoCloseable {
    */
   public ConsoleMatch expect(
       String description, Pattern success, Pattern failure, Duration timeout) {
+    return expect(description, success, failure, timeout, true);
+  }
+
+  /**
+   * Like {@link #expect(String, Pattern, Pattern, Duration)}, but only COMPLETED lines count: for
+   * protocol lines whose whole content matters (a READY line read while it is still arriving would
+   * be cut short).
+   */
+  public ConsoleMatch expectLine(
+      String description, Pattern success, Pattern failure, Duration timeout) {
+    return expect(description, success, failure, timeout, false);
+  }
+
+  private ConsoleMatch expect(
+      String description, Pattern success, Pattern failure, Duration timeout, boolean partialToo) {
     Objects.requireNonNull(success, "success");
     requirePositive(timeout, "timeout");
     String awaited = describe(description, success);
     long deadline = deadlineAfter(timeout);
     lock.lock();
     try {
-      Found found = await(cursor, success, failure, true, deadline, timeout, awaited);
+      Found found = await(cursor, success, failure, partialToo, deadline, timeout, awaited);
       cursor = found.next();
       if (found.failure() != null) {
         throw new ConsoleFailureException(

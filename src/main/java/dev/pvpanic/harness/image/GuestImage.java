@@ -1,0 +1,32 @@
+package dev.pvpanic.harness.image;
+
+import dev.pvpanic.harness.machine.Architecture;
+import java.nio.file.Path;
+
+/**
+ * A built guest image: the kernel QEMU boots, the initramfs with the guest's init (which carries
+ * the same kernel and a capture initramfs for kdump), and the manifest saying what went in.
+ *
+ * @param kernelRelease the kernel's {@code uname -r}, as found in the package
+ * @param driver how the pvpanic driver came to be: {@code builtin}, {@code module}, {@code
+ *     out-of-tree} or {@code none}
+ * @param id the content hash the image is cached under
+ */
+public record GuestImage(
+    ImageRecipe recipe,
+    Path kernel,
+    Path initrd,
+    Path manifest,
+    String kernelRelease,
+    String driver,
+    String id) {
+
+  public Architecture arch() {
+    return recipe.arch();
+  }
+
+  /** Whether the image brings a pvpanic driver at all. */
+  public boolean hasDriver() {
+    return !driver.equals("none");
+  }
+}

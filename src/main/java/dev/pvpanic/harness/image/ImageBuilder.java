@@ -1,0 +1,396 @@
+package dev.pvpanic.harness.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.ImageLock.RecipePins;
+import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
+import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
+import dev.pvpanic.harness.image.ImageRecipe.LocalKernel;
+import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.image.debian.DebFile;
+import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.initramfs.InitramfsBuilder;
+import dev.pvpanic.harness.image.initramfs.KernelModules;
+import dev.pvpanic.harness.image.initramfs.SharedLibraryClosure;
+import dev.pvpanic.harness.image.kmod.BuiltModules;
+import dev.pvpanic.harness.image.kmod.CrossCompiler;
+import dev.pvpanic.harness.image.kmod.KernelPackages;
+import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Builds guest images from recipes: fetches the pinned packages (from the cache when it has them:
+ * then no network request at all), extracts the kernel and the pvpanic modules (or builds them out
+ * of tree), assembles the capture and main initramfs, and publishes the result in the cache under a
+ * hash of everything that went in. A second build of the same inputs is a cache hit.
+ */
+public final class ImageBuilder implements ImageProvider {
+  /** Bump when the layout of a built image changes, so old cache entries are not reused. */
+  static final String LAYOUT = "pvh-image-1";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final List<String> PVPANIC_MODULES =
+      List.of("pvpanic", "pvpanic-mmio", "pvpanic-pci");
+
+  private final ImageRecipes recipes;
+  private final DebianArchive archive;
+  private final ContentStore store;
+  private final Path lockFile;
+  private final Path guestDir;
+  private final Consumer<String> log;
+  private final Map<String, GuestImage> built = new ConcurrentHashMap<>();
+
+  /**
+   * @param guestDir the folder holding the guest's {@code init} (images/guest)
+   * @param log progress lines for people
+   */
+  public ImageBuilder(
+      ImageRecipes recipes,
+      DebianArchive archive,
+      ContentStore store,
+      Path lockFile,
+      Path guestDir,
+      Consumer<String> log) {
+    this.recipes = recipes;
+    this.archive = archive;
+    this.store = store;
+    this.lockFile = lockFile;
+    this.guestDir = guestDir;
+    this.log = log;
+  }
+
+  /** The image for {@code recipe}, built at most once per builder (and once per input hash). */
+  @Override
+  public GuestImage image(String recipe) {
+    ImageRecipe r = recipes.get(recipe);
+    synchronized (lockFor(recipe)) {
+      return built.computeIfAbsent(recipe, k -> build(r));
+    }
+  }
+
+  private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+
+  private static Object lockFor(String recipe) {
+    return LOCKS.computeIfAbsent(recipe, k -> new Object());
+  }
+
+  /** The pins of a recipe: from the lock file, or resolved now (and written to the lock). */
+  RecipePins pins(ImageRecipe r) {
+    synchronized (ImageBuilder.class) {
+      ImageLock lock = ImageLock.readOrEmpty(lockFile);
+      Optional<RecipePins> pinned = lock.pins(r.name());
+      if (pinned.isPresent()) {
+        return pinned.get();
+      }
+      log.accept("resolving " + r.name() + " against the Debian mirror (not in " + lockFile + ")");
+      RecipePins pins = new RecipeResolver(archive).resolve(r);
+      ImageLock.readOrEmpty(lockFile).with(r.name(), pins).write(lockFile);
+      return pins;
+    }
+  }
+
+  GuestImage build(ImageRecipe r) {
+    Instant start = Instant.now();
+    RecipePins pins = pins(r);
+    String key = inputHash(r, pins);
+    Path dir =
+        store
+            .derived("image-" + key)
+            .orElseGet(
+                () -> {
+                  log.accept("building image " + r.name() + " (" + key.substring(0, 12) + ")");
+                  return store.publishDerived("image-" + key, out -> assemble(r, pins, out));
+                });
+    try {
+      Map<?, ?> manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
+      log.accept(
+          "image "
+              + r.name()
+              + " ready in "
+              + Duration.between(start, Instant.now()).toMillis()
+              + " ms: "
+              + dir);
+      return new GuestImage(
+          r,
+          dir.resolve("vmlinuz"),
+          dir.resolve("initrd.cpio.gz"),
+          dir.resolve("manifest.json"),
+          String.valueOf(manifest.get("kernelRelease")),
+          String.valueOf(manifest.get("driver")),
+          key);
+    } catch (IOException e) {
+      throw new HarnessException("cannot read the manifest of image " + r.name() + " in " + dir, e);
+    }
+  }
+
+  /** A hash of everything that goes into the image: any change makes a new one. */
+  String inputHash(ImageRecipe r, RecipePins pins) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      update(md, LAYOUT);
+      update(md, r.name() + "|" + r.arch() + "|" + r.pvpanic());
+      for (LockedPackage p : pins.all()) {
+        update(md, p.name() + "|" + p.version() + "|" + p.sha256());
+      }
+      if (r.kernel() instanceof LocalKernel k) {
+        update(md, "local-kernel");
+        md.update(Files.readAllBytes(k.image()));
+        if (k.modules().isPresent()) {
+          try (Stream<Path> files = Files.walk(k.modules().get())) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+              update(md, k.modules().get().relativize(f).toString());
+              md.update(Files.readAllBytes(f));
+            }
+          }
+        }
+      } else if (r.kernel() instanceof LocalDeb d) {
+        update(md, ContentStore.sha256Of(d.deb()));
+      } else {
+        update(md, "debian-kernel");
+      }
+      md.update(Files.readAllBytes(guestDir.resolve("init")));
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void update(MessageDigest md, String s) {
+    md.update(s.getBytes(StandardCharsets.UTF_8));
+    md.update((byte) 0);
+  }
+
+  private void assemble(ImageRecipe r, RecipePins pins, Path out) throws IOException {
+    Path work = Files.createTempDirectory("pvh-image-");
+    try {
+      Path kernelRoot = Files.createDirectories(work.resolve("kernel"));
+      extractKernel(r, pins, kernelRoot);
+      KernelFiles kernel = KernelFiles.find(kernelRoot);
+      Map<String, Object> driver = new LinkedHashMap<>();
+      List<ModuleFile> modules = pvpanicModules(r, pins, kernel, work, driver);
+
+      Path userRoot = Files.createDirectories(work.resolve("userland"));
+      for (LockedPackage p : pins.userland()) {
+        DebFile.extract(archive.fetch(p), userRoot, path -> true);
+      }
+      Path busybox = firstExisting(userRoot, "bin/busybox", "usr/bin/busybox");
+      String kexec =
+          Files.exists(userRoot.resolve("sbin/kexec")) ? "/sbin/kexec" : "/usr/sbin/kexec";
+      byte[] init = Files.readAllBytes(guestDir.resolve("init"));
+
+      InitramfsBuilder capture = base(init, busybox);
+      Path capturePath = work.resolve("capture.cpio.gz");
+      capture.write(capturePath);
+
+      InitramfsBuilder main = base(init, busybox);
+      SharedLibraryClosure.of(userRoot, kexec).addTo(main);
+      main.file(kexec, userRoot.resolve(kexec.substring(1)), 0755);
+      StringBuilder list = new StringBuilder();
+      for (ModuleFile m : modules) {
+        String path = "/lib/modules/pvh/" + m.name() + ".ko";
+        main.file(path, m.content(), 0644);
+        list.append(path).append('\n');
+      }
+      main.file("/etc/pvh/modules", list.toString().getBytes(StandardCharsets.UTF_8), 0644);
+      main.file("/boot/vmlinuz", kernel.image(), 0644);
+      main.file("/boot/capture.cpio.gz", capturePath, 0644);
+      main.write(out.resolve("initrd.cpio.gz"));
+      Files.copy(kernel.image(), out.resolve("vmlinuz"));
+
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("recipe", r.name());
+      manifest.put("arch", r.arch().id());
+      manifest.put("kernelRelease", kernel.release());
+      manifest.put("driver", driver.get("origin"));
+      manifest.put("driverDetails", driver);
+      manifest.put("modules", modules.stream().map(ModuleFile::name).toList());
+      Map<String, Object> packages = new LinkedHashMap<>();
+      packages.put("kernel", pins.kernel());
+      packages.put("userland", pins.userland());
+      packages.put("moduleBuild", pins.moduleBuild());
+      manifest.put("packages", packages);
+      manifest.put("kernelSha256", ContentStore.sha256Of(out.resolve("vmlinuz")));
+      manifest.put("initrdSha256", ContentStore.sha256Of(out.resolve("initrd.cpio.gz")));
+      manifest.put("initrdBytes", Files.size(out.resolve("initrd.cpio.gz")));
+      manifest.put("kernelBytes", Files.size(out.resolve("vmlinuz")));
+      JSON.writeValue(out.resolve("manifest.json").toFile(), manifest);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static InitramfsBuilder base(byte[] init, Path busybox) {
+    InitramfsBuilder b = new InitramfsBuilder();
+    b.consoleDevices();
+    for (String d :
+        List.of("/proc", "/sys", "/tmp", "/run", "/etc", "/usr/bin", "/usr/sbin", "/sbin")) {
+      b.directory(d);
+    }
+    b.file("/init", init, 0755);
+    b.file("/bin/busybox", busybox, 0755);
+    b.symlink("/bin/sh", "busybox");
+    return b;
+  }
+
+  private void extractKernel(ImageRecipe r, RecipePins pins, Path root) {
+    if (r.kernel() instanceof LocalDeb d) {
+      DebFile.extract(d.deb(), root, ImageBuilder::kernelPath);
+    } else if (r.kernel() instanceof LocalKernel k) {
+      copyLocalKernel(k, root);
+    } else {
+      for (LockedPackage p : pins.kernel()) {
+        DebFile.extract(archive.fetch(p), root, ImageBuilder::kernelPath);
+      }
+    }
+  }
+
+  /** Only the kernel image, its config and the pvpanic modules: the rest of a kernel deb is big. */
+  static boolean kernelPath(String path) {
+    String p = path.startsWith("./") ? path.substring(2) : path;
+    return p.startsWith("boot/vmlinu")
+        || p.startsWith("boot/config-")
+        || p.matches("(usr/)?lib/modules/[^/]+/(vmlinuz|config)")
+        || (p.matches("(usr/)?lib/modules/.*") && p.contains("pvpanic"));
+  }
+
+  private static void copyLocalKernel(LocalKernel k, Path root) {
+    try {
+      String release = k.modules().map(m -> m.getFileName().toString()).orElse("local");
+      Path dir = Files.createDirectories(root.resolve("lib/modules/" + release));
+      Files.copy(k.image(), dir.resolve("vmlinuz"));
+      if (k.modules().isPresent()) {
+        try (Stream<Path> files = Files.walk(k.modules().get())) {
+          for (Path f : files.filter(Files::isRegularFile).toList()) {
+            Path to = dir.resolve(k.modules().get().relativize(f).toString());
+            Files.createDirectories(to.getParent());
+            Files.copy(f, to);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<ModuleFile> pvpanicModules(
+      ImageRecipe r, RecipePins pins, KernelFiles kernel, Path work, Map<String, Object> driver) {
+    Optional<String> config = kernel.config("CONFIG_PVPANIC");
+    driver.put("CONFIG_PVPANIC", config.orElse("not set"));
+    List<ModuleFile> modules = new ArrayList<>();
+    if (r.pvpanic() == DriverPolicy.NONE) {
+      driver.put("origin", "none");
+      return modules;
+    }
+    Optional<KernelModules> tree = kernel.modules();
+    for (String name : PVPANIC_MODULES) {
+      Optional<Path> found = tree.flatMap(t -> t.locate(name));
+      found.ifPresent(p -> modules.add(new ModuleFile(name, KernelModules.decompress(p))));
+    }
+    if (!modules.isEmpty()) {
+      driver.put("origin", "module");
+      return modules;
+    }
+    if (config.filter(v -> v.equals("y")).isPresent()) {
+      driver.put("origin", "builtin");
+      return modules;
+    }
+    if (r.pvpanic() != DriverPolicy.BUILD) {
+      driver.put("origin", "none");
+      return modules;
+    }
+    log.accept("building pvpanic modules out of tree for " + kernel.release());
+    BuiltModules built = buildOutOfTree(pins, kernel, work);
+    for (Path p : built.modules()) {
+      String name = p.getFileName().toString().replaceFirst("\\.ko$", "");
+      try {
+        modules.add(new ModuleFile(name, Files.readAllBytes(p)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    // pvpanic-pci needs pvpanic's symbols: load pvpanic first
+    modules.sort(
+        (a, b) ->
+            Integer.compare(PVPANIC_MODULES.indexOf(a.name()), PVPANIC_MODULES.indexOf(b.name())));
+    driver.put("origin", "out-of-tree");
+    driver.put("provenance", built.provenance());
+    return modules;
+  }
+
+  private BuiltModules buildOutOfTree(RecipePins pins, KernelFiles kernel, Path work) {
+    if (pins.moduleBuild().isEmpty()) {
+      throw new HarnessException(
+          "the kernel has no pvpanic driver and the lock pins no headers/source to build one;"
+              + " re-run 'images lock'");
+    }
+    Path headerRoot = work.resolve("headers");
+    Path source = null;
+    String version = pins.moduleBuild().get(0).version();
+    for (LockedPackage p : pins.moduleBuild()) {
+      Path deb = archive.fetch(p);
+      if (p.name().startsWith("linux-source-")) {
+        source = deb;
+      } else {
+        DebFile.extract(deb, headerRoot, path -> true);
+      }
+    }
+    if (source == null) {
+      throw new HarnessException("the lock pins no linux-source package for " + kernel.release());
+    }
+    KernelPackages packages = KernelPackages.forRelease(kernel.release(), version);
+    CrossCompiler cc =
+        CrossCompiler.find(
+            packages.arch().name().toLowerCase(java.util.Locale.ROOT).equals("arm64")
+                ? "arm64"
+                : "x86_64");
+    OutOfTreeModuleBuild build = new OutOfTreeModuleBuild(headerRoot, source, packages, cc);
+    return build.run(work.resolve("kmod"));
+  }
+
+  private static Path firstExisting(Path root, String... candidates) {
+    for (String c : candidates) {
+      if (Files.exists(root.resolve(c))) {
+        return root.resolve(c);
+      }
+    }
+    throw new HarnessException("none of " + List.of(candidates) + " in " + root);
+  }
+
+  static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir, e);
+    }
+  }
+
+  /** A module as it goes into the image (decompressed). */
+  record ModuleFile(String name, byte[] content) {}
+}

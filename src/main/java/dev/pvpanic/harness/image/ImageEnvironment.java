@@ -1,0 +1,43 @@
+package dev.pvpanic.harness.image;
+
+import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.image.debian.ArchiveKeyring;
+import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.DebianMirrors;
+import dev.pvpanic.harness.image.debian.TerminalProgressSink;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Wires the image builder from the environment: the mirror (option, {@code PVH_DEBIAN_MIRROR}, or
+ * the host's apt sources), the cache ({@code PVH_CACHE_DIR} or the XDG cache), the lock file and
+ * the recipes of this checkout.
+ */
+public final class ImageEnvironment {
+  private ImageEnvironment() {}
+
+  /**
+   * @param mirrorOption a mirror URI given on the command line, if any
+   */
+  public static ImageBuilder builder(Optional<String> mirrorOption, Consumer<String> log) {
+    Optional<String> option =
+        mirrorOption.or(() -> Optional.ofNullable(System.getProperty("pvh.debian.mirror")));
+    DebianMirrors mirrors = DebianMirrors.resolve(option, System.getenv(), Path.of("/etc/apt"));
+    ContentStore store = ContentStore.atDefaultLocation(System.getenv());
+    DebianArchive archive =
+        new DebianArchive(
+            mirrors,
+            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+            store,
+            DebianArchive.defaultHttpClient(),
+            TerminalProgressSink.stderr());
+    return new ImageBuilder(
+        ImageRecipes.load(ImageRecipes.defaultFolder()),
+        archive,
+        store,
+        ImageLock.defaultFile(),
+        Path.of("images/guest"),
+        log);
+  }
+}

@@ -1,0 +1,111 @@
+package dev.pvpanic.harness.image;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * images/packages.lock.json: every package each recipe is built from, pinned to version and
+ * SHA-256, so a bug report reproduces with the same bits and a warm cache builds with no network
+ * request. {@code images lock} re-resolves it against the mirror.
+ */
+public record ImageLock(int format, Map<String, RecipePins> recipes) {
+  public static final int FORMAT = 1;
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+  /** The packages of one recipe, by role. */
+  public record RecipePins(
+      List<LockedPackage> kernel, List<LockedPackage> userland, List<LockedPackage> moduleBuild) {
+    public RecipePins {
+      kernel = sorted(kernel);
+      userland = sorted(userland);
+      moduleBuild = moduleBuild == null ? List.of() : sorted(moduleBuild);
+    }
+
+    private static List<LockedPackage> sorted(List<LockedPackage> l) {
+      return l.stream()
+          .sorted(Comparator.comparing(LockedPackage::name).thenComparing(LockedPackage::arch))
+          .toList();
+    }
+
+    /** Every pin, in a stable order. */
+    public List<LockedPackage> all() {
+      return java.util.stream.Stream.of(kernel, userland, moduleBuild)
+          .flatMap(List::stream)
+          .toList();
+    }
+  }
+
+  public ImageLock {
+    recipes = new TreeMap<>(recipes);
+  }
+
+  public static Path defaultFile() {
+    String env = System.getenv("PVH_LOCK_FILE");
+    return Path.of(env == null || env.isBlank() ? "images/packages.lock.json" : env);
+  }
+
+  public static ImageLock empty() {
+    return new ImageLock(FORMAT, Map.of());
+  }
+
+  public static ImageLock readOrEmpty(Path file) {
+    if (!Files.exists(file)) {
+      return empty();
+    }
+    try {
+      ImageLock lock = JSON.readValue(file.toFile(), ImageLock.class);
+      if (lock.format() != FORMAT) {
+        throw new HarnessException(
+            file
+                + ": lock format "
+                + lock.format()
+                + " is not "
+                + FORMAT
+                + "; re-run 'images lock'");
+      }
+      return lock;
+    } catch (IOException e) {
+      throw new HarnessException("cannot read lock file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Optional<RecipePins> pins(String recipe) {
+    return Optional.ofNullable(recipes.get(recipe));
+  }
+
+  public ImageLock with(String recipe, RecipePins pins) {
+    Map<String, RecipePins> m = new TreeMap<>(recipes);
+    m.put(recipe, pins);
+    return new ImageLock(FORMAT, m);
+  }
+
+  /** Writes atomically (temp file + rename), so an interrupted write never leaves half a lock. */
+  public void write(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Path tmp = Files.createTempFile(parent, ".lock-", ".json");
+      Files.writeString(tmp, JSON.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new HarnessException("cannot write lock file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
