@@ -321,7 +321,12 @@ public final class ImageBuilder implements ImageProvider {
       return modules;
     }
     log.accept("building pvpanic modules out of tree for " + kernel.release());
-    BuiltModules built = buildOutOfTree(pins, kernel, work);
+    BuiltModules built;
+    try {
+      built = buildOutOfTree(pins, kernel, work);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     for (Path p : built.modules()) {
       String name = p.getFileName().toString().replaceFirst("\\.ko$", "");
       try {
@@ -339,7 +344,8 @@ public final class ImageBuilder implements ImageProvider {
     return modules;
   }
 
-  private BuiltModules buildOutOfTree(RecipePins pins, KernelFiles kernel, Path work) {
+  private BuiltModules buildOutOfTree(RecipePins pins, KernelFiles kernel, Path work)
+      throws IOException {
     if (pins.moduleBuild().isEmpty()) {
       throw new HarnessException(
           "the kernel has no pvpanic driver and the lock pins no headers/source to build one;"
@@ -351,7 +357,8 @@ public final class ImageBuilder implements ImageProvider {
     for (LockedPackage p : pins.moduleBuild()) {
       Path deb = archive.fetch(p);
       if (p.name().startsWith("linux-source-")) {
-        source = deb;
+        // the cache names blobs by hash; the source reader recognises a .deb by its name
+        source = Files.createSymbolicLink(work.resolve(p.name() + ".deb"), deb);
       } else {
         DebFile.extract(deb, headerRoot, path -> true);
       }

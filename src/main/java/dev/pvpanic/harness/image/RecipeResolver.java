@@ -102,8 +102,8 @@ public final class RecipeResolver {
 
   /**
    * The roots and what they depend on: for kernels only the kernel packages (image, binary,
-   * modules), for the userland only shared libraries ({@code lib*}). First alternatives only; an
-   * exact {@code (= v)} dependency is taken at that version.
+   * modules), for the userland only shared libraries ({@code lib*}, {@code zlib*}). First
+   * alternatives only; an exact {@code (= v)} dependency is taken at that version.
    */
   private static List<LockedPackage> closure(
       PackagesIndex idx,
@@ -129,7 +129,10 @@ public final class RecipeResolver {
           continue;
         }
         String name = m.group(1);
-        boolean follow = kernel ? KERNEL_PACKAGE.matcher(name).matches() : name.startsWith("lib");
+        boolean follow =
+            kernel
+                ? KERNEL_PACKAGE.matcher(name).matches()
+                : name.startsWith("lib") || name.startsWith("zlib");
         if (!follow || seen.containsKey(name)) {
           continue;
         }

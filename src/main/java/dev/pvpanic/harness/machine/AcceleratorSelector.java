@@ -85,7 +85,7 @@ public final class AcceleratorSelector {
             .actions(QemuActions.DEFAULT)
             .build();
     try (QemuMachine m = QemuMachine.launch(probe, AcceleratorDecision.asked(Accelerator.KVM))) {
-      m.console().expect("the guest's READY line under KVM", READY, BROKEN, PROBE_TIMEOUT);
+      m.console().expectLine("the guest's READY line under KVM", READY, BROKEN, PROBE_TIMEOUT);
       return Optional.empty();
     } catch (RuntimeException e) {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");

@@ -1,0 +1,76 @@
+package dev.pvpanic.harness.matrix;
+
+import dev.pvpanic.harness.image.ImageRecipe;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.machine.Accelerator;
+import dev.pvpanic.harness.machine.AcceleratorSelector;
+import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuVersionProbe;
+import dev.pvpanic.harness.oracle.Applicability;
+import dev.pvpanic.harness.oracle.Oracle;
+import dev.pvpanic.harness.oracle.QemuCapabilities;
+import dev.pvpanic.harness.qmp.QemuVersion;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns a guest config into the cells to run: resolves each cell's recipe and QEMU build, and marks
+ * the cells that cannot run here with the reason (QEMU build missing, KVM asked but unusable, a
+ * setup that QEMU build cannot express). Nothing boots.
+ */
+public final class MatrixPlan {
+  private MatrixPlan() {}
+
+  /** The config a run uses: {@code -Dpvh.config}, {@code PVH_CONFIG}, else smoke.yaml. */
+  public static Path configFile() {
+    String p = System.getProperty("pvh.config");
+    if (p == null || p.isBlank()) {
+      p = System.getenv("PVH_CONFIG");
+    }
+    return Path.of(p == null || p.isBlank() ? "guest-configs/smoke.yaml" : p);
+  }
+
+  public static List<PlannedCell> plan(GuestConfig config, ImageRecipes recipes) {
+    List<PlannedCell> out = new ArrayList<>();
+    for (Cell cell : config.cells()) {
+      out.add(plan(cell, recipes.get(cell.recipe())));
+    }
+    return out;
+  }
+
+  public static PlannedCell plan(Cell cell, ImageRecipe recipe) {
+    QemuBuild qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch());
+    Optional<QemuVersion> version = QemuVersionProbe.version(qemu);
+    if (version.isEmpty()) {
+      return new PlannedCell(
+          cell,
+          recipe,
+          qemu,
+          Optional.of(
+              "QEMU build '"
+                  + cell.qemu()
+                  + "' ("
+                  + qemu.binary()
+                  + ") is not installed or did not"
+                  + " report a version"));
+    }
+    if (cell.accelerator() == Accelerator.KVM) {
+      Optional<String> kvm = AcceleratorSelector.staticProblem(recipe.arch());
+      if (kvm.isPresent()) {
+        return new PlannedCell(cell, recipe, qemu, Optional.of("KVM asked for: " + kvm.get()));
+      }
+    }
+    Applicability a =
+        Oracle.applicability(cell.setup(recipe.arch()), QemuCapabilities.of(version.get()));
+    if (a instanceof Applicability.NotApplicable na) {
+      return new PlannedCell(
+          cell,
+          recipe,
+          qemu,
+          Optional.of("not applicable with QEMU " + version.get() + ": " + na.reason()));
+    }
+    return new PlannedCell(cell, recipe, qemu, Optional.empty());
+  }
+}

@@ -1,0 +1,56 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import dev.pvpanic.harness.oracle.ObservedOutcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one cell did: the verdict and everything behind it. {@link #assertPassed()} turns it into
+ * the matching test outcome (failure, timeout error, infrastructure error).
+ *
+ * @param message one paragraph for people: the diff, what a timeout awaited and the console tail,
+ *     or what broke
+ * @param phases how long each phase took (start, boot, arm, trigger, collect, teardown)
+ */
+public record CellResult(
+    Cell cell,
+    Verdict verdict,
+    String message,
+    Optional<ExpectedOutcome> expected,
+    Optional<ObservedOutcome> observed,
+    Map<String, Duration> phases,
+    Duration total,
+    String qemuVersion,
+    String accelerator,
+    Optional<GuestProtocol.ReadyLine> guest,
+    Path artifacts,
+    Optional<Throwable> failure) {
+
+  public CellResult {
+    phases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+  }
+
+  public boolean passed() {
+    return verdict == Verdict.PASS;
+  }
+
+  /**
+   * Returns normally for PASS; throws {@link WrongEventsError} (a failure), {@link
+   * CellTimeoutException} or {@link InfrastructureException} (errors) otherwise. NOT_APPLICABLE
+   * cells are the caller's to skip before this.
+   */
+  public void assertPassed() {
+    String where = message + "\n\nartifacts: " + artifacts.toAbsolutePath();
+    switch (verdict) {
+      case PASS, NOT_APPLICABLE -> {}
+      case WRONG_EVENTS, UNEXPECTED_PANIC -> throw new WrongEventsError(where);
+      case TIMEOUT -> throw new CellTimeoutException(where, failure.orElse(null));
+      case INFRASTRUCTURE_ERROR -> throw new InfrastructureException(where, failure.orElse(null));
+    }
+  }
+}

@@ -1,0 +1,609 @@
+package dev.pvpanic.harness.scenario;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.console.CommandResult;
+import dev.pvpanic.harness.console.ConsoleException;
+import dev.pvpanic.harness.console.ConsoleMatch;
+import dev.pvpanic.harness.console.SerialConsole;
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.MachineException;
+import dev.pvpanic.harness.machine.MachineSpec;
+import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.oracle.Applicability;
+import dev.pvpanic.harness.oracle.Comparison;
+import dev.pvpanic.harness.oracle.ExpectedEvent;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import dev.pvpanic.harness.oracle.FinalState;
+import dev.pvpanic.harness.oracle.GuestFacts;
+import dev.pvpanic.harness.oracle.KernelVersion;
+import dev.pvpanic.harness.oracle.ObservedEvent;
+import dev.pvpanic.harness.oracle.ObservedOutcome;
+import dev.pvpanic.harness.oracle.Oracle;
+import dev.pvpanic.harness.oracle.OutcomeComparison;
+import dev.pvpanic.harness.oracle.PostNotifiers;
+import dev.pvpanic.harness.oracle.PvpanicDriver;
+import dev.pvpanic.harness.oracle.QemuCapabilities;
+import dev.pvpanic.harness.oracle.Trigger;
+import dev.pvpanic.harness.qmp.EventLog;
+import dev.pvpanic.harness.qmp.QmpDisconnectedException;
+import dev.pvpanic.harness.qmp.QmpEvent;
+import dev.pvpanic.harness.qmp.QmpTimeoutException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one cell end to end: boot to READY, arm kdump and the notifiers, trigger, collect the QMP
+ * events until the expected sequence is complete (plus a quiet period proving nothing more comes)
+ * or QEMU exits, read the final state, and compare with what the oracle predicts from the rules.
+ *
+ * <p>Every wait is bounded; the machine is closed in {@code finally} whatever happens.
+ */
+public final class CellRunner {
+  /** Console text that proves the trigger took effect, whatever QMP says. */
+  static final Pattern TRIGGER_TOOK_EFFECT =
+      Pattern.compile(
+          "Kernel panic - not syncing|sysrq: Trigger a crash|reboot: Power down|System halted"
+              + "|PVH VMCORE|Starting crashdump kernel|reboot: Restarting system");
+
+  static final Pattern PANIC_DURING_BOOT = Pattern.compile("Kernel panic - not syncing");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * Bounds and test-only hooks.
+   *
+   * @param trigger replaces the trigger command (tests: a no-op proves timeouts work)
+   * @param expectation rewrites the oracle's expectation (tests: a wrong one proves the diff)
+   */
+  public record Options(
+      Duration bootTimeout,
+      Duration armTimeout,
+      Duration eventTimeout,
+      Duration kdumpTimeout,
+      Duration quietPeriod,
+      Optional<String> trigger,
+      UnaryOperator<ExpectedOutcome> expectation,
+      Consumer<String> progress) {
+
+    public static Options defaults() {
+      return new Options(
+          Duration.ofSeconds(150),
+          Duration.ofSeconds(90),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(150),
+          Duration.ofSeconds(3),
+          Optional.empty(),
+          UnaryOperator.identity(),
+          s -> {});
+    }
+
+    public Options withTrigger(String command) {
+      return new Options(
+          bootTimeout,
+          armTimeout,
+          eventTimeout,
+          kdumpTimeout,
+          quietPeriod,
+          Optional.of(command),
+          expectation,
+          progress);
+    }
+
+    public Options withExpectation(UnaryOperator<ExpectedOutcome> rewrite) {
+      return new Options(
+          bootTimeout,
+          armTimeout,
+          eventTimeout,
+          kdumpTimeout,
+          quietPeriod,
+          trigger,
+          rewrite,
+          progress);
+    }
+
+    public Options withTimeouts(Duration events, Duration kdump) {
+      return new Options(
+          bootTimeout, armTimeout, events, kdump, quietPeriod, trigger, expectation, progress);
+    }
+
+    public Options withProgress(Consumer<String> sink) {
+      return new Options(
+          bootTimeout,
+          armTimeout,
+          eventTimeout,
+          kdumpTimeout,
+          quietPeriod,
+          trigger,
+          expectation,
+          sink);
+    }
+  }
+
+  private final Options options;
+
+  public CellRunner(Options options) {
+    this.options = options;
+  }
+
+  /** The main kernel's command line for a cell. */
+  public static String kernelCmdline(Cell cell, GuestImage image) {
+    StringBuilder sb = new StringBuilder(image.recipe().cmdline());
+    if (cell.postNotifiers() == PostNotifiers.CMDLINE) {
+      sb.append(" crash_kexec_post_notifiers");
+    }
+    if (cell.acpiOff()) {
+      sb.append(" acpi=off");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The capture kernel's command line: the main one less crashkernel and notifiers, plus kdump's
+   * usual.
+   */
+  public static String captureCmdline(String main) {
+    String base =
+        main.replaceAll("(^|\\s)(crashkernel=\\S+|crash_kexec_post_notifiers\\S*)", " ")
+            .replaceAll("\\s+", " ")
+            .strip();
+    return base + " irqpoll nr_cpus=1 reset_devices";
+  }
+
+  /** The kexec command that loads the capture kernel. */
+  public static String kexecCommand(Architecture arch, String captureCmdline) {
+    // arm64 has no kexec_file_load (-s fails); -i skips checksums, 30+ s faster under TCG.
+    String mode = arch == Architecture.AARCH64 ? "-i" : "-s";
+    return "kexec -p "
+        + mode
+        + " /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append=\""
+        + captureCmdline
+        + "\"";
+  }
+
+  public CellResult run(Cell cell, GuestImage image, QemuBuild qemu, Path artifacts) {
+    Instant start = Instant.now();
+    Phases phases = new Phases();
+    Run run = new Run(cell, image, artifacts);
+    try {
+      Files.createDirectories(artifacts);
+      copyManifest(image, artifacts);
+      String cmdline = kernelCmdline(cell, image);
+      Files.writeString(artifacts.resolve("kernel-cmdline.txt"), cmdline + "\n");
+      MachineSpec spec =
+          MachineSpec.builder(image.arch())
+              .name(shortName(cell))
+              .qemu(qemu)
+              .accelerator(cell.accelerator())
+              .kernel(image.kernel())
+              .initrd(image.initrd())
+              .append(cmdline)
+              .pvpanic(cell.device())
+              .actions(cell.actions())
+              .machineType(cell.machineType().orElse(null))
+              .artifactsDir(artifacts)
+              .build();
+      progress(cell, "starting QEMU");
+      QemuMachine machine;
+      try {
+        machine = QemuMachine.launch(spec);
+      } catch (MachineException | IllegalArgumentException e) {
+        return run.infrastructure("QEMU did not start", e, phases, start);
+      }
+      phases.mark("start");
+      try (machine) {
+        return drive(run, machine, cmdline, phases, start);
+      } finally {
+        phases.mark("teardown");
+      }
+    } catch (IOException e) {
+      return run.infrastructure("cannot write artifacts", e, phases, start);
+    }
+  }
+
+  private CellResult drive(
+      Run run, QemuMachine machine, String cmdline, Phases phases, Instant start) {
+    Cell cell = run.cell;
+    SerialConsole console = machine.console();
+    QemuCapabilities caps = QemuCapabilities.of(machine.qmp().version());
+    run.qemuVersion = machine.qmp().version().toString();
+    run.accelerator = machine.accelerator().toString();
+    Applicability applicability = Oracle.applicability(cell.setup(run.image.arch()), caps);
+    if (applicability instanceof Applicability.NotApplicable na) {
+      return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
+    }
+
+    progress(cell, "booting " + run.image.recipe().name());
+    GuestProtocol.ReadyLine ready;
+    try {
+      ConsoleMatch m =
+          console.expectLine(
+              "the guest's READY line",
+              GuestProtocol.READY_PATTERN,
+              PANIC_DURING_BOOT,
+              options.bootTimeout());
+      ready = GuestProtocol.ReadyLine.parse(m.line());
+    } catch (ConsoleException e) {
+      return run.timeoutOrInfra("the guest did not reach READY", e, machine, phases, start);
+    }
+    run.guest = Optional.of(ready);
+    phases.mark("boot");
+
+    GuestFacts facts =
+        new GuestFacts(
+            KernelVersion.parse(ready.kernel()),
+            PvpanicDriver.fromReadyValue(ready.pvpanicDriver()),
+            ready.capability(),
+            ready.events());
+    ExpectedOutcome expected =
+        options.expectation().apply(Oracle.expect(cell.setup(run.image.arch()), facts, caps));
+    run.expected = Optional.of(expected);
+    run.write("expected.txt", expected.describe());
+
+    try {
+      arm(run, console, cmdline);
+    } catch (ConsoleException e) {
+      return run.timeoutOrInfra("arming the guest failed", e, machine, phases, start);
+    } catch (ArmingException e) {
+      return run.infrastructure(e.getMessage(), e, phases, start);
+    }
+    phases.mark("arm");
+
+    String trigger =
+        options
+            .trigger()
+            .orElse(
+                cell.trigger() == Trigger.POWEROFF
+                    ? "poweroff -f"
+                    : "echo c > /proc/sysrq-trigger");
+    progress(cell, "trigger: " + trigger);
+    console.moveCursorToEnd();
+    console.send(trigger);
+    Collected collected = collect(machine, expected, phases);
+    return judge(run, machine, expected, collected, phases, start);
+  }
+
+  private void arm(Run run, SerialConsole console, String cmdline) {
+    Cell cell = run.cell;
+    if (cell.kdump()) {
+      progress(cell, "loading the capture kernel");
+      check(
+          console.run(
+              kexecCommand(run.image.arch(), captureCmdline(cmdline)), options.armTimeout()));
+      expectValue(console, "cat /sys/kernel/kexec_crash_loaded", "1");
+    }
+    if (cell.postNotifiers() == PostNotifiers.RUNTIME) {
+      check(
+          console.run(
+              "echo Y > /sys/module/kernel/parameters/crash_kexec_post_notifiers",
+              options.armTimeout()));
+    }
+    if (cell.postNotifiers() != PostNotifiers.OFF) {
+      expectValue(console, "cat /sys/module/kernel/parameters/crash_kexec_post_notifiers", "Y");
+    }
+  }
+
+  private void expectValue(SerialConsole console, String command, String value) {
+    CommandResult r = check(console.run(command, options.armTimeout()));
+    String got = String.join("\n", r.output()).strip();
+    if (!got.equals(value)) {
+      throw new ArmingException(
+          "'" + command + "' printed '" + got + "', expected '" + value + "'");
+    }
+  }
+
+  private static CommandResult check(CommandResult r) {
+    if (r.exitStatus() != 0) {
+      throw new ArmingException(
+          "guest command failed with exit status "
+              + r.exitStatus()
+              + ": "
+              + r.command()
+              + "\n  "
+              + String.join("\n  ", r.output()));
+    }
+    return r;
+  }
+
+  /** What collection found: whether it ran out of time and on what. */
+  private record Collected(Optional<String> awaitedButMissing, boolean qemuExited) {}
+
+  private Collected collect(QemuMachine machine, ExpectedOutcome expected, Phases phases) {
+    Duration budget =
+        expected.captureKernelRuns() ? options.kdumpTimeout() : options.eventTimeout();
+    Instant deadline = Instant.now().plus(budget);
+    EventLog log = machine.qmp().events();
+    int from = 0;
+    boolean first = true;
+    for (ExpectedEvent e : expected.events()) {
+      try {
+        QmpEvent got =
+            log.await(
+                ev -> ev.name().equals(e.name()), "QMP event " + e.name(), from, left(deadline));
+        from = (int) got.index() + 1;
+        if (first) {
+          phases.mark("trigger");
+          first = false;
+        }
+      } catch (QmpDisconnectedException gone) {
+        return new Collected(Optional.empty(), true);
+      } catch (QmpTimeoutException t) {
+        return new Collected(Optional.of("QMP event " + e.name() + " within " + budget), false);
+      }
+    }
+    if (first) {
+      // No event expected: the console must show that the trigger did something.
+      try {
+        machine
+            .console()
+            .expect(
+                "console proof that the trigger took effect",
+                TRIGGER_TOOK_EFFECT,
+                null,
+                left(deadline));
+        phases.mark("trigger");
+      } catch (ConsoleException ce) {
+        if (machine.isAlive()) {
+          return new Collected(Optional.of("the guest to panic or power off (console)"), false);
+        }
+      }
+    }
+    if (expected.captureKernelRuns()) {
+      try {
+        machine
+            .console()
+            .expectLine(
+                "the capture kernel's VMCORE line",
+                GuestProtocol.VMCORE_PATTERN,
+                null,
+                left(deadline));
+      } catch (ConsoleException ce) {
+        // judged below: vmcoreSeen will be false and the comparison says so
+      }
+    }
+    if (expected.finalState() instanceof FinalState.QemuExits) {
+      machine.awaitExit(left(deadline));
+    } else if (machine.isAlive()) {
+      Duration quiet = options.quietPeriod();
+      log.awaitQuiet(quiet, quiet.multipliedBy(5));
+    }
+    phases.mark("collect");
+    return new Collected(Optional.empty(), !machine.isAlive());
+  }
+
+  private static Duration left(Instant deadline) {
+    Duration d = Duration.between(Instant.now(), deadline);
+    return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
+  }
+
+  private CellResult judge(
+      Run run,
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      Collected collected,
+      Phases phases,
+      Instant start) {
+    FinalState finalState = finalState(machine);
+    List<ObservedEvent> events = new ArrayList<>();
+    for (QmpEvent e : machine.qmp().events().snapshot()) {
+      events.add(new ObservedEvent(e.name(), toMap(e.data())));
+    }
+    boolean vmcore =
+        machine.console().lines().stream()
+            .anyMatch(l -> GuestProtocol.VMCORE_PATTERN.matcher(l).find());
+    ObservedOutcome observed = new ObservedOutcome(events, finalState, vmcore);
+    run.observed = Optional.of(observed);
+    run.write("actual.txt", describe(observed));
+    boolean triggerSeen =
+        !events.isEmpty()
+            || !machine.isAlive()
+            || machine.console().lines().stream()
+                .anyMatch(l -> TRIGGER_TOOK_EFFECT.matcher(l).find());
+    if (collected.awaitedButMissing().isPresent() && !triggerSeen) {
+      return run.finish(
+          Verdict.TIMEOUT,
+          "timed out waiting for "
+              + collected.awaitedButMissing().get()
+              + "; the trigger never took effect\nevents so far: "
+              + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
+              + "\nconsole tail:\n  "
+              + String.join("\n  ", machine.console().tail(40)),
+          phases,
+          start);
+    }
+    Comparison c = OutcomeComparison.compare(expected, observed);
+    run.write("diff.txt", c.diff());
+    return c.matches()
+        ? run.finish(Verdict.PASS, c.diff(), phases, start)
+        : run.finish(
+            Verdict.WRONG_EVENTS,
+            "the QMP events differ from what the rules predict:\n" + c.diff(),
+            phases,
+            start);
+  }
+
+  private static FinalState finalState(QemuMachine machine) {
+    if (!machine.isAlive() || !machine.qmp().isConnected()) {
+      Optional<Integer> code = machine.awaitExit(Duration.ofSeconds(10));
+      if (code.isPresent()) {
+        return new FinalState.QemuExits(code.get());
+      }
+    }
+    try {
+      JsonNode s = machine.qmp().execute("query-status");
+      return new FinalState.Status(s.path("status").asText(), s.path("running").asBoolean());
+    } catch (QmpDisconnectedException e) {
+      return new FinalState.QemuExits(machine.awaitExit(Duration.ofSeconds(10)).orElse(-1));
+    }
+  }
+
+  private static Map<String, Object> toMap(JsonNode data) {
+    return JSON.convertValue(data, new TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  private static String describe(ObservedOutcome o) {
+    StringBuilder sb = new StringBuilder();
+    if (o.events().isEmpty()) {
+      sb.append("no QMP events\n");
+    }
+    o.events().forEach(e -> sb.append(e.describe()).append('\n'));
+    sb.append("final: ").append(o.finalState().describe()).append('\n');
+    sb.append("capture kernel VMCORE line: ")
+        .append(o.vmcoreSeen() ? "seen" : "not seen")
+        .append('\n');
+    return sb.toString();
+  }
+
+  private static void copyManifest(GuestImage image, Path artifacts) throws IOException {
+    if (Files.exists(image.manifest())) {
+      Files.copy(
+          image.manifest(),
+          artifacts.resolve("image-manifest.json"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private void progress(Cell cell, String what) {
+    options.progress().accept(cell.displayName() + ": " + what);
+  }
+
+  private static String shortName(Cell cell) {
+    String n = cell.name().orElse(cell.recipe());
+    n = n.replaceAll("[^A-Za-z0-9._-]", "-");
+    return n.length() > 64 ? n.substring(0, 64) : n;
+  }
+
+  /** A guest command that had to work did not. */
+  static final class ArmingException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ArmingException(String message) {
+      super(message);
+    }
+  }
+
+  /** Start-relative phase boundaries. */
+  private static final class Phases {
+    private final Map<String, Duration> done = new LinkedHashMap<>();
+    private Instant last = Instant.now();
+
+    void mark(String phase) {
+      Instant now = Instant.now();
+      done.merge(phase, Duration.between(last, now), Duration::plus);
+      last = now;
+    }
+  }
+
+  /** The state one cell accumulates. */
+  private static final class Run {
+    final Cell cell;
+    final GuestImage image;
+    final Path artifacts;
+    String qemuVersion = "unknown";
+    String accelerator = "unknown";
+    Optional<GuestProtocol.ReadyLine> guest = Optional.empty();
+    Optional<ExpectedOutcome> expected = Optional.empty();
+    Optional<ObservedOutcome> observed = Optional.empty();
+    Throwable failure;
+
+    Run(Cell cell, GuestImage image, Path artifacts) {
+      this.cell = cell;
+      this.image = image;
+      this.artifacts = artifacts;
+    }
+
+    void write(String name, String text) {
+      try {
+        Files.writeString(artifacts.resolve(name), text, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    CellResult infrastructure(String what, Throwable e, Phases phases, Instant start) {
+      failure = e;
+      return finish(Verdict.INFRASTRUCTURE_ERROR, what + ": " + e.getMessage(), phases, start);
+    }
+
+    CellResult timeoutOrInfra(
+        String what, ConsoleException e, QemuMachine machine, Phases phases, Instant start) {
+      failure = e;
+      if (!machine.isAlive()) {
+        return finish(
+            Verdict.INFRASTRUCTURE_ERROR,
+            what
+                + ": QEMU exited with code "
+                + machine.exitCode().map(String::valueOf).orElse("?")
+                + "\nQEMU stderr:\n"
+                + machine.stderrTail(20)
+                + "\n"
+                + e.getMessage(),
+            phases,
+            start);
+      }
+      Verdict v = Verdict.INFRASTRUCTURE_ERROR;
+      if (e instanceof dev.pvpanic.harness.console.ConsoleTimeoutException) {
+        v = Verdict.TIMEOUT;
+      } else if (e instanceof dev.pvpanic.harness.console.ConsoleFailureException) {
+        v = Verdict.UNEXPECTED_PANIC;
+      }
+      return finish(v, what + ": " + e.getMessage(), phases, start);
+    }
+
+    CellResult finish(Verdict verdict, String message, Phases phases, Instant start) {
+      CellResult r =
+          new CellResult(
+              cell,
+              verdict,
+              message,
+              expected,
+              observed,
+              phases.done,
+              Duration.between(start, Instant.now()),
+              qemuVersion,
+              accelerator,
+              guest,
+              artifacts,
+              Optional.ofNullable(failure));
+      try {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("cell", cell.displayName());
+        summary.put("id", cell.id());
+        summary.put("parameters", cell.parameters());
+        summary.put("verdict", verdict.name());
+        summary.put("qemu", qemuVersion);
+        summary.put("accelerator", accelerator);
+        summary.put("image", image.id());
+        summary.put("seconds", r.total().toMillis() / 1000.0);
+        Map<String, Double> p = new LinkedHashMap<>();
+        r.phases().forEach((k, d) -> p.put(k, d.toMillis() / 1000.0));
+        summary.put("phases", p);
+        summary.put("message", message);
+        Files.createDirectories(artifacts);
+        JSON.writeValue(artifacts.resolve("cell.json").toFile(), summary);
+      } catch (IOException e) {
+        // the verdict stands without its summary file
+      }
+      return r;
+    }
+  }
+}

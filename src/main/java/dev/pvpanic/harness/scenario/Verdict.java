@@ -1,0 +1,17 @@
+package dev.pvpanic.harness.scenario;
+
+/**
+ * How a cell ended. Kept apart on purpose: a wrong event sequence is a finding about the kernel or
+ * QEMU; a panic in the wrong place (while booting or arming) is one too, but of another kind; a
+ * timeout means something never happened (with what was awaited and the console tail); an
+ * infrastructure error means the harness could not run the cell at all (QEMU died at start, an
+ * image failed to build).
+ */
+public enum Verdict {
+  PASS,
+  WRONG_EVENTS,
+  UNEXPECTED_PANIC,
+  TIMEOUT,
+  INFRASTRUCTURE_ERROR,
+  NOT_APPLICABLE
+}
