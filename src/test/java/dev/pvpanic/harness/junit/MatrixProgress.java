@@ -1,0 +1,45 @@
+package dev.pvpanic.harness.junit;
+
+import dev.pvpanic.harness.scenario.CellResult;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One line per cell on the terminal, so a long run shows where it is. */
+public final class MatrixProgress {
+  private final int total;
+  private final AtomicInteger done = new AtomicInteger();
+  private final Instant start = Instant.now();
+  private final PrintStream out;
+
+  public MatrixProgress(int total, PrintStream out) {
+    this.total = total;
+    this.out = out;
+  }
+
+  public void phase(String line) {
+    out.println("  .. " + line);
+  }
+
+  public void finished(CellResult r) {
+    int n = done.incrementAndGet();
+    out.printf(
+        "[%d/%d %s] %-20s %6.1fs  %s%n",
+        n,
+        total,
+        clock(Duration.between(start, Instant.now())),
+        r.verdict(),
+        r.total().toMillis() / 1000.0,
+        r.cell().displayName());
+  }
+
+  public void skipped(String cell, String reason) {
+    int n = done.incrementAndGet();
+    out.printf("[%d/%d] SKIPPED %s: %s%n", n, total, cell, reason);
+  }
+
+  private static String clock(Duration d) {
+    return String.format("%d:%02d", d.toMinutes(), d.toSecondsPart());
+  }
+}
