@@ -1,0 +1,103 @@
+package dev.pvpanic.harness.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.machine.QemuVersionProbe;
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.MatrixPlan;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.oracle.ExpectedEvent;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import dev.pvpanic.harness.oracle.Multiplicity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The harness's own failure paths, on a real guest: a deliberately wrong expectation must fail with
+ * a diff a person reads at a glance, and a guest that never panics must fail as a timeout with the
+ * console tail, within its bound. Nothing may be left running either way.
+ */
+class FailureVerdictsIT {
+  private static final String RECIPE = "x86_64-6.12";
+  private static PlannedCell planned;
+  private static GuestImage image;
+
+  @BeforeAll
+  static void image() {
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    Cell cell =
+        new Cell(
+            Optional.of("failure-paths"),
+            Map.of(Axis.RECIPE, RECIPE, Axis.DEVICE, "pci", Axis.PANIC, "none"));
+    planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
+    assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
+    image = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
+  }
+
+  private static Path artifacts(String name) {
+    return Path.of(System.getProperty("pvh.build.dir", "target"), "failure-verdicts", name);
+  }
+
+  @Test
+  void aWrongExpectationFailsWithAReadableDiff() {
+    // Claim the guest sends CRASH_LOADED although kdump is not loaded: the rules say PANICKED.
+    CellRunner.Options options =
+        CellRunner.Options.defaults()
+            .withExpectation(
+                e ->
+                    new ExpectedOutcome(
+                        List.of(
+                            new ExpectedEvent(
+                                "GUEST_CRASHLOADED", Map.of("action", "run"), Multiplicity.ONE)),
+                        e.finalState(),
+                        e.captureKernelRuns(),
+                        List.of("test-only override: deliberately wrong")))
+            .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20));
+    CellResult r =
+        new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("wrong"));
+    assertEquals(Verdict.WRONG_EVENTS, r.verdict(), r.message());
+    String diff = r.message();
+    assertTrue(diff.contains("- GUEST_CRASHLOADED {action: run}"), diff);
+    assertTrue(
+        diff.contains("+ (unexpected)") && diff.contains("GUEST_PANICKED {action: run}"), diff);
+    WrongEventsError error = assertThrows(WrongEventsError.class, r::assertPassed);
+    assertTrue(error.getMessage().contains("artifacts:"), error.getMessage());
+    assertTrue(Files.exists(r.artifacts().resolve("diff.txt")));
+    System.out.println("the diff a person sees:\n" + diff);
+  }
+
+  @Test
+  void aGuestThatNeverPanicsTimesOutWithTheConsoleTailWithinItsBound() {
+    Duration bound = Duration.ofSeconds(15);
+    CellRunner.Options options =
+        CellRunner.Options.defaults().withTrigger("true").withTimeouts(bound, bound);
+    Instant start = Instant.now();
+    CellResult r =
+        new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("noop"));
+    Duration collect = r.phases().getOrDefault("collect", Duration.ZERO);
+    assertEquals(Verdict.TIMEOUT, r.verdict(), r.message());
+    assertTrue(r.message().contains("timed out waiting for QMP event GUEST_PANICKED"), r.message());
+    assertTrue(
+        r.message().contains("console tail:") && r.message().contains("PVH READY"), r.message());
+    assertTrue(
+        Duration.between(start, Instant.now()).compareTo(bound.plus(Duration.ofSeconds(60))) < 0,
+        "the timeout must end the cell near its bound");
+    assertThrows(CellTimeoutException.class, r::assertPassed);
+    assertFalse(r.phases().containsKey("trigger"), "no trigger effect may be recorded: " + collect);
+  }
+}
