@@ -1,0 +1,76 @@
+package dev.pvpanic.harness.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pvpanic.harness.image.ImageLock.RecipePins;
+import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.image.debian.ArchiveKeyring;
+import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.DebianMirrors;
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.debian.ProgressSink;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A warm cache builds an image with no network request at all: the mirror is pointed at an address
+ * where nothing listens, so any request would fail the build.
+ */
+class WarmCacheIT {
+  private static final String RECIPE = "x86_64-6.12";
+  private static final URI UNREACHABLE = URI.create("http://127.0.0.1:9/debian/");
+
+  @TempDir Path cache;
+
+  @Test
+  void aWarmCacheBuildsWithTheMirrorUnreachable() throws Exception {
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    // Warm the shared cache the normal way (a no-op when earlier tests did).
+    ImageBuilder normal = ImageEnvironment.builder(Optional.empty(), s -> {});
+    GuestImage reference = normal.image(RECIPE);
+
+    // A private cache holding only the pinned .debs: the image itself must be rebuilt from them.
+    ContentStore shared = ContentStore.atDefaultLocation(System.getenv());
+    ContentStore warm = new ContentStore(cache);
+    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(RECIPE).orElseThrow();
+    for (LockedPackage p : pins.all()) {
+      try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
+        warm.put(p.sha256(), in);
+      }
+    }
+    DebianArchive offline =
+        new DebianArchive(
+            DebianMirrors.of(UNREACHABLE),
+            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+            warm,
+            DebianArchive.defaultHttpClient(),
+            ProgressSink.silent());
+    ImageBuilder builder =
+        new ImageBuilder(
+            recipes, offline, warm, ImageLock.defaultFile(), Path.of("images/guest"), s -> {});
+
+    GuestImage rebuilt = builder.image(RECIPE);
+
+    assertTrue(
+        rebuilt.initrd().startsWith(cache), "built in the private cache: " + rebuilt.initrd());
+    assertEquals(reference.id(), rebuilt.id(), "same inputs, same image key");
+    assertEquals(reference.kernelRelease(), rebuilt.kernelRelease());
+    assertEquals(
+        ContentStore.sha256Of(reference.initrd()),
+        ContentStore.sha256Of(rebuilt.initrd()),
+        "the initramfs is reproducible byte for byte");
+
+    // The control: a recipe whose packages are not in the private cache cannot be built, so the
+    // mirror really is unreachable and nothing fell back to another source.
+    RuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class, () -> builder.image("x86_64-6.1"));
+    assertTrue(String.valueOf(e.getMessage()).contains("127.0.0.1:9"), e.getMessage());
+  }
+}
