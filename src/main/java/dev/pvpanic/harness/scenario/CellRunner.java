@@ -210,11 +210,13 @@ public final class CellRunner {
         return run.infrastructure("QEMU did not start", e, phases, start);
       }
       phases.mark("start");
+      CellResult driven;
       try (machine) {
-        return drive(run, machine, cmdline, phases, start);
-      } finally {
-        phases.mark("teardown");
+        driven = drive(run, machine, cmdline, phases, start);
       }
+      // Once more after QEMU is gone, so the result and cell.json include the teardown.
+      phases.mark("teardown");
+      return run.finish(driven.verdict(), driven.message(), phases, start);
     } catch (IOException e) {
       return run.infrastructure("cannot write artifacts", e, phases, start);
     }
