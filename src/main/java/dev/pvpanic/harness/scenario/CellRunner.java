@@ -213,6 +213,9 @@ public final class CellRunner {
       CellResult driven;
       try (machine) {
         driven = drive(run, machine, cmdline, phases, start);
+      } catch (RuntimeException e) {
+        // QEMU vanished mid-command, a guest line that breaks the protocol, ...: never a pass.
+        driven = run.infrastructure("the cell could not be run to its end", e, phases, start);
       }
       // Once more after QEMU is gone, so the result and cell.json include the teardown.
       phases.mark("teardown");
