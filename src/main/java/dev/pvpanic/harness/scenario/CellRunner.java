@@ -70,10 +70,34 @@ public final class CellRunner {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
+   * What a caller may do with the machine of a cell: the command line streams the console while the
+   * cell runs and, asked to keep the VM, gives a person its sockets before it is closed.
+   */
+  public interface MachineHooks {
+    /** Hooks that do nothing. */
+    MachineHooks NONE = new MachineHooks() {};
+
+    /** Extra QEMU arguments (e.g. a second QMP monitor a person can connect to). */
+    default List<String> extraQemuArgs() {
+      return List.of();
+    }
+
+    /** Called once QEMU runs and its console and QMP are connected, before the guest boots. */
+    default void launched(QemuMachine machine) {}
+
+    /**
+     * Called with the verdict while the machine still runs (or has just exited by itself), before
+     * it is closed. May block: the cell's machine lives until this returns.
+     */
+    default void beforeClose(CellResult result, QemuMachine machine) {}
+  }
+
+  /**
    * Bounds and test-only hooks.
    *
    * @param trigger replaces the trigger command (tests: a no-op proves timeouts work)
    * @param expectation rewrites the oracle's expectation (tests: a wrong one proves the diff)
+   * @param hooks the caller's hooks on the machine's life
    */
   public record Options(
       Duration bootTimeout,
@@ -83,7 +107,8 @@ public final class CellRunner {
       Duration quietPeriod,
       Optional<String> trigger,
       UnaryOperator<ExpectedOutcome> expectation,
-      Consumer<String> progress) {
+      Consumer<String> progress,
+      MachineHooks hooks) {
 
     public static Options defaults() {
       return new Options(
@@ -94,7 +119,8 @@ public final class CellRunner {
           Duration.ofSeconds(3),
           Optional.empty(),
           UnaryOperator.identity(),
-          s -> {});
+          s -> {},
+          MachineHooks.NONE);
     }
 
     public Options withTrigger(String command) {
@@ -106,7 +132,8 @@ public final class CellRunner {
           quietPeriod,
           Optional.of(command),
           expectation,
-          progress);
+          progress,
+          hooks);
     }
 
     public Options withExpectation(UnaryOperator<ExpectedOutcome> rewrite) {
@@ -118,12 +145,21 @@ public final class CellRunner {
           quietPeriod,
           trigger,
           rewrite,
-          progress);
+          progress,
+          hooks);
     }
 
     public Options withTimeouts(Duration events, Duration kdump) {
       return new Options(
-          bootTimeout, armTimeout, events, kdump, quietPeriod, trigger, expectation, progress);
+          bootTimeout,
+          armTimeout,
+          events,
+          kdump,
+          quietPeriod,
+          trigger,
+          expectation,
+          progress,
+          hooks);
     }
 
     public Options withProgress(Consumer<String> sink) {
@@ -135,7 +171,21 @@ public final class CellRunner {
           quietPeriod,
           trigger,
           expectation,
-          sink);
+          sink,
+          hooks);
+    }
+
+    public Options withHooks(MachineHooks machineHooks) {
+      return new Options(
+          bootTimeout,
+          armTimeout,
+          eventTimeout,
+          kdumpTimeout,
+          quietPeriod,
+          trigger,
+          expectation,
+          progress,
+          machineHooks);
     }
   }
 
@@ -200,6 +250,7 @@ public final class CellRunner {
               .pvpanic(cell.device())
               .actions(cell.actions())
               .machineType(cell.machineType().orElse(null))
+              .extraArgs(options.hooks().extraQemuArgs())
               .artifactsDir(artifacts)
               .build();
       progress(cell, "starting QEMU");
@@ -212,7 +263,9 @@ public final class CellRunner {
       phases.mark("start");
       CellResult driven;
       try (machine) {
+        options.hooks().launched(machine);
         driven = drive(run, machine, cmdline, phases, start);
+        options.hooks().beforeClose(driven, machine);
       } catch (RuntimeException e) {
         // QEMU vanished mid-command, a guest line that breaks the protocol, ...: never a pass.
         driven = run.infrastructure("the cell could not be run to its end", e, phases, start);

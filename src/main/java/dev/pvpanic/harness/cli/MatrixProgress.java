@@ -1,4 +1,4 @@
-package dev.pvpanic.harness.junit;
+package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.scenario.CellResult;
 import java.io.PrintStream;
@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One line per cell on the terminal, so a long run shows where it is. */
+/**
+ * One line per cell on the terminal, so a long run shows where it is. Shared by {@code pvpanic
+ * matrix} and the JUnit matrix test (MatrixIT), so both print the same lines.
+ */
 public final class MatrixProgress {
   private final int total;
   private final AtomicInteger done = new AtomicInteger();
@@ -37,6 +40,12 @@ public final class MatrixProgress {
   public void skipped(String cell, String reason) {
     int n = done.incrementAndGet();
     out.printf("[%d/%d] SKIPPED %s: %s%n", n, total, cell, reason);
+  }
+
+  /** A cell the harness could not even start (e.g. its image did not build). */
+  public void broken(String cell, String reason) {
+    int n = done.incrementAndGet();
+    out.printf("[%d/%d] INFRASTRUCTURE_ERROR %s: %s%n", n, total, cell, reason);
   }
 
   private static String clock(Duration d) {

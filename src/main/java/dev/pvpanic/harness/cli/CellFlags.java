@@ -1,0 +1,153 @@
+package dev.pvpanic.harness.cli;
+
+import dev.pvpanic.harness.image.ImageRecipe;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags that describe one cell on the command line. Each value goes through {@link
+ * Axis#normalise}, so what is valid, and the message when it is not, are those of a guest config.
+ */
+final class CellFlags {
+  @Option(names = "--recipe", paramLabel = "NAME", description = "image recipe, e.g. x86_64-6.12")
+  String recipe;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "x86_64 or aarch64 (with --kernel)")
+  String arch;
+
+  @Option(
+      names = "--kernel",
+      paramLabel = "VERSION",
+      description = "kernel series of a recipe, e.g. 6.12 (with --arch)")
+  String kernel;
+
+  @Option(names = "--kdump", description = "load the capture kernel before the panic")
+  boolean kdump;
+
+  @Option(
+      names = "--post-notifiers",
+      paramLabel = "off|cmdline|runtime",
+      description = "crash_kexec_post_notifiers: off, on the command line, or set at run time")
+  String postNotifiers;
+
+  @Option(names = "--device", paramLabel = "none|isa|pci", description = "pvpanic device")
+  String device;
+
+  @Option(names = "--events", paramLabel = "N", description = "the device's events= mask, 0-7")
+  String events;
+
+  @Option(
+      names = "--action",
+      paramLabel = "panic=A[,shutdown=B]",
+      description =
+          "QEMU -action: panic=default|pause|none|shutdown|exit-failure,"
+              + " shutdown=default|poweroff|pause")
+  String action;
+
+  @Option(names = "--trigger", paramLabel = "sysrq-c|poweroff", description = "what the guest does")
+  String trigger;
+
+  @Option(names = "--acpi-off", description = "boot the guest with acpi=off")
+  boolean acpiOff;
+
+  @Option(names = "--machine-type", paramLabel = "TYPE", description = "e.g. pc-q35-5.1")
+  String machineType;
+
+  @Option(names = "--accel", paramLabel = "tcg|kvm|auto", description = "accelerator")
+  String accel;
+
+  /** True when any flag was given. */
+  boolean any() {
+    return recipe != null
+        || arch != null
+        || kernel != null
+        || kdump
+        || postNotifiers != null
+        || device != null
+        || events != null
+        || action != null
+        || trigger != null
+        || acpiOff
+        || machineType != null
+        || accel != null;
+  }
+
+  /** The cell these flags describe; an invalid value is a usage error naming the valid ones. */
+  Cell toCell(ImageRecipes recipes) {
+    String name =
+        RecipeChoice.resolve(
+            recipes,
+            Optional.ofNullable(recipe),
+            Optional.ofNullable(arch),
+            Optional.ofNullable(kernel));
+    Map<Axis, String> v = new EnumMap<>(Axis.class);
+    v.put(Axis.RECIPE, name);
+    if (kdump) {
+      v.put(Axis.KDUMP, "yes");
+    }
+    put(v, Axis.POST_NOTIFIERS, postNotifiers, "--post-notifiers");
+    put(v, Axis.DEVICE, device, "--device");
+    put(v, Axis.EVENTS, events, "--events");
+    put(v, Axis.TRIGGER, trigger, "--trigger");
+    if (acpiOff) {
+      v.put(Axis.ACPI, "off");
+    }
+    put(v, Axis.MACHINE_TYPE, machineType, "--machine-type");
+    put(v, Axis.ACCELERATOR, accel, "--accel");
+    if (action != null) {
+      actions(action).forEach((axis, value) -> v.put(axis, value));
+    }
+    Cell cell = new Cell(Optional.empty(), v);
+    checkDevice(cell, recipes.get(name));
+    return cell;
+  }
+
+  private static void put(Map<Axis, String> v, Axis axis, String raw, String flag) {
+    if (raw != null) {
+      v.put(axis, axis.normalise(raw, flag));
+    }
+  }
+
+  /** {@code panic=none,shutdown=pause} as axis values. */
+  static Map<Axis, String> actions(String text) {
+    Map<Axis, String> out = new EnumMap<>(Axis.class);
+    for (String item : text.split(",", -1)) {
+      String[] kv = item.strip().split("=", 2);
+      Optional<Axis> axis =
+          kv.length == 2
+              ? Optional.of(kv[0].strip().toLowerCase(Locale.ROOT))
+                  .filter(k -> k.equals("panic") || k.equals("shutdown"))
+                  .flatMap(Axis::byKey)
+              : Optional.empty();
+      if (axis.isEmpty()) {
+        throw new UsageException(
+            "--action: '"
+                + item.strip()
+                + "' is not KEY=VALUE with KEY panic or shutdown (e.g. panic=none,shutdown=pause)");
+      }
+      if (out.put(axis.get(), axis.get().normalise(kv[1], "--action " + kv[0].strip())) != null) {
+        throw new UsageException("--action: '" + kv[0].strip() + "' given twice in '" + text + "'");
+      }
+    }
+    return out;
+  }
+
+  /** The ISA device exists only on x86_64: say so now rather than when QEMU refuses to start. */
+  private static void checkDevice(Cell cell, ImageRecipe recipe) {
+    if (cell.get(Axis.DEVICE).equals("isa") && recipe.arch() != Architecture.X86_64) {
+      throw new UsageException(
+          "--device isa: the ISA pvpanic device exists only on x86_64, and recipe "
+              + recipe.name()
+              + " is "
+              + recipe.arch()
+              + "; valid here: none, pci");
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.pvpanic.harness.cli;
+
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.image.ImageBuilder;
+import dev.pvpanic.harness.image.ImageLock;
+import dev.pvpanic.harness.image.ImageLock.RecipePins;
+import dev.pvpanic.harness.image.ImageRecipe;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.RecipeResolver;
+import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.image.debian.ArchiveKeyring;
+import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.DebianMirrors;
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.debian.TerminalProgressSink;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code pvpanic images list|build|lock}: the guest images, their lock and their cache. */
+@Command(
+    name = "images",
+    mixinStandardHelpOptions = true,
+    description = "Guest images: list recipes, build them, re-resolve their lock.",
+    subcommands = {
+      ImagesCommand.ListImages.class,
+      ImagesCommand.Build.class,
+      ImagesCommand.Lock.class
+    })
+final class ImagesCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    main.terminal().err().println("pvpanic images: which? list, build or lock");
+    spec.commandLine().usage(main.terminal().err());
+    return ExitStatus.USAGE.code();
+  }
+
+  /** The recipes named, or all of them; an unknown name is a usage error listing the recipes. */
+  static List<ImageRecipe> chosen(ImageRecipes recipes, List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return List.copyOf(new TreeMap<>(recipes.all()).values());
+    }
+    List<ImageRecipe> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(recipes.get(RecipeChoice.known(recipes, n, "recipe")));
+    }
+    return out;
+  }
+
+  /** The kernel a recipe's lock pins, e.g. {@code 6.12.48+deb13-amd64 (6.12.48-1)}. */
+  static String lockedKernel(Optional<RecipePins> pins) {
+    if (pins.isEmpty()) {
+      return "not locked";
+    }
+    List<LockedPackage> kernel = pins.get().kernel();
+    if (kernel.isEmpty()) {
+      return "local kernel";
+    }
+    Optional<String> release = RecipeResolver.release(kernel);
+    String version =
+        kernel.stream()
+            .filter(p -> release.map(r -> p.name().endsWith(r)).orElse(false))
+            .map(LockedPackage::version)
+            .findFirst()
+            .orElse(kernel.get(0).version());
+    return release.orElse(kernel.get(0).name()) + " (" + version + ")";
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Recipes, locks, cache.")
+  static final class ListImages implements Callable<Integer> {
+    @ParentCommand ImagesCommand images;
+
+    @Override
+    public Integer call() {
+      PrintStream out = images.main.terminal().out();
+      ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+      Path lockFile = ImageLock.defaultFile();
+      ImageLock lock = ImageLock.readOrEmpty(lockFile);
+      ContentStore store = ContentStore.atDefaultLocation(System.getenv());
+      CachedImages cached = CachedImages.in(store.root());
+      out.printf(
+          "%-18s %-8s %-7s %-44s %s%n", "recipe", "arch", "pvpanic", "locked kernel", "cached");
+      for (ImageRecipe r : chosen(recipes, List.of())) {
+        Optional<RecipePins> pins = lock.pins(r.name());
+        out.printf(
+            "%-18s %-8s %-7s %-44s %s%n",
+            r.name(),
+            r.arch(),
+            r.pvpanic().name().toLowerCase(java.util.Locale.ROOT),
+            lockedKernel(pins),
+            pins.map(p -> cached.holds(r.name(), p) ? "yes" : "no").orElse("no"));
+      }
+      out.println("lock: " + lockFile.toAbsolutePath() + "; cache: " + store.root());
+      return ExitStatus.PASS.code();
+    }
+  }
+
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description = "Builds the images of the recipes named (default: all), from the lock.")
+  static final class Build implements Callable<Integer> {
+    @ParentCommand ImagesCommand images;
+
+    @Parameters(paramLabel = "RECIPE", arity = "0..*", description = "recipe names")
+    List<String> names;
+
+    @Override
+    public Integer call() {
+      PrintStream out = images.main.terminal().out();
+      List<ImageRecipe> chosen = chosen(ImageRecipes.load(ImageRecipes.defaultFolder()), names);
+      ImageBuilder builder = images.main.images(line -> out.println("-- " + line));
+      ExitStatus status = ExitStatus.PASS;
+      for (ImageRecipe r : chosen) {
+        try {
+          GuestImage image = builder.image(r.name());
+          out.printf(
+              "%-18s ready: kernel %s, pvpanic driver %s, image %s%n",
+              r.name(), image.kernelRelease(), image.driver(), image.id().substring(0, 12));
+        } catch (RuntimeException e) {
+          out.printf("%-18s FAILED: %s%n", r.name(), e.getMessage());
+          status = ExitStatus.INFRASTRUCTURE;
+        }
+      }
+      return status.code();
+    }
+  }
+
+  @Command(
+      name = "lock",
+      mixinStandardHelpOptions = true,
+      description =
+          "Re-resolves the recipes named (default: all) against the Debian mirror and writes"
+              + " their pins to the lock file.")
+  static final class Lock implements Callable<Integer> {
+    @ParentCommand ImagesCommand images;
+
+    @Parameters(paramLabel = "RECIPE", arity = "0..*", description = "recipe names")
+    List<String> names;
+
+    @Override
+    public Integer call() {
+      PrintStream out = images.main.terminal().out();
+      List<ImageRecipe> chosen = chosen(ImageRecipes.load(ImageRecipes.defaultFolder()), names);
+      Path lockFile = ImageLock.defaultFile();
+      RecipeResolver resolver = new RecipeResolver(archive(images.main.mirror()));
+      ExitStatus status = ExitStatus.PASS;
+      for (ImageRecipe r : chosen) {
+        try {
+          RecipePins pins = resolver.resolve(r);
+          ImageLock lock = ImageLock.readOrEmpty(lockFile);
+          List<String> changes = changes(lock.pins(r.name()), pins);
+          lock.with(r.name(), pins).write(lockFile);
+          out.printf(
+              "%-18s %s: %s%n",
+              r.name(),
+              lockedKernel(Optional.of(pins)),
+              changes.isEmpty() ? "unchanged" : String.join("; ", changes));
+        } catch (RuntimeException e) {
+          out.printf("%-18s FAILED: %s%n", r.name(), e.getMessage());
+          status = ExitStatus.INFRASTRUCTURE;
+        }
+      }
+      out.println("lock: " + lockFile.toAbsolutePath());
+      return status.code();
+    }
+
+    /** The Debian archive as the image builder wires it, with {@code --mirror} if given. */
+    private static DebianArchive archive(Optional<String> mirror) {
+      Optional<String> option =
+          mirror.or(() -> Optional.ofNullable(System.getProperty("pvh.debian.mirror")));
+      DebianMirrors mirrors = DebianMirrors.resolve(option, System.getenv(), Path.of("/etc/apt"));
+      return new DebianArchive(
+          mirrors,
+          ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+          ContentStore.atDefaultLocation(System.getenv()),
+          DebianArchive.defaultHttpClient(),
+          TerminalProgressSink.stderr());
+    }
+  }
+
+  /** What changed between two pins of a recipe, package by package. */
+  static List<String> changes(Optional<RecipePins> before, RecipePins after) {
+    Map<String, String> old = new TreeMap<>();
+    before.ifPresent(b -> b.all().forEach(p -> old.put(p.name(), p.version())));
+    Map<String, String> now = new TreeMap<>();
+    after.all().forEach(p -> now.put(p.name(), p.version()));
+    List<String> out = new ArrayList<>();
+    if (before.isEmpty()) {
+      out.add("newly locked (" + now.size() + " packages)");
+      return out;
+    }
+    now.forEach(
+        (name, v) -> {
+          String was = old.get(name);
+          if (was == null) {
+            out.add("+" + name + " " + v);
+          } else if (!was.equals(v)) {
+            out.add(name + " " + was + " -> " + v);
+          }
+        });
+    old.keySet().stream().filter(n -> !now.containsKey(n)).forEach(n -> out.add("-" + n));
+    return out;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.pvpanic.harness.cli;
+
+import dev.pvpanic.harness.image.ImageBuilder;
+import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.matrix.GuestConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pvpanic}: the harness's command line. {@code run} one cell (from flags or a guest config),
+ * {@code matrix} a whole config, {@code images} list/build/lock, {@code bundle} a cell for a bug
+ * report. Exit codes: see {@link ExitStatus}.
+ */
+@Command(
+    name = "pvpanic",
+    mixinStandardHelpOptions = true,
+    version = "pvpanic-harness 0.1.0",
+    description = "Boots real guests under QEMU, panics them and checks the QMP events.",
+    subcommands = {
+      RunCommand.class,
+      MatrixCommand.class,
+      ImagesCommand.class,
+      BundleCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every cell passed",
+      "1:a cell failed (wrong events, unexpected panic, timeout)",
+      "2:usage (bad flag, unknown recipe or axis value)",
+      "3:infrastructure (QEMU missing or died, an image did not build)"
+    })
+public final class Main implements Callable<Integer> {
+
+  @Option(
+      names = "--mirror",
+      paramLabel = "URL",
+      description =
+          "Debian mirror for images (default: PVH_DEBIAN_MIRROR, else the host's apt sources)")
+  String mirror;
+
+  @Spec CommandSpec spec;
+
+  private final Terminal terminal;
+
+  public Main() {
+    this(Terminal.system());
+  }
+
+  Main(Terminal terminal) {
+    this.terminal = terminal;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(Terminal.system()).execute(args));
+  }
+
+  /** The command line, wired to {@code terminal}: {@code execute(args)} returns the exit code. */
+  public static CommandLine commandLine(Terminal terminal) {
+    CommandLine cl = new CommandLine(new Main(terminal));
+    cl.setOut(new PrintWriter(terminal.out(), true));
+    cl.setErr(new PrintWriter(terminal.err(), true));
+    cl.registerConverter(Path.class, UserPaths::resolve);
+    cl.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          if (e instanceof UsageException || e instanceof GuestConfigException) {
+            line.getErr().println("pvpanic " + line.getCommandName() + ": " + e.getMessage());
+            line.getErr().println("(see: pvpanic " + line.getCommandName() + " --help)");
+            return ExitStatus.USAGE.code();
+          }
+          line.getErr().println("pvpanic " + line.getCommandName() + ": " + describe(e));
+          return ExitStatus.INFRASTRUCTURE.code();
+        });
+    return cl;
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+        sb.append("\n  caused by: ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public Integer call() {
+    terminal.err().println("pvpanic: which command? (run, matrix, images, bundle)");
+    spec.commandLine().usage(terminal.err());
+    return ExitStatus.USAGE.code();
+  }
+
+  Terminal terminal() {
+    return terminal;
+  }
+
+  Optional<String> mirror() {
+    return Optional.ofNullable(mirror).filter(m -> !m.isBlank());
+  }
+
+  /** The image builder, with {@code --mirror} if given; {@code log} gets its progress lines. */
+  ImageBuilder images(Consumer<String> log) {
+    return ImageEnvironment.builder(mirror(), log);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.pvpanic.harness.cli;
+
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.scenario.CellResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One line of the final matrix table: a cell, how it ended (a verdict, or SKIPPED with the reason),
+ * how long it took, and what a person reads next.
+ *
+ * @param outcome a {@link dev.pvpanic.harness.scenario.Verdict} name, or {@code SKIPPED}
+ * @param message the diff, what a timeout awaited, what broke, or why it was skipped
+ */
+record MatrixRow(
+    Cell cell,
+    String outcome,
+    ExitStatus status,
+    Duration time,
+    String message,
+    Optional<Path> artifacts) {
+
+  static MatrixRow of(CellResult r) {
+    return new MatrixRow(
+        r.cell(),
+        r.verdict().name(),
+        ExitStatus.of(r.verdict()),
+        r.total(),
+        r.message(),
+        Optional.of(r.artifacts()));
+  }
+
+  static MatrixRow skipped(Cell cell, String reason) {
+    return new MatrixRow(cell, "SKIPPED", ExitStatus.PASS, Duration.ZERO, reason, Optional.empty());
+  }
+
+  static MatrixRow broken(Cell cell, String why, Duration time) {
+    return new MatrixRow(
+        cell, "INFRASTRUCTURE_ERROR", ExitStatus.INFRASTRUCTURE, time, why, Optional.empty());
+  }
+
+  boolean failed() {
+    return status != ExitStatus.PASS;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.pvpanic.harness.cli;
+
+import dev.pvpanic.harness.image.ImageRecipe;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.machine.Architecture;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Which recipe a command means: {@code --recipe NAME}, or {@code --arch} and {@code --kernel}
+ * matched against the recipes' architecture and kernel series. Anything but exactly one match is a
+ * usage error that lists the recipes.
+ */
+final class RecipeChoice {
+  private RecipeChoice() {}
+
+  static String resolve(
+      ImageRecipes recipes,
+      Optional<String> recipe,
+      Optional<String> arch,
+      Optional<String> kernel) {
+    if (recipe.isPresent()) {
+      if (arch.isPresent() || kernel.isPresent()) {
+        throw new UsageException(
+            "give --recipe, or --arch with --kernel, not both (recipes: " + list(recipes) + ")");
+      }
+      return known(recipes, recipe.get(), "--recipe");
+    }
+    if (arch.isEmpty() && kernel.isEmpty()) {
+      throw new UsageException(
+          "which guest? give --recipe NAME, or --arch ARCH --kernel VERSION; recipes: "
+              + list(recipes));
+    }
+    Optional<Architecture> a = arch.map(RecipeChoice::architecture);
+    Optional<String> k = kernel.map(RecipeChoice::series);
+    List<ImageRecipe> matches =
+        recipes.all().values().stream()
+            .filter(r -> a.isEmpty() || r.arch() == a.get())
+            .filter(r -> k.isEmpty() || r.version().equals(k.get()))
+            .sorted(java.util.Comparator.comparing(ImageRecipe::name))
+            .toList();
+    String asked =
+        arch.map(v -> "--arch " + v).orElse("")
+            + (arch.isPresent() && kernel.isPresent() ? " " : "")
+            + kernel.map(v -> "--kernel " + v).orElse("");
+    if (matches.isEmpty()) {
+      throw new UsageException("no recipe matches " + asked + "; recipes: " + list(recipes));
+    }
+    if (matches.size() > 1) {
+      throw new UsageException(
+          asked
+              + " is ambiguous: it matches "
+              + matches.stream().map(RecipeChoice::describe).collect(Collectors.joining(", "))
+              + "; give --recipe with one of them");
+    }
+    return matches.get(0).name();
+  }
+
+  /** {@code name} if it is a recipe, else a usage error naming the recipes. */
+  static String known(ImageRecipes recipes, String name, String where) {
+    if (!recipes.names().contains(name)) {
+      throw new UsageException(
+          where + ": unknown recipe '" + name + "'; recipes: " + list(recipes));
+    }
+    return name;
+  }
+
+  /** Every recipe as {@code name (arch, kernel version)}. */
+  static String list(ImageRecipes recipes) {
+    return recipes.all().values().stream()
+        .sorted(java.util.Comparator.comparing(ImageRecipe::name))
+        .map(RecipeChoice::describe)
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String describe(ImageRecipe r) {
+    return r.name() + " (" + r.arch() + ", kernel " + r.version() + ")";
+  }
+
+  private static Architecture architecture(String text) {
+    try {
+      return Architecture.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--arch: " + e.getMessage());
+    }
+  }
+
+  /** {@code 7.x} and {@code 7} both name the series recipes call {@code 7}. */
+  private static String series(String text) {
+    return text.strip().replaceFirst("\\.x$", "");
+  }
+}

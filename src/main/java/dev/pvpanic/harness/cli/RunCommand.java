@@ -1,0 +1,192 @@
+package dev.pvpanic.harness.cli;
+
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.image.ImageRecipe;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.GuestConfig;
+import dev.pvpanic.harness.matrix.MatrixPlan;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.scenario.CellResult;
+import dev.pvpanic.harness.scenario.CellRunner;
+import dev.pvpanic.harness.scenario.Verdict;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code pvpanic run}: one cell, described by flags or picked from a guest config, on a real guest.
+ * The console streams to the terminal as the guest prints it, the phases show as they start, and
+ * the verdict comes with the diff (or what a timeout awaited) and where the artifacts are.
+ */
+@Command(
+    name = "run",
+    sortOptions = false,
+    description = {
+      "Runs one cell on a real guest: from flags (--recipe or --arch/--kernel, and the axis flags)"
+          + " or from a guest config (--config FILE --cell NAME).",
+      "Exit: 0 pass, 1 fail, 2 usage, 3 infrastructure or the cell cannot run here."
+    },
+    mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+
+  @Mixin CellFlags flags;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "a guest config (with --cell)")
+  Path config;
+
+  @Option(names = "--cell", paramLabel = "NAME", description = "a cell of --config: name or id")
+  String cellName;
+
+  @Option(
+      names = "--keep",
+      description =
+          "after the verdict keep the VM up, with a QMP socket and the console for a person,"
+              + " until Ctrl-C or the end of stdin")
+  boolean keep;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "artifacts folder (default target/cells/<config>/<cell id>)")
+  Path outDir;
+
+  @Option(names = "--quiet", description = "do not stream the guest console")
+  boolean quiet;
+
+  @Option(names = "--dry-run", description = "print the cell and exit; nothing boots")
+  boolean dryRun;
+
+  /** The cell to run and the config it comes from ({@code run} when it comes from flags). */
+  record Choice(Cell cell, String configName) {}
+
+  @Override
+  public Integer call() {
+    Terminal terminal = main.terminal();
+    PrintStream out = terminal.out();
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    Choice choice = choose(recipes);
+    Cell cell = choice.cell();
+    ImageRecipe recipe = recipes.get(cell.recipe());
+    Path artifacts =
+        outDir != null ? outDir : Path.of("target", "cells", choice.configName(), cell.id());
+    out.println("== cell: " + cell.displayName());
+    out.println("   id:   " + cell.id());
+    if (dryRun) {
+      cell.parameters().forEach((k, v) -> out.println("   " + k + ": " + v));
+      out.println("   artifacts would go to " + artifacts.toAbsolutePath());
+      return ExitStatus.PASS.code();
+    }
+    PlannedCell planned = MatrixPlan.plan(cell, recipe);
+    if (planned.skipReason().isPresent()) {
+      terminal
+          .err()
+          .println("pvpanic run: this cell cannot run here: " + planned.skipReason().get());
+      return ExitStatus.INFRASTRUCTURE.code();
+    }
+    GuestImage image;
+    try {
+      image = main.images(line -> out.println("-- " + line)).image(recipe.name());
+    } catch (RuntimeException e) {
+      throw new HarnessException(
+          "image " + recipe.name() + " could not be built: " + e.getMessage(), e);
+    }
+    try (KeepSession session = keep ? KeepSession.create() : null) {
+      Hooks hooks = new Hooks(terminal, session);
+      CellRunner runner =
+          new CellRunner(
+              CellRunner.Options.defaults()
+                  .withProgress(line -> out.println("-- " + line))
+                  .withHooks(hooks));
+      CellResult result = runner.run(cell, image, planned.qemu(), artifacts);
+      if (!hooks.verdictShown) {
+        printVerdict(result, out);
+      }
+      return status(result).code();
+    }
+  }
+
+  /** The cell the flags or the config name: either, never both. */
+  Choice choose(ImageRecipes recipes) {
+    if (config == null) {
+      if (cellName != null) {
+        throw new UsageException("--cell names a cell of a guest config: give --config too");
+      }
+      return new Choice(flags.toCell(recipes), "run");
+    }
+    if (flags.any()) {
+      throw new UsageException(
+          "give either --config/--cell or the cell flags (--recipe, --device, ...), not both");
+    }
+    GuestConfig gc = GuestConfig.load(config, recipes.names());
+    List<Cell> cells = gc.cells();
+    String names =
+        cells.stream().map(c -> c.name().orElse(c.id())).collect(Collectors.joining(", "));
+    if (cellName == null) {
+      throw new UsageException("--config needs --cell NAME; cells of " + config + ": " + names);
+    }
+    return new Choice(ConfigCells.find(cells, cellName, config.toString()), gc.name());
+  }
+
+  /**
+   * A verdict's exit status for one cell: a cell that does not apply here verified nothing, so it
+   * is not a pass.
+   */
+  static ExitStatus status(CellResult result) {
+    return result.verdict() == Verdict.NOT_APPLICABLE
+        ? ExitStatus.INFRASTRUCTURE
+        : ExitStatus.of(result.verdict());
+  }
+
+  static void printVerdict(CellResult r, PrintStream out) {
+    out.printf(
+        "== verdict: %s in %.1f s (QEMU %s, %s)%n",
+        r.verdict(), r.total().toMillis() / 1000.0, r.qemuVersion(), r.accelerator());
+    r.message().lines().forEach(l -> out.println("   " + l));
+    out.println("== artifacts: " + r.artifacts().toAbsolutePath());
+    out.flush();
+  }
+
+  /** Streams the console while the cell runs; with --keep, holds the VM after the verdict. */
+  private final class Hooks implements CellRunner.MachineHooks {
+    private final Terminal terminal;
+    private final KeepSession session;
+    boolean verdictShown;
+
+    Hooks(Terminal terminal, KeepSession session) {
+      this.terminal = terminal;
+      this.session = session;
+    }
+
+    @Override
+    public List<String> extraQemuArgs() {
+      return session == null ? List.of() : session.qemuArgs();
+    }
+
+    @Override
+    public void launched(QemuMachine machine) {
+      if (!quiet) {
+        machine.console().addLineListener(terminal.out()::println);
+      }
+    }
+
+    @Override
+    public void beforeClose(CellResult result, QemuMachine machine) {
+      if (session == null) {
+        return;
+      }
+      printVerdict(result, terminal.out());
+      verdictShown = true;
+      session.hold(result, machine, terminal);
+    }
+  }
+}

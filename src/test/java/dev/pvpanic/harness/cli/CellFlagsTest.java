@@ -1,0 +1,195 @@
+package dev.pvpanic.harness.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.GuestConfig;
+import dev.pvpanic.harness.matrix.GuestConfigException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Flags become the same Cell a guest config would give; recipes resolve by arch and kernel. */
+class CellFlagsTest {
+  private static final ImageRecipes RECIPES = ImageRecipes.load(ImageRecipes.defaultFolder());
+
+  private static Cell cell(String... args) {
+    return CommandLine.populateCommand(new CellFlags(), args).toCell(RECIPES);
+  }
+
+  @Test
+  void everyFlagLandsOnItsAxis() {
+    Cell c =
+        cell(
+            "--recipe",
+            "x86_64-6.12",
+            "--kdump",
+            "--post-notifiers",
+            "runtime",
+            "--device",
+            "isa",
+            "--events",
+            "1",
+            "--action",
+            "panic=shutdown,shutdown=pause",
+            "--trigger",
+            "poweroff",
+            "--acpi-off",
+            "--machine-type",
+            "pc-q35-5.1",
+            "--accel",
+            "auto");
+    assertEquals(
+        Map.ofEntries(
+            Map.entry(Axis.RECIPE, "x86_64-6.12"),
+            Map.entry(Axis.KDUMP, "yes"),
+            Map.entry(Axis.POST_NOTIFIERS, "runtime"),
+            Map.entry(Axis.DEVICE, "isa"),
+            Map.entry(Axis.EVENTS, "1"),
+            Map.entry(Axis.PANIC, "shutdown"),
+            Map.entry(Axis.SHUTDOWN, "pause"),
+            Map.entry(Axis.TRIGGER, "poweroff"),
+            Map.entry(Axis.ACPI, "off"),
+            Map.entry(Axis.ACCELERATOR, "auto"),
+            Map.entry(Axis.MACHINE_TYPE, "pc-q35-5.1"),
+            Map.entry(Axis.QEMU, "host")),
+        c.values());
+    assertEquals(Optional.empty(), c.name());
+  }
+
+  @Test
+  void unsetFlagsKeepTheAxisDefaults() {
+    Cell c = cell("--recipe", "x86_64-6.1");
+    for (Axis a : Axis.values()) {
+      if (a != Axis.RECIPE) {
+        assertEquals(a.defaultValue(), c.get(a), a.key());
+      }
+    }
+  }
+
+  @Test
+  void flagsGiveTheSameCellAsTheSmokeConfig() {
+    Cell fromConfig =
+        GuestConfig.load(Path.of("guest-configs/smoke.yaml"), RECIPES.names()).cells().stream()
+            .filter(c -> c.name().equals(Optional.of("seed-kdump-notifiers")))
+            .findFirst()
+            .orElseThrow();
+    Cell fromFlags =
+        cell(
+            "--recipe",
+            "x86_64-6.12",
+            "--device",
+            "pci",
+            "--kdump",
+            "--post-notifiers",
+            "cmdline",
+            "--action",
+            "panic=none");
+    assertEquals(fromConfig.id(), fromFlags.id());
+    assertEquals(fromConfig.values(), fromFlags.values());
+  }
+
+  @Test
+  void actionTakesPanicAloneOrBoth() {
+    assertEquals(Map.of(Axis.PANIC, "none"), CellFlags.actions("panic=none"));
+    assertEquals(
+        Map.of(Axis.PANIC, "pause", Axis.SHUTDOWN, "poweroff"),
+        CellFlags.actions("shutdown=poweroff, panic=pause"));
+    assertTrue(
+        assertThrows(UsageException.class, () -> CellFlags.actions("panic=none,panic=pause"))
+            .getMessage()
+            .contains("given twice"));
+    assertTrue(
+        assertThrows(UsageException.class, () -> CellFlags.actions("panic"))
+            .getMessage()
+            .contains("not KEY=VALUE"));
+  }
+
+  @Test
+  void invalidValuesFailWithTheConfigsMessage() {
+    String m =
+        assertThrows(
+                GuestConfigException.class, () -> cell("--recipe", "x86_64-6.12", "--device", "x"))
+            .getMessage();
+    assertEquals("--device: 'x' is not a value of axis 'device'; valid: none, isa, pci", m);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "x86_64, 6.12, x86_64-6.12",
+    "amd64, 6.1, x86_64-6.1",
+    "x86_64, 5.10, x86_64-5.10",
+    "x86_64, 7.x, x86_64-7.x",
+    "aarch64, 7, aarch64-7.x",
+    "arm64, 7.x, aarch64-7.x",
+  })
+  void archAndKernelPickTheOneRecipe(String arch, String kernel, String recipe) {
+    assertEquals(recipe, cell("--arch", arch, "--kernel", kernel).recipe());
+  }
+
+  @Test
+  void archAloneIsAmbiguousAndListsTheCandidates() {
+    String m = assertThrows(UsageException.class, () -> cell("--arch", "aarch64")).getMessage();
+    assertTrue(
+        m.contains(
+            "aarch64-6.12 (aarch64, kernel 6.12), aarch64-6.12-bpo (aarch64, kernel 6.12),"
+                + " aarch64-7.x (aarch64, kernel 7)"),
+        m);
+  }
+
+  @Test
+  void recipeAndArchTogetherAreRefused() {
+    String m =
+        assertThrows(
+                UsageException.class, () -> cell("--recipe", "x86_64-6.12", "--arch", "x86_64"))
+            .getMessage();
+    assertTrue(m.contains("not both"), m);
+  }
+
+  @Test
+  void dryRunPrintsTheCellAndBootsNothing() {
+    CliRun r =
+        CliRun.of(
+            "run",
+            "--arch",
+            "x86_64",
+            "--kernel",
+            "6.12",
+            "--kdump",
+            "--action",
+            "panic=none",
+            "--dry-run");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(
+        r.out().contains("id:   x86_64-6.12_pci_kdump-off_panic-none_shutdown-default_sysrq-c"),
+        r.out());
+    assertTrue(r.out().contains("target/cells/run/x86_64-6.12_pci_kdump-off"), r.out());
+  }
+
+  @Test
+  void aConfigCellIsFoundByNameOrId() {
+    CliRun byName =
+        CliRun.of(
+            "run", "--config", "guest-configs/smoke.yaml", "--cell", "arm-kdump-only", "--dry-run");
+    assertEquals(0, byName.exit(), byName.toString());
+    assertTrue(byName.out().contains("target/cells/smoke/aarch64-6.12-bpo_pci_kdump-off"));
+    CliRun byId =
+        CliRun.of(
+            "run",
+            "--config",
+            "guest-configs/smoke.yaml",
+            "--cell",
+            "aarch64-6.12-bpo_pci_kdump-off_panic-none_shutdown-default_sysrq-c",
+            "--dry-run");
+    assertEquals(0, byId.exit(), byId.toString());
+    assertTrue(byId.out().contains("arm-kdump-only:"), byId.out());
+  }
+}

@@ -1,0 +1,107 @@
+package dev.pvpanic.harness.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.GuestConfig;
+import dev.pvpanic.harness.matrix.Shard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CI templates' shard lists: whatever each pipeline defines, its shards together must run every
+ * cell of the smoke matrix exactly once.
+ */
+class CiTemplatesTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static List<Cell> smoke() {
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    return GuestConfig.load(Path.of("guest-configs/smoke.yaml"), recipes.names()).cells();
+  }
+
+  /** GitHub Actions: {@code jobs.<job>.strategy.matrix.shard}. */
+  static List<String> githubShards(JsonNode workflow) {
+    List<String> shards = new ArrayList<>();
+    workflow
+        .path("jobs")
+        .forEach(
+            job ->
+                job.path("strategy")
+                    .path("matrix")
+                    .path("shard")
+                    .forEach(s -> shards.add(s.asText())));
+    return shards;
+  }
+
+  /** GitLab CI: {@code <job>.parallel.matrix[*].SHARD}. */
+  static List<String> gitlabShards(JsonNode pipeline) {
+    List<String> shards = new ArrayList<>();
+    pipeline.forEach(
+        job ->
+            job.path("parallel")
+                .path("matrix")
+                .forEach(entry -> entry.path("SHARD").forEach(s -> shards.add(s.asText()))));
+    return shards;
+  }
+
+  private static JsonNode load(String file) throws IOException {
+    Path p = Path.of(file);
+    assertTrue(Files.isRegularFile(p), "missing " + file);
+    return YAML.readTree(p.toFile());
+  }
+
+  private static void coverSmokeOnce(List<String> shards, String where) {
+    assertFalse(shards.isEmpty(), where + " defines no shards");
+    List<Cell> cells = smoke();
+    Map<String, Integer> runs = new HashMap<>();
+    int n = -1;
+    for (String s : shards) {
+      Shard shard = Shard.parse(s);
+      if (n != -1) {
+        assertEquals(n, shard.count(), where + ": shards of different totals: " + shards);
+      }
+      n = shard.count();
+      shard.select(cells).forEach(c -> runs.merge(c.id(), 1, Integer::sum));
+    }
+    assertEquals(n, shards.size(), where + ": " + shards + " is not 1/n … n/n");
+    assertEquals(cells.size(), runs.size(), where + ": some cells run in no shard");
+    runs.forEach((id, k) -> assertEquals(1, k, where + ": " + id + " runs " + k + " times"));
+  }
+
+  @Test
+  void githubShardsCoverTheSmokeMatrixOnce() throws IOException {
+    JsonNode wf = load("ci/github/pvpanic-matrix.yml");
+    coverSmokeOnce(githubShards(wf), "GitHub workflow");
+    String text = Files.readString(Path.of("ci/github/pvpanic-matrix.yml"));
+    assertTrue(text.contains("-Dpvh.shard=${{ matrix.shard }}"), "shard jobs pass their shard");
+    assertTrue(text.contains("hashFiles('images/packages.lock.json')"), "image cache key");
+  }
+
+  @Test
+  void gitlabShardsCoverTheSmokeMatrixOnce() throws IOException {
+    JsonNode pipeline = load("ci/gitlab/.gitlab-ci.yml");
+    coverSmokeOnce(gitlabShards(pipeline), "GitLab pipeline");
+    String text = Files.readString(Path.of("ci/gitlab/.gitlab-ci.yml"));
+    assertTrue(text.contains("-Dpvh.shard=$SHARD"), "shard jobs pass their shard");
+    assertTrue(text.contains("images/packages.lock.json"), "image cache key");
+  }
+
+  @Test
+  void aMissingShardIsCaught() {
+    assertThrows(AssertionError.class, () -> coverSmokeOnce(List.of("1/3", "3/3"), "test"));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.pvpanic.harness.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every way to get a command wrong exits 2, before anything boots, and the message names what would
+ * be valid.
+ */
+class UsageErrorsTest {
+
+  static Stream<Arguments> wrongCommands() {
+    return Stream.of(
+        Arguments.argumentSet(
+            "unknown device",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--device", "usb"},
+            "'usb' is not a value of axis 'device'; valid: none, isa, pci"),
+        Arguments.argumentSet(
+            "unknown notifier mode",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--post-notifiers", "always"},
+            "valid: off, cmdline, runtime"),
+        Arguments.argumentSet(
+            "events out of range",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--events", "9"},
+            "valid: default, 0, 1, 2, 3, 4, 5, 6, 7"),
+        Arguments.argumentSet(
+            "unknown panic action",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--action", "panic=explode"},
+            "valid: default, pause, none, shutdown, exit-failure"),
+        Arguments.argumentSet(
+            "unknown action key",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--action", "reboot=shutdown"},
+            "KEY panic or shutdown"),
+        Arguments.argumentSet(
+            "unknown trigger",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--trigger", "nmi"},
+            "valid: sysrq-c, poweroff"),
+        Arguments.argumentSet(
+            "unknown accelerator",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--accel", "hvf"},
+            "valid: tcg, kvm, auto"),
+        Arguments.argumentSet(
+            "unknown recipe",
+            new String[] {"run", "--recipe", "x86_64-9.9"},
+            "unknown recipe 'x86_64-9.9'; recipes: aarch64-6.12 (aarch64, kernel 6.12)"),
+        Arguments.argumentSet(
+            "no recipe at all",
+            new String[] {"run", "--device", "pci"},
+            "give --recipe NAME, or --arch ARCH --kernel VERSION"),
+        Arguments.argumentSet(
+            "ambiguous arch and kernel",
+            new String[] {"run", "--arch", "aarch64", "--kernel", "6.12"},
+            "is ambiguous: it matches aarch64-6.12 (aarch64, kernel 6.12), aarch64-6.12-bpo"),
+        Arguments.argumentSet(
+            "unknown architecture",
+            new String[] {"run", "--arch", "riscv64", "--kernel", "6.12"},
+            "unknown architecture 'riscv64'; valid: x86_64, aarch64"),
+        Arguments.argumentSet(
+            "no recipe of that kernel",
+            new String[] {"run", "--arch", "x86_64", "--kernel", "4.19"},
+            "no recipe matches --arch x86_64 --kernel 4.19; recipes:"),
+        Arguments.argumentSet(
+            "ISA device on aarch64",
+            new String[] {"run", "--recipe", "aarch64-6.12-bpo", "--device", "isa"},
+            "exists only on x86_64"),
+        Arguments.argumentSet(
+            "config and flags together",
+            new String[] {
+              "run", "--config", "guest-configs/smoke.yaml", "--cell", "seed-no-kdump", "--kdump"
+            },
+            "not both"),
+        Arguments.argumentSet(
+            "config without a cell",
+            new String[] {"run", "--config", "guest-configs/smoke.yaml"},
+            "--config needs --cell NAME; cells of guest-configs/smoke.yaml: seed-no-kdump,"),
+        Arguments.argumentSet(
+            "unknown cell",
+            new String[] {"run", "--config", "guest-configs/smoke.yaml", "--cell", "nope"},
+            "no cell 'nope' in guest-configs/smoke.yaml; cells: seed-no-kdump"),
+        Arguments.argumentSet(
+            "missing config",
+            new String[] {"run", "--config", "guest-configs/nope.yaml", "--cell", "a"},
+            "no guest config"),
+        Arguments.argumentSet(
+            "unknown flag", new String[] {"run", "--kdunp"}, "Unknown option: '--kdunp'"),
+        Arguments.argumentSet(
+            "shard that does not exist",
+            new String[] {"matrix", "guest-configs/smoke.yaml", "--shard", "4/3"},
+            "1 <= k <= n"),
+        Arguments.argumentSet(
+            "shard that is not k/n",
+            new String[] {"matrix", "--shard", "half"},
+            "not of the form k/n"),
+        Arguments.argumentSet(
+            "no guests at a time", new String[] {"matrix", "--parallel", "0"}, "valid: 1..64"),
+        Arguments.argumentSet(
+            "image of an unknown recipe",
+            new String[] {"images", "build", "x86_64-6.12", "nope"},
+            "unknown recipe 'nope'; recipes:"),
+        Arguments.argumentSet(
+            "bundle of no cell",
+            new String[] {"bundle", "--out", "/tmp/never.tar.gz"},
+            "give --config FILE --cell NAME, or --from DIR"),
+        Arguments.argumentSet(
+            "bundle without --out", new String[] {"bundle"}, "Missing required option: '--out"),
+        Arguments.argumentSet("no command", new String[] {}, "which command?"),
+        Arguments.argumentSet("images without a subcommand", new String[] {"images"}, "which?"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("wrongCommands")
+  void exitsTwoNamingWhatIsValid(String[] args, String expected) {
+    CliRun r = CliRun.of(args);
+    assertEquals(ExitStatus.USAGE.code(), r.exit(), r.toString());
+    assertTrue(r.err().contains(expected), "stderr lacks <" + expected + ">:\n" + r);
+    assertTrue(r.out().isEmpty() || !r.out().contains("== verdict"), r.toString());
+  }
+
+  @Test
+  void helpExitsZero() {
+    CliRun r = CliRun.of("run", "--help");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().contains("--post-notifiers=off|cmdline|runtime"), r.out());
+    assertTrue(r.out().contains("--keep"), r.out());
+  }
+}
