@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * dropped, so a cell.json that spells a default out and one that leaves it away land in the same
  * column, and the label shows only what a person needs: {@code pci · kdump+cmdline · panic=none}.
  */
-record Scenario(Map<String, String> values) implements Comparable<Scenario> {
+public record Scenario(Map<String, String> values) implements Comparable<Scenario> {
   /** The order parts appear in a label and columns sort by: device first, then kdump, actions. */
   private static final List<String> KEY_ORDER =
       List.of(
@@ -31,7 +31,7 @@ record Scenario(Map<String, String> values) implements Comparable<Scenario> {
 
   private static final List<String> DEVICE_ORDER = List.of("pci", "isa", "none");
 
-  Scenario {
+  public Scenario {
     TreeMap<String, String> kept = new TreeMap<>();
     values.forEach(
         (k, v) -> {
@@ -56,7 +56,7 @@ record Scenario(Map<String, String> values) implements Comparable<Scenario> {
   }
 
   /** The label's parts, one per line in a grid header. */
-  List<String> parts() {
+  public List<String> parts() {
     List<String> parts = new ArrayList<>();
     String device = get("device");
     String dev = device.equals("none") ? "no device" : device;
@@ -88,7 +88,7 @@ record Scenario(Map<String, String> values) implements Comparable<Scenario> {
     }
   }
 
-  String label() {
+  public String label() {
     return String.join(" · ", parts());
   }
 
