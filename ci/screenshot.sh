@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Takes a screenshot of an HTML file with headless Chromium: ci/screenshot.sh <html> <png>
+# Takes a screenshot of an HTML file with headless Chromium: ci/screenshot.sh <html>[#route] <png>
+# (a #route opens a page of a single-page report, e.g. allure.html#testresult/<uid>)
 # Installs Debian's chromium with apt when (and only when) it is missing. Exits non-zero when
 # the PNG was not written or is too small to show a page (a blank or failed render), so CI can
 # use it as a check that a report renders.
@@ -12,7 +13,9 @@ if [ $# -ne 2 ]; then
   echo "usage: ci/screenshot.sh <html> <png>" >&2
   exit 2
 fi
-html="$1"
+html="${1%%#*}"
+fragment=""
+case "$1" in *#*) fragment="#${1#*#}" ;; esac
 png="$2"
 size="${SCREENSHOT_SIZE:-1400,900}"
 wait_ms="${SCREENSHOT_WAIT_MS:-5000}"
@@ -53,7 +56,7 @@ timeout --kill-after=10 120 "$browser" \
   --disable-background-networking --disable-component-update --disable-sync \
   --hide-scrollbars --virtual-time-budget="$wait_ms" \
   --user-data-dir="$profile" --window-size="$size" \
-  --screenshot="$png_abs" "file://$html_abs" >"$profile/browser.log" 2>&1 || status=$?
+  --screenshot="$png_abs" "file://$html_abs$fragment" >"$profile/browser.log" 2>&1 || status=$?
 
 if [ ! -s "$png_abs" ]; then
   echo "ci/screenshot.sh: no screenshot written (browser exit $status); its output:" >&2
