@@ -1,52 +1,225 @@
 package dev.pvpanic.harness.junit;
 
+import dev.pvpanic.harness.machine.QemuVersionProbe;
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.report.Scenario;
 import dev.pvpanic.harness.scenario.CellResult;
+import dev.pvpanic.harness.scenario.Verdict;
 import io.qameta.allure.Allure;
+import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StatusDetails;
+import io.qameta.allure.model.StepResult;
 import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * Allure glue: a cell's stable parameters (they form the history id, so nothing run-specific goes
- * in) and, at the end, its artifacts, read from the files the cell streamed while it ran.
+ * Allure glue for one matrix cell.
+ *
+ * <p>{@link #parameters} runs first: the cell's stable parameters (arch, recipe, kdump, notifiers,
+ * device, actions, trigger, QEMU version) and a history id made from them alone. allure-junit would
+ * key history on the JUnit invocation index, which shifts whenever a config gains a cell;
+ * run-specific values (the accelerator actually used, timings) are shown but kept out of the id.
+ *
+ * <p>{@link #attach} runs after the cell: one step per phase with its real duration (boot, arm,
+ * trigger, collect, then the verdict, failed or broken as the verdict says), each carrying the
+ * artifacts that belong to it, read from the files the cell streamed while it ran.
  */
 public final class CellReport {
-  private static final List<String[]> ATTACHMENTS =
-      List.of(
-          new String[] {"expected vs actual", "diff.txt", "text/plain"},
-          new String[] {"expected", "expected.txt", "text/plain"},
-          new String[] {"actual", "actual.txt", "text/plain"},
-          new String[] {"QEMU argv", "qemu-argv.txt", "text/plain"},
-          new String[] {"kernel command line", "kernel-cmdline.txt", "text/plain"},
-          new String[] {"serial console", "console.log", "text/plain"},
-          new String[] {"QMP transcript", "qmp.log", "text/plain"},
-          new String[] {"QEMU stderr", "qemu-stderr.log", "text/plain"},
-          new String[] {"image manifest", "image-manifest.json", "application/json"},
-          new String[] {"cell summary", "cell.json", "application/json"});
+  private record Artifact(String title, String file, String type) {}
+
+  private static final Artifact ARGV = new Artifact("QEMU argv", "qemu-argv.txt", "text/plain");
+  private static final Artifact CMDLINE =
+      new Artifact("kernel command line", "kernel-cmdline.txt", "text/plain");
+  private static final Artifact MANIFEST =
+      new Artifact("image manifest", "image-manifest.json", "application/json");
+  private static final Artifact STDERR =
+      new Artifact("QEMU stderr", "qemu-stderr.log", "text/plain");
+  private static final Artifact QMP = new Artifact("QMP transcript", "qmp.log", "text/plain");
+  private static final Artifact DIFF = new Artifact("expected vs actual", "diff.txt", "text/plain");
+  private static final Artifact EXPECTED = new Artifact("expected", "expected.txt", "text/plain");
+  private static final Artifact ACTUAL = new Artifact("actual", "actual.txt", "text/plain");
+  private static final Artifact CONSOLE =
+      new Artifact("serial console", "console.log", "text/plain");
+  private static final Artifact SUMMARY =
+      new Artifact("cell summary", "cell.json", "application/json");
+
+  /** What each phase is called in the report and which artifacts it carries. */
+  private static final Map<String, String> PHASE_TITLES = new LinkedHashMap<>();
+
+  private static final Map<String, List<Artifact>> PHASE_ARTIFACTS =
+      Map.of("start", List.of(ARGV, CMDLINE, MANIFEST, STDERR), "collect", List.of(QMP));
+
+  static {
+    PHASE_TITLES.put("start", "start QEMU");
+    PHASE_TITLES.put("boot", "boot to READY");
+    PHASE_TITLES.put("arm", "arm (kdump, notifiers)");
+    PHASE_TITLES.put("trigger", "trigger");
+    PHASE_TITLES.put("collect", "collect events and final state");
+  }
 
   private CellReport() {}
 
+  /** Before the cell runs: labels, the stable parameters, and the history id they make. */
   public static void parameters(PlannedCell planned) {
-    planned.cell().parameters().forEach(Allure::parameter);
-    Allure.label("arch", planned.recipe().arch().id());
+    Cell cell = planned.cell();
+    String arch = planned.recipe().arch().id();
+    Allure.label("arch", arch);
+    Allure.epic(arch);
+    Allure.feature(cell.recipe());
+    Allure.story(new Scenario(cell.parameters()).label());
+
+    Map<String, String> stable = new LinkedHashMap<>();
+    stable.put("arch", arch);
+    stable.put("recipe", cell.recipe());
+    stable.put("kdump", cell.get(Axis.KDUMP));
+    stable.put("post_notifiers", cell.get(Axis.POST_NOTIFIERS));
+    stable.put("device", cell.device().toString());
+    stable.put("actions", "panic=" + cell.get(Axis.PANIC) + " shutdown=" + cell.get(Axis.SHUTDOWN));
+    stable.put("trigger", cell.get(Axis.TRIGGER));
+    for (Axis rare : List.of(Axis.ACPI, Axis.MACHINE_TYPE, Axis.ACCELERATOR, Axis.QEMU)) {
+      if (!cell.get(rare).equals(rare.defaultValue())) {
+        stable.put(rare.key(), cell.get(rare));
+      }
+    }
+    // the version of the build under test is part of what a cell is; the probe is cached and
+    // gives the same text as the QMP greeting, so a cell that fails before QEMU starts keeps
+    // the same history id as its passing runs
+    stable.put(
+        "QEMU version",
+        QemuVersionProbe.version(planned.qemu()).map(Object::toString).orElse("unknown"));
+    stable.forEach(Allure::parameter);
+    String id = historyId(stable);
+    // the cell's own name, without the JUnit method signature and invocation index
+    Allure.getLifecycle().updateTestCase(r -> r.setHistoryId(id).setName(cell.displayName()));
   }
 
+  /** After the cell ran: run-specific facts, the phases as steps, and the artifacts. */
   public static void attach(CellResult r) {
-    Allure.parameter("qemu version", r.qemuVersion(), true);
-    Allure.parameter("accelerator", r.accelerator(), true);
-    r.phases().forEach((phase, d) -> Allure.step(phase + " (" + d.toMillis() + " ms)"));
-    for (String[] a : ATTACHMENTS) {
-      Path f = r.artifacts().resolve(a[1]);
-      if (Files.exists(f)) {
-        try {
-          Allure.addAttachment(
-              a[0], a[2], Files.newInputStream(f), a[1].replaceFirst(".*\\.", "."));
-        } catch (IOException e) {
-          Allure.addAttachment(a[0], "(unreadable: " + e.getMessage() + ")");
+    Allure.parameter("accelerator used", r.accelerator(), true);
+    Allure.description(r.cell().displayName() + "\n\nArtifacts: " + r.artifacts().toAbsolutePath());
+    phaseSteps(r);
+    Path dir = r.artifacts();
+    for (Artifact a : List.of(CONSOLE, SUMMARY)) {
+      attachFile(a, dir);
+    }
+  }
+
+  private static void phaseSteps(CellResult r) {
+    // the phases ran back to back and the cell ended a moment ago
+    long end = System.currentTimeMillis();
+    long t = end - r.total().toMillis();
+    Status outcome = status(r.verdict());
+    for (Map.Entry<String, Duration> phase : r.phases().entrySet()) {
+      long to = t + phase.getValue().toMillis();
+      step(title(phase.getKey(), r), t, to, Status.PASSED, null, artifactsOf(phase.getKey()), r);
+      t = to;
+    }
+    if (outcome == Status.FAILED || outcome == Status.BROKEN) {
+      // the phase the cell was in when it failed never finished, so phases() does not have it
+      for (String p : PHASE_TITLES.keySet()) {
+        if (!r.phases().containsKey(p)) {
+          long to = Math.max(t, end);
+          String why = firstLines(r.message(), 3);
+          step(title(p, r) + " (did not finish)", t, to, outcome, why, artifactsOf(p), r);
+          t = to;
+          break;
         }
       }
+    }
+    String details = r.passed() ? null : firstLines(r.message(), 12);
+    step("verdict: " + r.verdict(), t, t, outcome, details, List.of(DIFF, EXPECTED, ACTUAL), r);
+  }
+
+  private static String title(String phase, CellResult r) {
+    String t = PHASE_TITLES.getOrDefault(phase, phase);
+    return phase.equals("trigger") ? t + ": " + r.cell().get(Axis.TRIGGER) : t;
+  }
+
+  private static List<Artifact> artifactsOf(String phase) {
+    return PHASE_ARTIFACTS.getOrDefault(phase, List.of());
+  }
+
+  private static Status status(Verdict v) {
+    return switch (v) {
+      case PASS -> Status.PASSED;
+      case WRONG_EVENTS, UNEXPECTED_PANIC -> Status.FAILED;
+      case TIMEOUT, INFRASTRUCTURE_ERROR -> Status.BROKEN;
+      case NOT_APPLICABLE -> Status.SKIPPED;
+    };
+  }
+
+  /**
+   * A finished step with explicit times. The lifecycle stamps start and stop with the clock when a
+   * step starts and stops; the real phase times are set on the same object afterwards, before the
+   * test result is written.
+   */
+  private static void step(
+      String name,
+      long from,
+      long to,
+      Status status,
+      String detail,
+      List<Artifact> artifacts,
+      CellResult r) {
+    AllureLifecycle life = Allure.getLifecycle();
+    String uuid = UUID.randomUUID().toString();
+    StepResult step = new StepResult().setName(name).setStatus(status);
+    if (detail != null) {
+      step.setStatusDetails(new StatusDetails().setMessage(detail));
+    }
+    life.startStep(uuid, step);
+    try {
+      artifacts.forEach(a -> attachFile(a, r.artifacts()));
+    } finally {
+      life.stopStep(uuid);
+    }
+    step.setStart(from);
+    step.setStop(to);
+  }
+
+  private static void attachFile(Artifact a, Path dir) {
+    Path f = dir.resolve(a.file());
+    if (!Files.exists(f)) {
+      return;
+    }
+    String ext = a.file().substring(a.file().lastIndexOf('.'));
+    try (InputStream in = Files.newInputStream(f)) {
+      Allure.addAttachment(a.title(), a.type(), in, ext);
+    } catch (IOException e) {
+      Allure.addAttachment(a.title(), "(unreadable: " + e.getMessage() + ")");
+    }
+  }
+
+  private static String firstLines(String message, int n) {
+    return message.lines().limit(n).collect(Collectors.joining("\n"));
+  }
+
+  private static String historyId(Map<String, String> stable) {
+    String key =
+        "MatrixIT.cell|"
+            + stable.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("|"));
+    try {
+      byte[] md5 = MessageDigest.getInstance("MD5").digest(key.getBytes(StandardCharsets.UTF_8));
+      return String.format("%032x", new BigInteger(1, md5));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is a required JDK algorithm", e);
     }
   }
 }

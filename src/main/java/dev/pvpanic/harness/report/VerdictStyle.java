@@ -1,0 +1,35 @@
+package dev.pvpanic.harness.report;
+
+import dev.pvpanic.harness.scenario.Verdict;
+
+/**
+ * How a verdict looks in a report: a short word for the grid (colour is never the only sign), a CSS
+ * class, a Markdown emoji, and what it means for the legend.
+ */
+record VerdictStyle(String cssClass, String shortWord, String emoji, String meaning) {
+
+  static VerdictStyle of(Verdict v) {
+    return switch (v) {
+      case PASS -> new VerdictStyle("pass", "PASS", "✅", "events and final state as expected");
+      case WRONG_EVENTS ->
+          new VerdictStyle("fail", "WRONG", "❌", "QMP events or final state differ (see diff)");
+      case UNEXPECTED_PANIC ->
+          new VerdictStyle("fail", "PANIC", "💥", "the guest panicked while booting or arming");
+      case TIMEOUT ->
+          new VerdictStyle("timeout", "TIMEOUT", "⏱️", "something awaited never happened");
+      case INFRASTRUCTURE_ERROR ->
+          new VerdictStyle("infra", "INFRA", "🔧", "the harness could not run the cell");
+      case NOT_APPLICABLE ->
+          new VerdictStyle("na", "N/A", "➖", "not applicable to this guest, or skipped");
+    };
+  }
+
+  /** Problems first, then passes, then cells that did not apply: the order a person reads in. */
+  static int readingRank(Verdict v) {
+    return switch (v) {
+      case WRONG_EVENTS, UNEXPECTED_PANIC, TIMEOUT, INFRASTRUCTURE_ERROR -> 0;
+      case PASS -> 1;
+      case NOT_APPLICABLE -> 2;
+    };
+  }
+}
