@@ -10,6 +10,7 @@ import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
+import dev.pvpanic.harness.scenario.Verdict;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,6 +125,8 @@ final class MatrixCommand implements Callable<Integer> {
       PlannedCell p, ImageBuilder images, CellRunner runner, Path root, MatrixProgress progress) {
     if (p.skipReason().isPresent()) {
       progress.skipped(p.displayName(), p.skipReason().get());
+      CellRunner.notRun(
+          p.cell(), Verdict.NOT_APPLICABLE, p.skipReason().get(), root.resolve(p.cell().id()));
       return MatrixRow.skipped(p.cell(), p.skipReason().get());
     }
     Instant start = Instant.now();
@@ -133,6 +136,7 @@ final class MatrixCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       String why = "image " + p.recipe().name() + " could not be built: " + e.getMessage();
       progress.broken(p.displayName(), why);
+      CellRunner.notRun(p.cell(), Verdict.INFRASTRUCTURE_ERROR, why, root.resolve(p.cell().id()));
       return MatrixRow.broken(p.cell(), why, Duration.between(start, Instant.now()));
     }
     CellResult r = runner.run(p.cell(), image, p.qemu(), root.resolve(p.cell().id()));

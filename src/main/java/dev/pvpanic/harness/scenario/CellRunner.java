@@ -230,6 +230,14 @@ public final class CellRunner {
         + "\"";
   }
 
+  /**
+   * The result of a cell that never reached a guest (skipped because it cannot run here, or its
+   * image could not be built), written to cell.json like any other so reports show it.
+   */
+  public static CellResult notRun(Cell cell, Verdict verdict, String message, Path artifacts) {
+    return new Run(cell, null, artifacts).finish(verdict, message, new Phases(), Instant.now());
+  }
+
   public CellResult run(Cell cell, GuestImage image, QemuBuild qemu, Path artifacts) {
     Instant start = Instant.now();
     Phases phases = new Phases();
@@ -650,7 +658,7 @@ public final class CellRunner {
         summary.put("verdict", verdict.name());
         summary.put("qemu", qemuVersion);
         summary.put("accelerator", accelerator);
-        summary.put("image", image.id());
+        summary.put("image", image == null ? "-" : image.id());
         summary.put("seconds", r.total().toMillis() / 1000.0);
         Map<String, Double> p = new LinkedHashMap<>();
         r.phases().forEach((k, d) -> p.put(k, d.toMillis() / 1000.0));

@@ -36,12 +36,22 @@ class MatrixIT {
     CellReport.parameters(planned);
     if (planned.skipReason().isPresent()) {
       ctx.progress().skipped(planned.displayName(), planned.skipReason().get());
+      CellRunner.notRun(
+          planned.cell(),
+          Verdict.NOT_APPLICABLE,
+          planned.skipReason().get(),
+          ctx.artifacts(planned));
     }
     assumeTrue(planned.skipReason().isEmpty(), planned.skipReason().orElse(""));
     GuestImage image;
     try {
       image = ctx.images().image(planned.recipe().name());
     } catch (RuntimeException e) {
+      CellRunner.notRun(
+          planned.cell(),
+          Verdict.INFRASTRUCTURE_ERROR,
+          "image " + planned.recipe().name() + " could not be built: " + e.getMessage(),
+          ctx.artifacts(planned));
       throw new InfrastructureException(
           "image " + planned.recipe().name() + " could not be built: " + e.getMessage(), e);
     }
