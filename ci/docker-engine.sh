@@ -17,7 +17,8 @@ SOCKET=/var/run/docker.sock
 PIDFILE=/var/run/pvh-dockerd.pid
 LOG=/var/log/pvh-dockerd.log
 START_TIMEOUT=${PVH_DOCKERD_START_TIMEOUT:-90}
-# The image Testcontainers runs its own checks with; built by ci/qemu-container/build.sh.
+# The image Testcontainers would run its own checks with (were they enabled); a local one, built by
+# ci/qemu-container/build.sh, since nothing can be pulled.
 TINY_IMAGE=${PVH_QEMU_IMAGE:-pvh-qemu:bookworm-backports}
 
 as_root=()
@@ -87,8 +88,10 @@ stop_engine() {
   exit 1
 }
 
+# The same as the failsafe configuration in pom.xml sets for the tests.
 print_env() {
   echo "export TESTCONTAINERS_RYUK_DISABLED=true"
+  echo "export TESTCONTAINERS_CHECKS_DISABLE=true"
   # Inside a container (/.dockerenv) Testcontainers would otherwise look for the gateway by
   # running a helper container; the harness only talks to QEMU through bind-mounted sockets.
   echo "export TESTCONTAINERS_HOST_OVERRIDE=localhost"
