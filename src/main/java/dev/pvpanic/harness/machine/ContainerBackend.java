@@ -4,6 +4,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +40,9 @@ public record ContainerBackend(String image) implements QemuBackend {
 
   /** Label naming the machine a container runs. */
   public static final String MACHINE_LABEL = "dev.pvpanic.harness.machine";
+
+  private static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
+  private static Optional<String> engineProblem;
 
   public ContainerBackend {
     Objects.requireNonNull(image, "image");
@@ -81,15 +86,35 @@ public record ContainerBackend(String image) implements QemuBackend {
     return "container " + image;
   }
 
-  /** Why no Docker engine can be used from this JVM, if none can. */
-  public static Optional<String> engineProblem() {
+  /**
+   * Why no Docker engine can be used from this JVM, if none can. Testcontainers remembers a failed
+   * attempt for the JVM's lifetime, and so does this (with the first, informative reason).
+   */
+  public static synchronized Optional<String> engineProblem() {
+    if (engineProblem == null) {
+      engineProblem = findEngineProblem();
+    }
+    return engineProblem;
+  }
+
+  private static Optional<String> findEngineProblem() {
+    String dockerHost = System.getenv("DOCKER_HOST");
+    if ((dockerHost == null || dockerHost.isBlank()) && !Files.exists(DEFAULT_SOCKET)) {
+      return Optional.of(
+          "no Docker engine: "
+              + DEFAULT_SOCKET
+              + " does not exist and DOCKER_HOST is not set; start one with"
+              + " ci/docker-engine.sh start");
+    }
     try {
       DockerClientFactory.instance().client();
       return Optional.empty();
     } catch (RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       return Optional.of(
-          "no Docker engine answers ("
+          "no Docker engine answers at "
+              + (dockerHost == null || dockerHost.isBlank() ? DEFAULT_SOCKET : dockerHost)
+              + " ("
               + why.lines().findFirst().orElse(why)
               + "); start one with ci/docker-engine.sh start");
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -17,14 +16,20 @@ import org.testcontainers.DockerClientFactory;
 class ContainerBackendIT extends QemuBackendContract {
   static final String IMAGE = QemuImages.containerImage();
 
-  @BeforeAll
-  static void engineAndImage() {
-    Optional<String> reason = new ContainerBackend(IMAGE).unavailableReason();
-    assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
+  private static Optional<String> unavailable;
+
+  /** Asked once; each test then reports itself skipped with the reason (never a silent 0 run). */
+  private static synchronized Optional<String> unavailable() {
+    if (unavailable == null) {
+      unavailable = new ContainerBackend(IMAGE).unavailableReason();
+    }
+    return unavailable;
   }
 
   @Override
   QemuBuild build(Architecture arch) {
+    Optional<String> reason = unavailable();
+    assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
     return new QemuBuild(
         "container:" + IMAGE, arch.qemuBinary(), Map.of(), List.of(), new ContainerBackend(IMAGE));
   }
