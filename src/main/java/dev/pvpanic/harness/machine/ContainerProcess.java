@@ -103,14 +103,21 @@ final class ContainerProcess implements QemuProcess {
       throw new IOException(
           "cannot start a container from image '" + image + "': " + rootMessage(e), e);
     }
-    DockerClient client = c.getDockerClient();
-    String id = c.getContainerId();
-    InspectContainerResponse info = client.inspectContainerCmd(id).exec();
-    Long hostPid = info.getState().getPidLong();
-    CompletableFuture<Integer> exit = new CompletableFuture<>();
-    ContainerProcess p = new ContainerProcess(c, client, id, hostPid == null ? -1 : hostPid, exit);
-    p.followUntilExit(inv.stdout(), inv.stderr());
-    return p;
+    try {
+      DockerClient client = c.getDockerClient();
+      String id = c.getContainerId();
+      InspectContainerResponse info = client.inspectContainerCmd(id).exec();
+      Long hostPid = info.getState().getPidLong();
+      CompletableFuture<Integer> exit = new CompletableFuture<>();
+      ContainerProcess p =
+          new ContainerProcess(c, client, id, hostPid == null ? -1 : hostPid, exit);
+      p.followUntilExit(inv.stdout(), inv.stderr());
+      return p;
+    } catch (IOException | RuntimeException e) {
+      c.releaseTether();
+      stopQuietly(c);
+      throw e;
+    }
   }
 
   /*
