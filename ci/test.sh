@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci/setup.sh
+# Container tests: an engine and the QEMU image when they can be had; else they are skipped.
+ci/qemu-container/prepare.sh || echo "ci/test.sh: the container tests will be skipped" >&2
 exec mvn -B verify "$@"

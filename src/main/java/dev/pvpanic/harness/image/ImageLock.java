@@ -20,8 +20,15 @@ import java.util.TreeMap;
  * images/packages.lock.json: every package each recipe is built from, pinned to version and
  * SHA-256, so a bug report reproduces with the same bits and a warm cache builds with no network
  * request. {@code images lock} re-resolves it against the mirror.
+ *
+ * <p>The {@code qemu} section pins the Debian QEMU builds the {@code qemu} axis names (e.g. {@code
+ * debian:bookworm-backports}), by build key (see {@code image.qemu.DebianQemu}), the same way: the
+ * first use resolves and writes them, later ones fetch exactly those packages.
  */
-public record ImageLock(int format, Map<String, RecipePins> recipes) {
+public record ImageLock(
+    int format,
+    Map<String, RecipePins> recipes,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<LockedPackage>> qemu) {
   public static final int FORMAT = 1;
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -54,6 +61,12 @@ public record ImageLock(int format, Map<String, RecipePins> recipes) {
 
   public ImageLock {
     recipes = new TreeMap<>(recipes);
+    // absent in lock files written before QEMU builds were pinned
+    qemu = qemu == null ? new TreeMap<>() : new TreeMap<>(qemu);
+  }
+
+  public ImageLock(int format, Map<String, RecipePins> recipes) {
+    this(format, recipes, Map.of());
   }
 
   public static Path defaultFile() {
@@ -93,7 +106,18 @@ public record ImageLock(int format, Map<String, RecipePins> recipes) {
   public ImageLock with(String recipe, RecipePins pins) {
     Map<String, RecipePins> m = new TreeMap<>(recipes);
     m.put(recipe, pins);
-    return new ImageLock(FORMAT, m);
+    return new ImageLock(FORMAT, m, qemu);
+  }
+
+  /** The packages a Debian QEMU build is pinned to, by its key. */
+  public Optional<List<LockedPackage>> qemuPins(String key) {
+    return Optional.ofNullable(qemu.get(key));
+  }
+
+  public ImageLock withQemu(String key, List<LockedPackage> pins) {
+    Map<String, List<LockedPackage>> m = new TreeMap<>(qemu);
+    m.put(key, List.copyOf(pins));
+    return new ImageLock(FORMAT, recipes, m);
   }
 
   /** Writes atomically (temp file + rename), so an interrupted write never leaves half a lock. */

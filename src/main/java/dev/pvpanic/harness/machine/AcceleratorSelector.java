@@ -71,7 +71,8 @@ public final class AcceleratorSelector {
     if (spec.kernel().isEmpty()) {
       return Optional.of("no guest kernel to prove that KVM runs guests here");
     }
-    String key = spec.qemu().binary() + "|" + spec.arch() + "|" + spec.kernel().get();
+    // the whole build: the same binary name can be the host's QEMU or a container's
+    String key = spec.qemu() + "|" + spec.arch() + "|" + spec.kernel().get();
     return PROBES.computeIfAbsent(key, k -> bootUnderKvm(spec));
   }
 

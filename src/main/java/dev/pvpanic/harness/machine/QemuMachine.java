@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +28,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * <p>{@link #launch(MachineSpec)} returns only once QEMU is up and both channels are connected;
  * when that fails it finds out why (did QEMU die? with which exit code and stderr?), cleans up, and
  * throws one {@link MachineLaunchException}. {@link #close()} always leaves nothing behind: it asks
- * QEMU to {@code quit}, kills it if it doesn't, and removes the run folder. A JVM killed outright
- * takes its QEMUs with it (see {@link TetheredProcess}).
+ * QEMU to {@code quit}, kills it if it doesn't, releases what its {@link QemuBackend} held (a
+ * container) and removes the run folder. A JVM killed outright takes its QEMUs with it (see {@link
+ * TetheredProcess} and {@link ContainerBackend}).
  */
 public final class QemuMachine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(QemuMachine.class.getName());
@@ -47,7 +49,7 @@ public final class QemuMachine implements AutoCloseable {
   private final RunFolder runFolder;
   private final MachineArtifacts artifacts;
   private final List<String> argv;
-  private final TetheredProcess process;
+  private final QemuProcess process;
   private final QmpClient qmp;
   private final SerialConsole console;
   private final AcceleratorDecision accelerator;
@@ -60,7 +62,7 @@ public final class QemuMachine implements AutoCloseable {
       RunFolder runFolder,
       MachineArtifacts artifacts,
       List<String> argv,
-      TetheredProcess process,
+      QemuProcess process,
       QmpClient qmp,
       SerialConsole console,
       AcceleratorDecision accelerator,
@@ -95,7 +97,7 @@ public final class QemuMachine implements AutoCloseable {
     Instant deadline = Instant.now().plus(spec.startTimeout());
     AFUNIXServerSocket qmpServer = null;
     AFUNIXServerSocket consoleServer = null;
-    TetheredProcess process = null;
+    QemuProcess process = null;
     Socket qmpSocket = null;
     Socket consoleSocket = null;
     QmpClient qmp = null;
@@ -106,8 +108,18 @@ public final class QemuMachine implements AutoCloseable {
       consoleServer = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(consolePath));
       Instant startedAt = Instant.now();
       process =
-          TetheredProcess.start(
-              spec.name(), argv, spec.qemu().env(), artifacts.stdout(), artifacts.stderr());
+          spec.qemu()
+              .backend()
+              .start(
+                  new QemuInvocation(
+                      spec.name(),
+                      argv,
+                      spec.qemu().env(),
+                      folder.path(),
+                      inputs(spec),
+                      decision.used() == Accelerator.KVM,
+                      artifacts.stdout(),
+                      artifacts.stderr()));
       qmpSocket = accept(qmpServer, "QMP", process, deadline);
       consoleSocket = accept(consoleServer, "serial console", process, deadline);
       qmp =
@@ -141,7 +153,7 @@ public final class QemuMachine implements AutoCloseable {
           process.awaitExit(KILL_GRACE);
         }
       }
-      closeQuietly(console, qmp, consoleSocket, qmpSocket, consoleServer, qmpServer);
+      closeQuietly(console, qmp, consoleSocket, qmpSocket, consoleServer, qmpServer, process);
       String stderr = artifacts.stderrTail(40);
       folder.close();
       if (e instanceof MachineLaunchException mle) {
@@ -158,12 +170,20 @@ public final class QemuMachine implements AutoCloseable {
     }
   }
 
+  /** The files QEMU reads, which a container backend must share with it. */
+  private static List<Path> inputs(MachineSpec spec) {
+    List<Path> files = new ArrayList<>();
+    spec.kernel().ifPresent(files::add);
+    spec.initrd().ifPresent(files::add);
+    return files;
+  }
+
   /*
    * Accept with a short socket timeout so a QEMU that dies during start-up is noticed at once
    * instead of after the whole start timeout.
    */
   private static Socket accept(
-      AFUNIXServerSocket server, String what, TetheredProcess process, Instant deadline)
+      AFUNIXServerSocket server, String what, QemuProcess process, Instant deadline)
       throws IOException {
     server.setSoTimeout(200);
     while (true) {
@@ -226,8 +246,14 @@ public final class QemuMachine implements AutoCloseable {
     return startedAt;
   }
 
+  /** The host pid of QEMU, or of the container process that parents it. */
   public long pid() {
     return process.pid();
+  }
+
+  /** How to find the process: {@code pid 1234}, {@code container 0123abcd (pid 1234)}. */
+  public String processDescription() {
+    return process.describe();
   }
 
   public boolean isAlive() {
@@ -286,11 +312,11 @@ public final class QemuMachine implements AutoCloseable {
         process.kill();
         if (process.awaitExit(KILL_GRACE).isEmpty()) {
           throw new MachineException(
-              "QEMU pid " + process.pid() + " did not die after SIGKILL within " + KILL_GRACE);
+              "QEMU " + process.describe() + " did not die after SIGKILL within " + KILL_GRACE);
         }
       }
     } finally {
-      closeQuietly(qmp, console);
+      closeQuietly(qmp, console, process);
       runFolder.close();
       LIVE.remove(this);
     }
@@ -311,7 +337,7 @@ public final class QemuMachine implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "QemuMachine[" + spec.name() + ", pid " + process.pid() + "]";
+    return "QemuMachine[" + spec.name() + ", " + process.describe() + "]";
   }
 
   static String readTail(Path file, int lines) {

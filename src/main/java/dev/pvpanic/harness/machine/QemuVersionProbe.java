@@ -2,13 +2,14 @@ package dev.pvpanic.harness.machine;
 
 import dev.pvpanic.harness.qmp.QemuVersion;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,13 +21,14 @@ import java.util.regex.Pattern;
 public final class QemuVersionProbe {
   private static final Pattern VERSION =
       Pattern.compile("QEMU emulator version (\\d+)\\.(\\d+)(?:\\.(\\d+))?\\s*(?:\\((.*)\\))?");
-  private static final Map<String, Optional<QemuVersion>> CACHE = new ConcurrentHashMap<>();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Map<QemuBuild, Optional<QemuVersion>> CACHE = new ConcurrentHashMap<>();
 
   private QemuVersionProbe() {}
 
   /** The version, or empty when the binary is missing or does not say. */
   public static Optional<QemuVersion> version(QemuBuild build) {
-    return CACHE.computeIfAbsent(build.binary() + build.env(), k -> run(build));
+    return CACHE.computeIfAbsent(build, QemuVersionProbe::run);
   }
 
   static Optional<QemuVersion> parse(String output) {
@@ -47,21 +49,29 @@ public final class QemuVersionProbe {
     argv.add(build.binary());
     argv.addAll(build.args());
     argv.add("--version");
+    Path dir = null;
     try {
-      ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-      pb.environment().putAll(build.env());
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return Optional.empty();
+      dir = Files.createTempDirectory("pvh-version-");
+      Path out = dir.resolve("stdout");
+      Path err = dir.resolve("stderr");
+      // Through the build's backend: a container build answers from inside its image.
+      try (QemuProcess p =
+          build
+              .backend()
+              .start(
+                  new QemuInvocation(
+                      "version-probe", argv, build.env(), dir, List.of(), false, out, err))) {
+        if (p.awaitExit(TIMEOUT).isEmpty()) {
+          return Optional.empty();
+        }
       }
-      return parse(out);
-    } catch (IOException e) {
+      return parse(Files.readString(out) + "\n" + Files.readString(err));
+    } catch (IOException | RuntimeException e) {
       return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
+    } finally {
+      if (dir != null) {
+        RunFolder.deleteTree(dir);
+      }
     }
   }
 }

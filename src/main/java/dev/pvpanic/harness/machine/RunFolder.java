@@ -110,6 +110,20 @@ public final class RunFolder implements AutoCloseable {
     return removed;
   }
 
+  /**
+   * This JVM as an owner tag ({@code <pid>-<start second, hex>}), for things that must be
+   * recognised as orphaned once it is gone (run folders, containers).
+   */
+  static String ownerTag() {
+    return PID + "-" + START;
+  }
+
+  /** True when the JVM an {@link #ownerTag()} names no longer runs. */
+  static boolean isStaleOwner(String tag) {
+    Matcher m = Pattern.compile("(\\d+)-([0-9a-f]+)").matcher(tag);
+    return m.matches() && isStale(Long.parseLong(m.group(1)), m.group(2));
+  }
+
   private static boolean isStale(long pid, String startHex) {
     Optional<ProcessHandle> owner = ProcessHandle.of(pid);
     if (owner.isEmpty() || !owner.get().isAlive()) {

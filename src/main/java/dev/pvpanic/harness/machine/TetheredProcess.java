@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * spawned it ends, the child is killed although the JVM lives. So each process is spawned by its
  * own keeper thread, which then waits for the process and so lives exactly as long as it does.
  */
-final class TetheredProcess {
+final class TetheredProcess implements QemuProcess {
   private static final String SETPRIV = "/usr/bin/setpriv";
 
   private final Process process;
@@ -103,24 +103,34 @@ final class TetheredProcess {
     }
   }
 
-  long pid() {
+  @Override
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  @Override
+  public String describe() {
+    return "pid " + process.pid();
+  }
+
+  @Override
+  public boolean isAlive() {
     return !exit.isDone();
   }
 
-  Optional<Integer> exitCode() {
+  @Override
+  public Optional<Integer> exitCode() {
     return Optional.ofNullable(exit.getNow(null));
   }
 
-  CompletableFuture<Integer> onExit() {
+  @Override
+  public CompletableFuture<Integer> onExit() {
     return exit.copy();
   }
 
   /** Waits up to {@code timeout}; empty when the process still runs. */
-  Optional<Integer> awaitExit(Duration timeout) {
+  @Override
+  public Optional<Integer> awaitExit(Duration timeout) {
     try {
       return Optional.of(exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
@@ -133,7 +143,16 @@ final class TetheredProcess {
     }
   }
 
-  void kill() {
+  @Override
+  public void kill() {
     process.destroyForcibly();
+  }
+
+  /** A process holds nothing beyond itself: kill it if it still runs. */
+  @Override
+  public void close() {
+    if (isAlive()) {
+      kill();
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.machine.AcceleratorSelector;
 import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.oracle.Applicability;
 import dev.pvpanic.harness.oracle.Oracle;
@@ -13,6 +14,7 @@ import dev.pvpanic.harness.qmp.QemuVersion;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,7 +43,21 @@ public final class MatrixPlan {
   }
 
   public static PlannedCell plan(Cell cell, ImageRecipe recipe) {
-    QemuBuild qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch());
+    QemuBuild qemu;
+    try {
+      qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch());
+    } catch (QemuBuildUnavailableException e) {
+      QemuBuild unresolved = new QemuBuild(cell.qemu(), "(unavailable)", Map.of(), List.of());
+      return new PlannedCell(cell, recipe, unresolved, Optional.of(e.getMessage()));
+    }
+    Optional<String> backend = qemu.backend().unavailableReason();
+    if (backend.isPresent()) {
+      return new PlannedCell(
+          cell,
+          recipe,
+          qemu,
+          Optional.of("QEMU build '" + cell.qemu() + "' cannot run here: " + backend.get()));
+    }
     Optional<QemuVersion> version = QemuVersionProbe.version(qemu);
     if (version.isEmpty()) {
       return new PlannedCell(

@@ -242,6 +242,7 @@ public final class CellRunner {
     Instant start = Instant.now();
     Phases phases = new Phases();
     Run run = new Run(cell, image, artifacts);
+    run.qemuBuild = qemu.label();
     try {
       Files.createDirectories(artifacts);
       copyManifest(image, artifacts);
@@ -585,6 +586,7 @@ public final class CellRunner {
     final GuestImage image;
     final Path artifacts;
     String qemuVersion = "unknown";
+    String qemuBuild = "unknown";
     String accelerator = "unknown";
     Optional<GuestProtocol.ReadyLine> guest = Optional.empty();
     Optional<ExpectedOutcome> expected = Optional.empty();
@@ -657,6 +659,7 @@ public final class CellRunner {
         summary.put("parameters", cell.parameters());
         summary.put("verdict", verdict.name());
         summary.put("qemu", qemuVersion);
+        summary.put("qemuBuild", qemuBuild);
         summary.put("accelerator", accelerator);
         summary.put("image", image == null ? "-" : image.id());
         summary.put("seconds", r.total().toMillis() / 1000.0);

@@ -1,0 +1,403 @@
+package dev.pvpanic.harness.machine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Device;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
+import org.testcontainers.containers.wait.strategy.WaitStrategy;
+import org.testcontainers.containers.wait.strategy.WaitStrategyTarget;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * QEMU running in a container (see {@link ContainerBackend}). The exit code comes from the engine
+ * ({@code wait}); stdout and stderr are followed into the artifact files while QEMU runs, and the
+ * exit is reported only once both streams have ended, so a launch failure can quote stderr.
+ */
+final class ContainerProcess implements QemuProcess {
+  private static final System.Logger LOG = System.getLogger(ContainerProcess.class.getName());
+  private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration LOGS_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * The container's entrypoint: runs QEMU as a child (PID 1 could not be killed from inside) and
+   * kills it when stdin reaches end of file, i.e. when the JVM holding stdin went away. fd 3 keeps
+   * the real stdin: a background job's own stdin is /dev/null in a non-interactive shell.
+   */
+  static final String TETHER =
+      "exec 3<&0; \"$@\" </dev/null & q=$!;"
+          + " (cat <&3 >/dev/null; kill -9 \"$q\" 2>/dev/null) </dev/null &"
+          + " wait \"$q\"";
+
+  private final QemuContainer container;
+  private final DockerClient client;
+  private final String id;
+  private final long pid;
+  private final CompletableFuture<Integer> exit;
+  private volatile boolean closed;
+
+  private ContainerProcess(
+      QemuContainer container,
+      DockerClient client,
+      String id,
+      long pid,
+      CompletableFuture<Integer> exit) {
+    this.container = container;
+    this.client = client;
+    this.id = id;
+    this.pid = pid;
+    this.exit = exit;
+  }
+
+  static ContainerProcess start(String image, QemuInvocation inv) throws IOException {
+    QemuContainer c = new QemuContainer(DockerImageName.parse(image));
+    c.withCreateContainerCmdModifier(
+            cmd -> {
+              cmd.withEntrypoint("/bin/sh", "-c", TETHER, "pvh-tether");
+              cmd.withStdinOpen(true).withStdInOnce(true).withAttachStdin(true);
+              cmd.withName("pvh-" + inv.name() + "-" + Long.toHexString(System.nanoTime()));
+              if (inv.kvm()) {
+                cmd.getHostConfig().withDevices(Device.parse("/dev/kvm"));
+              }
+            })
+        .withCommand(inv.argv().toArray(String[]::new))
+        .withEnv(inv.env())
+        .withNetworkMode("none")
+        .withLabel(ContainerBackend.OWNER_LABEL, ContainerBackend.ownerTag())
+        .withLabel(ContainerBackend.MACHINE_LABEL, inv.name())
+        .withFileSystemBind(
+            inv.runFolder().toString(), inv.runFolder().toString(), BindMode.READ_WRITE)
+        .withStartupCheckStrategy(new StartedIsEnough())
+        .waitingFor(new NoWait());
+    for (Path input : inv.inputs()) {
+      String p = input.toAbsolutePath().toString();
+      c.withFileSystemBind(p, p, BindMode.READ_ONLY);
+    }
+    try {
+      c.start();
+    } catch (RuntimeException e) {
+      c.releaseTether();
+      stopQuietly(c);
+      throw new IOException(
+          "cannot start a container from image '" + image + "': " + rootMessage(e), e);
+    }
+    try {
+      DockerClient client = c.getDockerClient();
+      String id = c.getContainerId();
+      InspectContainerResponse info = client.inspectContainerCmd(id).exec();
+      Long hostPid = info.getState().getPidLong();
+      CompletableFuture<Integer> exit = new CompletableFuture<>();
+      ContainerProcess p =
+          new ContainerProcess(c, client, id, hostPid == null ? -1 : hostPid, exit);
+      p.followUntilExit(inv.stdout(), inv.stderr());
+      return p;
+    } catch (IOException | RuntimeException e) {
+      c.releaseTether();
+      stopQuietly(c);
+      throw e;
+    }
+  }
+
+  /*
+   * Streams stdout/stderr into the files and, on a thread of its own, waits for the container to
+   * stop; the exit completes after the streams ended, so the files are whole by then.
+   */
+  private void followUntilExit(Path stdout, Path stderr) throws IOException {
+    OutputStream out = Files.newOutputStream(stdout);
+    OutputStream err = Files.newOutputStream(stderr);
+    OutputFiles logs = new OutputFiles(out, err);
+    client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(logs);
+    Thread waiter =
+        new Thread(
+            () -> {
+              int code = waitForExit();
+              try {
+                logs.awaitCompletion(LOGS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              logs.closeFiles();
+              exit.complete(code);
+            },
+            "qemu-container-" + id.substring(0, 12));
+    waiter.setDaemon(true);
+    waiter.start();
+  }
+
+  private int waitForExit() {
+    while (true) {
+      try {
+        return client
+            .waitContainerCmd(id)
+            .exec(new WaitContainerResultCallback())
+            .awaitStatusCode();
+      } catch (NotFoundException e) {
+        return -1;
+      } catch (RuntimeException e) {
+        // The wait call dropped (engine restart, timeout): ask the engine directly.
+        try {
+          InspectContainerResponse.ContainerState s =
+              client.inspectContainerCmd(id).exec().getState();
+          if (!Boolean.TRUE.equals(s.getRunning())) {
+            Long code = s.getExitCodeLong();
+            return code == null ? -1 : code.intValue();
+          }
+          Thread.sleep(500);
+        } catch (NotFoundException gone) {
+          return -1;
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return -1;
+        } catch (RuntimeException again) {
+          LOG.log(System.Logger.Level.WARNING, "cannot inspect container {0}: {1}", id, again);
+          return -1;
+        }
+      }
+    }
+  }
+
+  @Override
+  public long pid() {
+    return pid;
+  }
+
+  @Override
+  public String describe() {
+    return "container " + id.substring(0, 12) + " (pid " + pid + ")";
+  }
+
+  @Override
+  public boolean isAlive() {
+    return !exit.isDone();
+  }
+
+  @Override
+  public Optional<Integer> exitCode() {
+    return Optional.ofNullable(exit.getNow(null));
+  }
+
+  @Override
+  public CompletableFuture<Integer> onExit() {
+    return exit.copy();
+  }
+
+  @Override
+  public Optional<Integer> awaitExit(Duration timeout) {
+    try {
+      return Optional.of(exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MachineException("interrupted while waiting for QEMU to exit", e);
+    } catch (ExecutionException e) {
+      throw new MachineException("waiting for QEMU failed", e.getCause());
+    }
+  }
+
+  @Override
+  public void kill() {
+    try {
+      client.killContainerCmd(id).exec();
+    } catch (NotFoundException | ConflictException e) {
+      // not running any more: what we wanted
+    }
+  }
+
+  /** Kills QEMU if it still runs, then removes the container. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (isAlive()) {
+        kill();
+        awaitExit(Duration.ofSeconds(10));
+      }
+    } finally {
+      container.releaseTether();
+      stopQuietly(container);
+    }
+  }
+
+  private static void stopQuietly(GenericContainer<?> c) {
+    try {
+      c.stop();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot remove container: {0}", e.toString());
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    List<String> messages = new ArrayList<>();
+    while (t != null) {
+      if (t.getMessage() != null) {
+        messages.add(t.getMessage());
+      }
+      t = t.getCause();
+    }
+    return String.join(": ", messages);
+  }
+
+  /**
+   * The container with the tether: its stdin is attached between create and start (the engine
+   * closes it when this JVM's connection goes away).
+   */
+  static final class QemuContainer extends GenericContainer<QemuContainer> {
+    private final TetherInput tether = new TetherInput();
+    private volatile Closeable attachment;
+
+    QemuContainer(DockerImageName image) {
+      super(image);
+    }
+
+    @Override
+    protected void containerIsCreated(String containerId) {
+      CountDownLatch attached = new CountDownLatch(1);
+      ResultCallback.Adapter<Frame> cb =
+          new ResultCallback.Adapter<>() {
+            @Override
+            public void onStart(Closeable stream) {
+              super.onStart(stream);
+              attached.countDown();
+            }
+          };
+      attachment =
+          getDockerClient()
+              .attachContainerCmd(containerId)
+              .withStdIn(tether)
+              .withFollowStream(true)
+              .exec(cb);
+      try {
+        if (!attached.await(ATTACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new IllegalStateException(
+              "could not attach the tether to container "
+                  + containerId
+                  + " within "
+                  + ATTACH_TIMEOUT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while attaching the tether", e);
+      }
+    }
+
+    /** Ends the tether's stdin (the container's shell then kills QEMU if it still runs). */
+    void releaseTether() {
+      tether.release();
+      Closeable a = attachment;
+      if (a != null) {
+        try {
+          a.close();
+        } catch (IOException e) {
+          // the connection is going away either way
+        }
+      }
+    }
+  }
+
+  /** Stdin that sends nothing and blocks until released, then ends. */
+  static final class TetherInput extends InputStream {
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    @Override
+    public int read() throws IOException {
+      try {
+        released.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return len == 0 ? 0 : read();
+    }
+
+    void release() {
+      released.countDown();
+    }
+
+    @Override
+    public void close() {
+      release();
+    }
+  }
+
+  /** Frames to files by stream. */
+  private static final class OutputFiles extends ResultCallback.Adapter<Frame> {
+    private final OutputStream out;
+    private final OutputStream err;
+
+    OutputFiles(OutputStream out, OutputStream err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public void onNext(Frame frame) {
+      try {
+        OutputStream target = frame.getStreamType() == StreamType.STDERR ? err : out;
+        synchronized (this) {
+          target.write(frame.getPayload());
+          target.flush();
+        }
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot write QEMU output: {0}", e.toString());
+      }
+    }
+
+    synchronized void closeFiles() {
+      try {
+        out.close();
+        err.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing QEMU output files: {0}", e.toString());
+      }
+    }
+  }
+
+  /** Started is all we need: readiness is QEMU connecting its sockets, which the caller awaits. */
+  private static final class StartedIsEnough extends StartupCheckStrategy {
+    @Override
+    public StartupStatus checkStartupState(DockerClient dockerClient, String containerId) {
+      return StartupStatus.SUCCESSFUL;
+    }
+  }
+
+  private static final class NoWait implements WaitStrategy {
+    @Override
+    public void waitUntilReady(WaitStrategyTarget target) {}
+
+    @Override
+    public WaitStrategy withStartupTimeout(Duration startupTimeout) {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.pvpanic.harness.image.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.debian.PackageNotFoundException;
+import dev.pvpanic.harness.image.debian.PackagesIndex;
+import dev.pvpanic.harness.machine.Architecture;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DebianQemuPackagesTest {
+  private static final String V10 = "1:10.0.2+ds-2+deb13u1~bpo12+1";
+  private static final String V10_OLD = "1:10.0.0+ds-1~bpo12+1";
+
+  private static String stanza(String name, String version, String source, String depends) {
+    String arch = name.endsWith("data") || name.equals("seabios") ? "all" : "amd64";
+    return "Package: "
+        + name
+        + "\nSource: "
+        + source
+        + "\nVersion: "
+        + version
+        + "\nArchitecture: "
+        + arch
+        + (depends.isEmpty() ? "" : "\nDepends: " + depends)
+        + "\nFilename: pool/main/x/"
+        + name
+        + "_"
+        + version.replace(':', '_')
+        + "_"
+        + arch
+        + ".deb\nSize: 100\nSHA256: "
+        + "0".repeat(63)
+        + (Math.abs((name + version).hashCode()) % 10)
+        + "\n\n";
+  }
+
+  private static PackagesIndex index(String suite, String... stanzas) {
+    try {
+      return PackagesIndex.parse(
+          suite,
+          "amd64",
+          new ByteArrayInputStream(String.join("", stanzas).getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** bookworm-backports has QEMU 10 (two versions) but no ipxe; bookworm has seabios 1.16.2. */
+  private static final Map<String, PackagesIndex> ARCHIVE =
+      Map.of(
+          "bookworm-backports",
+          index(
+              "bookworm-backports",
+              stanza(
+                  "qemu-system-x86",
+                  V10,
+                  "qemu",
+                  "libc6 (>= 2.34), qemu-system-common (= "
+                      + V10
+                      + "), qemu-system-data (>> 1:10.0.2+ds~), seabios (>> 1.16.3-1~)"),
+              stanza("qemu-system-x86", V10_OLD, "qemu", "qemu-system-common (= " + V10_OLD + ")"),
+              stanza("qemu-system-arm", V10, "qemu", "qemu-system-common (= " + V10 + ")"),
+              stanza("qemu-system-common", V10, "qemu", ""),
+              stanza("qemu-system-common", V10_OLD, "qemu", ""),
+              stanza("qemu-system-data", V10, "qemu", ""),
+              stanza("qemu-system-data", V10_OLD, "qemu", "")),
+          "bookworm",
+          index(
+              "bookworm",
+              stanza("qemu-system-x86", "1:7.2+dfsg-7+deb12u18+b3", "qemu", ""),
+              stanza("seabios", "1.16.2-1", "seabios", "")));
+
+  private static List<LockedPackage> resolve(
+      String suite, Optional<String> version, Architecture guest) {
+    return DebianQemuPackages.resolve(
+        (s, a) -> {
+          PackagesIndex idx = ARCHIVE.get(s);
+          if (idx == null) {
+            throw new PackageNotFoundException("no suite " + s);
+          }
+          return idx;
+        },
+        suite,
+        version,
+        guest,
+        "amd64");
+  }
+
+  private static String describe(List<LockedPackage> pins) {
+    return String.join(
+        ", ", pins.stream().map(p -> p.name() + "=" + p.version() + "@" + p.suite()).toList());
+  }
+
+  @Test
+  void x86TakesTheNewestEmulatorItsExactCommonTheSameDataAndSeabiosFromTheBaseSuite() {
+    assertEquals(
+        "qemu-system-x86="
+            + V10
+            + "@bookworm-backports, qemu-system-common="
+            + V10
+            + "@bookworm-backports, qemu-system-data="
+            + V10
+            + "@bookworm-backports, seabios=1.16.2-1@bookworm",
+        describe(resolve("bookworm-backports", Optional.empty(), Architecture.X86_64)));
+  }
+
+  @Test
+  void anExactVersionPinsTheEmulatorAndWhatComesWithIt() {
+    List<LockedPackage> pins =
+        resolve("bookworm-backports", Optional.of(V10_OLD), Architecture.X86_64);
+    assertEquals(V10_OLD, pins.get(0).version());
+    assertEquals(V10_OLD, pins.get(1).version(), "common: the (= v) dependency");
+    assertEquals(V10_OLD, pins.get(2).version(), "data: same source, same version");
+  }
+
+  @Test
+  void armNeedsNoBios() {
+    assertEquals(
+        List.of("qemu-system-arm", "qemu-system-common", "qemu-system-data"),
+        resolve("bookworm-backports", Optional.empty(), Architecture.AARCH64).stream()
+            .map(LockedPackage::name)
+            .toList());
+  }
+
+  @Test
+  void aMissingHelperInASuiteThatIsNoOverlaySaysWhichAndWhere() {
+    PackageNotFoundException e =
+        assertThrows(
+            PackageNotFoundException.class,
+            () -> resolve("bookworm", Optional.empty(), Architecture.X86_64));
+    assertTrue(e.getMessage().contains("qemu-system-common"), e.getMessage());
+    assertTrue(e.getMessage().contains("bookworm"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownVersionNamesTheOnesThatExist() {
+    PackageNotFoundException e =
+        assertThrows(
+            PackageNotFoundException.class,
+            () -> resolve("bookworm-backports", Optional.of("1:9.9"), Architecture.X86_64));
+    assertTrue(e.getMessage().contains(V10), e.getMessage());
+  }
+
+  @Test
+  void exactDependencyAndBaseSuite() {
+    assertEquals(
+        Optional.of("1:2"),
+        DebianQemuPackages.exactDependency("a (>= 1), b:any (= 1:2) | c, d", "b"));
+    assertEquals(Optional.empty(), DebianQemuPackages.exactDependency("b (>= 1:2)", "b"));
+    assertEquals(Optional.of("bookworm"), DebianQemuPackages.baseSuite("bookworm-backports"));
+    assertEquals(Optional.empty(), DebianQemuPackages.baseSuite("trixie"));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.pvpanic.harness.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The backend contract for QEMU inside a container from a local image ({@code -Dpvh.qemu.image},
+ * {@code PVH_QEMU_IMAGE}, default {@code pvh-qemu:bookworm-backports}). Skipped, with what is
+ * missing, when no Docker engine answers or the image was not built.
+ */
+class ContainerBackendIT extends QemuBackendContract {
+  static final String IMAGE = QemuImages.containerImage();
+
+  private static Optional<String> unavailable;
+
+  /** Asked once; each test then reports itself skipped with the reason (never a silent 0 run). */
+  private static synchronized Optional<String> unavailable() {
+    if (unavailable == null) {
+      unavailable = new ContainerBackend(IMAGE).unavailableReason();
+    }
+    return unavailable;
+  }
+
+  @Override
+  QemuBuild build(Architecture arch) {
+    Optional<String> reason = unavailable();
+    assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
+    return new QemuBuild(
+        "container:" + IMAGE, arch.qemuBinary(), Map.of(), List.of(), new ContainerBackend(IMAGE));
+  }
+
+  @Override
+  void assertReleased(QemuMachine m) {
+    assertEquals(List.of(), containersOf(m.spec().name()), "containers left for " + m);
+  }
+
+  static List<String> containersOf(String machine) {
+    return DockerClientFactory.instance()
+        .client()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(
+            Map.of(
+                ContainerBackend.OWNER_LABEL,
+                ContainerBackend.ownerTag(),
+                ContainerBackend.MACHINE_LABEL,
+                machine))
+        .exec()
+        .stream()
+        .map(c -> c.getId() + " " + c.getState())
+        .toList();
+  }
+}
