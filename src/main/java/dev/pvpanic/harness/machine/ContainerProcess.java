@@ -18,12 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
@@ -189,32 +186,8 @@ final class ContainerProcess implements QemuProcess {
   }
 
   @Override
-  public boolean isAlive() {
-    return !exit.isDone();
-  }
-
-  @Override
-  public Optional<Integer> exitCode() {
-    return Optional.ofNullable(exit.getNow(null));
-  }
-
-  @Override
   public CompletableFuture<Integer> onExit() {
     return exit.copy();
-  }
-
-  @Override
-  public Optional<Integer> awaitExit(Duration timeout) {
-    try {
-      return Optional.of(exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (TimeoutException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MachineException("interrupted while waiting for QEMU to exit", e);
-    } catch (ExecutionException e) {
-      throw new MachineException("waiting for QEMU failed", e.getCause());
-    }
   }
 
   @Override

@@ -3,6 +3,9 @@ package dev.pvpanic.harness.machine;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A running QEMU started by a {@link QemuBackend}. When its exit is known, QEMU's stdout and stderr
@@ -17,16 +20,31 @@ public interface QemuProcess extends AutoCloseable {
   /** How a person finds it: {@code pid 1234}, {@code container 0123abcd (pid 1234)}. */
   String describe();
 
-  boolean isAlive();
-
-  /** The exit code once QEMU has exited. */
-  Optional<Integer> exitCode();
-
-  /** Completes with the exit code. */
+  /** Completes with the exit code; the methods below are derived from it. */
   CompletableFuture<Integer> onExit();
 
+  default boolean isAlive() {
+    return !onExit().isDone();
+  }
+
+  /** The exit code once QEMU has exited. */
+  default Optional<Integer> exitCode() {
+    return Optional.ofNullable(onExit().getNow(null));
+  }
+
   /** Waits up to {@code timeout}; empty when QEMU still runs. */
-  Optional<Integer> awaitExit(Duration timeout);
+  default Optional<Integer> awaitExit(Duration timeout) {
+    try {
+      return Optional.of(onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MachineException("interrupted while waiting for QEMU to exit", e);
+    } catch (ExecutionException e) {
+      throw new MachineException("waiting for QEMU failed", e.getCause());
+    }
+  }
 
   /** SIGKILL. */
   void kill();

@@ -3,15 +3,11 @@ package dev.pvpanic.harness.machine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A child process that cannot outlive this JVM, even one killed with SIGKILL.
@@ -114,33 +110,8 @@ final class TetheredProcess implements QemuProcess {
   }
 
   @Override
-  public boolean isAlive() {
-    return !exit.isDone();
-  }
-
-  @Override
-  public Optional<Integer> exitCode() {
-    return Optional.ofNullable(exit.getNow(null));
-  }
-
-  @Override
   public CompletableFuture<Integer> onExit() {
     return exit.copy();
-  }
-
-  /** Waits up to {@code timeout}; empty when the process still runs. */
-  @Override
-  public Optional<Integer> awaitExit(Duration timeout) {
-    try {
-      return Optional.of(exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (TimeoutException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MachineException("interrupted while waiting for QEMU to exit", e);
-    } catch (ExecutionException e) {
-      throw new MachineException("waiting for QEMU failed", e.getCause());
-    }
   }
 
   @Override
