@@ -3,6 +3,7 @@ package dev.pvpanic.harness.junit;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.matrix.CellCost;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
@@ -26,7 +27,7 @@ public final class HarnessContext {
   private HarnessContext() {
     ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
     config = GuestConfig.load(MatrixPlan.configFile(), recipes.names());
-    cells = MatrixPlan.plan(config, recipes);
+    cells = CellCost.longestFirst(MatrixPlan.plan(config, recipes));
     progress = new MatrixProgress(cells.size(), System.out);
     images = ImageEnvironment.builder(Optional.empty(), progress::phase);
     artifactsRoot = Path.of(System.getProperty("pvh.build.dir", "target"), "cells", config.name());
