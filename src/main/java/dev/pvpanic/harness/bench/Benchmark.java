@@ -77,7 +77,9 @@ public final class Benchmark implements Callable<Integer> {
 
   @Option(
       names = "--fresh-snapshots",
-      description = "make every snapshot anew in a private cache under the output folder")
+      description =
+          "make every snapshot anew in a private cache under the output folder, removed at the"
+              + " end")
   boolean fresh;
 
   @Option(names = "--verbose", description = "print each cell's steps")
@@ -98,6 +100,8 @@ public final class Benchmark implements Callable<Integer> {
     Path outDir =
         out != null ? out : Path.of(System.getProperty("pvh.build.dir", "target"), "bench");
     Files.createDirectories(outDir);
+    // Transcripts of an earlier run would mix into this one's (the QMP transcript appends).
+    deleteTree(outDir.resolve("cells"));
     int n = parallel != null ? parallel : GuestParallelism.configured();
     ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
     GuestConfig guestConfig = GuestConfig.load(config, recipes.names());
@@ -259,6 +263,9 @@ public final class Benchmark implements Callable<Integer> {
     Files.writeString(svgFile, chart(guestConfig.name(), passes, n, cold, warm, prepWall));
     print(report, passes);
     say.println("wrote " + jsonFile + " and " + svgFile);
+    if (fresh) {
+      deleteTree(outDir.resolve("snapshot-cache"));
+    }
     return 0;
   }
 

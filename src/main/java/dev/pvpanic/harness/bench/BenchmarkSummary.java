@@ -140,7 +140,7 @@ final class BenchmarkSummary {
     List<Double> peaks =
         all.stream()
             .filter(r -> r.qemuPeakKb().isPresent())
-            .map(r -> r.qemuPeakKb().getAsLong() / 1024.0)
+            .map(r -> (double) (r.qemuPeakKb().getAsLong() / 1024))
             .toList();
     m.put(
         "qemuPeakMiB",
@@ -195,8 +195,9 @@ final class BenchmarkSummary {
   }
 
   /**
-   * The largest gap between two consecutive RESET events of one cell (QEMU's own timestamps, from
-   * the cells' qmp.log): how far apart the events of one reboot burst come.
+   * The largest gap between two RESET events that follow each other with no other event between
+   * (QEMU's own timestamps, from the cells' qmp.log): how far apart the events of one reboot burst
+   * come, which the quiet period must cover.
    */
   static Optional<Double> largestResetGapMillis(List<Pass> passes) {
     double max = -1;
@@ -204,13 +205,16 @@ final class BenchmarkSummary {
       for (CellResult r : p.results()) {
         List<Double> resets = resetTimes(r.artifacts().resolve("qmp.log"));
         for (int i = 1; i < resets.size(); i++) {
-          max = Math.max(max, (resets.get(i) - resets.get(i - 1)) * 1000);
+          if (!resets.get(i).isNaN() && !resets.get(i - 1).isNaN()) {
+            max = Math.max(max, (resets.get(i) - resets.get(i - 1)) * 1000);
+          }
         }
       }
     }
     return max < 0 ? Optional.empty() : Optional.of(round(max));
   }
 
+  /** The time of each event, NaN for events other than RESET (they end a burst). */
   private static List<Double> resetTimes(Path qmpLog) {
     List<Double> out = new ArrayList<>();
     if (!Files.exists(qmpLog)) {
@@ -219,13 +223,15 @@ final class BenchmarkSummary {
     try {
       for (String line : Files.readAllLines(qmpLog)) {
         int at = line.indexOf("<- {");
-        if (at < 0 || !line.contains("\"RESET\"")) {
+        if (at < 0 || !line.contains("\"event\"")) {
           continue;
         }
         JsonNode n = JSON.readTree(line.substring(at + 3));
         if (n.path("event").asText().equals("RESET")) {
           JsonNode ts = n.path("timestamp");
           out.add(ts.path("seconds").asLong() + ts.path("microseconds").asLong() / 1e6);
+        } else if (n.has("event")) {
+          out.add(Double.NaN);
         }
       }
     } catch (IOException e) {

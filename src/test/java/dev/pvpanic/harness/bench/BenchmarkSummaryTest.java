@@ -107,6 +107,11 @@ class BenchmarkSummaryTest {
             + " \"event\": \"RESET\", \"data\": {}}\n"
             + "2026-01-01T00:00:00Z -> {\"execute\": \"query-status\"}\n"
             + "2026-01-01T00:00:00Z <- {\"timestamp\": {\"seconds\": 100, \"microseconds\": 12000},"
+            + " \"event\": \"RESET\", \"data\": {}}\n"
+            // another event ends the burst: the RESET after it is not 5 s late
+            + "2026-01-01T00:00:00Z <- {\"timestamp\": {\"seconds\": 101, \"microseconds\": 0},"
+            + " \"event\": \"STOP\"}\n"
+            + "2026-01-01T00:00:00Z <- {\"timestamp\": {\"seconds\": 105, \"microseconds\": 0},"
             + " \"event\": \"RESET\", \"data\": {}}\n");
     Pass pass =
         new Pass("snapshot", 1, Duration.ofSeconds(1), List.of(result("a", 1, Map.of(), "no")));
