@@ -604,7 +604,7 @@ public final class CellRunner {
     if (expected.finalState() instanceof FinalState.QemuExits) {
       machine.awaitExit(left(deadline));
     } else if (machine.isAlive()) {
-      settle(machine, expected, timeline);
+      settle(run, machine, expected, timeline);
     }
     markTimeline(timeline, expected, phases);
     phases.mark("collect");
@@ -612,13 +612,17 @@ public final class CellRunner {
   }
 
   /** The proof that nothing more comes for a machine still up (see {@link #collect}). */
-  private void settle(QemuMachine machine, ExpectedOutcome expected, TriggerTimeline timeline) {
+  private void settle(
+      Run run, QemuMachine machine, ExpectedOutcome expected, TriggerTimeline timeline) {
     Duration quiet = options.quietPeriod();
     if (!running(machine)) {
       return;
     }
+    // The trigger took effect (collect got here: its events came, or the console showed it) and
+    // it panics the kernel: the panic's end line follows within milliseconds, maybe not yet.
+    boolean panicked = run.cell.trigger() == Trigger.SYSRQ_C && options.trigger().isEmpty();
     if (!expected.captureKernelRuns()
-        && timeline.panicBegan()
+        && panicked
         && timeline.awaitPanicEnd(quiet.multipliedBy(5))) {
       running(machine); // the ordering barrier: its reply follows every earlier event
       return;

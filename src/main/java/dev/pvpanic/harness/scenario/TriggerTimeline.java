@@ -29,7 +29,6 @@ final class TriggerTimeline {
   private final AtomicReference<Instant> vmcore = new AtomicReference<>();
   private final CountDownLatch panicEnded = new CountDownLatch(1);
   private volatile boolean listening;
-  private volatile boolean panicking;
 
   private TriggerTimeline() {}
 
@@ -54,9 +53,6 @@ final class TriggerTimeline {
     if (GuestProtocol.VMCORE_PATTERN.matcher(line).find()) {
       vmcore.compareAndSet(null, now);
     }
-    if (CellRunner.PANIC_DURING_BOOT.matcher(line).find()) {
-      panicking = true;
-    }
     if (PANIC_END.matcher(line).find()) {
       panicEnded.countDown();
     }
@@ -77,11 +73,6 @@ final class TriggerTimeline {
   /** When the capture kernel printed its VMCORE line. */
   Optional<Instant> vmcore() {
     return Optional.ofNullable(vmcore.get());
-  }
-
-  /** True when the kernel announced a panic on the console (so its end line is coming). */
-  boolean panicBegan() {
-    return panicking;
   }
 
   /** Waits up to {@code bound} for the end of the kernel's panic path; true when it was seen. */
