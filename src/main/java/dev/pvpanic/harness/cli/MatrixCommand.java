@@ -71,6 +71,9 @@ final class MatrixCommand implements Callable<Integer> {
       description = "artifacts root: one folder per cell id (default target/cells/<config name>)")
   Path outDir;
 
+  @Option(names = "--cold", description = "boot every guest instead of restoring snapshots")
+  boolean cold;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintStream out = main.terminal().out();
@@ -98,7 +101,8 @@ final class MatrixCommand implements Callable<Integer> {
     Instant start = Instant.now();
     MatrixProgress progress = new MatrixProgress(planned.size(), out);
     ImageBuilder images = main.images(progress::phase);
-    CellRunner runner = new CellRunner(CellRunner.Options.defaults().withProgress(progress::phase));
+    CellRunner.Options options = CellRunner.Options.defaults().withProgress(progress::phase);
+    CellRunner runner = new CellRunner(options.withCold(cold || options.cold()));
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
     List<MatrixRow> rows = new ArrayList<>();
     try {

@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "print the cell and exit; nothing boots")
   boolean dryRun;
 
+  @Option(names = "--cold", description = "boot the guest instead of restoring its snapshot")
+  boolean cold;
+
   /** The cell to run and the config it comes from ({@code run} when it comes from flags). */
   record Choice(Cell cell, String configName) {}
 
@@ -106,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
           new CellRunner(
               CellRunner.Options.defaults()
                   .withProgress(line -> out.println("-- " + line))
-                  .withHooks(hooks));
+                  .withHooks(hooks)
+                  .withCold(cold || CellRunner.Options.defaults().cold()));
       CellResult result = runner.run(cell, image, planned.qemu(), artifacts);
       if (!hooks.verdictShown) {
         printVerdict(result, out);

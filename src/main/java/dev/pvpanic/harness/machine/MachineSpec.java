@@ -11,6 +11,11 @@ import java.util.Optional;
 /**
  * Everything one QEMU process is made from. Immutable; {@link #builder(Architecture)} makes one and
  * {@link #toBuilder()} derives a variant. Validation happens here, before anything starts.
+ *
+ * @param incoming a saved machine state (a QEMU migration stream in a file) to start from instead
+ *     of booting: QEMU gets {@code -incoming "exec:cat <file>"}. The rest of the spec must describe
+ *     the same machine the state was saved from, except {@code actions}, which are not part of the
+ *     migrated state.
  */
 public record MachineSpec(
     String name,
@@ -28,6 +33,7 @@ public record MachineSpec(
     Optional<String> cpu,
     List<String> extraArgs,
     Optional<Path> artifactsDir,
+    Optional<Path> incoming,
     Duration startTimeout) {
 
   public MachineSpec {
@@ -57,7 +63,7 @@ public record MachineSpec(
     if (append.isPresent() && kernel.isEmpty()) {
       throw new IllegalArgumentException("a kernel command line needs a kernel");
     }
-    for (Optional<Path> file : List.of(kernel, initrd)) {
+    for (Optional<Path> file : List.of(kernel, initrd, incoming)) {
       file.ifPresent(
           p -> {
             if (!Files.isRegularFile(p)) {
@@ -90,6 +96,7 @@ public record MachineSpec(
     b.cpu = cpu;
     b.extraArgs = new ArrayList<>(extraArgs);
     b.artifactsDir = artifactsDir;
+    b.incoming = incoming;
     b.startTimeout = startTimeout;
     return b;
   }
@@ -116,6 +123,7 @@ public record MachineSpec(
     private Optional<String> cpu = Optional.empty();
     private List<String> extraArgs = new ArrayList<>();
     private Optional<Path> artifactsDir = Optional.empty();
+    private Optional<Path> incoming = Optional.empty();
     private Duration startTimeout = Duration.ofSeconds(30);
 
     private Builder(Architecture arch) {
@@ -194,6 +202,12 @@ public record MachineSpec(
       return this;
     }
 
+    /** Start from this saved state (see {@link MachineSpec#incoming()}); null boots normally. */
+    public Builder incoming(Path v) {
+      incoming = Optional.ofNullable(v);
+      return this;
+    }
+
     public Builder startTimeout(Duration v) {
       startTimeout = v;
       return this;
@@ -216,6 +230,7 @@ public record MachineSpec(
           cpu,
           extraArgs,
           artifactsDir,
+          incoming,
           startTimeout);
     }
   }

@@ -47,6 +47,9 @@ public final class QemuCommandLine {
     a.addAll(spec.pvpanic().qemuArgs());
     a.addAll(spec.actions().qemuArgs());
     a.addAll(spec.extraArgs());
+    // QEMU 7.2 has no file: migration URI; exec: runs the command through /bin/sh.
+    spec.incoming()
+        .ifPresent(f -> a.addAll(List.of("-incoming", "exec:cat " + quote(f.toString()))));
     return List.copyOf(a);
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What one cell did: the verdict and everything behind it. {@link #assertPassed()} turns it into
@@ -15,7 +16,14 @@ import java.util.Optional;
  *
  * @param message one paragraph for people: the diff, what a timeout awaited and the console tail,
  *     or what broke
- * @param phases how long each phase took (start, boot, arm, trigger, collect, teardown)
+ * @param phases how long each phase took, in order: {@code snapshot} (this cell made or waited for
+ *     its snapshot), {@code prepare}, {@code start} (QEMU up, QMP and console connected), {@code
+ *     boot} or {@code restore}, {@code arm}, {@code trigger} (until the first sign it took effect),
+ *     {@code capture} (until the capture kernel's VMCORE line, when it runs), {@code collect}
+ *     (until every expected event and the proof nothing more comes), {@code judge}, {@code
+ *     teardown}; {@code fallback} is a restore that failed before a cold boot
+ * @param start whether the guest was restored from a snapshot or booted, and why
+ * @param qemuPeakKb QEMU's peak resident memory (VmHWM) sampled last before it closed or exited
  */
 public record CellResult(
     Cell cell,
@@ -29,7 +37,9 @@ public record CellResult(
     String accelerator,
     Optional<GuestProtocol.ReadyLine> guest,
     Path artifacts,
-    Optional<Throwable> failure) {
+    Optional<Throwable> failure,
+    CellStart start,
+    OptionalLong qemuPeakKb) {
 
   public CellResult {
     phases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases));

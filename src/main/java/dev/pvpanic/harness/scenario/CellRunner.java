@@ -9,10 +9,13 @@ import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.console.ConsoleMatch;
 import dev.pvpanic.harness.console.SerialConsole;
 import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.machine.AcceleratorSelector;
 import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.LocalProcessBackend;
 import dev.pvpanic.harness.machine.MachineException;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuFingerprint;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.Applicability;
@@ -33,6 +36,7 @@ import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.EventLog;
 import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
+import dev.pvpanic.harness.qmp.QmpException;
 import dev.pvpanic.harness.qmp.QmpTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +51,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -98,6 +103,9 @@ public final class CellRunner {
    * @param trigger replaces the trigger command (tests: a no-op proves timeouts work)
    * @param expectation rewrites the oracle's expectation (tests: a wrong one proves the diff)
    * @param hooks the caller's hooks on the machine's life
+   * @param quietPeriod how long no event may arrive before a guest that is still running after its
+   *     last expected event counts as done, where no stronger proof exists (see {@link #collect})
+   * @param cold boot every guest instead of restoring a snapshot of it ({@code -Dpvh.cold=true})
    */
   public record Options(
       Duration bootTimeout,
@@ -108,19 +116,37 @@ public final class CellRunner {
       Optional<String> trigger,
       UnaryOperator<ExpectedOutcome> expectation,
       Consumer<String> progress,
-      MachineHooks hooks) {
+      MachineHooks hooks,
+      boolean cold) {
 
+    /** Default bounds; snapshots unless {@code -Dpvh.cold=true}. */
     public static Options defaults() {
       return new Options(
           Duration.ofSeconds(150),
           Duration.ofSeconds(90),
           Duration.ofSeconds(60),
           Duration.ofSeconds(150),
-          Duration.ofSeconds(3),
+          Duration.ofSeconds(1),
           Optional.empty(),
           UnaryOperator.identity(),
           s -> {},
-          MachineHooks.NONE);
+          MachineHooks.NONE,
+          Boolean.getBoolean("pvh.cold"));
+    }
+
+    /** Boot every guest ({@code true}) or restore snapshots where one can be made. */
+    public Options withCold(boolean v) {
+      return new Options(
+          bootTimeout,
+          armTimeout,
+          eventTimeout,
+          kdumpTimeout,
+          quietPeriod,
+          trigger,
+          expectation,
+          progress,
+          hooks,
+          v);
     }
 
     public Options withTrigger(String command) {
@@ -133,7 +159,8 @@ public final class CellRunner {
           Optional.of(command),
           expectation,
           progress,
-          hooks);
+          hooks,
+          cold);
     }
 
     public Options withExpectation(UnaryOperator<ExpectedOutcome> rewrite) {
@@ -146,7 +173,8 @@ public final class CellRunner {
           trigger,
           rewrite,
           progress,
-          hooks);
+          hooks,
+          cold);
     }
 
     public Options withTimeouts(Duration events, Duration kdump) {
@@ -159,7 +187,8 @@ public final class CellRunner {
           trigger,
           expectation,
           progress,
-          hooks);
+          hooks,
+          cold);
     }
 
     public Options withProgress(Consumer<String> sink) {
@@ -172,7 +201,8 @@ public final class CellRunner {
           trigger,
           expectation,
           sink,
-          hooks);
+          hooks,
+          cold);
     }
 
     public Options withHooks(MachineHooks machineHooks) {
@@ -185,14 +215,80 @@ public final class CellRunner {
           trigger,
           expectation,
           progress,
-          machineHooks);
+          machineHooks,
+          cold);
     }
   }
 
-  private final Options options;
+  /** Bound for loading a snapshot and for the guest to run again after it. */
+  private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
 
+  private final Options options;
+  private final SnapshotStore snapshots;
+
+  /** A runner whose snapshots live in the usual cache folder. */
   public CellRunner(Options options) {
+    this(options, SnapshotStore.atDefaultLocation());
+  }
+
+  public CellRunner(Options options, SnapshotStore snapshots) {
     this.options = options;
+    this.snapshots = snapshots;
+  }
+
+  /** The machine a cell runs on (a snapshot restore adds only {@code incoming}). */
+  public static MachineSpec machineSpec(
+      Cell cell, GuestImage image, QemuBuild qemu, String cmdline, Path artifacts) {
+    return MachineSpec.builder(image.arch())
+        .name(shortName(cell))
+        .qemu(qemu)
+        .accelerator(cell.accelerator())
+        .kernel(image.kernel())
+        .initrd(image.initrd())
+        .append(cmdline)
+        .pvpanic(cell.device())
+        .actions(cell.actions())
+        .machineType(cell.machineType().orElse(null))
+        .artifactsDir(artifacts)
+        .build();
+  }
+
+  /**
+   * The key of the snapshot a cell restores: cells with equal keys share one.
+   *
+   * @throws MachineException when the QEMU build cannot be identified
+   */
+  public static SnapshotKey snapshotKey(Cell cell, GuestImage image, QemuBuild qemu) {
+    MachineSpec spec = machineSpec(cell, image, qemu, kernelCmdline(cell, image), null);
+    return snapshotKey(spec, image);
+  }
+
+  private static SnapshotKey snapshotKey(MachineSpec spec, GuestImage image) {
+    return SnapshotKey.of(
+        spec, AcceleratorSelector.decide(spec).used(), image.id(), QemuFingerprint.of(spec.qemu()));
+  }
+
+  /**
+   * Finds or makes the snapshot a cell would restore, without running the cell: to make snapshots
+   * ahead of a run, several at once.
+   */
+  public SnapshotStore.Lookup prepareSnapshot(Cell cell, GuestImage image, QemuBuild qemu) {
+    MachineSpec spec = machineSpec(cell, image, qemu, kernelCmdline(cell, image), null);
+    try {
+      return findOrMakeSnapshot(cell, spec, snapshotKey(spec, image));
+    } catch (MachineException e) {
+      return new SnapshotStore.Unusable("no snapshot key: " + e.getMessage());
+    }
+  }
+
+  private SnapshotStore.Lookup findOrMakeSnapshot(Cell cell, MachineSpec spec, SnapshotKey key) {
+    return snapshots.findOrMake(
+        key,
+        folder -> {
+          progress(cell, "booting once to save " + key);
+          SnapshotMaker.make(
+              spec, AcceleratorSelector.decide(spec), key, folder, options.bootTimeout());
+        });
   }
 
   /** The main kernel's command line for a cell. */
@@ -249,41 +345,136 @@ public final class CellRunner {
       String cmdline = kernelCmdline(cell, image);
       Files.writeString(artifacts.resolve("kernel-cmdline.txt"), cmdline + "\n");
       MachineSpec spec =
-          MachineSpec.builder(image.arch())
-              .name(shortName(cell))
-              .qemu(qemu)
-              .accelerator(cell.accelerator())
-              .kernel(image.kernel())
-              .initrd(image.initrd())
-              .append(cmdline)
-              .pvpanic(cell.device())
-              .actions(cell.actions())
-              .machineType(cell.machineType().orElse(null))
+          machineSpec(cell, image, qemu, cmdline, artifacts).toBuilder()
               .extraArgs(options.hooks().extraQemuArgs())
-              .artifactsDir(artifacts)
               .build();
-      progress(cell, "starting QEMU");
-      QemuMachine machine;
-      try {
-        machine = QemuMachine.launch(spec);
-      } catch (MachineException | IllegalArgumentException e) {
-        return run.infrastructure("QEMU did not start", e, phases, start);
+      Optional<GuestSnapshot> snapshot = snapshotFor(run, spec, phases);
+      phases.mark("prepare");
+      QemuMachine machine = null;
+      if (snapshot.isPresent()) {
+        machine = restore(run, spec, snapshot.get(), phases);
       }
-      phases.mark("start");
+      if (machine == null) {
+        progress(cell, "starting QEMU");
+        try {
+          machine = QemuMachine.launch(spec);
+        } catch (MachineException | IllegalArgumentException e) {
+          return run.infrastructure("QEMU did not start", e, phases, start);
+        }
+        phases.mark("start");
+      }
       CellResult driven;
-      try (machine) {
-        options.hooks().launched(machine);
-        driven = drive(run, machine, cmdline, phases, start);
-        options.hooks().beforeClose(driven, machine);
+      try (QemuMachine m = machine) {
+        options.hooks().launched(m);
+        driven = drive(run, m, cmdline, phases, start);
+        options.hooks().beforeClose(driven, m);
       } catch (RuntimeException e) {
         // QEMU vanished mid-command, a guest line that breaks the protocol, ...: never a pass.
         driven = run.infrastructure("the cell could not be run to its end", e, phases, start);
       }
+      run.qemuPeakKb = machine.peakResidentKb();
       // Once more after QEMU is gone, so the result and cell.json include the teardown.
       phases.mark("teardown");
       return run.finish(driven.verdict(), driven.message(), phases, start);
     } catch (IOException e) {
       return run.infrastructure("cannot write artifacts", e, phases, start);
+    }
+  }
+
+  /**
+   * The snapshot this cell restores, made now if this is the first cell of its key; empty (and the
+   * reason in {@code run.cellStart}) when the cell boots cold.
+   */
+  private Optional<GuestSnapshot> snapshotFor(Run run, MachineSpec spec, Phases phases) {
+    if (options.cold()) {
+      run.cellStart = CellStart.cold("cold boots asked for (-Dpvh.cold=true / --cold)");
+      return Optional.empty();
+    }
+    if (!(spec.qemu().backend() instanceof LocalProcessBackend)) {
+      run.cellStart =
+          CellStart.cold(
+              "QEMU runs through "
+                  + spec.qemu().backend().describe()
+                  + ": it cannot read a state"
+                  + " file saved on the host");
+      return Optional.empty();
+    }
+    if (!options.hooks().extraQemuArgs().isEmpty()) {
+      run.cellStart = CellStart.cold("the caller adds QEMU arguments (e.g. --keep's own monitor)");
+      return Optional.empty();
+    }
+    SnapshotStore.Lookup found;
+    try {
+      found = findOrMakeSnapshot(run.cell, spec, snapshotKey(spec, run.image));
+    } catch (MachineException e) {
+      found = new SnapshotStore.Unusable("no snapshot key: " + e.getMessage());
+    }
+    if (found instanceof SnapshotStore.Restorable r) {
+      if (r.made() || r.waited()) {
+        phases.mark("snapshot");
+      }
+      return Optional.of(r.snapshot());
+    }
+    String reason = ((SnapshotStore.Unusable) found).reason();
+    progress(run.cell, "booting cold: " + reason);
+    run.cellStart = CellStart.cold(reason);
+    return Optional.empty();
+  }
+
+  /**
+   * Starts QEMU from the snapshot and lets the guest run again. Returns null when that fails: the
+   * snapshot is then dropped for this run and the cell boots cold, saying why.
+   */
+  private QemuMachine restore(Run run, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
+    progress(run.cell, "restoring snapshot " + snapshot.shortKey());
+    QemuMachine machine = null;
+    try {
+      copySnapshotFacts(snapshot, run.artifacts);
+      machine = QemuMachine.launch(spec.toBuilder().incoming(snapshot.state()).build());
+      phases.mark("start");
+      String status = machine.awaitIncoming(RESTORE_TIMEOUT);
+      EventLog log = machine.qmp().events();
+      if (!status.equals("running")) {
+        machine.qmp().execute("cont");
+      }
+      // Only events after the guest runs again are the cell's: the restore's RESUME is not.
+      QmpEvent resumed = log.await("RESUME", 0, RESTORE_TIMEOUT);
+      run.eventsFrom = (int) resumed.index() + 1;
+      // The guest was saved idle at its prompt; a newline gets a fresh one.
+      machine.console().send("");
+      phases.mark("restore");
+      run.guest = Optional.of(snapshot.ready());
+      run.cellStart = CellStart.snapshot(snapshot.key());
+      return machine;
+    } catch (MachineException
+        | QmpException
+        | ConsoleException
+        | IllegalArgumentException
+        | IOException e) {
+      if (machine != null) {
+        machine.close();
+      }
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      snapshots.markUnusable(snapshot, why);
+      run.cellStart =
+          CellStart.cold("restoring snapshot " + snapshot.shortKey() + " failed: " + why);
+      progress(run.cell, "booting cold: " + run.cellStart.reason().orElse(""));
+      phases.mark("fallback");
+      return null;
+    }
+  }
+
+  /** The snapshot's description and boot console go with the cell, for people reproducing it. */
+  private static void copySnapshotFacts(GuestSnapshot snapshot, Path artifacts) throws IOException {
+    Files.copy(
+        snapshot.description(),
+        artifacts.resolve("snapshot.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    if (Files.exists(snapshot.bootConsole())) {
+      Files.copy(
+          snapshot.bootConsole(),
+          artifacts.resolve("snapshot-console.log"),
+          StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -299,21 +490,26 @@ public final class CellRunner {
       return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
     }
 
-    progress(cell, "booting " + run.image.recipe().name());
     GuestProtocol.ReadyLine ready;
-    try {
-      ConsoleMatch m =
-          console.expectLine(
-              "the guest's READY line",
-              GuestProtocol.READY_PATTERN,
-              PANIC_DURING_BOOT,
-              options.bootTimeout());
-      ready = GuestProtocol.ReadyLine.parse(m.line());
-    } catch (ConsoleException e) {
-      return run.timeoutOrInfra("the guest did not reach READY", e, machine, phases, start);
+    if (run.cellStart.restored() && run.guest.isPresent()) {
+      // Restored: the READY line was read when the snapshot was made.
+      ready = run.guest.get();
+    } else {
+      progress(cell, "booting " + run.image.recipe().name());
+      try {
+        ConsoleMatch m =
+            console.expectLine(
+                "the guest's READY line",
+                GuestProtocol.READY_PATTERN,
+                PANIC_DURING_BOOT,
+                options.bootTimeout());
+        ready = GuestProtocol.ReadyLine.parse(m.line());
+      } catch (ConsoleException e) {
+        return run.timeoutOrInfra("the guest did not reach READY", e, machine, phases, start);
+      }
+      run.guest = Optional.of(ready);
+      phases.mark("boot");
     }
-    run.guest = Optional.of(ready);
-    phases.mark("boot");
 
     GuestFacts facts =
         new GuestFacts(
@@ -343,10 +539,15 @@ public final class CellRunner {
                     ? "poweroff -f"
                     : "echo c > /proc/sysrq-trigger");
     progress(cell, "trigger: " + trigger);
+    machine.samplePeakMemory();
     console.moveCursorToEnd();
+    TriggerTimeline timeline = TriggerTimeline.watch(machine);
     console.send(trigger);
-    Collected collected = collect(machine, expected, phases);
-    return judge(run, machine, expected, collected, phases, start);
+    Collected collected = collect(run, machine, expected, timeline, phases);
+    machine.samplePeakMemory();
+    CellResult judged = judge(run, machine, expected, collected, phases, start);
+    phases.mark("judge");
+    return judged;
   }
 
   private void arm(Run run, SerialConsole console, String cmdline) {
@@ -394,30 +595,56 @@ public final class CellRunner {
   /** What collection found: whether it ran out of time and on what. */
   private record Collected(Optional<String> awaitedButMissing, boolean qemuExited) {}
 
-  private Collected collect(QemuMachine machine, ExpectedOutcome expected, Phases phases) {
+  /**
+   * Waits for the expected events (from the cell's first event on: a restore's RESUME is not the
+   * cell's), the capture kernel's VMCORE line when it runs, and then for proof that nothing more
+   * comes:
+   *
+   * <ul>
+   *   <li>QEMU exits (an expectation that says so): nothing can follow.
+   *   <li>The VM is stopped (paused, guest-panicked): no guest code runs, so nothing guest-caused
+   *       can follow, and QMP sends every event emitted before a command's reply ahead of that
+   *       reply, so after {@code query-status} answers "not running" the log is complete.
+   *   <li>A panic that took no capture kernel: Linux prints "---[ end Kernel panic" after every
+   *       panic notifier (pvpanic's among them) has run, then only spins. Once that line is on the
+   *       console, a {@code query-status} reply orders every event from before it into the log.
+   *   <li>Otherwise (a capture kernel rebooted the guest, a power-off that left it running): no
+   *       event for {@link Options#quietPeriod()}. The events of one burst (the RESETs of a reboot)
+   *       come milliseconds apart; later than that the rebooted main kernel is still in firmware or
+   *       early boot, with no pvpanic driver yet.
+   * </ul>
+   */
+  private Collected collect(
+      Run run,
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      TriggerTimeline timeline,
+      Phases phases) {
     Duration budget =
         expected.captureKernelRuns() ? options.kdumpTimeout() : options.eventTimeout();
     Instant deadline = Instant.now().plus(budget);
     EventLog log = machine.qmp().events();
-    int from = 0;
-    boolean first = true;
+    int from = run.eventsFrom;
+    Optional<String> missing = Optional.empty();
     for (ExpectedEvent e : expected.events()) {
       try {
         QmpEvent got =
             log.await(
                 ev -> ev.name().equals(e.name()), "QMP event " + e.name(), from, left(deadline));
         from = (int) got.index() + 1;
-        if (first) {
-          phases.mark("trigger");
-          first = false;
-        }
       } catch (QmpDisconnectedException gone) {
+        markTimeline(timeline, expected, phases);
         return new Collected(Optional.empty(), true);
       } catch (QmpTimeoutException t) {
-        return new Collected(Optional.of("QMP event " + e.name() + " within " + budget), false);
+        missing = Optional.of("QMP event " + e.name() + " within " + budget);
+        break;
       }
     }
-    if (first) {
+    if (missing.isPresent()) {
+      markTimeline(timeline, expected, phases);
+      return new Collected(missing, false);
+    }
+    if (expected.events().isEmpty()) {
       // No event expected: the console must show that the trigger did something.
       try {
         machine
@@ -427,9 +654,9 @@ public final class CellRunner {
                 TRIGGER_TOOK_EFFECT,
                 null,
                 left(deadline));
-        phases.mark("trigger");
       } catch (ConsoleException ce) {
         if (machine.isAlive()) {
+          markTimeline(timeline, expected, phases);
           return new Collected(Optional.of("the guest to panic or power off (console)"), false);
         }
       }
@@ -450,11 +677,48 @@ public final class CellRunner {
     if (expected.finalState() instanceof FinalState.QemuExits) {
       machine.awaitExit(left(deadline));
     } else if (machine.isAlive()) {
-      Duration quiet = options.quietPeriod();
-      log.awaitQuiet(quiet, quiet.multipliedBy(5));
+      settle(run, machine, expected, timeline);
     }
+    markTimeline(timeline, expected, phases);
     phases.mark("collect");
     return new Collected(Optional.empty(), !machine.isAlive());
+  }
+
+  /** The proof that nothing more comes for a machine still up (see {@link #collect}). */
+  private void settle(
+      Run run, QemuMachine machine, ExpectedOutcome expected, TriggerTimeline timeline) {
+    Duration quiet = options.quietPeriod();
+    if (!running(machine)) {
+      return;
+    }
+    // The trigger took effect (collect got here: its events came, or the console showed it) and
+    // it panics the kernel: the panic's end line follows within milliseconds, maybe not yet.
+    boolean panicked = run.cell.trigger() == Trigger.SYSRQ_C && options.trigger().isEmpty();
+    if (!expected.captureKernelRuns()
+        && panicked
+        && timeline.awaitPanicEnd(quiet.multipliedBy(5))) {
+      running(machine); // the ordering barrier: its reply follows every earlier event
+      return;
+    }
+    machine.qmp().events().awaitQuiet(quiet, quiet.multipliedBy(5));
+  }
+
+  /** Whether the guest's CPUs run; false when QEMU no longer answers (it can send nothing). */
+  private static boolean running(QemuMachine machine) {
+    try {
+      return machine.qmp().execute("query-status").path("running").asBoolean(false);
+    } catch (QmpException e) {
+      return false;
+    }
+  }
+
+  /** Phase boundaries at the times things happened, not the times the waits returned. */
+  private static void markTimeline(
+      TriggerTimeline timeline, ExpectedOutcome expected, Phases phases) {
+    timeline.effect().ifPresent(t -> phases.markAt("trigger", t));
+    if (expected.captureKernelRuns()) {
+      timeline.vmcore().ifPresent(t -> phases.markAt("capture", t));
+    }
   }
 
   private static Duration left(Instant deadline) {
@@ -472,7 +736,9 @@ public final class CellRunner {
     FinalState finalState = finalState(machine);
     List<ObservedEvent> events = new ArrayList<>();
     for (QmpEvent e : machine.qmp().events().snapshot()) {
-      events.add(new ObservedEvent(e.name(), toMap(e.data())));
+      if (e.index() >= run.eventsFrom) {
+        events.add(new ObservedEvent(e.name(), toMap(e.data())));
+      }
     }
     boolean vmcore =
         machine.console().lines().stream()
@@ -574,9 +840,16 @@ public final class CellRunner {
     private Instant last = Instant.now();
 
     void mark(String phase) {
-      Instant now = Instant.now();
-      done.merge(phase, Duration.between(last, now), Duration::plus);
-      last = now;
+      markAt(phase, Instant.now());
+    }
+
+    /** Ends {@code phase} at {@code at}; ignored when {@code at} is not after the last boundary. */
+    void markAt(String phase, Instant at) {
+      if (!at.isAfter(last)) {
+        return;
+      }
+      done.merge(phase, Duration.between(last, at), Duration::plus);
+      last = at;
     }
   }
 
@@ -592,6 +865,12 @@ public final class CellRunner {
     Optional<ExpectedOutcome> expected = Optional.empty();
     Optional<ObservedOutcome> observed = Optional.empty();
     Throwable failure;
+    CellStart cellStart = CellStart.cold("snapshots were not tried");
+
+    /** The log index of the cell's first event: after a restore's RESUME, else 0. */
+    int eventsFrom;
+
+    OptionalLong qemuPeakKb = OptionalLong.empty();
 
     Run(Cell cell, GuestImage image, Path artifacts) {
       this.cell = cell;
@@ -651,7 +930,9 @@ public final class CellRunner {
               accelerator,
               guest,
               artifacts,
-              Optional.ofNullable(failure));
+              Optional.ofNullable(failure),
+              cellStart,
+              qemuPeakKb);
       try {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("cell", cell.displayName());
@@ -662,10 +943,14 @@ public final class CellRunner {
         summary.put("qemuBuild", qemuBuild);
         summary.put("accelerator", accelerator);
         summary.put("image", image == null ? "-" : image.id());
+        summary.put("start", cellStart.mode().id());
+        summary.put("snapshotKey", cellStart.snapshotKey().orElse(null));
+        summary.put("startReason", cellStart.reason().orElse(null));
         summary.put("seconds", r.total().toMillis() / 1000.0);
         Map<String, Double> p = new LinkedHashMap<>();
         r.phases().forEach((k, d) -> p.put(k, d.toMillis() / 1000.0));
         summary.put("phases", p);
+        summary.put("qemuPeakKb", qemuPeakKb.isPresent() ? qemuPeakKb.getAsLong() : null);
         summary.put("message", message);
         Files.createDirectories(artifacts);
         JSON.writeValue(artifacts.resolve("cell.json").toFile(), summary);

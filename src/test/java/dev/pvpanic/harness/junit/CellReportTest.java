@@ -89,7 +89,9 @@ class CellReportTest {
         accelerator,
         Optional.empty(),
         artifacts,
-        Optional.empty());
+        Optional.empty(),
+        dev.pvpanic.harness.scenario.CellStart.cold("unit test"),
+        java.util.OptionalLong.empty());
   }
 
   /** Runs the two CellReport calls inside a test case of a private lifecycle. */

@@ -4,6 +4,7 @@ import dev.pvpanic.harness.cli.MatrixProgress;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.matrix.CellCost;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
@@ -31,9 +32,10 @@ public final class HarnessContext {
     config = GuestConfig.load(MatrixPlan.configFile(), recipes.names());
     Shard shard = Shard.configured();
     cells =
-        shard.select(config.cells()).stream()
-            .map(c -> MatrixPlan.plan(c, recipes.get(c.recipe())))
-            .toList();
+        CellCost.longestFirst(
+            shard.select(config.cells()).stream()
+                .map(c -> MatrixPlan.plan(c, recipes.get(c.recipe())))
+                .toList());
     shard
         .describe(cells.size(), config.cells().size())
         .ifPresent(s -> System.out.println(config.name() + ": " + s));

@@ -1,0 +1,470 @@
+package dev.pvpanic.harness.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.image.ImageBuilder;
+import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.machine.PeakMemory;
+import dev.pvpanic.harness.machine.QemuVersionProbe;
+import dev.pvpanic.harness.matrix.GuestConfig;
+import dev.pvpanic.harness.matrix.GuestParallelism;
+import dev.pvpanic.harness.matrix.MatrixPlan;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.scenario.CellResult;
+import dev.pvpanic.harness.scenario.CellRunner;
+import dev.pvpanic.harness.scenario.CellScheduler;
+import dev.pvpanic.harness.scenario.SnapshotStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Runs a guest config booting every guest and from snapshots, in one process on one machine state,
+ * and reports per-phase times, per-cell medians, wall times, harness overhead and peak memory
+ * ({@code ci/benchmark.sh [config]}). Writes {@code benchmark-<config>.json} and {@code .svg} under
+ * {@code <build dir>/bench}. Targets are reported, never asserted: the numbers depend on what else
+ * the machine runs.
+ */
+@Command(
+    name = "benchmark",
+    mixinStandardHelpOptions = true,
+    description = "Cold boots against snapshot restores, side by side in one run.")
+public final class Benchmark implements Callable<Integer> {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Parameters(
+      index = "0",
+      defaultValue = "guest-configs/smoke.yaml",
+      description = "guest config (default ${DEFAULT-VALUE})")
+  Path config;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "1",
+      description = "passes per mode; modes alternate (cold first in odd rounds)")
+  int rounds;
+
+  @Option(
+      names = "--parallel",
+      description = "guests at once (default: pvh.parallel, else from cores and memory)")
+  Integer parallel;
+
+  @Option(names = "--out", description = "output folder (default <pvh.build.dir>/bench)")
+  Path out;
+
+  @Option(
+      names = "--fresh-snapshots",
+      description =
+          "make every snapshot anew in a private cache under the output folder, removed at the"
+              + " end")
+  boolean fresh;
+
+  @Option(names = "--verbose", description = "print each cell's steps")
+  boolean verbose;
+
+  private final PrintStream say = System.out;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Benchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    if (rounds < 1) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--rounds must be at least 1, was " + rounds);
+    }
+    Path outDir =
+        out != null ? out : Path.of(System.getProperty("pvh.build.dir", "target"), "bench");
+    Files.createDirectories(outDir);
+    // Transcripts of an earlier run would mix into this one's (the QMP transcript appends).
+    deleteTree(outDir.resolve("cells"));
+    int n = parallel != null ? parallel : GuestParallelism.configured();
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    GuestConfig guestConfig = GuestConfig.load(config, recipes.names());
+    List<PlannedCell> planned = MatrixPlan.plan(guestConfig, recipes);
+    List<PlannedCell> runnable = new ArrayList<>();
+    for (PlannedCell p : planned) {
+      if (p.skipReason().isPresent()) {
+        say.println("skipped " + p.displayName() + ": " + p.skipReason().get());
+      } else {
+        runnable.add(p);
+      }
+    }
+    if (runnable.isEmpty()) {
+      say.println("no cell of " + config + " can run here");
+      return 2;
+    }
+    Instant imagesStart = Instant.now();
+    ImageBuilder images = ImageEnvironment.builder(Optional.empty(), s -> {});
+    Map<String, GuestImage> byRecipe = new HashMap<>();
+    for (PlannedCell p : runnable) {
+      byRecipe.computeIfAbsent(p.recipe().name(), images::image);
+    }
+    Duration imagesTook = Duration.between(imagesStart, Instant.now());
+
+    SnapshotStore store;
+    if (fresh) {
+      Path cache = outDir.resolve("snapshot-cache");
+      deleteTree(cache);
+      store = new SnapshotStore(new ContentStore(cache));
+    } else {
+      store = SnapshotStore.atDefaultLocation();
+    }
+    CellRunner.Options options =
+        CellRunner.Options.defaults()
+            .withProgress(
+                s -> {
+                  if (verbose) {
+                    say.println("  .. " + s);
+                  }
+                });
+    CellScheduler scheduler = new CellScheduler(n);
+    say.printf(
+        Locale.ROOT,
+        "benchmark %s: %d cells, %d guests at once, %d round(s), %d cores, QEMU %s%n",
+        guestConfig.name(),
+        runnable.size(),
+        n,
+        rounds,
+        Runtime.getRuntime().availableProcessors(),
+        QemuVersionProbe.version(runnable.get(0).qemu()).map(Object::toString).orElse("?"));
+
+    say.println("making or finding snapshots ...");
+    Instant prepStart = Instant.now();
+    List<CellScheduler.Prepared> prepared =
+        scheduler.prepareSnapshots(
+            jobs(runnable, byRecipe, outDir.resolve("cells").resolve("prepare")),
+            new CellRunner(options.withCold(false), store));
+    Duration prepWall = Duration.between(prepStart, Instant.now());
+    long made =
+        prepared.stream()
+            .filter(p -> p.lookup() instanceof SnapshotStore.Restorable r && r.made())
+            .count();
+    say.printf(
+        Locale.ROOT,
+        "snapshots: %d keys for %d cells, %d made, %d found in the cache, in %.1f s%n",
+        prepared.size(),
+        runnable.size(),
+        made,
+        prepared.size() - made,
+        BenchmarkSummary.seconds(prepWall));
+    prepared.stream()
+        .filter(p -> p.lookup() instanceof SnapshotStore.Unusable)
+        .forEach(
+            p ->
+                say.println(
+                    "  no snapshot for "
+                        + p.firstJob().planned().displayName()
+                        + ": "
+                        + ((SnapshotStore.Unusable) p.lookup()).reason()));
+
+    List<Pass> passes = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      List<String> order =
+          round % 2 == 1 ? List.of("cold", "snapshot") : List.of("snapshot", "cold");
+      for (String mode : order) {
+        say.printf(Locale.ROOT, "round %d: %s ...%n", round, mode);
+        List<CellScheduler.Job> jobs =
+            jobs(runnable, byRecipe, outDir.resolve("cells").resolve(mode + "-r" + round));
+        Instant start = Instant.now();
+        List<CellResult> results =
+            scheduler.runAll(jobs, new CellRunner(options.withCold(mode.equals("cold")), store));
+        Pass pass = new Pass(mode, round, Duration.between(start, Instant.now()), results);
+        passes.add(pass);
+        say.printf(
+            Locale.ROOT,
+            "round %d: %s took %.1f s (%s)%n",
+            round,
+            mode,
+            BenchmarkSummary.seconds(pass.wall()),
+            verdictCounts(results));
+      }
+    }
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("config", guestConfig.name());
+    report.put("cells", runnable.size());
+    report.put("parallelism", n);
+    report.put("rounds", rounds);
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put(
+        "loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    report.put("imagesSeconds", BenchmarkSummary.seconds(imagesTook));
+    Map<String, Object> snaps = new LinkedHashMap<>();
+    snaps.put("keys", prepared.size());
+    snaps.put("made", made);
+    snaps.put("foundInCache", prepared.size() - made);
+    snaps.put("wallSeconds", BenchmarkSummary.seconds(prepWall));
+    snaps.put(
+        "perKeySeconds",
+        prepared.stream()
+            .map(
+                p ->
+                    Map.of(
+                        "key", p.key().shortHash(),
+                        "firstCell", p.firstJob().planned().displayName(),
+                        "seconds", BenchmarkSummary.seconds(p.took()),
+                        "made", p.lookup() instanceof SnapshotStore.Restorable r && r.made()))
+            .toList());
+    report.put("snapshots", snaps);
+    Map<String, Object> modes = new LinkedHashMap<>();
+    for (String mode : List.of("cold", "snapshot")) {
+      modes.put(mode, BenchmarkSummary.mode(mode, passes, n));
+    }
+    report.put("modes", modes);
+    double cold = BenchmarkSummary.wallMedian(passes, "cold");
+    double warm = BenchmarkSummary.wallMedian(passes, "snapshot");
+    Map<String, Object> ratio = new LinkedHashMap<>();
+    ratio.put("coldOverSnapshotWall", BenchmarkSummary.round(cold / warm));
+    ratio.put(
+        "coldOverSnapshotWallIncludingMaking",
+        BenchmarkSummary.round(cold / (warm + BenchmarkSummary.seconds(prepWall))));
+    report.put("speedup", ratio);
+    report.put("targets", BenchmarkSummary.targets(passes));
+    report.put(
+        "largestResetBurstGapMillis", BenchmarkSummary.largestResetGapMillis(passes).orElse(null));
+    report.put("quietPeriodSeconds", BenchmarkSummary.seconds(options.quietPeriod()));
+    report.put("jvm", jvmMemory());
+    report.put(
+        "harnessOverheadDefinition",
+        "cell wall time minus its QEMU-bound phases ("
+            + BenchmarkSummary.QEMU_BOUND_TEXT
+            + "): prepare, judge and gaps between phases; summed over cells, divided by the"
+            + " summed cell wall times");
+
+    String base = "benchmark-" + guestConfig.name();
+    Path jsonFile = outDir.resolve(base + ".json");
+    JSON.writeValue(jsonFile.toFile(), report);
+    Path svgFile = outDir.resolve(base + ".svg");
+    Files.writeString(svgFile, chart(guestConfig.name(), passes, n, cold, warm, prepWall));
+    print(report, passes);
+    say.println("wrote " + jsonFile + " and " + svgFile);
+    if (fresh) {
+      deleteTree(outDir.resolve("snapshot-cache"));
+    }
+    return 0;
+  }
+
+  private static List<CellScheduler.Job> jobs(
+      List<PlannedCell> cells, Map<String, GuestImage> images, Path root) {
+    return cells.stream()
+        .map(
+            p ->
+                new CellScheduler.Job(
+                    p, images.get(p.recipe().name()), root.resolve(p.cell().id())))
+        .toList();
+  }
+
+  private static String verdictCounts(List<CellResult> results) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    results.forEach(r -> counts.merge(r.verdict().name(), 1, Integer::sum));
+    return counts.toString();
+  }
+
+  private static Map<String, Object> jvmMemory() {
+    long heapPeak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        heapPeak += pool.getPeakUsage().getUsed();
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("heapPeakMiB", heapPeak / (1024 * 1024));
+    m.put(
+        "heapUsedMiB",
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024));
+    m.put(
+        "vmHwmMiB",
+        PeakMemory.ofThisProcessKb().isPresent()
+            ? PeakMemory.ofThisProcessKb().getAsLong() / 1024
+            : null);
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void print(Map<String, Object> report, List<Pass> passes) {
+    Map<String, Object> modes = (Map<String, Object>) report.get("modes");
+    Map<String, Object> cold = (Map<String, Object>) modes.get("cold");
+    Map<String, Object> snap = (Map<String, Object>) modes.get("snapshot");
+    say.println();
+    say.printf(Locale.ROOT, "%-34s %12s %12s%n", "", "cold", "snapshot");
+    say.printf(
+        Locale.ROOT,
+        "%-34s %12s %12s%n",
+        "wall time, median of rounds (s)",
+        cold.get("wallMedianSeconds"),
+        snap.get("wallMedianSeconds"));
+    say.printf(
+        Locale.ROOT,
+        "%-34s %12s %12s%n",
+        "sum of cell times (s)",
+        cold.get("cellSecondsSum"),
+        snap.get("cellSecondsSum"));
+    say.printf(
+        Locale.ROOT,
+        "%-34s %11s%% %11s%%%n",
+        "harness overhead",
+        cold.get("harnessOverheadPercent"),
+        snap.get("harnessOverheadPercent"));
+    say.printf(
+        Locale.ROOT,
+        "%-34s %12s %12s%n",
+        "idle slot time (s)",
+        cold.get("idleSlotSeconds"),
+        snap.get("idleSlotSeconds"));
+    say.printf(
+        Locale.ROOT,
+        "%-34s %12s %12s%n",
+        "QEMU peak RSS, max (MiB)",
+        ((Map<String, Object>) cold.get("qemuPeakMiB")).get("max"),
+        ((Map<String, Object>) snap.get("qemuPeakMiB")).get("max"));
+    say.println("phase medians (s, over the cells that have the phase):");
+    Map<String, Object> cp = (Map<String, Object>) cold.get("phaseMedians");
+    Map<String, Object> sp = (Map<String, Object>) snap.get("phaseMedians");
+    for (String row : BenchmarkSummary.PHASE_ROWS) {
+      say.printf(Locale.ROOT, "  %-32s %12s %12s%n", row, phaseCell(cp, row), phaseCell(sp, row));
+    }
+    say.println("per-cell medians (s):");
+    Map<String, Object> cc = (Map<String, Object>) cold.get("cells");
+    Map<String, Object> sc = (Map<String, Object>) snap.get("cells");
+    for (String name : cc.keySet()) {
+      Map<String, Object> c = (Map<String, Object>) cc.get(name);
+      Map<String, Object> s = (Map<String, Object>) sc.get(name);
+      say.printf(
+          Locale.ROOT,
+          "  %-32s %12s %12s  %s/%s %s%n",
+          name,
+          c.get("medianSeconds"),
+          s == null ? "-" : s.get("medianSeconds"),
+          c.get("verdicts"),
+          s == null ? "-" : s.get("verdicts"),
+          s == null ? "" : s.get("start"));
+    }
+    Map<String, Object> speed = (Map<String, Object>) report.get("speedup");
+    say.printf(
+        Locale.ROOT,
+        "speed-up cold/snapshot: %sx (%sx counting the time to make the snapshots)%n",
+        speed.get("coldOverSnapshotWall"),
+        speed.get("coldOverSnapshotWallIncludingMaking"));
+    say.println("targets (reported, not asserted):");
+    for (Map<String, Object> t : (List<Map<String, Object>>) report.get("targets")) {
+      say.printf(
+          Locale.ROOT,
+          "  %-46s %-18s %8s  %s%n",
+          t.get("target"),
+          t.get("goal"),
+          t.get("value"),
+          Boolean.TRUE.equals(t.get("met")) ? "met" : "NOT met");
+    }
+    say.println(
+        "largest gap inside a RESET burst: "
+            + report.get("largestResetBurstGapMillis")
+            + " ms (quiet period "
+            + report.get("quietPeriodSeconds")
+            + " s)");
+    say.println("JVM memory: " + report.get("jvm"));
+    say.println(
+        "note: other guests on this machine share its cores; the numbers move with the load"
+            + " (load average at the end: "
+            + String.format(Locale.ROOT, "%.2f", (Double) report.get("loadAverageAtEnd"))
+            + ")");
+  }
+
+  private static String phaseCell(Map<String, Object> phases, String row) {
+    Object v = phases.get(row);
+    if (v == null) {
+      return "-";
+    }
+    Map<?, ?> m = (Map<?, ?>) v;
+    return m.get("median") + " (" + m.get("cells") + ")";
+  }
+
+  private static String chart(
+      String name, List<Pass> passes, int n, double cold, double warm, Duration prep) {
+    List<CellResult> c = BenchmarkSummary.results(passes, "cold");
+    List<CellResult> s = BenchmarkSummary.results(passes, "snapshot");
+    List<BarChart.Row> phases = new ArrayList<>();
+    for (String row : BenchmarkSummary.PHASE_ROWS) {
+      phases.add(new BarChart.Row(row, medianOf(c, row), medianOf(s, row)));
+    }
+    List<BarChart.Row> cells = new ArrayList<>();
+    for (String cell : BenchmarkSummary.cellNames(c)) {
+      cells.add(
+          new BarChart.Row(
+              cell,
+              medianOf(
+                  c.stream().filter(r -> BenchmarkSummary.name(r).equals(cell)).toList(), "total"),
+              medianOf(
+                  s.stream().filter(r -> BenchmarkSummary.name(r).equals(cell)).toList(),
+                  "total")));
+    }
+    List<BarChart.Row> walls =
+        List.of(
+            new BarChart.Row("wall time", OptionalDouble.of(cold), OptionalDouble.of(warm)),
+            new BarChart.Row(
+                "wall + making snapshots",
+                OptionalDouble.of(cold),
+                OptionalDouble.of(warm + BenchmarkSummary.seconds(prep))));
+    return BarChart.svg(
+        "pvpanic-harness benchmark: " + name,
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "%d cells, %d guests at once, %d round(s) per mode; cold %.1f s, snapshot %.1f s"
+                    + " wall (%.2fx)",
+                c.size() / Math.max(1, passes.size() / 2),
+                n,
+                passes.size() / 2,
+                cold,
+                warm,
+                cold / warm),
+            "Medians. Other guests share this machine's cores: the numbers are noisy."),
+        List.of(
+            new BarChart.Panel("Matrix wall time", "s", walls),
+            new BarChart.Panel("Phase medians (cells that have the phase)", "s", phases),
+            new BarChart.Panel("Per-cell medians", "s", cells)));
+  }
+
+  private static OptionalDouble medianOf(List<CellResult> rs, String row) {
+    List<Double> v = new ArrayList<>();
+    for (CellResult r : rs) {
+      BenchmarkSummary.phaseSeconds(r, row).ifPresent(v::add);
+    }
+    return v.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(BenchmarkSummary.median(v));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

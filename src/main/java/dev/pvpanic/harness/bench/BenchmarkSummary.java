@@ -1,0 +1,286 @@
+package dev.pvpanic.harness.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.oracle.Trigger;
+import dev.pvpanic.harness.scenario.CellResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The figures of a benchmark: per mode the wall time, per-phase and per-cell medians, harness
+ * overhead and peak memory; the targets; the largest gap inside a RESET burst (what the quiet
+ * period must cover).
+ *
+ * <p><b>Harness overhead</b> of a cell is its wall time minus the time of its QEMU-bound phases,
+ * those in which the harness waits on QEMU or the guest: {@value #QEMU_BOUND_TEXT}. What is left is
+ * the harness's own work: {@code prepare} (artifact folder, manifest copy, snapshot lookup and its
+ * SHA-256 check), {@code judge} (final state, oracle comparison, result files) and anything between
+ * phases. The figure per mode is the sum over cells divided by the sum of the cells' wall times.
+ * Slots left idle while fewer cells than slots run are not in it; they are reported as idle slot
+ * time (parallelism × pass wall time − sum of cell wall times).
+ */
+final class BenchmarkSummary {
+  static final List<String> QEMU_BOUND =
+      List.of(
+          "snapshot",
+          "start",
+          "boot",
+          "restore",
+          "fallback",
+          "arm",
+          "trigger",
+          "capture",
+          "collect",
+          "teardown");
+  static final String QEMU_BOUND_TEXT =
+      "snapshot (making one), start, boot, restore, fallback, arm, trigger, capture, collect,"
+          + " teardown";
+
+  /** Rows of the phase table and chart; boot and restore share one. */
+  static final List<String> PHASE_ROWS =
+      List.of(
+          "snapshot",
+          "prepare",
+          "start",
+          "boot|restore",
+          "arm",
+          "trigger",
+          "capture",
+          "collect",
+          "judge",
+          "teardown",
+          "total");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BenchmarkSummary() {}
+
+  /** The seconds of {@code row} in a cell, if it has that phase. */
+  static OptionalDouble phaseSeconds(CellResult r, String row) {
+    if (row.equals("total")) {
+      return OptionalDouble.of(seconds(r.total()));
+    }
+    if (row.equals("boot|restore")) {
+      Duration d = r.phases().getOrDefault("boot", r.phases().get("restore"));
+      return d == null ? OptionalDouble.empty() : OptionalDouble.of(seconds(d));
+    }
+    Duration d = r.phases().get(row);
+    return d == null ? OptionalDouble.empty() : OptionalDouble.of(seconds(d));
+  }
+
+  /** Harness overhead of one cell: wall time not inside a QEMU-bound phase. */
+  static double overheadSeconds(CellResult r) {
+    double bound =
+        r.phases().entrySet().stream()
+            .filter(e -> QEMU_BOUND.contains(e.getKey()))
+            .mapToDouble(e -> seconds(e.getValue()))
+            .sum();
+    return Math.max(0, seconds(r.total()) - bound);
+  }
+
+  static Map<String, Object> mode(String mode, List<Pass> passes, int parallelism) {
+    List<Pass> mine = passes.stream().filter(p -> p.mode().equals(mode)).toList();
+    List<CellResult> all = mine.stream().flatMap(p -> p.results().stream()).toList();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rounds", mine.size());
+    m.put("wallSeconds", mine.stream().map(p -> seconds(p.wall())).toList());
+    m.put("wallMedianSeconds", median(mine.stream().map(p -> seconds(p.wall())).toList()));
+    double cellSum = all.stream().mapToDouble(r -> seconds(r.total())).sum();
+    double overhead = all.stream().mapToDouble(BenchmarkSummary::overheadSeconds).sum();
+    double wallSum = mine.stream().mapToDouble(p -> seconds(p.wall())).sum();
+    m.put("cellSecondsSum", round(cellSum));
+    m.put("harnessOverheadSeconds", round(overhead));
+    m.put("harnessOverheadPercent", cellSum == 0 ? 0 : round(100 * overhead / cellSum));
+    m.put("idleSlotSeconds", round(Math.max(0, parallelism * wallSum - cellSum)));
+    Map<String, Object> phases = new LinkedHashMap<>();
+    for (String row : PHASE_ROWS) {
+      List<Double> values = new ArrayList<>();
+      for (CellResult r : all) {
+        phaseSeconds(r, row).ifPresent(values::add);
+      }
+      if (!values.isEmpty()) {
+        phases.put(row, Map.of("median", median(values), "cells", values.size()));
+      }
+    }
+    m.put("phaseMedians", phases);
+    Map<String, Object> cells = new LinkedHashMap<>();
+    for (String name : cellNames(all)) {
+      List<CellResult> rs = all.stream().filter(r -> name(r).equals(name)).toList();
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("medianSeconds", median(rs.stream().map(r -> seconds(r.total())).toList()));
+      c.put("verdicts", rs.stream().map(r -> r.verdict().name()).distinct().toList());
+      c.put("start", rs.stream().map(r -> r.start().mode().id()).distinct().toList());
+      rs.stream()
+          .flatMap(r -> r.start().reason().stream())
+          .findFirst()
+          .ifPresent(reason -> c.put("startReason", reason));
+      c.put(
+          "qemuPeakMiB",
+          rs.stream()
+              .filter(r -> r.qemuPeakKb().isPresent())
+              .mapToLong(r -> r.qemuPeakKb().getAsLong() / 1024)
+              .max()
+              .orElse(-1));
+      cells.put(name, c);
+    }
+    m.put("cells", cells);
+    List<Double> peaks =
+        all.stream()
+            .filter(r -> r.qemuPeakKb().isPresent())
+            .map(r -> (double) (r.qemuPeakKb().getAsLong() / 1024))
+            .toList();
+    m.put(
+        "qemuPeakMiB",
+        Map.of(
+            "max", peaks.stream().mapToDouble(d -> d).max().orElse(0),
+            "median", median(peaks)));
+    return m;
+  }
+
+  /** The targets the issue names: reported, never asserted. */
+  static List<Map<String, Object>> targets(List<Pass> passes) {
+    List<CellResult> snap = results(passes, "snapshot");
+    List<Map<String, Object>> t = new ArrayList<>();
+    double panic =
+        median(
+            totals(
+                snap,
+                r ->
+                    arch(r) == Architecture.X86_64
+                        && !r.cell().kdump()
+                        && r.cell().trigger() == Trigger.SYSRQ_C));
+    t.add(target("x86_64 panic cell median with snapshots", "<= 3 s", panic, panic <= 3));
+    double kdump = median(totals(snap, r -> r.cell().kdump()));
+    t.add(target("kdump cell median with snapshots", "<= 10 s", kdump, kdump <= 10));
+    double cold = wallMedian(passes, "cold");
+    double warm = wallMedian(passes, "snapshot");
+    double ratio = warm == 0 ? 0 : cold / warm;
+    t.add(target("cold wall / snapshot wall, same run", ">= 3x", round(ratio), ratio >= 3));
+    double overhead = overheadPercent(snap);
+    t.add(target("harness overhead with snapshots", "< 5 % of cell time", overhead, overhead < 5));
+    return t;
+  }
+
+  private static Map<String, Object> target(String what, String goal, double value, boolean met) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", what);
+    m.put("goal", goal);
+    m.put("value", round(value));
+    m.put("met", met);
+    return m;
+  }
+
+  static double overheadPercent(List<CellResult> results) {
+    double sum = results.stream().mapToDouble(r -> seconds(r.total())).sum();
+    double over = results.stream().mapToDouble(BenchmarkSummary::overheadSeconds).sum();
+    return sum == 0 ? 0 : round(100 * over / sum);
+  }
+
+  static double wallMedian(List<Pass> passes, String mode) {
+    return median(
+        passes.stream().filter(p -> p.mode().equals(mode)).map(p -> seconds(p.wall())).toList());
+  }
+
+  /**
+   * The largest gap between two RESET events that follow each other with no other event between
+   * (QEMU's own timestamps, from the cells' qmp.log): how far apart the events of one reboot burst
+   * come, which the quiet period must cover.
+   */
+  static Optional<Double> largestResetGapMillis(List<Pass> passes) {
+    double max = -1;
+    for (Pass p : passes) {
+      for (CellResult r : p.results()) {
+        List<Double> resets = resetTimes(r.artifacts().resolve("qmp.log"));
+        for (int i = 1; i < resets.size(); i++) {
+          if (!resets.get(i).isNaN() && !resets.get(i - 1).isNaN()) {
+            max = Math.max(max, (resets.get(i) - resets.get(i - 1)) * 1000);
+          }
+        }
+      }
+    }
+    return max < 0 ? Optional.empty() : Optional.of(round(max));
+  }
+
+  /** The time of each event, NaN for events other than RESET (they end a burst). */
+  private static List<Double> resetTimes(Path qmpLog) {
+    List<Double> out = new ArrayList<>();
+    if (!Files.exists(qmpLog)) {
+      return out;
+    }
+    try {
+      for (String line : Files.readAllLines(qmpLog)) {
+        int at = line.indexOf("<- {");
+        if (at < 0 || !line.contains("\"event\"")) {
+          continue;
+        }
+        JsonNode n = JSON.readTree(line.substring(at + 3));
+        if (n.path("event").asText().equals("RESET")) {
+          JsonNode ts = n.path("timestamp");
+          out.add(ts.path("seconds").asLong() + ts.path("microseconds").asLong() / 1e6);
+        } else if (n.has("event")) {
+          out.add(Double.NaN);
+        }
+      }
+    } catch (IOException e) {
+      // a cell without a readable transcript adds nothing
+    }
+    return out;
+  }
+
+  static List<CellResult> results(List<Pass> passes, String mode) {
+    return passes.stream()
+        .filter(p -> p.mode().equals(mode))
+        .flatMap(p -> p.results().stream())
+        .toList();
+  }
+
+  private static List<Double> totals(List<CellResult> rs, Predicate<CellResult> which) {
+    return rs.stream().filter(which).map(r -> seconds(r.total())).toList();
+  }
+
+  private static Architecture arch(CellResult r) {
+    return r.guest()
+        .map(g -> g.arch().equals("aarch64") ? Architecture.AARCH64 : Architecture.X86_64)
+        .orElse(
+            r.cell().recipe().startsWith("aarch64") ? Architecture.AARCH64 : Architecture.X86_64);
+  }
+
+  static List<String> cellNames(List<CellResult> rs) {
+    return rs.stream().map(BenchmarkSummary::name).distinct().collect(Collectors.toList());
+  }
+
+  static String name(CellResult r) {
+    return r.cell().name().orElse(r.cell().id());
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Double> s = values.stream().sorted(Comparator.naturalOrder()).toList();
+    int n = s.size();
+    double m = n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    return round(m);
+  }
+
+  static double seconds(Duration d) {
+    return d.toMillis() / 1000.0;
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

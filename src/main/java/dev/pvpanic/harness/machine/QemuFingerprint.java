@@ -1,0 +1,93 @@
+package dev.pvpanic.harness.machine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What makes two QEMU builds the same for reusing a saved machine state: the version the build
+ * reports ({@link QemuVersionProbe}, package string included) and the SHA-256 of the binary that
+ * runs, so a rebuilt binary with an unchanged version still counts as another QEMU.
+ *
+ * @param binary the binary's resolved path, for people
+ */
+public record QemuFingerprint(String version, String binarySha256, Path binary) {
+  private static final Map<String, QemuFingerprint> CACHE = new ConcurrentHashMap<>();
+
+  /**
+   * The fingerprint of {@code build}; the binary is hashed once per JVM for each path, size and
+   * modification time.
+   *
+   * @throws MachineException when the binary is not found or does not report a version
+   */
+  public static QemuFingerprint of(QemuBuild build) {
+    Path binary = resolve(build.binary());
+    String version =
+        QemuVersionProbe.version(build)
+            .map(Object::toString)
+            .orElseThrow(
+                () ->
+                    new MachineException(
+                        "QEMU build '"
+                            + build.label()
+                            + "' ("
+                            + binary
+                            + ") did not report a version with --version"));
+    try {
+      String cacheKey =
+          binary + "|" + Files.size(binary) + "|" + Files.getLastModifiedTime(binary).toMillis();
+      return CACHE.computeIfAbsent(
+          cacheKey + "|" + version, k -> new QemuFingerprint(version, sha256(binary), binary));
+    } catch (IOException e) {
+      throw new MachineException("cannot read the QEMU binary " + binary + ": " + e, e);
+    }
+  }
+
+  /** {@code binary} as is when it names a path, else the first match on PATH. */
+  static Path resolve(String binary) {
+    if (binary.contains("/")) {
+      return existing(Path.of(binary), binary);
+    }
+    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+    for (String dir : path.split(":")) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, binary);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return existing(candidate, binary);
+      }
+    }
+    throw new MachineException("QEMU binary '" + binary + "' is not on PATH (" + path + ")");
+  }
+
+  private static Path existing(Path p, String asGiven) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      throw new MachineException("QEMU binary '" + asGiven + "' not found: " + e, e);
+    }
+  }
+
+  private static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        md.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new MachineException("cannot hash the QEMU binary " + file + ": " + e, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

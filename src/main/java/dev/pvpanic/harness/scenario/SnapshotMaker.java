@@ -1,0 +1,110 @@
+package dev.pvpanic.harness.scenario;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.console.CommandResult;
+import dev.pvpanic.harness.console.ConsoleException;
+import dev.pvpanic.harness.console.ConsoleMatch;
+import dev.pvpanic.harness.machine.AcceleratorDecision;
+import dev.pvpanic.harness.machine.MachineException;
+import dev.pvpanic.harness.machine.MachineSpec;
+import dev.pvpanic.harness.machine.QemuActions;
+import dev.pvpanic.harness.machine.QemuMachine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Boots a cell's guest once to READY and its shell prompt, and saves the whole machine into a
+ * snapshot folder. The saving QEMU runs with QEMU's default {@code -action}: actions are the
+ * restoring QEMU's options, not part of the state.
+ */
+final class SnapshotMaker {
+  /** The guest's shell prompt (images/guest/init sets PS1). */
+  static final Pattern PROMPT = Pattern.compile("~ # ");
+
+  private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private SnapshotMaker() {}
+
+  /**
+   * @param cellSpec the machine of a cell of this key (its name, actions and artifacts folder are
+   *     replaced)
+   * @throws SnapshotException when the guest does not reach its prompt or the state is not saved
+   */
+  static void make(
+      MachineSpec cellSpec,
+      AcceleratorDecision accelerator,
+      SnapshotKey key,
+      Path folder,
+      Duration bootTimeout)
+      throws IOException {
+    MachineSpec source =
+        cellSpec.toBuilder()
+            .name("snapshot-" + key.shortHash())
+            .actions(QemuActions.DEFAULT)
+            .incoming(null)
+            .artifactsDir(folder)
+            .build();
+    Instant start = Instant.now();
+    try (QemuMachine machine = QemuMachine.launch(source, accelerator)) {
+      ConsoleMatch ready =
+          machine
+              .console()
+              .expectLine(
+                  "the guest's READY line",
+                  GuestProtocol.READY_PATTERN,
+                  CellRunner.PANIC_DURING_BOOT,
+                  bootTimeout);
+      // Parse now: a snapshot whose READY line the oracle cannot read is of no use.
+      GuestProtocol.ReadyLine.parse(ready.line());
+      // A command that completes proves the shell reads the console; then wait for its prompt, so
+      // the saved guest sits idle in the shell's read.
+      CommandResult r = machine.console().run("true", PROMPT_TIMEOUT);
+      if (r.exitStatus() != 0) {
+        throw new SnapshotException("the guest's shell failed to run 'true': " + r);
+      }
+      machine.console().expect("the shell prompt", PROMPT, null, PROMPT_TIMEOUT);
+      Duration boot = Duration.between(start, Instant.now());
+      Instant saving = Instant.now();
+      Path state = folder.resolve(SnapshotStore.STATE);
+      machine.samplePeakMemory();
+      machine.saveState(state, SAVE_TIMEOUT);
+      Duration save = Duration.between(saving, Instant.now());
+      String text = ready.line().substring(ready.groups().start()).strip();
+      JSON.writeValue(
+          folder.resolve(SnapshotStore.DESCRIPTION).toFile(),
+          SnapshotStore.description(
+              key,
+              text,
+              state,
+              boot,
+              save,
+              machine.peakResidentKb().isPresent()
+                  ? Optional.of(machine.peakResidentKb().getAsLong())
+                  : Optional.empty()));
+    } catch (ConsoleException | MachineException | GuestProtocolException e) {
+      throw new SnapshotException(
+          "booting the guest to save " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A snapshot could not be made. */
+  static final class SnapshotException extends dev.pvpanic.harness.HarnessException {
+    private static final long serialVersionUID = 1L;
+
+    SnapshotException(String message) {
+      super(message);
+    }
+
+    SnapshotException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

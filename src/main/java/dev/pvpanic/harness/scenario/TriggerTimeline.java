@@ -1,0 +1,87 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.machine.QemuMachine;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+/**
+ * When a trigger's effects showed, from listeners set up just before the trigger is typed: the
+ * first QMP event, the first console line proving the trigger took effect, the capture kernel's
+ * VMCORE line, and the end of the kernel's panic path.
+ *
+ * <p>Listening, rather than marking phases as the waits return, gives the real times: the waits run
+ * in the order the expectation lists things, not the order they happened.
+ */
+final class TriggerTimeline {
+  /**
+   * The last line of Linux's panic(): printed after every panic notifier (pvpanic's too) has run;
+   * the kernel then only spins.
+   */
+  static final Pattern PANIC_END = Pattern.compile("---\\[ end Kernel panic");
+
+  private final AtomicReference<Instant> firstEvent = new AtomicReference<>();
+  private final AtomicReference<Instant> firstSign = new AtomicReference<>();
+  private final AtomicReference<Instant> vmcore = new AtomicReference<>();
+  private final CountDownLatch panicEnded = new CountDownLatch(1);
+  private volatile boolean listening;
+
+  private TriggerTimeline() {}
+
+  /** Starts listening; lines and events that were there before are not counted. */
+  static TriggerTimeline watch(QemuMachine machine) {
+    TriggerTimeline t = new TriggerTimeline();
+    machine.qmp().events().addListener(e -> t.firstEvent.compareAndSet(null, e.receivedAt()));
+    // The listener first gets the lines so far, on this thread, while listening is still false.
+    machine.console().addLineListener(t::line);
+    t.listening = true;
+    return t;
+  }
+
+  private void line(String line) {
+    if (!listening) {
+      return;
+    }
+    Instant now = Instant.now();
+    if (CellRunner.TRIGGER_TOOK_EFFECT.matcher(line).find()) {
+      firstSign.compareAndSet(null, now);
+    }
+    if (GuestProtocol.VMCORE_PATTERN.matcher(line).find()) {
+      vmcore.compareAndSet(null, now);
+    }
+    if (PANIC_END.matcher(line).find()) {
+      panicEnded.countDown();
+    }
+  }
+
+  /**
+   * The first sign the trigger took effect: a QMP event or a console line, whichever came first.
+   */
+  Optional<Instant> effect() {
+    Instant e = firstEvent.get();
+    Instant s = firstSign.get();
+    if (e == null || s == null) {
+      return Optional.ofNullable(e == null ? s : e);
+    }
+    return Optional.of(e.isBefore(s) ? e : s);
+  }
+
+  /** When the capture kernel printed its VMCORE line. */
+  Optional<Instant> vmcore() {
+    return Optional.ofNullable(vmcore.get());
+  }
+
+  /** Waits up to {@code bound} for the end of the kernel's panic path; true when it was seen. */
+  boolean awaitPanicEnd(Duration bound) {
+    try {
+      return panicEnded.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.pvpanic.harness.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.scenario.CellResult;
+import dev.pvpanic.harness.scenario.CellStart;
+import dev.pvpanic.harness.scenario.Verdict;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchmarkSummaryTest {
+  @TempDir Path tmp;
+
+  private CellResult result(String name, long totalMs, Map<String, Long> phasesMs, String kdump) {
+    Map<String, Duration> phases = new LinkedHashMap<>();
+    phasesMs.forEach((k, v) -> phases.put(k, Duration.ofMillis(v)));
+    return new CellResult(
+        new Cell(Optional.of(name), Map.of(Axis.RECIPE, "x86_64-6.12", Axis.KDUMP, kdump)),
+        Verdict.PASS,
+        "",
+        Optional.empty(),
+        Optional.empty(),
+        phases,
+        Duration.ofMillis(totalMs),
+        "7.2.22",
+        "tcg",
+        Optional.empty(),
+        tmp.resolve(name),
+        Optional.empty(),
+        CellStart.snapshot("k"),
+        OptionalLong.of(400 * 1024));
+  }
+
+  @Test
+  void overheadIsWallTimeOutsideQemuBoundPhases() {
+    Map<String, Long> p = new LinkedHashMap<>();
+    p.put("prepare", 100L);
+    p.put("start", 200L);
+    p.put("restore", 50L);
+    p.put("arm", 1000L);
+    p.put("trigger", 100L);
+    p.put("collect", 500L);
+    p.put("judge", 40L);
+    p.put("teardown", 10L);
+    // 2000 ms in all: 1860 in QEMU-bound phases, 100 prepare + 40 judge, and 0 unmarked.
+    assertEquals(0.140, BenchmarkSummary.overheadSeconds(result("a", 2000, p, "no")), 1e-9);
+    // 60 ms nobody marked count as overhead too.
+    assertEquals(0.200, BenchmarkSummary.overheadSeconds(result("a", 2060, p, "no")), 1e-9);
+  }
+
+  @Test
+  void bootAndRestoreShareARowAndTotalIsTheCellsWallTime() {
+    CellResult cold = result("c", 7000, Map.of("boot", 6000L), "no");
+    CellResult snap = result("s", 400, Map.of("restore", 60L), "no");
+    assertEquals(6.0, BenchmarkSummary.phaseSeconds(cold, "boot|restore").getAsDouble());
+    assertEquals(0.06, BenchmarkSummary.phaseSeconds(snap, "boot|restore").getAsDouble());
+    assertEquals(0.4, BenchmarkSummary.phaseSeconds(snap, "total").getAsDouble());
+    assertTrue(BenchmarkSummary.phaseSeconds(snap, "capture").isEmpty());
+  }
+
+  @Test
+  void mediansAndTargets() {
+    assertEquals(2.0, BenchmarkSummary.median(List.of(3.0, 1.0, 2.0)));
+    assertEquals(2.5, BenchmarkSummary.median(List.of(3.0, 1.0, 2.0, 4.0)));
+    List<Pass> passes =
+        List.of(
+            new Pass(
+                "cold",
+                1,
+                Duration.ofSeconds(60),
+                List.of(result("a", 10_000, Map.of("boot", 9000L), "no"))),
+            new Pass(
+                "snapshot",
+                1,
+                Duration.ofSeconds(15),
+                List.of(result("a", 2_000, Map.of("restore", 1900L), "no"))));
+    List<Map<String, Object>> t = BenchmarkSummary.targets(passes);
+    assertEquals(2.0, t.get(0).get("value"));
+    assertEquals(true, t.get(0).get("met"));
+    assertEquals(4.0, t.get(2).get("value"), "60 s cold / 15 s snapshot");
+    assertEquals(5.0, t.get(3).get("value"), "100 ms of 2000 outside QEMU-bound phases");
+    assertEquals(false, t.get(3).get("met"), "5 % is not under 5 %");
+  }
+
+  @Test
+  void resetBurstGapsComeFromQemusTimestamps() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("a"));
+    Files.writeString(
+        dir.resolve("qmp.log"),
+        "2026-01-01T00:00:00Z <- {\"timestamp\": {\"seconds\": 100, \"microseconds\": 0},"
+            + " \"event\": \"RESET\", \"data\": {}}\n"
+            + "2026-01-01T00:00:00Z -> {\"execute\": \"query-status\"}\n"
+            + "2026-01-01T00:00:00Z <- {\"timestamp\": {\"seconds\": 100, \"microseconds\": 12000},"
+            + " \"event\": \"RESET\", \"data\": {}}\n"
+            // another event ends the burst: the RESET after it is not 5 s late
+            + "2026-01-01T00:00:00Z <- {\"timestamp\": {\"seconds\": 101, \"microseconds\": 0},"
+            + " \"event\": \"STOP\"}\n"
+            + "2026-01-01T00:00:00Z <- {\"timestamp\": {\"seconds\": 105, \"microseconds\": 0},"
+            + " \"event\": \"RESET\", \"data\": {}}\n");
+    Pass pass =
+        new Pass("snapshot", 1, Duration.ofSeconds(1), List.of(result("a", 1, Map.of(), "no")));
+    assertEquals(12.0, BenchmarkSummary.largestResetGapMillis(List.of(pass)).orElseThrow());
+  }
+
+  @Test
+  void theChartIsWellFormedSvgWithLabelsEscaped() throws Exception {
+    String svg =
+        BarChart.svg(
+            "a <b> & c",
+            List.of("sub"),
+            List.of(
+                new BarChart.Panel(
+                    "phases",
+                    "s",
+                    List.of(
+                        new BarChart.Row(
+                            "boot|restore", OptionalDouble.of(6), OptionalDouble.of(0.05)),
+                        new BarChart.Row(
+                            "capture", OptionalDouble.empty(), OptionalDouble.of(3))))));
+    var doc =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    assertEquals("svg", doc.getDocumentElement().getTagName());
+    assertTrue(svg.contains("a &lt;b&gt; &amp; c"), svg);
+    assertFalse(svg.contains("NaN"), svg);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.pvpanic.harness.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.machine.QemuVersionProbe;
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.MatrixPlan;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A snapshot is a cache entry, not part of what is tested: when it is damaged, or QEMU cannot load
+ * it, the cell boots cold, passes as it would have, and says why. (Failing the cell as an
+ * infrastructure error instead would turn a cache problem into a red matrix that a rerun fixes.)
+ * Each test has its own cache folder, so the shared snapshots are never touched.
+ */
+class SnapshotFallbackIT {
+  private static final String RECIPE = "x86_64-6.12";
+  private static PlannedCell planned;
+  private static GuestImage image;
+
+  @BeforeAll
+  static void image() {
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    Cell cell =
+        new Cell(
+            Optional.of("snapshot-fallback"),
+            Map.of(Axis.RECIPE, RECIPE, Axis.DEVICE, "pci", Axis.PANIC, "none"));
+    planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
+    assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
+    image = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
+  }
+
+  private static Path build(String name) {
+    return Path.of(System.getProperty("pvh.build.dir", "target"), "snapshot-fallback", name)
+        .toAbsolutePath();
+  }
+
+  private static CellRunner runner(String name) throws IOException {
+    Path cache = build(name).resolve("cache");
+    if (Files.exists(cache)) {
+      try (var files = Files.walk(cache)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    return new CellRunner(
+        CellRunner.Options.defaults().withCold(false), new SnapshotStore(new ContentStore(cache)));
+  }
+
+  private static GuestSnapshot prepared(CellRunner runner) {
+    SnapshotStore.Lookup l = runner.prepareSnapshot(planned.cell(), image, planned.qemu());
+    return assertInstanceOf(SnapshotStore.Restorable.class, l, l.toString()).snapshot();
+  }
+
+  @Test
+  void aDamagedSnapshotIsDroppedAndTheCellBootsColdSayingWhy() throws IOException {
+    CellRunner runner = runner("damaged");
+    GuestSnapshot s = prepared(runner);
+    try (RandomAccessFile f = new RandomAccessFile(s.state().toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      int b = f.read();
+      f.seek(f.length() / 2);
+      f.write(b ^ 0xff);
+    }
+    CellResult r =
+        runner.run(planned.cell(), image, planned.qemu(), build("damaged").resolve("cell"));
+    assertEquals(Verdict.PASS, r.verdict(), r.message());
+    assertFalse(r.start().restored());
+    String reason = r.start().reason().orElse("");
+    assertTrue(reason.contains("damaged") && reason.contains("SHA-256"), reason);
+    assertFalse(Files.exists(s.dir()), "the damaged snapshot is removed");
+    String json = Files.readString(r.artifacts().resolve("cell.json"));
+    assertTrue(json.contains("\"start\" : \"cold\"") && json.contains("damaged"), json);
+  }
+
+  @Test
+  void aSnapshotQemuCannotLoadMakesTheCellBootColdWithQemusReason() throws IOException {
+    CellRunner runner = runner("refused");
+    GuestSnapshot s = prepared(runner);
+    // Cut the stream in half and record the cut file as if it had been saved so: the store's own
+    // check passes, and it is QEMU's load that fails.
+    try (RandomAccessFile f = new RandomAccessFile(s.state().toFile(), "rw")) {
+      f.setLength(f.length() / 2);
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode d = (ObjectNode) json.readTree(s.description().toFile());
+    d.put("stateBytes", Files.size(s.state()));
+    d.put("stateSha256", ContentStore.sha256Of(s.state()));
+    json.writeValue(s.description().toFile(), d);
+
+    CellResult r =
+        runner.run(planned.cell(), image, planned.qemu(), build("refused").resolve("cell"));
+    assertEquals(Verdict.PASS, r.verdict(), r.message());
+    assertFalse(r.start().restored());
+    String reason = r.start().reason().orElse("");
+    assertTrue(
+        reason.contains("restoring snapshot " + s.shortKey() + " failed")
+            && reason.contains("load of migration failed"),
+        reason);
+    assertTrue(
+        r.phases().containsKey("fallback") && r.phases().containsKey("boot"),
+        r.phases().toString());
+    SnapshotStore.Lookup again = runner.prepareSnapshot(planned.cell(), image, planned.qemu());
+    String later = assertInstanceOf(SnapshotStore.Unusable.class, again).reason();
+    assertTrue(later.contains("earlier in this run"), later);
+  }
+}
