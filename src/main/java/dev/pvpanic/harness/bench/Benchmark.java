@@ -13,6 +13,7 @@ import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.GuestParallelism;
 import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
 import dev.pvpanic.harness.scenario.CellScheduler;
@@ -134,8 +135,8 @@ public final class Benchmark implements Callable<Integer> {
     } else {
       store = SnapshotStore.atDefaultLocation();
     }
-    CellRunner.Options options =
-        CellRunner.Options.defaults()
+    CellOptions options =
+        CellOptions.defaults()
             .withProgress(
                 s -> {
                   if (verbose) {

@@ -8,6 +8,7 @@ import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
+import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
 import dev.pvpanic.harness.scenario.Verdict;
@@ -101,7 +102,7 @@ final class MatrixCommand implements Callable<Integer> {
     Instant start = Instant.now();
     MatrixProgress progress = new MatrixProgress(planned.size(), out);
     ImageBuilder images = main.images(progress::phase);
-    CellRunner.Options options = CellRunner.Options.defaults().withProgress(progress::phase);
+    CellOptions options = CellOptions.defaults().withProgress(progress::phase);
     CellRunner runner = new CellRunner(options.withCold(cold || options.cold()));
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
     List<MatrixRow> rows = new ArrayList<>();

@@ -9,8 +9,10 @@ import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
+import dev.pvpanic.harness.scenario.MachineHooks;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -107,10 +109,10 @@ final class RunCommand implements Callable<Integer> {
       Hooks hooks = new Hooks(terminal, session);
       CellRunner runner =
           new CellRunner(
-              CellRunner.Options.defaults()
+              CellOptions.defaults()
                   .withProgress(line -> out.println("-- " + line))
                   .withHooks(hooks)
-                  .withCold(cold || CellRunner.Options.defaults().cold()));
+                  .withCold(cold || CellOptions.defaults().cold()));
       CellResult result = runner.run(cell, image, planned.qemu(), artifacts);
       if (!hooks.verdictShown) {
         printVerdict(result, out);
@@ -161,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Streams the console while the cell runs; with --keep, holds the VM after the verdict. */
-  private final class Hooks implements CellRunner.MachineHooks {
+  private final class Hooks implements MachineHooks {
     private final Terminal terminal;
     private final KeepSession session;
     boolean verdictShown;

@@ -39,8 +39,6 @@ import dev.pvpanic.harness.qmp.QmpEvent;
 import dev.pvpanic.harness.qmp.QmpException;
 import dev.pvpanic.harness.qmp.QmpTimeoutException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,9 +49,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -71,167 +66,20 @@ public final class CellRunner {
               + "|PVH VMCORE|Starting crashdump kernel|reboot: Restarting system");
 
   static final Pattern PANIC_DURING_BOOT = Pattern.compile("Kernel panic - not syncing");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  /**
-   * What a caller may do with the machine of a cell: the command line streams the console while the
-   * cell runs and, asked to keep the VM, gives a person its sockets before it is closed.
-   */
-  public interface MachineHooks {
-    /** Hooks that do nothing. */
-    MachineHooks NONE = new MachineHooks() {};
-
-    /** Extra QEMU arguments (e.g. a second QMP monitor a person can connect to). */
-    default List<String> extraQemuArgs() {
-      return List.of();
-    }
-
-    /** Called once QEMU runs and its console and QMP are connected, before the guest boots. */
-    default void launched(QemuMachine machine) {}
-
-    /**
-     * Called with the verdict while the machine still runs (or has just exited by itself), before
-     * it is closed. May block: the cell's machine lives until this returns.
-     */
-    default void beforeClose(CellResult result, QemuMachine machine) {}
-  }
-
-  /**
-   * Bounds and test-only hooks.
-   *
-   * @param trigger replaces the trigger command (tests: a no-op proves timeouts work)
-   * @param expectation rewrites the oracle's expectation (tests: a wrong one proves the diff)
-   * @param hooks the caller's hooks on the machine's life
-   * @param quietPeriod how long no event may arrive before a guest that is still running after its
-   *     last expected event counts as done, where no stronger proof exists (see {@link #collect})
-   * @param cold boot every guest instead of restoring a snapshot of it ({@code -Dpvh.cold=true})
-   */
-  public record Options(
-      Duration bootTimeout,
-      Duration armTimeout,
-      Duration eventTimeout,
-      Duration kdumpTimeout,
-      Duration quietPeriod,
-      Optional<String> trigger,
-      UnaryOperator<ExpectedOutcome> expectation,
-      Consumer<String> progress,
-      MachineHooks hooks,
-      boolean cold) {
-
-    /** Default bounds; snapshots unless {@code -Dpvh.cold=true}. */
-    public static Options defaults() {
-      return new Options(
-          Duration.ofSeconds(150),
-          Duration.ofSeconds(90),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(150),
-          Duration.ofSeconds(1),
-          Optional.empty(),
-          UnaryOperator.identity(),
-          s -> {},
-          MachineHooks.NONE,
-          Boolean.getBoolean("pvh.cold"));
-    }
-
-    /** Boot every guest ({@code true}) or restore snapshots where one can be made. */
-    public Options withCold(boolean v) {
-      return new Options(
-          bootTimeout,
-          armTimeout,
-          eventTimeout,
-          kdumpTimeout,
-          quietPeriod,
-          trigger,
-          expectation,
-          progress,
-          hooks,
-          v);
-    }
-
-    public Options withTrigger(String command) {
-      return new Options(
-          bootTimeout,
-          armTimeout,
-          eventTimeout,
-          kdumpTimeout,
-          quietPeriod,
-          Optional.of(command),
-          expectation,
-          progress,
-          hooks,
-          cold);
-    }
-
-    public Options withExpectation(UnaryOperator<ExpectedOutcome> rewrite) {
-      return new Options(
-          bootTimeout,
-          armTimeout,
-          eventTimeout,
-          kdumpTimeout,
-          quietPeriod,
-          trigger,
-          rewrite,
-          progress,
-          hooks,
-          cold);
-    }
-
-    public Options withTimeouts(Duration events, Duration kdump) {
-      return new Options(
-          bootTimeout,
-          armTimeout,
-          events,
-          kdump,
-          quietPeriod,
-          trigger,
-          expectation,
-          progress,
-          hooks,
-          cold);
-    }
-
-    public Options withProgress(Consumer<String> sink) {
-      return new Options(
-          bootTimeout,
-          armTimeout,
-          eventTimeout,
-          kdumpTimeout,
-          quietPeriod,
-          trigger,
-          expectation,
-          sink,
-          hooks,
-          cold);
-    }
-
-    public Options withHooks(MachineHooks machineHooks) {
-      return new Options(
-          bootTimeout,
-          armTimeout,
-          eventTimeout,
-          kdumpTimeout,
-          quietPeriod,
-          trigger,
-          expectation,
-          progress,
-          machineHooks,
-          cold);
-    }
-  }
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Bound for loading a snapshot and for the guest to run again after it. */
   private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Options options;
+  private final CellOptions options;
   private final SnapshotStore snapshots;
 
   /** A runner whose snapshots live in the usual cache folder. */
-  public CellRunner(Options options) {
+  public CellRunner(CellOptions options) {
     this(options, SnapshotStore.atDefaultLocation());
   }
 
-  public CellRunner(Options options, SnapshotStore snapshots) {
+  public CellRunner(CellOptions options, SnapshotStore snapshots) {
     this.options = options;
     this.snapshots = snapshots;
   }
@@ -331,13 +179,13 @@ public final class CellRunner {
    * image could not be built), written to cell.json like any other so reports show it.
    */
   public static CellResult notRun(Cell cell, Verdict verdict, String message, Path artifacts) {
-    return new Run(cell, null, artifacts).finish(verdict, message, new Phases(), Instant.now());
+    return new CellRun(cell, null, artifacts).finish(verdict, message, new Phases(), Instant.now());
   }
 
   public CellResult run(Cell cell, GuestImage image, QemuBuild qemu, Path artifacts) {
     Instant start = Instant.now();
     Phases phases = new Phases();
-    Run run = new Run(cell, image, artifacts);
+    CellRun run = new CellRun(cell, image, artifacts);
     run.qemuBuild = qemu.label();
     try {
       Files.createDirectories(artifacts);
@@ -385,7 +233,7 @@ public final class CellRunner {
    * The snapshot this cell restores, made now if this is the first cell of its key; empty (and the
    * reason in {@code run.cellStart}) when the cell boots cold.
    */
-  private Optional<GuestSnapshot> snapshotFor(Run run, MachineSpec spec, Phases phases) {
+  private Optional<GuestSnapshot> snapshotFor(CellRun run, MachineSpec spec, Phases phases) {
     if (options.cold()) {
       run.cellStart = CellStart.cold("cold boots asked for (-Dpvh.cold=true / --cold)");
       return Optional.empty();
@@ -425,7 +273,8 @@ public final class CellRunner {
    * Starts QEMU from the snapshot and lets the guest run again. Returns null when that fails: the
    * snapshot is then dropped for this run and the cell boots cold, saying why.
    */
-  private QemuMachine restore(Run run, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
+  private QemuMachine restore(
+      CellRun run, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
     progress(run.cell, "restoring snapshot " + snapshot.shortKey());
     QemuMachine machine = null;
     try {
@@ -479,7 +328,7 @@ public final class CellRunner {
   }
 
   private CellResult drive(
-      Run run, QemuMachine machine, String cmdline, Phases phases, Instant start) {
+      CellRun run, QemuMachine machine, String cmdline, Phases phases, Instant start) {
     Cell cell = run.cell;
     SerialConsole console = machine.console();
     QemuCapabilities caps = QemuCapabilities.of(machine.qmp().version());
@@ -550,7 +399,7 @@ public final class CellRunner {
     return judged;
   }
 
-  private void arm(Run run, SerialConsole console, String cmdline) {
+  private void arm(CellRun run, SerialConsole console, String cmdline) {
     Cell cell = run.cell;
     if (cell.kdump()) {
       progress(cell, "loading the capture kernel");
@@ -609,13 +458,13 @@ public final class CellRunner {
    *       panic notifier (pvpanic's among them) has run, then only spins. Once that line is on the
    *       console, a {@code query-status} reply orders every event from before it into the log.
    *   <li>Otherwise (a capture kernel rebooted the guest, a power-off that left it running): no
-   *       event for {@link Options#quietPeriod()}. The events of one burst (the RESETs of a reboot)
-   *       come milliseconds apart; later than that the rebooted main kernel is still in firmware or
-   *       early boot, with no pvpanic driver yet.
+   *       event for {@link CellOptions#quietPeriod()}. The events of one burst (the RESETs of a
+   *       reboot) come milliseconds apart; later than that the rebooted main kernel is still in
+   *       firmware or early boot, with no pvpanic driver yet.
    * </ul>
    */
   private Collected collect(
-      Run run,
+      CellRun run,
       QemuMachine machine,
       ExpectedOutcome expected,
       TriggerTimeline timeline,
@@ -686,7 +535,7 @@ public final class CellRunner {
 
   /** The proof that nothing more comes for a machine still up (see {@link #collect}). */
   private void settle(
-      Run run, QemuMachine machine, ExpectedOutcome expected, TriggerTimeline timeline) {
+      CellRun run, QemuMachine machine, ExpectedOutcome expected, TriggerTimeline timeline) {
     Duration quiet = options.quietPeriod();
     if (!running(machine)) {
       return;
@@ -727,7 +576,7 @@ public final class CellRunner {
   }
 
   private CellResult judge(
-      Run run,
+      CellRun run,
       QemuMachine machine,
       ExpectedOutcome expected,
       Collected collected,
@@ -831,133 +680,6 @@ public final class CellRunner {
 
     ArmingException(String message) {
       super(message);
-    }
-  }
-
-  /** Start-relative phase boundaries. */
-  private static final class Phases {
-    private final Map<String, Duration> done = new LinkedHashMap<>();
-    private Instant last = Instant.now();
-
-    void mark(String phase) {
-      markAt(phase, Instant.now());
-    }
-
-    /** Ends {@code phase} at {@code at}; ignored when {@code at} is not after the last boundary. */
-    void markAt(String phase, Instant at) {
-      if (!at.isAfter(last)) {
-        return;
-      }
-      done.merge(phase, Duration.between(last, at), Duration::plus);
-      last = at;
-    }
-  }
-
-  /** The state one cell accumulates. */
-  private static final class Run {
-    final Cell cell;
-    final GuestImage image;
-    final Path artifacts;
-    String qemuVersion = "unknown";
-    String qemuBuild = "unknown";
-    String accelerator = "unknown";
-    Optional<GuestProtocol.ReadyLine> guest = Optional.empty();
-    Optional<ExpectedOutcome> expected = Optional.empty();
-    Optional<ObservedOutcome> observed = Optional.empty();
-    Throwable failure;
-    CellStart cellStart = CellStart.cold("snapshots were not tried");
-
-    /** The log index of the cell's first event: after a restore's RESUME, else 0. */
-    int eventsFrom;
-
-    OptionalLong qemuPeakKb = OptionalLong.empty();
-
-    Run(Cell cell, GuestImage image, Path artifacts) {
-      this.cell = cell;
-      this.image = image;
-      this.artifacts = artifacts;
-    }
-
-    void write(String name, String text) {
-      try {
-        Files.writeString(artifacts.resolve(name), text, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    CellResult infrastructure(String what, Throwable e, Phases phases, Instant start) {
-      failure = e;
-      return finish(Verdict.INFRASTRUCTURE_ERROR, what + ": " + e.getMessage(), phases, start);
-    }
-
-    CellResult timeoutOrInfra(
-        String what, ConsoleException e, QemuMachine machine, Phases phases, Instant start) {
-      failure = e;
-      if (!machine.isAlive()) {
-        return finish(
-            Verdict.INFRASTRUCTURE_ERROR,
-            what
-                + ": QEMU exited with code "
-                + machine.exitCode().map(String::valueOf).orElse("?")
-                + "\nQEMU stderr:\n"
-                + machine.stderrTail(20)
-                + "\n"
-                + e.getMessage(),
-            phases,
-            start);
-      }
-      Verdict v = Verdict.INFRASTRUCTURE_ERROR;
-      if (e instanceof dev.pvpanic.harness.console.ConsoleTimeoutException) {
-        v = Verdict.TIMEOUT;
-      } else if (e instanceof dev.pvpanic.harness.console.ConsoleFailureException) {
-        v = Verdict.UNEXPECTED_PANIC;
-      }
-      return finish(v, what + ": " + e.getMessage(), phases, start);
-    }
-
-    CellResult finish(Verdict verdict, String message, Phases phases, Instant start) {
-      CellResult r =
-          new CellResult(
-              cell,
-              verdict,
-              message,
-              expected,
-              observed,
-              phases.done,
-              Duration.between(start, Instant.now()),
-              qemuVersion,
-              accelerator,
-              guest,
-              artifacts,
-              Optional.ofNullable(failure),
-              cellStart,
-              qemuPeakKb);
-      try {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("cell", cell.displayName());
-        summary.put("id", cell.id());
-        summary.put("parameters", cell.parameters());
-        summary.put("verdict", verdict.name());
-        summary.put("qemu", qemuVersion);
-        summary.put("qemuBuild", qemuBuild);
-        summary.put("accelerator", accelerator);
-        summary.put("image", image == null ? "-" : image.id());
-        summary.put("start", cellStart.mode().id());
-        summary.put("snapshotKey", cellStart.snapshotKey().orElse(null));
-        summary.put("startReason", cellStart.reason().orElse(null));
-        summary.put("seconds", r.total().toMillis() / 1000.0);
-        Map<String, Double> p = new LinkedHashMap<>();
-        r.phases().forEach((k, d) -> p.put(k, d.toMillis() / 1000.0));
-        summary.put("phases", p);
-        summary.put("qemuPeakKb", qemuPeakKb.isPresent() ? qemuPeakKb.getAsLong() : null);
-        summary.put("message", message);
-        Files.createDirectories(artifacts);
-        JSON.writeValue(artifacts.resolve("cell.json").toFile(), summary);
-      } catch (IOException e) {
-        // the verdict stands without its summary file
-      }
-      return r;
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.junit.CellReport;
 import dev.pvpanic.harness.junit.HarnessContext;
+import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
 import dev.pvpanic.harness.scenario.InfrastructureException;
@@ -55,8 +56,7 @@ class MatrixIT {
       throw new InfrastructureException(
           "image " + planned.recipe().name() + " could not be built: " + e.getMessage(), e);
     }
-    CellRunner runner =
-        new CellRunner(CellRunner.Options.defaults().withProgress(ctx.progress()::phase));
+    CellRunner runner = new CellRunner(CellOptions.defaults().withProgress(ctx.progress()::phase));
     CellResult result = runner.run(planned.cell(), image, planned.qemu(), ctx.artifacts(planned));
     ctx.progress().finished(result);
     CellReport.attach(result);

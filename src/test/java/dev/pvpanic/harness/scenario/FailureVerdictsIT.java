@@ -56,8 +56,8 @@ class FailureVerdictsIT {
   @Test
   void aWrongExpectationFailsWithAReadableDiff() {
     // Claim the guest sends CRASH_LOADED although kdump is not loaded: the rules say PANICKED.
-    CellRunner.Options options =
-        CellRunner.Options.defaults()
+    CellOptions options =
+        CellOptions.defaults()
             .withExpectation(
                 e ->
                     new ExpectedOutcome(
@@ -84,8 +84,7 @@ class FailureVerdictsIT {
   @Test
   void aGuestThatNeverPanicsTimesOutWithTheConsoleTailWithinItsBound() {
     Duration bound = Duration.ofSeconds(15);
-    CellRunner.Options options =
-        CellRunner.Options.defaults().withTrigger("true").withTimeouts(bound, bound);
+    CellOptions options = CellOptions.defaults().withTrigger("true").withTimeouts(bound, bound);
     Instant start = Instant.now();
     CellResult r =
         new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("noop"));

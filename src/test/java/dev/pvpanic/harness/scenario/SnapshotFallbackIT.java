@@ -62,7 +62,7 @@ class SnapshotFallbackIT {
       }
     }
     return new CellRunner(
-        CellRunner.Options.defaults().withCold(false), new SnapshotStore(new ContentStore(cache)));
+        CellOptions.defaults().withCold(false), new SnapshotStore(new ContentStore(cache)));
   }
 
   private static GuestSnapshot prepared(CellRunner runner) {

@@ -49,8 +49,7 @@ class SnapshotIT {
           new CellScheduler.Job(p, image, root.resolve("snapshot").resolve(p.cell().id())));
     }
     CellScheduler scheduler = new CellScheduler(GuestParallelism.configured());
-    CellRunner.Options options =
-        CellRunner.Options.defaults().withProgress(s -> System.out.println("  .. " + s));
+    CellOptions options = CellOptions.defaults().withProgress(s -> System.out.println("  .. " + s));
     List<CellResult> coldResults = scheduler.runAll(cold, new CellRunner(options.withCold(true)));
     List<CellResult> snapResults =
         scheduler.runAll(restored, new CellRunner(options.withCold(false)));

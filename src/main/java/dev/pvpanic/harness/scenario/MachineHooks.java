@@ -1,0 +1,27 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.machine.QemuMachine;
+import java.util.List;
+
+/**
+ * What a caller may do with the machine of a cell: the command line streams the console while the
+ * cell runs and, asked to keep the VM, gives a person its sockets before it is closed.
+ */
+public interface MachineHooks {
+  /** Hooks that do nothing. */
+  MachineHooks NONE = new MachineHooks() {};
+
+  /** Extra QEMU arguments (e.g. a second QMP monitor a person can connect to). */
+  default List<String> extraQemuArgs() {
+    return List.of();
+  }
+
+  /** Called once QEMU runs and its console and QMP are connected, before the guest boots. */
+  default void launched(QemuMachine machine) {}
+
+  /**
+   * Called with the verdict while the machine still runs (or has just exited by itself), before it
+   * is closed. May block: the cell's machine lives until this returns.
+   */
+  default void beforeClose(CellResult result, QemuMachine machine) {}
+}
