@@ -68,8 +68,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "print the cell and exit; nothing boots")
   boolean dryRun;
 
-  @Option(names = "--cold", description = "boot the guest instead of restoring its snapshot")
-  boolean cold;
+  @Option(
+      names = "--snapshot",
+      description =
+          "restore the guest from its cached snapshot instead of booting it (faster when the"
+              + " snapshot exists; the console then starts at the shell prompt)")
+  boolean snapshot;
 
   /** The cell to run and the config it comes from ({@code run} when it comes from flags). */
   record Choice(Cell cell, String configName) {}
@@ -112,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
               CellOptions.defaults()
                   .withProgress(line -> out.println("-- " + line))
                   .withHooks(hooks)
-                  .withCold(cold || CellOptions.defaults().cold()));
+                  .withCold(!snapshot));
       CellResult result = runner.run(cell, image, planned.qemu(), artifacts);
       if (!hooks.verdictShown) {
         printVerdict(result, out);

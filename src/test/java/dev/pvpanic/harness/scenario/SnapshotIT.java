@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.machine.LocalProcessBackend;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.GuestParallelism;
 import dev.pvpanic.harness.matrix.MatrixPlan;
@@ -67,9 +68,16 @@ class SnapshotIT {
           s.total().toMillis() / 1000.0,
           runnable.get(i).displayName());
       assertFalse(c.start().restored(), "cold means booted: " + c.start());
-      assertTrue(
-          s.start().restored(),
-          runnable.get(i).displayName() + " was not restored: " + s.start().reason());
+      if (runnable.get(i).qemu().backend() instanceof LocalProcessBackend) {
+        assertTrue(
+            s.start().restored(),
+            runnable.get(i).displayName() + " was not restored: " + s.start().reason());
+      } else {
+        // QEMU in a container cannot read the host's state file: it boots, saying why.
+        assertTrue(
+            s.start().reason().orElse("").contains("cannot read a state file"),
+            runnable.get(i).displayName() + ": " + s.start());
+      }
       assertTrue(REAL_OUTCOMES.contains(c.verdict()), c.message());
       assertTrue(REAL_OUTCOMES.contains(s.verdict()), s.message());
       if (c.verdict() != s.verdict()
