@@ -2,17 +2,15 @@ package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageBuilder;
+import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.RecipeResolver;
 import dev.pvpanic.harness.image.cache.ContentStore;
-import dev.pvpanic.harness.image.debian.ArchiveKeyring;
 import dev.pvpanic.harness.image.debian.DebianArchive;
-import dev.pvpanic.harness.image.debian.DebianMirrors;
 import dev.pvpanic.harness.image.debian.LockedPackage;
-import dev.pvpanic.harness.image.debian.TerminalProgressSink;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,15 +178,7 @@ final class ImagesCommand implements Callable<Integer> {
 
     /** The Debian archive as the image builder wires it, with {@code --mirror} if given. */
     private static DebianArchive archive(Optional<String> mirror) {
-      Optional<String> option =
-          mirror.or(() -> Optional.ofNullable(System.getProperty("pvh.debian.mirror")));
-      DebianMirrors mirrors = DebianMirrors.resolve(option, System.getenv(), Path.of("/etc/apt"));
-      return new DebianArchive(
-          mirrors,
-          ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
-          ContentStore.atDefaultLocation(System.getenv()),
-          DebianArchive.defaultHttpClient(),
-          TerminalProgressSink.stderr());
+      return ImageEnvironment.archive(mirror, ContentStore.atDefaultLocation(System.getenv()));
     }
   }
 

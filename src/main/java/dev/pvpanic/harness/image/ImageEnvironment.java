@@ -21,23 +21,30 @@ public final class ImageEnvironment {
    * @param mirrorOption a mirror URI given on the command line, if any
    */
   public static ImageBuilder builder(Optional<String> mirrorOption, Consumer<String> log) {
-    Optional<String> option =
-        mirrorOption.or(() -> Optional.ofNullable(System.getProperty("pvh.debian.mirror")));
-    DebianMirrors mirrors = DebianMirrors.resolve(option, System.getenv(), Path.of("/etc/apt"));
     ContentStore store = ContentStore.atDefaultLocation(System.getenv());
-    DebianArchive archive =
-        new DebianArchive(
-            mirrors,
-            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
-            store,
-            DebianArchive.defaultHttpClient(),
-            TerminalProgressSink.stderr());
     return new ImageBuilder(
         ImageRecipes.load(ImageRecipes.defaultFolder()),
-        archive,
+        archive(mirrorOption, store),
         store,
         ImageLock.defaultFile(),
         Path.of("images/guest"),
         log);
+  }
+
+  /**
+   * The Debian archive client: the mirror from {@code mirrorOption}, {@code -Dpvh.debian.mirror},
+   * {@code PVH_DEBIAN_MIRROR} or the host's apt sources; Debian's keys plus images/keys; {@code
+   * store} as its cache; download progress on stderr.
+   */
+  public static DebianArchive archive(Optional<String> mirrorOption, ContentStore store) {
+    Optional<String> option =
+        mirrorOption.or(() -> Optional.ofNullable(System.getProperty("pvh.debian.mirror")));
+    DebianMirrors mirrors = DebianMirrors.resolve(option, System.getenv(), Path.of("/etc/apt"));
+    return new DebianArchive(
+        mirrors,
+        ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+        store,
+        DebianArchive.defaultHttpClient(),
+        TerminalProgressSink.stderr());
   }
 }

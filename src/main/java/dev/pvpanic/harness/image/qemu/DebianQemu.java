@@ -3,14 +3,12 @@ package dev.pvpanic.harness.image.qemu;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.cache.ContentStore;
-import dev.pvpanic.harness.image.debian.ArchiveKeyring;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
-import dev.pvpanic.harness.image.debian.DebianMirrors;
 import dev.pvpanic.harness.image.debian.LockedPackage;
-import dev.pvpanic.harness.image.debian.TerminalProgressSink;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
@@ -84,16 +82,8 @@ public final class DebianQemu {
 
   /** Wired like the image builder: mirror, cache and lock file from the environment. */
   public static DebianQemu fromEnvironment(Consumer<String> log) {
-    Optional<String> option = Optional.ofNullable(System.getProperty("pvh.debian.mirror"));
-    DebianMirrors mirrors = DebianMirrors.resolve(option, System.getenv(), Path.of("/etc/apt"));
     ContentStore store = ContentStore.atDefaultLocation(System.getenv());
-    DebianArchive archive =
-        new DebianArchive(
-            mirrors,
-            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
-            store,
-            DebianArchive.defaultHttpClient(),
-            TerminalProgressSink.stderr());
+    DebianArchive archive = ImageEnvironment.archive(Optional.empty(), store);
     return new DebianQemu(archive, store, ImageLock.defaultFile(), log);
   }
 

@@ -3,16 +3,14 @@ package dev.pvpanic.harness.image.kmod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.RecipeResolver;
 import dev.pvpanic.harness.image.cache.ContentStore;
-import dev.pvpanic.harness.image.debian.ArchiveKeyring;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
-import dev.pvpanic.harness.image.debian.DebianMirrors;
 import dev.pvpanic.harness.image.debian.LockedPackage;
-import dev.pvpanic.harness.image.debian.ProgressSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,13 +75,8 @@ class OutOfTreeModuleBuildIT {
   }
 
   private static DebianArchive archive() {
-    ContentStore store = ContentStore.atDefaultLocation(System.getenv());
-    return new DebianArchive(
-        DebianMirrors.resolve(Optional.empty(), System.getenv(), Path.of("/etc/apt")),
-        ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
-        store,
-        DebianArchive.defaultHttpClient(),
-        ProgressSink.silent());
+    return ImageEnvironment.archive(
+        Optional.empty(), ContentStore.atDefaultLocation(System.getenv()));
   }
 
   private static List<String> names(List<Path> paths) {
