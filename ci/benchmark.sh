@@ -13,6 +13,8 @@ config="${1:-guest-configs/smoke.yaml}"
 shift || true
 mvn -B -q -Dpvh.build.dir="$build" -DskipTests compile dependency:build-classpath \
   -Dmdep.outputFile="$build/benchmark.classpath" -Dmdep.includeScope=runtime
+# Testcontainers settings for container-backed QEMU builds here (no Ryuk, no pulls).
+eval "$(ci/docker-engine.sh env)"
 # A JVM of its own (not Maven's), so the JVM memory it reports is the harness's.
 exec java -Dpvh.build.dir="$build" -cp "$build/classes:$(cat "$build/benchmark.classpath")" \
   dev.pvpanic.harness.bench.Benchmark "$config" "$@"
