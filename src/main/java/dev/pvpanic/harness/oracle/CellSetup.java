@@ -62,86 +62,82 @@ public record CellSetup(
   }
 
   public CellSetup withKdump(boolean loaded, PostNotifiers notifiers) {
-    return new CellSetup(
-        loaded,
-        notifiers,
-        device,
-        deviceEvents,
-        panicAction,
-        shutdownAction,
-        trigger,
-        acpiOff,
-        architecture,
-        machineType);
+    Copy b = new Copy(this);
+    b.kdumpLoaded = loaded;
+    b.postNotifiers = notifiers;
+    return b.build();
   }
 
   public CellSetup withDevice(PvpanicDevice newDevice, Optional<Integer> events) {
-    return new CellSetup(
-        kdumpLoaded,
-        postNotifiers,
-        newDevice,
-        events,
-        panicAction,
-        shutdownAction,
-        trigger,
-        acpiOff,
-        architecture,
-        machineType);
+    Copy b = new Copy(this);
+    b.device = newDevice;
+    b.deviceEvents = events;
+    return b.build();
   }
 
   public CellSetup withActions(PanicAction panic, ShutdownAction shutdown) {
-    return new CellSetup(
-        kdumpLoaded,
-        postNotifiers,
-        device,
-        deviceEvents,
-        panic,
-        shutdown,
-        trigger,
-        acpiOff,
-        architecture,
-        machineType);
+    Copy b = new Copy(this);
+    b.panicAction = panic;
+    b.shutdownAction = shutdown;
+    return b.build();
   }
 
   public CellSetup withTrigger(Trigger newTrigger) {
-    return new CellSetup(
-        kdumpLoaded,
-        postNotifiers,
-        device,
-        deviceEvents,
-        panicAction,
-        shutdownAction,
-        newTrigger,
-        acpiOff,
-        architecture,
-        machineType);
+    Copy b = new Copy(this);
+    b.trigger = newTrigger;
+    return b.build();
   }
 
   public CellSetup withAcpiOff(boolean off) {
-    return new CellSetup(
-        kdumpLoaded,
-        postNotifiers,
-        device,
-        deviceEvents,
-        panicAction,
-        shutdownAction,
-        trigger,
-        off,
-        architecture,
-        machineType);
+    Copy b = new Copy(this);
+    b.acpiOff = off;
+    return b.build();
   }
 
   public CellSetup withMachineType(String type) {
-    return new CellSetup(
-        kdumpLoaded,
-        postNotifiers,
-        device,
-        deviceEvents,
-        panicAction,
-        shutdownAction,
-        trigger,
-        acpiOff,
-        architecture,
-        Optional.of(type));
+    Copy b = new Copy(this);
+    b.machineType = Optional.of(type);
+    return b.build();
+  }
+
+  /** A mutable copy, so each {@code with} method names only what it changes. */
+  private static final class Copy {
+    boolean kdumpLoaded;
+    PostNotifiers postNotifiers;
+    PvpanicDevice device;
+    Optional<Integer> deviceEvents;
+    PanicAction panicAction;
+    ShutdownAction shutdownAction;
+    Trigger trigger;
+    boolean acpiOff;
+    Architecture architecture;
+    Optional<String> machineType;
+
+    Copy(CellSetup o) {
+      kdumpLoaded = o.kdumpLoaded;
+      postNotifiers = o.postNotifiers;
+      device = o.device;
+      deviceEvents = o.deviceEvents;
+      panicAction = o.panicAction;
+      shutdownAction = o.shutdownAction;
+      trigger = o.trigger;
+      acpiOff = o.acpiOff;
+      architecture = o.architecture;
+      machineType = o.machineType;
+    }
+
+    CellSetup build() {
+      return new CellSetup(
+          kdumpLoaded,
+          postNotifiers,
+          device,
+          deviceEvents,
+          panicAction,
+          shutdownAction,
+          trigger,
+          acpiOff,
+          architecture,
+          machineType);
+    }
   }
 }

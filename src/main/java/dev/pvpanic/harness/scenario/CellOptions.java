@@ -45,86 +45,85 @@ public record CellOptions(
 
   /** Boot every guest ({@code true}) or restore snapshots where one can be made. */
   public CellOptions withCold(boolean v) {
-    return new CellOptions(
-        bootTimeout,
-        armTimeout,
-        eventTimeout,
-        kdumpTimeout,
-        quietPeriod,
-        trigger,
-        expectation,
-        progress,
-        hooks,
-        v);
+    Copy b = new Copy(this);
+    b.cold = v;
+    return b.build();
   }
 
+  /** Replaces the trigger command (tests). */
   public CellOptions withTrigger(String command) {
-    return new CellOptions(
-        bootTimeout,
-        armTimeout,
-        eventTimeout,
-        kdumpTimeout,
-        quietPeriod,
-        Optional.of(command),
-        expectation,
-        progress,
-        hooks,
-        cold);
+    Copy b = new Copy(this);
+    b.trigger = Optional.of(command);
+    return b.build();
   }
 
+  /** Rewrites the oracle's expectation (tests). */
   public CellOptions withExpectation(UnaryOperator<ExpectedOutcome> rewrite) {
-    return new CellOptions(
-        bootTimeout,
-        armTimeout,
-        eventTimeout,
-        kdumpTimeout,
-        quietPeriod,
-        trigger,
-        rewrite,
-        progress,
-        hooks,
-        cold);
+    Copy b = new Copy(this);
+    b.expectation = rewrite;
+    return b.build();
   }
 
+  /** Bounds the wait for events: without and with a capture kernel. */
   public CellOptions withTimeouts(Duration events, Duration kdump) {
-    return new CellOptions(
-        bootTimeout,
-        armTimeout,
-        events,
-        kdump,
-        quietPeriod,
-        trigger,
-        expectation,
-        progress,
-        hooks,
-        cold);
+    Copy b = new Copy(this);
+    b.eventTimeout = events;
+    b.kdumpTimeout = kdump;
+    return b.build();
   }
 
+  /** Where phase lines go. */
   public CellOptions withProgress(Consumer<String> sink) {
-    return new CellOptions(
-        bootTimeout,
-        armTimeout,
-        eventTimeout,
-        kdumpTimeout,
-        quietPeriod,
-        trigger,
-        expectation,
-        sink,
-        hooks,
-        cold);
+    Copy b = new Copy(this);
+    b.progress = sink;
+    return b.build();
   }
 
+  /** The caller's hooks on the machine's life. */
   public CellOptions withHooks(MachineHooks machineHooks) {
-    return new CellOptions(
-        bootTimeout,
-        armTimeout,
-        eventTimeout,
-        kdumpTimeout,
-        quietPeriod,
-        trigger,
-        expectation,
-        progress,
-        machineHooks,
-        cold);
+    Copy b = new Copy(this);
+    b.hooks = machineHooks;
+    return b.build();
+  }
+
+  /** A mutable copy, so each {@code with} method names only what it changes. */
+  private static final class Copy {
+    Duration bootTimeout;
+    Duration armTimeout;
+    Duration eventTimeout;
+    Duration kdumpTimeout;
+    Duration quietPeriod;
+    Optional<String> trigger;
+    UnaryOperator<ExpectedOutcome> expectation;
+    Consumer<String> progress;
+    MachineHooks hooks;
+    boolean cold;
+
+    Copy(CellOptions o) {
+      bootTimeout = o.bootTimeout;
+      armTimeout = o.armTimeout;
+      eventTimeout = o.eventTimeout;
+      kdumpTimeout = o.kdumpTimeout;
+      quietPeriod = o.quietPeriod;
+      trigger = o.trigger;
+      expectation = o.expectation;
+      progress = o.progress;
+      hooks = o.hooks;
+      cold = o.cold;
+    }
+
+    CellOptions build() {
+      return new CellOptions(
+          bootTimeout,
+          armTimeout,
+          eventTimeout,
+          kdumpTimeout,
+          quietPeriod,
+          trigger,
+          expectation,
+          progress,
+          hooks,
+          cold);
+    }
   }
 }

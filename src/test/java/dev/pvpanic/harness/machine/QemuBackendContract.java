@@ -36,6 +36,7 @@ abstract class QemuBackendContract {
   void startStatusStopContResetQuitGivesExitCodeZero(Architecture arch) {
     QemuMachine m = QemuMachine.launch(spec(arch, "contract-" + arch));
     try (m) {
+      assertEquals(Accelerator.TCG, m.accelerator().used());
       JsonNode status = m.qmp().execute("query-status");
       assertEquals("running", status.path("status").asText(), status.toString());
       assertTrue(m.qmp().version().atLeast(5, 0), "version from greeting: " + m.qmp().version());
@@ -50,10 +51,14 @@ abstract class QemuBackendContract {
       QmpEvent reset =
           m.qmp().events().await(e -> e.name().equals("RESET"), "RESET", from, EVENT_TIMEOUT);
       assertEquals("host-qmp-system-reset", reset.data().path("reason").asText());
+      assertFalse(reset.data().path("guest").asBoolean(true), reset.toString());
 
       m.qmp().execute("quit");
       assertEquals(0, m.awaitExit(EVENT_TIMEOUT).orElseThrow(), "exit code after quit");
       assertTrue(m.exitedByItself(), "QEMU quit on its own, not through close()");
+      QmpEvent shutdown =
+          m.qmp().events().await(e -> e.name().equals("SHUTDOWN"), "SHUTDOWN", from, EVENT_TIMEOUT);
+      assertEquals("host-qmp-quit", shutdown.data().path("reason").asText());
       assertEquals(
           List.of("STOP", "RESUME", "RESET", "SHUTDOWN"),
           m.qmp().events().snapshot().subList(from, m.qmp().events().size()).stream()

@@ -4,15 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvpanic.harness.image.GuestImage;
-import dev.pvpanic.harness.image.ImageEnvironment;
-import dev.pvpanic.harness.image.ImageRecipes;
-import dev.pvpanic.harness.machine.QemuVersionProbe;
-import dev.pvpanic.harness.matrix.Axis;
-import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
@@ -23,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +25,14 @@ import org.junit.jupiter.api.Test;
  * console tail, within its bound. Nothing may be left running either way.
  */
 class FailureVerdictsIT {
-  private static final String RECIPE = "x86_64-6.12";
   private static PlannedCell planned;
   private static GuestImage image;
 
   @BeforeAll
   static void image() {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-    Cell cell =
-        new Cell(
-            Optional.of("failure-paths"),
-            Map.of(Axis.RECIPE, RECIPE, Axis.DEVICE, "pci", Axis.PANIC, "none"));
-    planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
-    assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
-    image = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
+    SeedCell seed = SeedCell.named("failure-paths");
+    planned = seed.planned();
+    image = seed.image();
   }
 
   private static Path artifacts(String name) {

@@ -4,25 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pvpanic.harness.image.GuestImage;
-import dev.pvpanic.harness.image.ImageEnvironment;
-import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.cache.ContentStore;
-import dev.pvpanic.harness.machine.QemuVersionProbe;
-import dev.pvpanic.harness.matrix.Axis;
-import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +24,14 @@ import org.junit.jupiter.api.Test;
  * Each test has its own cache folder, so the shared snapshots are never touched.
  */
 class SnapshotFallbackIT {
-  private static final String RECIPE = "x86_64-6.12";
   private static PlannedCell planned;
   private static GuestImage image;
 
   @BeforeAll
   static void image() {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-    Cell cell =
-        new Cell(
-            Optional.of("snapshot-fallback"),
-            Map.of(Axis.RECIPE, RECIPE, Axis.DEVICE, "pci", Axis.PANIC, "none"));
-    planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
-    assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
-    image = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
+    SeedCell seed = SeedCell.named("snapshot-fallback");
+    planned = seed.planned();
+    image = seed.image();
   }
 
   private static Path build(String name) {

@@ -1,0 +1,33 @@
+package dev.pvpanic.harness.scenario;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.machine.QemuVersionProbe;
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.MatrixPlan;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The seed article's no-kdump cell (x86_64-6.12, pvpanic-pci, panic=none) planned with its image
+ * built: what the scenario tests that exercise the harness itself run on. Skipped (with the reason)
+ * when QEMU is not installed.
+ */
+record SeedCell(PlannedCell planned, GuestImage image) {
+  static final String RECIPE = "x86_64-6.12";
+
+  static SeedCell named(String name) {
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    Cell cell =
+        new Cell(
+            Optional.of(name), Map.of(Axis.RECIPE, RECIPE, Axis.DEVICE, "pci", Axis.PANIC, "none"));
+    PlannedCell planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
+    assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
+    return new SeedCell(planned, ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE));
+  }
+}
