@@ -65,17 +65,23 @@ record MarkedCommand(String command, String nonce) {
         + " $?";
   }
 
-  /** The line the shell prints before the command's output (maybe after a prompt). */
+  /**
+   * The line the shell prints before the command's output (maybe after a prompt). Matched on
+   * completed lines, and not anchored at the line's end: the kernel may print a message right after
+   * it on the same console line (seen: "PVH-ST-4c98-1[ 2.97] clocksource: Switched to clocksource
+   * tsc"). The lookahead keeps nonce "…-1" from matching "…-12".
+   */
   Pattern startMarker() {
-    return Pattern.compile(Pattern.quote(START + nonce) + "$");
+    return Pattern.compile(Pattern.quote(START + nonce) + "(?![0-9A-Za-z-])");
   }
 
   /**
    * The line the shell prints after the output; group 1 is the exit status. Text before it on the
-   * same line is output that did not end with a newline.
+   * same line is output that did not end with a newline; text after it (a kernel message landing on
+   * the same line) is not the command's.
    */
   Pattern exitMarker() {
-    return Pattern.compile(Pattern.quote(EXIT + nonce) + " (\\d{1,3})$");
+    return Pattern.compile(Pattern.quote(EXIT + nonce) + " (\\d{1,3})(?!\\d)");
   }
 
   /** {@code PVH-RC-} as typed: {@code PVH""-RC-}, which the shell prints as {@code PVH-RC-}. */

@@ -92,6 +92,7 @@ public final class SerialConsole implements AutoCloseable {
   private final TerminalLineDecoder decoder = new TerminalLineDecoder();
   private final List<String> lines = new ArrayList<>();
   private String partial = "";
+  private long lastReceived = System.nanoTime();
   private Position cursor = Position.START;
   private boolean ended;
   private IOException readFailure;
@@ -242,6 +243,39 @@ public final class SerialConsole implements AutoCloseable {
             name(), awaited, found.failure(), found.match(), tailLocked(TAIL_LINES));
       }
       return found.match();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the guest has printed nothing for {@code quiet} (e.g. late boot messages of the
+   * kernel), at most {@code max}.
+   *
+   * @return true when the console went quiet, false when {@code max} ran out first
+   */
+  public boolean awaitQuiet(Duration quiet, Duration max) {
+    requirePositive(quiet, "quiet");
+    long deadline = deadlineAfter(max);
+    lock.lock();
+    try {
+      while (true) {
+        long now = System.nanoTime();
+        long quietUntil = lastReceived + quiet.toNanos();
+        if (now - quietUntil >= 0 || ended || closed.get()) {
+          return true;
+        }
+        if (now - deadline >= 0) {
+          return false;
+        }
+        changed.awaitNanos(Math.min(quietUntil, deadline) - now);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConsoleException(
+          "interrupted while waiting for console '" + name() + "' to go quiet",
+          tail(TAIL_LINES),
+          e);
     } finally {
       lock.unlock();
     }
@@ -481,6 +515,7 @@ public final class SerialConsole implements AutoCloseable {
     try {
       lines.addAll(decoder.accept(block, 0, count));
       partial = decoder.partial();
+      lastReceived = System.nanoTime();
       changed.signalAll();
     } finally {
       lock.unlock();

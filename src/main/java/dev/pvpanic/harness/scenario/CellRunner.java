@@ -65,6 +65,9 @@ public final class CellRunner {
           "Kernel panic - not syncing|sysrq: Trigger a crash|reboot: Power down|System halted"
               + "|PVH VMCORE|Starting crashdump kernel|reboot: Restarting system");
 
+  /** A printk line on the console: "[ 12.345678] ...". */
+  static final Pattern KERNEL_MESSAGE = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\]");
+
   static final Pattern PANIC_DURING_BOOT = Pattern.compile("Kernel panic - not syncing");
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -421,7 +424,12 @@ public final class CellRunner {
 
   private void expectValue(SerialConsole console, String command, String value) {
     CommandResult r = check(console.run(command, options.armTimeout()));
-    String got = String.join("\n", r.output()).strip();
+    // A kernel message may land among the command's output lines: it is not the value.
+    String got =
+        r.output().stream()
+            .filter(l -> !KERNEL_MESSAGE.matcher(l).find())
+            .collect(java.util.stream.Collectors.joining("\n"))
+            .strip();
     if (!got.equals(value)) {
       throw new ArmingException(
           "'" + command + "' printed '" + got + "', expected '" + value + "'");

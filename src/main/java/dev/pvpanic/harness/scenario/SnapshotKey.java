@@ -31,7 +31,7 @@ import java.util.TreeMap;
  */
 public record SnapshotKey(List<String> inputs) {
   /** Bump when what a snapshot folder holds, or how it is made, changes. */
-  public static final String LAYOUT = "pvh-snapshot-1";
+  public static final String LAYOUT = "pvh-snapshot-2"; // 2: saved after the console went quiet
 
   private static final Path QMP_PLACEHOLDER = Path.of("qmp.sock");
   private static final Path CONSOLE_PLACEHOLDER = Path.of("console.sock");

@@ -27,6 +27,7 @@ final class SnapshotMaker {
   static final Pattern PROMPT = Pattern.compile("~ # ");
 
   private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SETTLE = Duration.ofMillis(1500);
   private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -64,6 +65,9 @@ final class SnapshotMaker {
                   bootTimeout);
       // Parse now: a snapshot whose READY line the oracle cannot read is of no use.
       GuestProtocol.ReadyLine.parse(ready.line());
+      // Let the kernel finish its late boot work (e.g. x86's TSC calibration prints ~1 s after
+      // READY): a guest saved mid-way prints those lines into the first command of every cell.
+      machine.console().awaitQuiet(SETTLE, PROMPT_TIMEOUT);
       // A command that completes proves the shell reads the console; then wait for its prompt, so
       // the saved guest sits idle in the shell's read.
       CommandResult r = machine.console().run("true", PROMPT_TIMEOUT);

@@ -382,4 +382,31 @@ class SerialConsoleTest {
     assertThrows(
         IllegalArgumentException.class, () -> console.expect(NEVER, Duration.ofSeconds(-1)));
   }
+
+  @Test
+  void awaitQuietReturnsOnceTheGuestStopsPrinting() throws Exception {
+    Thread talker =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 5; i++) {
+                  pair.print("[    2.9" + i + "] late boot message\n");
+                  Thread.sleep(100);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    long start = System.nanoTime();
+    talker.start();
+    assertTrue(console.awaitQuiet(Duration.ofMillis(300), Duration.ofSeconds(10)));
+    long waitedMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(waitedMs >= 500, "returned while the guest still printed: " + waitedMs + " ms");
+    talker.join();
+    pair.print("again\n");
+    console.expect(Pattern.compile("again"), Duration.ofSeconds(5));
+    assertFalse(
+        console.awaitQuiet(Duration.ofSeconds(5), Duration.ofMillis(200)),
+        "max runs out before a 5 s quiet period");
+  }
 }
