@@ -59,11 +59,18 @@ abstract class QemuBackendContract {
       QmpEvent shutdown =
           m.qmp().events().await(e -> e.name().equals("SHUTDOWN"), "SHUTDOWN", from, EVENT_TIMEOUT);
       assertEquals("host-qmp-quit", shutdown.data().path("reason").asText());
+      List<QmpEvent> events = m.qmp().events().snapshot().subList(from, m.qmp().events().size());
+      // The machine runs firmware with no OS, which may reset itself (seen once under load: a
+      // RESET{guest: true} from the firmware next to the host's). Those are the guest's doing;
+      // every event the harness's commands cause must arrive, once and in order.
+      List<QmpEvent> guestResets =
+          events.stream()
+              .filter(e -> e.name().equals("RESET") && e.data().path("guest").asBoolean(false))
+              .toList();
       assertEquals(
           List.of("STOP", "RESUME", "RESET", "SHUTDOWN"),
-          m.qmp().events().snapshot().subList(from, m.qmp().events().size()).stream()
-              .map(QmpEvent::name)
-              .toList());
+          events.stream().filter(e -> !guestResets.contains(e)).map(QmpEvent::name).toList(),
+          events.toString());
     }
     assertFalse(m.isAlive());
     assertFalse(Files.exists(m.runFolder()), "run folder left: " + m.runFolder());
