@@ -8,6 +8,8 @@ import dev.pvpanic.harness.matrix.Cell;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -63,6 +65,22 @@ final class CellFlags {
   @Option(names = "--accel", paramLabel = "tcg|kvm|auto", description = "accelerator")
   String accel;
 
+  @Option(
+      names = "--kernel-arg",
+      paramLabel = "PARAM",
+      description =
+          "a kernel parameter to append, as a bug report gives it (repeatable); the oracle never"
+              + " reads it")
+  List<String> kernelArgs = new ArrayList<>();
+
+  @Option(
+      names = "--qemu-arg",
+      paramLabel = "ARG",
+      description =
+          "a QEMU argument to append (repeatable, e.g. --qemu-arg=-global"
+              + " --qemu-arg=pvpanic-pci.events=1); the oracle never reads it")
+  List<String> qemuArgs = new ArrayList<>();
+
   /** True when any flag was given. */
   boolean any() {
     return recipe != null
@@ -76,7 +94,9 @@ final class CellFlags {
         || trigger != null
         || acpiOff
         || machineType != null
-        || accel != null;
+        || accel != null
+        || !kernelArgs.isEmpty()
+        || !qemuArgs.isEmpty();
   }
 
   /** The cell these flags describe; an invalid value is a usage error naming the valid ones. */
@@ -101,6 +121,12 @@ final class CellFlags {
     }
     put(v, Axis.MACHINE_TYPE, machineType, "--machine-type");
     put(v, Axis.ACCELERATOR, accel, "--accel");
+    if (!kernelArgs.isEmpty()) {
+      put(v, Axis.KERNEL_ARGS, String.join(" ", kernelArgs), "--kernel-arg");
+    }
+    if (!qemuArgs.isEmpty()) {
+      put(v, Axis.QEMU_ARGS, String.join(" ", qemuArgs), "--qemu-arg");
+    }
     if (action != null) {
       actions(action).forEach((axis, value) -> v.put(axis, value));
     }

@@ -3,7 +3,8 @@ package dev.pvpanic.harness.cli;
 import dev.pvpanic.harness.scenario.Verdict;
 
 /**
- * The command line's exit codes: 0 every cell passed, 1 a cell failed (wrong events, a panic in the
+ * The command line's exit codes: 0 every cell passed, 1 a cell failed (a wrong guest state, wrong
+ * events, a panic in the
  * wrong place, a timeout), 2 the command was wrong (bad flag, unknown recipe or axis value; found
  * before any guest boots), 3 the harness could not run a cell (QEMU missing or dead, an image that
  * would not build).
@@ -28,7 +29,7 @@ public enum ExitStatus {
   public static ExitStatus of(Verdict verdict) {
     return switch (verdict) {
       case PASS, NOT_APPLICABLE -> PASS;
-      case WRONG_EVENTS, UNEXPECTED_PANIC, TIMEOUT -> FAIL;
+      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, TIMEOUT -> FAIL;
       case INFRASTRUCTURE_ERROR -> INFRASTRUCTURE;
     };
   }

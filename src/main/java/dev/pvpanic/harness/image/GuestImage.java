@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.image;
 
 import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.oracle.ImageFacts;
 import java.nio.file.Path;
 
 /**
@@ -11,6 +12,8 @@ import java.nio.file.Path;
  * @param driver how the pvpanic driver came to be: {@code builtin}, {@code module}, {@code
  *     out-of-tree} or {@code none}
  * @param id the content hash the image is cached under
+ * @param facts what the manifest declares (kernel version, the pvpanic drivers it brings): the
+ *     oracle's input, never what the guest reports
  */
 public record GuestImage(
     ImageRecipe recipe,
@@ -19,7 +22,8 @@ public record GuestImage(
     Path manifest,
     String kernelRelease,
     String driver,
-    String id) {
+    String id,
+    ImageFacts facts) {
 
   public Architecture arch() {
     return recipe.arch();

@@ -18,6 +18,7 @@ import dev.pvpanic.harness.image.kmod.BuiltModules;
 import dev.pvpanic.harness.image.kmod.CrossCompiler;
 import dev.pvpanic.harness.image.kmod.KernelPackages;
 import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
+import dev.pvpanic.harness.oracle.ImageFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -137,10 +138,33 @@ public final class ImageBuilder implements ImageProvider {
           dir.resolve("manifest.json"),
           String.valueOf(manifest.get("kernelRelease")),
           String.valueOf(manifest.get("driver")),
-          key);
+          key,
+          imageFacts(manifest));
     } catch (IOException e) {
       throw new HarnessException("cannot read the manifest of image " + r.name() + " in " + dir, e);
     }
+  }
+
+  /** What the manifest declares about the kernel and its pvpanic drivers, for the oracle. */
+  static ImageFacts imageFacts(Map<?, ?> manifest) {
+    List<String> modules = new ArrayList<>();
+    if (manifest.get("modules") instanceof List<?> list) {
+      list.forEach(m -> modules.add(String.valueOf(m)));
+    }
+    Map<String, String> config = new LinkedHashMap<>();
+    if (manifest.get("driverDetails") instanceof Map<?, ?> details) {
+      details.forEach(
+          (k, v) -> {
+            if (String.valueOf(k).startsWith("CONFIG_") && !"not set".equals(v)) {
+              config.put(String.valueOf(k), String.valueOf(v));
+            }
+          });
+    }
+    return ImageFacts.fromManifest(
+        String.valueOf(manifest.get("kernelRelease")),
+        String.valueOf(manifest.get("driver")),
+        modules,
+        config);
   }
 
   /** A hash of everything that goes into the image: any change makes a new one. */
@@ -298,6 +322,11 @@ public final class ImageBuilder implements ImageProvider {
       ImageRecipe r, RecipePins pins, KernelFiles kernel, Path work, Map<String, Object> driver) {
     Optional<String> config = kernel.config("CONFIG_PVPANIC");
     driver.put("CONFIG_PVPANIC", config.orElse("not set"));
+    // Which drivers a built-in pvpanic provides: the oracle derives the bound driver from these.
+    for (String symbol : List.of("CONFIG_PVPANIC_MMIO", "CONFIG_PVPANIC_PCI")) {
+      driver.put(symbol, kernel.config(symbol).orElse("not set"));
+    }
+    driver.put("kernelConfig", kernel.config().isPresent() ? "shipped" : "absent");
     List<ModuleFile> modules = new ArrayList<>();
     if (r.pvpanic() == DriverPolicy.NONE) {
       driver.put("origin", "none");
@@ -317,7 +346,9 @@ public final class ImageBuilder implements ImageProvider {
       return modules;
     }
     if (r.pvpanic() != DriverPolicy.BUILD) {
-      driver.put("origin", "none");
+      // Without a config nothing says the kernel lacks a built-in driver: the oracle must not
+      // assume none.
+      driver.put("origin", kernel.config().isPresent() ? "none" : "unknown");
       return modules;
     }
     log.accept("building pvpanic modules out of tree for " + kernel.release());

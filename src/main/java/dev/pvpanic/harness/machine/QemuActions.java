@@ -14,7 +14,8 @@ public record QemuActions(Optional<String> panic, Optional<String> shutdown) {
 
   public static final Set<String> PANIC_VALUES =
       Set.of("pause", "shutdown", "none", "exit-failure");
-  public static final Set<String> SHUTDOWN_VALUES = Set.of("poweroff", "pause");
+  /** {@code no-shutdown} is the {@code -no-shutdown} flag, the only form QEMU before 6.0 has. */
+  public static final Set<String> SHUTDOWN_VALUES = Set.of("poweroff", "pause", "no-shutdown");
   public static final QemuActions DEFAULT = new QemuActions(Optional.empty(), Optional.empty());
 
   public QemuActions {
@@ -37,18 +38,40 @@ public record QemuActions(Optional<String> panic, Optional<String> shutdown) {
     return panic.isEmpty() && shutdown.isEmpty();
   }
 
-  /** The {@code -action} arguments, or nothing when both are QEMU's default. */
-  public List<String> qemuArgs() {
+  private boolean noShutdown() {
+    return shutdown.filter("no-shutdown"::equals).isPresent();
+  }
+
+  /** The {@code -action} settings as QEMU writes them, e.g. {@code panic=none,shutdown=pause}. */
+  private List<String> actionParts() {
     List<String> parts = new ArrayList<>();
     panic.ifPresent(p -> parts.add("panic=" + p));
-    shutdown.ifPresent(s -> parts.add("shutdown=" + s));
-    return parts.isEmpty() ? List.of() : List.of("-action", String.join(",", parts));
+    shutdown.filter(s -> !noShutdown()).ifPresent(s -> parts.add("shutdown=" + s));
+    return parts;
+  }
+
+  /** The {@code -action} and {@code -no-shutdown} arguments; nothing when both are the default. */
+  public List<String> qemuArgs() {
+    List<String> args = new ArrayList<>();
+    List<String> parts = actionParts();
+    if (!parts.isEmpty()) {
+      args.addAll(List.of("-action", String.join(",", parts)));
+    }
+    if (noShutdown()) {
+      args.add("-no-shutdown");
+    }
+    return List.copyOf(args);
   }
 
   @Override
   public String toString() {
-    return isDefault()
-        ? "default"
-        : String.join(",", qemuArgs().isEmpty() ? List.of() : List.of(qemuArgs().get(1)));
+    if (isDefault()) {
+      return "default";
+    }
+    List<String> words = new ArrayList<>(actionParts());
+    if (noShutdown()) {
+      words.add("-no-shutdown");
+    }
+    return String.join(",", words);
   }
 }

@@ -16,12 +16,19 @@ public enum Axis {
   DEVICE("device", List.of("none", "isa", "pci")),
   EVENTS("events", List.of("default", "0", "1", "2", "3", "4", "5", "6", "7")),
   PANIC("panic", List.of("default", "pause", "none", "shutdown", "exit-failure")),
-  SHUTDOWN("shutdown", List.of("default", "poweroff", "pause")),
+  SHUTDOWN("shutdown", List.of("default", "poweroff", "pause", "no-shutdown")),
   TRIGGER("trigger", List.of("sysrq-c", "poweroff")),
   ACPI("acpi", List.of("on", "off")),
   ACCELERATOR("accelerator", List.of("tcg", "kvm", "auto")),
   MACHINE_TYPE("machine_type", List.of()),
-  QEMU("qemu", List.of());
+  QEMU("qemu", List.of()),
+  /**
+   * Kernel parameters appended to the recipe's command line, as a bug report gives them. The oracle
+   * never reads them: a parameter that changes the outcome makes the cell fail.
+   */
+  KERNEL_ARGS("kernel_args", List.of()),
+  /** QEMU arguments appended to the cell's command line (split at white space); see KERNEL_ARGS. */
+  QEMU_ARGS("qemu_args", List.of());
 
   private final String key;
   private final List<String> valid;
@@ -53,6 +60,7 @@ public enum Axis {
       case ACPI -> "on";
       case ACCELERATOR -> "tcg";
       case QEMU -> "host";
+      case KERNEL_ARGS, QEMU_ARGS -> "";
     };
   }
 
@@ -95,6 +103,9 @@ public enum Axis {
               + key
               + "'; valid: "
               + String.join(", ", valid));
+    }
+    if (this == KERNEL_ARGS || this == QEMU_ARGS) {
+      return v.replaceAll("\\s+", " ");
     }
     if (valid.isEmpty() && v.isEmpty()) {
       throw new GuestConfigException(where + ": axis '" + key + "' needs a value");

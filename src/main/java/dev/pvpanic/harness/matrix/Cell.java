@@ -91,6 +91,17 @@ public record Cell(Optional<String> name, Map<Axis, String> values) {
     return get(Axis.QEMU);
   }
 
+  /** Kernel parameters the cell appends to the recipe's command line; empty for none. */
+  public String kernelArgs() {
+    return get(Axis.KERNEL_ARGS);
+  }
+
+  /** QEMU arguments the cell appends; the oracle never reads them. */
+  public List<String> qemuArgs() {
+    String a = get(Axis.QEMU_ARGS);
+    return a.isBlank() ? List.of() : List.of(a.strip().split("\\s+"));
+  }
+
   /** What the oracle needs to know about the setup. */
   public CellSetup setup(dev.pvpanic.harness.machine.Architecture arch) {
     dev.pvpanic.harness.oracle.PvpanicDevice device =
@@ -140,7 +151,18 @@ public record Cell(Optional<String> name, Map<Axis, String> values) {
     if (!qemu().equals("host")) {
       parts.add("qemu-" + qemu());
     }
+    if (!kernelArgs().isEmpty()) {
+      parts.add("kargs-" + shortHash(kernelArgs()));
+    }
+    if (!qemuArgs().isEmpty()) {
+      parts.add("qargs-" + shortHash(get(Axis.QEMU_ARGS)));
+    }
     return String.join("_", parts).replaceAll("[^A-Za-z0-9._+-]", "-");
+  }
+
+  /** Eight hex digits naming free text in an id (ids stay short and path-safe). */
+  private static String shortHash(String text) {
+    return String.format("%08x", text.hashCode());
   }
 
   private String notifiersSuffix() {
@@ -157,7 +179,7 @@ public record Cell(Optional<String> name, Map<Axis, String> values) {
       sb.append(" post_notifiers=").append(get(Axis.POST_NOTIFIERS));
     }
     if (!actions().isDefault()) {
-      sb.append(' ').append(actions().qemuArgs().get(1));
+      sb.append(' ').append(actions());
     }
     sb.append(' ').append(get(Axis.TRIGGER));
     if (acpiOff()) {
@@ -166,6 +188,12 @@ public record Cell(Optional<String> name, Map<Axis, String> values) {
     machineType().ifPresent(m -> sb.append(" machine=").append(m));
     if (accelerator() != Accelerator.TCG) {
       sb.append(" accel=").append(get(Axis.ACCELERATOR));
+    }
+    if (!kernelArgs().isEmpty()) {
+      sb.append(" +kernel[").append(kernelArgs()).append(']');
+    }
+    if (!qemuArgs().isEmpty()) {
+      sb.append(" +qemu[").append(get(Axis.QEMU_ARGS)).append(']');
     }
     if (!qemu().equals("host")) {
       sb.append(" qemu=").append(qemu());
@@ -176,7 +204,14 @@ public record Cell(Optional<String> name, Map<Axis, String> values) {
   /** Every axis value by key, in axis order: the stable parameters reports show. */
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>();
-    values.forEach((k, v) -> p.put(k.key(), v));
+    values.forEach(
+        (k, v) -> {
+          // extra arguments only when given: the other parameters are reports' history ids
+          boolean extra = k == Axis.KERNEL_ARGS || k == Axis.QEMU_ARGS;
+          if (!extra || !v.isEmpty()) {
+            p.put(k.key(), v);
+          }
+        });
     return p;
   }
 

@@ -6,11 +6,9 @@ import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.machine.AcceleratorSelector;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
-import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.oracle.Applicability;
 import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
-import dev.pvpanic.harness.qmp.QemuVersion;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +56,8 @@ public final class MatrixPlan {
           qemu,
           Optional.of("QEMU build '" + cell.qemu() + "' cannot run here: " + backend.get()));
     }
-    Optional<QemuVersion> version = QemuVersionProbe.version(qemu);
-    if (version.isEmpty()) {
+    Optional<QemuCapabilities> caps = BuildCapabilities.of(qemu, recipe.arch());
+    if (caps.isEmpty()) {
       return new PlannedCell(
           cell,
           recipe,
@@ -78,14 +76,13 @@ public final class MatrixPlan {
         return new PlannedCell(cell, recipe, qemu, Optional.of("KVM asked for: " + kvm.get()));
       }
     }
-    Applicability a =
-        Oracle.applicability(cell.setup(recipe.arch()), QemuCapabilities.of(version.get()));
+    Applicability a = Oracle.applicability(cell.setup(recipe.arch()), caps.get());
     if (a instanceof Applicability.NotApplicable na) {
       return new PlannedCell(
           cell,
           recipe,
           qemu,
-          Optional.of("not applicable with QEMU " + version.get() + ": " + na.reason()));
+          Optional.of("not applicable with QEMU " + caps.get().version() + ": " + na.reason()));
     }
     return new PlannedCell(cell, recipe, qemu, Optional.empty());
   }

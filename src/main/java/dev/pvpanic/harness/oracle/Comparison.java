@@ -1,24 +1,51 @@
 package dev.pvpanic.harness.oracle;
 
+import java.util.List;
+
 /**
- * The verdict of {@link OutcomeComparison#compare}: whether the cell matched, and a readable diff.
+ * The verdict of {@link OutcomeComparison#compare}: whether the guest's state before the trigger
+ * and the outcome after it matched, each fact of the guest, and a readable diff.
  */
 public final class Comparison {
-  private final boolean matches;
+  private final boolean guestStateMatches;
+  private final boolean outcomeMatches;
+  private final List<GuestFactCheck> guestChecks;
   private final String diff;
 
-  Comparison(boolean matches, String diff) {
-    this.matches = matches;
+  Comparison(
+      boolean guestStateMatches,
+      boolean outcomeMatches,
+      List<GuestFactCheck> guestChecks,
+      String diff) {
+    this.guestStateMatches = guestStateMatches;
+    this.outcomeMatches = outcomeMatches;
+    this.guestChecks = List.copyOf(guestChecks);
     this.diff = diff;
   }
 
-  /** True when every event, the final state and the capture kernel's run are as expected. */
+  /** True when the guest's state, every event, the final state and the capture kernel matched. */
   public boolean matches() {
-    return matches;
+    return guestStateMatches && outcomeMatches;
+  }
+
+  /** True when every fact the guest reported before the trigger is what the rules derive. */
+  public boolean guestStateMatches() {
+    return guestStateMatches;
+  }
+
+  /** True when the events, the final state and the capture kernel's run are as expected. */
+  public boolean outcomeMatches() {
+    return outcomeMatches;
+  }
+
+  /** Each fact of the guest before the trigger, checked. */
+  public List<GuestFactCheck> guestChecks() {
+    return guestChecks;
   }
 
   /**
-   * Expected against actual, one aligned line per event ({@code =} same, {@code ~} one-or-more
+   * The guest's facts ({@code =} as derived, {@code !} wrong, {@code ?} going by the guest), then
+   * expected against actual, one aligned line per event ({@code =} same, {@code ~} one-or-more
    * matched, {@code !} same event with other data, {@code -} missing, {@code +} unexpected), then
    * the final state, the capture kernel, and the rules behind the expectation.
    */

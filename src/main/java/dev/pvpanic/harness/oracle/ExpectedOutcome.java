@@ -2,6 +2,7 @@ package dev.pvpanic.harness.oracle;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a cell must show, derived by {@link Oracle} from the kernel's and QEMU's capabilities.
@@ -10,22 +11,27 @@ import java.util.Objects;
  *     then checks a quiet period)
  * @param captureKernelRuns the kdump capture kernel runs and prints its VMCORE line
  * @param reasoning the rules that fired, in plain words, in the order they fired
+ * @param guest what the guest must report before the trigger; empty when the expectation was made
+ *     for guest facts given directly (the rules' own tests)
  */
 public record ExpectedOutcome(
     List<ExpectedEvent> events,
     FinalState finalState,
     boolean captureKernelRuns,
-    List<String> reasoning) {
+    List<String> reasoning,
+    Optional<GuestExpectation> guest) {
 
   public ExpectedOutcome {
     events = List.copyOf(events);
     Objects.requireNonNull(finalState, "finalState");
     reasoning = List.copyOf(reasoning);
+    Objects.requireNonNull(guest, "guest");
   }
 
   /** The expectation as a few lines: events, final state, capture kernel, then why. */
   public String describe() {
     StringBuilder out = new StringBuilder();
+    guest.ifPresent(g -> g.describeLines().forEach(l -> out.append(l).append('\n')));
     if (events.isEmpty()) {
       out.append("no QMP events\n");
     }

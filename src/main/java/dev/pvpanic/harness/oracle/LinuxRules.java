@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.oracle;
 
+import java.util.Set;
+
 /**
  * What the guest kernel does at a panic and at power-off. One method per rule; each names the Linux
  * source it comes from.
@@ -69,5 +71,38 @@ final class LinuxRules {
    */
   static boolean firmwarePowersOff(Architecture architecture, boolean acpiOff) {
     return architecture == Architecture.AARCH64 || !acpiOff;
+  }
+
+  /**
+   * Which pvpanic driver binds the cell's device, from the kernel version and the drivers the image
+   * provides. The ISA device is described to the guest in ACPI (QEMU0001, hw/misc/pvpanic-isa.c
+   * build_acpi): its driver is {@code pvpanic} before 5.11 and {@code pvpanic-mmio} from 5.11
+   * (commit f104060813fe), and with {@code acpi=off} nothing finds it. {@code pvpanic-pci} (PCI
+   * 1b36:0011) exists from 5.13 (commit db3a4f0abefd). A driver the image does not bring cannot
+   * bind.
+   */
+  static PvpanicDriver boundDriver(
+      PvpanicDevice device, boolean acpiOff, KernelVersion kernel, Set<PvpanicDriver> provided) {
+    PvpanicDriver wanted =
+        switch (device) {
+          case NONE -> PvpanicDriver.NONE;
+          case ISA ->
+              acpiOff
+                  ? PvpanicDriver.NONE
+                  : kernel.atLeast(5, 11) ? PvpanicDriver.PVPANIC_MMIO : PvpanicDriver.PVPANIC;
+          case PCI -> kernel.atLeast(5, 13) ? PvpanicDriver.PVPANIC_PCI : PvpanicDriver.NONE;
+        };
+    return provided.contains(wanted) ? wanted : PvpanicDriver.NONE;
+  }
+
+  /**
+   * The event bits a Linux pvpanic driver knows. From 5.12 devm_pvpanic_probe() keeps {@code
+   * capability = ioread8(base) & known} and starts {@code events = capability}; known is
+   * PANICKED|CRASH_LOADED (0x3) until 6.10 adds SHUTDOWN (0x7, "misc/pvpanic: add support for
+   * normal shutdowns"). Before 5.12 the driver reads nothing: there is no capability.
+   */
+  static int knownEventBits(KernelVersion kernel) {
+    int known = PvpanicEvent.PANICKED.bit() | PvpanicEvent.CRASH_LOADED.bit();
+    return kernel.atLeast(6, 10) ? known | PvpanicEvent.SHUTDOWN.bit() : known;
   }
 }

@@ -2,17 +2,28 @@ package dev.pvpanic.harness.oracle;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a cell actually showed: every QMP event of the cell in order (including any the harness
  * caused itself, so the harness must not issue {@code stop} or {@code cont} during a cell), the
- * final state, and whether the capture kernel's {@code PVH VMCORE} line was seen.
+ * final state, whether the capture kernel's {@code PVH VMCORE} line was seen, and what the guest
+ * reported about itself before the trigger.
  */
 public record ObservedOutcome(
-    List<ObservedEvent> events, FinalState finalState, boolean vmcoreSeen) {
+    List<ObservedEvent> events,
+    FinalState finalState,
+    boolean vmcoreSeen,
+    Optional<GuestReport> guest) {
 
   public ObservedOutcome {
     events = List.copyOf(events);
     Objects.requireNonNull(finalState, "finalState");
+    Objects.requireNonNull(guest, "guest");
+  }
+
+  /** An outcome without a guest report (the rules' own tests). */
+  public ObservedOutcome(List<ObservedEvent> events, FinalState finalState, boolean vmcoreSeen) {
+    this(events, finalState, vmcoreSeen, Optional.empty());
   }
 }

@@ -19,11 +19,34 @@ public final class Oracle {
   }
 
   /**
-   * The expected outcome of one cell.
+   * The expected outcome of one cell, from declared inputs alone: the cell's setup, the image's
+   * manifest and the QEMU build. {@code report} (what the guest printed) is read only for a fact
+   * the image does not declare, and the expectation then says it went by the guest; every other
+   * reported fact is an observation {@link OutcomeComparison} checks.
    *
    * @throws CellNotApplicableException when {@link #applicability} says the cell cannot exist
    */
-  public static ExpectedOutcome expect(CellSetup setup, GuestFacts guest, QemuCapabilities qemu) {
+  public static ExpectedOutcome expect(
+      CellSetup setup, ImageFacts image, QemuCapabilities qemu, GuestReport report) {
+    GuestExpectation guest = GuestExpectation.derive(setup, image, qemu, report);
+    ExpectedOutcome events = expect(setup, guest.facts(), qemu);
+    List<String> reasoning = new ArrayList<>(qemu.notes());
+    reasoning.addAll(guest.reasoning());
+    reasoning.addAll(events.reasoning());
+    return new ExpectedOutcome(
+        events.events(),
+        events.finalState(),
+        events.captureKernelRuns(),
+        reasoning,
+        Optional.of(guest));
+  }
+
+  /**
+   * The events and final state for a guest whose facts are already derived.
+   *
+   * @throws CellNotApplicableException when {@link #applicability} says the cell cannot exist
+   */
+  static ExpectedOutcome expect(CellSetup setup, GuestFacts guest, QemuCapabilities qemu) {
     if (applicability(setup, qemu) instanceof Applicability.NotApplicable notApplicable) {
       throw new CellNotApplicableException(
           "no expectation for a cell that cannot run with QEMU "
@@ -109,7 +132,6 @@ public final class Oracle {
               + " without reading what the device"
               + " advertises");
     } else {
-      mask.note().ifPresent(prediction::because);
       prediction.because(
           mask.describe()
               + (written
@@ -126,12 +148,7 @@ public final class Oracle {
       return false;
     }
     if (!guest.driver().bound()) {
-      prediction.because(
-          "no pvpanic driver bound in the guest (READY pvpanic=none"
-              + (setup.acpiOff() && setup.device() == PvpanicDevice.ISA
-                  ? "; the ISA device is found through ACPI and acpi=off hides it"
-                  : "")
-              + ") -> the guest sends nothing");
+      prediction.because("no pvpanic driver binds the device -> the guest sends nothing");
       return false;
     }
     return true;
@@ -179,7 +196,6 @@ public final class Oracle {
     if (driverBound(setup, guest, prediction)) {
       KernelVersion kernel = guest.kernel();
       DeviceMask mask = DeviceMask.of(setup, guest, qemu);
-      mask.note().ifPresent(prediction::because);
       if (LinuxRules.pvpanicPowersOff(kernel, mask.capability(), mask.events())) {
         prediction.because(
             mask.describe()
@@ -232,37 +248,28 @@ public final class Oracle {
   }
 
   /**
-   * What the device advertises and what the guest lets itself send, with where each came from;
-   * {@code note} is set when the guest read something other than this QEMU should advertise.
+   * What the guest's driver holds as capability (what the device advertises AND the bits the
+   * driver knows) and as its sysfs events mask.
    */
-  private record DeviceMask(int capability, int events, String describe, Optional<String> note) {
+  private record DeviceMask(int capability, int events, String describe) {
 
     static DeviceMask of(CellSetup setup, GuestFacts guest, QemuCapabilities qemu) {
-      int derived =
+      int advertised =
           qemu.advertisedEvents(
               setup.device(), setup.deviceEvents(), setup.machineType().map(MachineType::new));
-      int capability = guest.capability().orElse(derived);
-      Optional<String> note =
-          guest.capability().isPresent() && capability != derived
-              ? Optional.of(
-                  "note: the guest read capability "
-                      + PvpanicEvent.describe(capability)
-                      + ", but QEMU "
-                      + qemu.version()
-                      + " with this device should advertise "
-                      + PvpanicEvent.describe(derived)
-                      + "; going by what the guest read")
-              : Optional.empty();
+      int capability =
+          guest.capability().orElse(advertised & LinuxRules.knownEventBits(guest.kernel()));
       // devm_pvpanic_probe(): pi->events = pi->capability until someone writes sysfs events.
       int events = guest.events().orElse(capability);
       String describe =
           setup.device().qemuName()
               + " advertises "
+              + PvpanicEvent.describe(advertised)
+              + ", the driver's capability "
               + PvpanicEvent.describe(capability)
-              + (guest.capability().isPresent() ? " as the guest read it" : " by QEMU default")
               + ", sysfs events "
               + PvpanicEvent.describe(events);
-      return new DeviceMask(capability, events, describe, note);
+      return new DeviceMask(capability, events, describe);
     }
   }
 
@@ -292,7 +299,8 @@ public final class Oracle {
       if (finalState == null) {
         throw new IllegalStateException("the oracle reached no final state: " + reasoning);
       }
-      return new ExpectedOutcome(events, finalState, captureKernelRuns, reasoning);
+      return new ExpectedOutcome(
+          events, finalState, captureKernelRuns, reasoning, Optional.empty());
     }
   }
 }

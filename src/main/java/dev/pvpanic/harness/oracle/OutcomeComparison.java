@@ -26,13 +26,29 @@ public final class OutcomeComparison {
                         || l.mark() == EventAlignment.Mark.REPEATED);
     boolean finalMatches = expected.finalState().equals(actual.finalState());
     boolean captureMatches = expected.captureKernelRuns() == actual.vmcoreSeen();
-    boolean matches = eventsMatch && finalMatches && captureMatches;
-    return new Comparison(matches, render(expected, actual, lines, matches));
+    List<GuestFactCheck> guest = guestChecks(expected, actual);
+    boolean guestMatches = guest.stream().allMatch(GuestFactCheck::matches);
+    boolean outcomeMatches = eventsMatch && finalMatches && captureMatches;
+    return new Comparison(
+        guestMatches,
+        outcomeMatches,
+        guest,
+        render(expected, actual, guest, lines, guestMatches && outcomeMatches));
+  }
+
+  /** The guest's facts against the derived ones; none when either side has no guest part. */
+  private static List<GuestFactCheck> guestChecks(
+      ExpectedOutcome expected, ObservedOutcome actual) {
+    if (expected.guest().isEmpty() || actual.guest().isEmpty()) {
+      return List.of();
+    }
+    return expected.guest().get().check(actual.guest().get());
   }
 
   private static String render(
       ExpectedOutcome expected,
       ObservedOutcome actual,
+      List<GuestFactCheck> guest,
       List<EventAlignment.Line> lines,
       boolean matches) {
     List<String[]> rows = new ArrayList<>();
@@ -48,6 +64,10 @@ public final class OutcomeComparison {
     }
     width += 2;
     StringBuilder out = new StringBuilder();
+    if (!guest.isEmpty()) {
+      out.append("guest before the trigger:\n");
+      guest.forEach(g -> out.append(g.line()).append('\n'));
+    }
     out.append("  ").append(pad("expected", width)).append("actual\n");
     for (String[] row : rows) {
       out.append(row[0]).append(' ').append(pad(row[1], width)).append(row[2]).append('\n');
@@ -55,7 +75,8 @@ public final class OutcomeComparison {
     out.append(finalLine(expected.finalState(), actual.finalState())).append('\n');
     out.append(captureLine(expected.captureKernelRuns(), actual.vmcoreSeen())).append('\n');
     if (!matches) {
-      out.append("(= same, ~ one or more, ! other data, - missing, + unexpected)\n");
+      out.append(
+          "(= same, ~ one or more, ! other data, - missing, + unexpected, ? going by the guest)\n");
     }
     out.append("expected because:\n");
     for (String reason : expected.reasoning()) {

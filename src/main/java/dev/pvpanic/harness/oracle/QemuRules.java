@@ -46,8 +46,9 @@ final class QemuRules {
    *   <li>panic=none: GUEST_PANICKED{run} and the guest runs on.
    * </ul>
    *
-   * Before 6.0 (no -action; the harness only runs QEMU's defaults there): GUEST_PANICKED{pause} and
-   * a vm_stop request, then, without -no-shutdown, GUEST_PANICKED{poweroff} and a shutdown request.
+   * Before 6.0 (no -action): GUEST_PANICKED{pause} and a vm_stop request, then, without {@code
+   * -no-shutdown}, GUEST_PANICKED{poweroff} and a shutdown request; with {@code -no-shutdown},
+   * GUEST_PANICKED{pause}, STOP, status guest-panicked and no second event.
    * FACTS.md lists a STOP between the two GUEST_PANICKED events; the source says otherwise: the
    * STOP could only come from the main loop's queued vm_stop, which main_loop_should_exit() reaches
    * after the shutdown request has made QEMU exit, and vm_shutdown() stops the VM without a STOP
@@ -57,6 +58,13 @@ final class QemuRules {
       QemuCapabilities qemu, PanicAction panicAction, ShutdownAction shutdownAction) {
     PanicAction panic = panicAction.effective();
     ShutdownAction shutdown = shutdownAction.effective();
+    if (!qemu.singlePanicEvent() && shutdownAction == ShutdownAction.NO_SHUTDOWN) {
+      // vl.c before 6.0: qemu_system_guest_panicked() sends GUEST_PANICKED{pause} and stops the VM
+      // (STOP, guest-panicked); with no_shutdown set it sends no second event.
+      return new Reaction(
+          List.of(ExpectedEvent.guestPanicked("pause"), ExpectedEvent.stop()),
+          Optional.of(FinalState.guestPanicked()));
+    }
     if (!qemu.singlePanicEvent()) {
       List<ExpectedEvent> events = new ArrayList<>();
       events.add(ExpectedEvent.guestPanicked("pause"));

@@ -1,10 +1,15 @@
 package dev.pvpanic.harness.oracle;
 
-/** QEMU's {@code -action shutdown=}; {@link #DEFAULT} means the option is not given. */
+/**
+ * QEMU's {@code -action shutdown=}; {@link #DEFAULT} means the option is not given, {@link
+ * #NO_SHUTDOWN} the older {@code -no-shutdown} flag (QEMU 6.0 made it exactly {@code -action
+ * shutdown=pause}, "runstate: cleanup reboot and panic actions"; before 6.0 it is the only way).
+ */
 public enum ShutdownAction {
   DEFAULT(""),
   POWEROFF("poweroff"),
-  PAUSE("pause");
+  PAUSE("pause"),
+  NO_SHUTDOWN("no-shutdown");
 
   private final String qemuValue;
 
@@ -21,6 +26,10 @@ public enum ShutdownAction {
    * What QEMU does when nothing is given: qapi/run-state.json, ShutdownAction default "poweroff".
    */
   ShutdownAction effective() {
-    return this == DEFAULT ? POWEROFF : this;
+    return switch (this) {
+      case DEFAULT -> POWEROFF;
+      case NO_SHUTDOWN -> PAUSE;
+      default -> this;
+    };
   }
 }

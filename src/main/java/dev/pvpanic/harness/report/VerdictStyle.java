@@ -11,6 +11,12 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
   static VerdictStyle of(Verdict v) {
     return switch (v) {
       case PASS -> new VerdictStyle("pass", "PASS", "✅", "events and final state as expected");
+      case WRONG_GUEST_STATE ->
+          new VerdictStyle(
+              "fail",
+              "GUEST",
+              "🚫",
+              "the guest's driver, capability or kdump state before the trigger is wrong (see diff)");
       case WRONG_EVENTS ->
           new VerdictStyle("fail", "WRONG", "❌", "QMP events or final state differ (see diff)");
       case UNEXPECTED_PANIC ->
@@ -27,7 +33,7 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
   /** Problems first, then passes, then cells that did not apply: the order a person reads in. */
   static int readingRank(Verdict v) {
     return switch (v) {
-      case WRONG_EVENTS, UNEXPECTED_PANIC, TIMEOUT, INFRASTRUCTURE_ERROR -> 0;
+      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, TIMEOUT, INFRASTRUCTURE_ERROR -> 0;
       case PASS -> 1;
       case NOT_APPLICABLE -> 2;
     };

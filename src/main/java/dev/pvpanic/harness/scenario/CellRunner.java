@@ -17,13 +17,15 @@ import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuFingerprint;
 import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.matrix.BuildCapabilities;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.Applicability;
 import dev.pvpanic.harness.oracle.Comparison;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import dev.pvpanic.harness.oracle.FinalState;
-import dev.pvpanic.harness.oracle.GuestFacts;
+import dev.pvpanic.harness.oracle.CellSetup;
+import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.KernelVersion;
 import dev.pvpanic.harness.oracle.ObservedEvent;
 import dev.pvpanic.harness.oracle.ObservedOutcome;
@@ -65,9 +67,6 @@ public final class CellRunner {
           "Kernel panic - not syncing|sysrq: Trigger a crash|reboot: Power down|System halted"
               + "|PVH VMCORE|Starting crashdump kernel|reboot: Restarting system");
 
-  /** A printk line on the console: "[ 12.345678] ...". */
-  static final Pattern KERNEL_MESSAGE = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\]");
-
   static final Pattern PANIC_DURING_BOOT = Pattern.compile("Kernel panic - not syncing");
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -100,6 +99,7 @@ public final class CellRunner {
         .pvpanic(cell.device())
         .actions(cell.actions())
         .machineType(cell.machineType().orElse(null))
+        .extraArgs(cell.qemuArgs())
         .artifactsDir(artifacts)
         .build();
   }
@@ -151,6 +151,9 @@ public final class CellRunner {
     if (cell.acpiOff()) {
       sb.append(" acpi=off");
     }
+    if (!cell.kernelArgs().isEmpty()) {
+      sb.append(' ').append(cell.kernelArgs());
+    }
     return sb.toString();
   }
 
@@ -195,10 +198,10 @@ public final class CellRunner {
       copyManifest(image, artifacts);
       String cmdline = kernelCmdline(cell, image);
       Files.writeString(artifacts.resolve("kernel-cmdline.txt"), cmdline + "\n");
-      MachineSpec spec =
-          machineSpec(cell, image, qemu, cmdline, artifacts).toBuilder()
-              .extraArgs(options.hooks().extraQemuArgs())
-              .build();
+      MachineSpec base = machineSpec(cell, image, qemu, cmdline, artifacts);
+      List<String> extra = new ArrayList<>(base.extraArgs());
+      extra.addAll(options.hooks().extraQemuArgs());
+      MachineSpec spec = base.toBuilder().extraArgs(extra).build();
       Optional<GuestSnapshot> snapshot = snapshotFor(run, spec, phases);
       phases.mark("prepare");
       QemuMachine machine = null;
@@ -298,11 +301,8 @@ public final class CellRunner {
       run.guest = Optional.of(snapshot.ready());
       run.cellStart = CellStart.snapshot(snapshot.key());
       return machine;
-    } catch (MachineException
-        | QmpException
-        | ConsoleException
-        | IllegalArgumentException
-        | IOException e) {
+    } catch (RuntimeException | IOException e) {
+      // whatever went wrong, this QEMU must not outlive the attempt
       if (machine != null) {
         machine.close();
       }
@@ -334,10 +334,12 @@ public final class CellRunner {
       CellRun run, QemuMachine machine, String cmdline, Phases phases, Instant start) {
     Cell cell = run.cell;
     SerialConsole console = machine.console();
-    QemuCapabilities caps = QemuCapabilities.of(machine.qmp().version());
+    QemuCapabilities caps =
+        BuildCapabilities.of(machine.spec().qemu(), run.image.arch(), machine.qmp().version());
     run.qemuVersion = machine.qmp().version().toString();
     run.accelerator = machine.accelerator().toString();
-    Applicability applicability = Oracle.applicability(cell.setup(run.image.arch()), caps);
+    CellSetup setup = cell.setup(run.image.arch());
+    Applicability applicability = Oracle.applicability(setup, caps);
     if (applicability instanceof Applicability.NotApplicable na) {
       return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
     }
@@ -363,23 +365,22 @@ public final class CellRunner {
       phases.mark("boot");
     }
 
-    GuestFacts facts =
-        new GuestFacts(
-            KernelVersion.parse(ready.kernel()),
-            PvpanicDriver.fromReadyValue(ready.pvpanicDriver()),
-            ready.capability(),
-            ready.events());
+    GuestReport report = ready.report();
     ExpectedOutcome expected =
-        options.expectation().apply(Oracle.expect(cell.setup(run.image.arch()), facts, caps));
+        options.expectation().apply(Oracle.expect(setup, run.image.facts(), caps, report));
     run.expected = Optional.of(expected);
     run.write("expected.txt", expected.describe());
 
+    if (cell.kdump()) {
+      progress(cell, "loading the capture kernel");
+    }
     try {
-      arm(run, console, cmdline);
+      report =
+          report.withArmed(
+              new GuestArming(console, options.armTimeout())
+                  .arm(cell, run.image.arch(), cmdline));
     } catch (ConsoleException e) {
       return run.timeoutOrInfra("arming the guest failed", e, machine, phases, start);
-    } catch (ArmingException e) {
-      return run.infrastructure(e.getMessage(), e, phases, start);
     }
     phases.mark("arm");
 
@@ -395,272 +396,15 @@ public final class CellRunner {
     console.moveCursorToEnd();
     TriggerTimeline timeline = TriggerTimeline.watch(machine);
     console.send(trigger);
-    Collected collected = collect(run, machine, expected, timeline, phases);
+    boolean panics = cell.trigger() == Trigger.SYSRQ_C && options.trigger().isEmpty();
+    EventCollector.Collected collected =
+        new EventCollector(machine, expected, timeline, options, panics)
+            .collect(run.eventsFrom, phases);
     machine.samplePeakMemory();
-    CellResult judged = judge(run, machine, expected, collected, phases, start);
+    CellResult judged =
+        CellJudge.judge(run, machine, expected, report, collected, phases, start);
     phases.mark("judge");
     return judged;
-  }
-
-  private void arm(CellRun run, SerialConsole console, String cmdline) {
-    Cell cell = run.cell;
-    if (cell.kdump()) {
-      progress(cell, "loading the capture kernel");
-      check(
-          console.run(
-              kexecCommand(run.image.arch(), captureCmdline(cmdline)), options.armTimeout()));
-      expectValue(console, "cat /sys/kernel/kexec_crash_loaded", "1");
-    }
-    if (cell.postNotifiers() == PostNotifiers.RUNTIME) {
-      check(
-          console.run(
-              "echo Y > /sys/module/kernel/parameters/crash_kexec_post_notifiers",
-              options.armTimeout()));
-    }
-    if (cell.postNotifiers() != PostNotifiers.OFF) {
-      expectValue(console, "cat /sys/module/kernel/parameters/crash_kexec_post_notifiers", "Y");
-    }
-  }
-
-  private void expectValue(SerialConsole console, String command, String value) {
-    CommandResult r = check(console.run(command, options.armTimeout()));
-    // A kernel message may land among the command's output lines: it is not the value.
-    String got =
-        r.output().stream()
-            .filter(l -> !KERNEL_MESSAGE.matcher(l).find())
-            .collect(java.util.stream.Collectors.joining("\n"))
-            .strip();
-    if (!got.equals(value)) {
-      throw new ArmingException(
-          "'" + command + "' printed '" + got + "', expected '" + value + "'");
-    }
-  }
-
-  private static CommandResult check(CommandResult r) {
-    if (r.exitStatus() != 0) {
-      throw new ArmingException(
-          "guest command failed with exit status "
-              + r.exitStatus()
-              + ": "
-              + r.command()
-              + "\n  "
-              + String.join("\n  ", r.output()));
-    }
-    return r;
-  }
-
-  /** What collection found: whether it ran out of time and on what. */
-  private record Collected(Optional<String> awaitedButMissing, boolean qemuExited) {}
-
-  /**
-   * Waits for the expected events (from the cell's first event on: a restore's RESUME is not the
-   * cell's), the capture kernel's VMCORE line when it runs, and then for proof that nothing more
-   * comes:
-   *
-   * <ul>
-   *   <li>QEMU exits (an expectation that says so): nothing can follow.
-   *   <li>The VM is stopped (paused, guest-panicked): no guest code runs, so nothing guest-caused
-   *       can follow, and QMP sends every event emitted before a command's reply ahead of that
-   *       reply, so after {@code query-status} answers "not running" the log is complete.
-   *   <li>A panic that took no capture kernel: Linux prints "---[ end Kernel panic" after every
-   *       panic notifier (pvpanic's among them) has run, then only spins. Once that line is on the
-   *       console, a {@code query-status} reply orders every event from before it into the log.
-   *   <li>Otherwise (a capture kernel rebooted the guest, a power-off that left it running): no
-   *       event for {@link CellOptions#quietPeriod()}. The events of one burst (the RESETs of a
-   *       reboot) come milliseconds apart; later than that the rebooted main kernel is still in
-   *       firmware or early boot, with no pvpanic driver yet.
-   * </ul>
-   */
-  private Collected collect(
-      CellRun run,
-      QemuMachine machine,
-      ExpectedOutcome expected,
-      TriggerTimeline timeline,
-      Phases phases) {
-    Duration budget =
-        expected.captureKernelRuns() ? options.kdumpTimeout() : options.eventTimeout();
-    Instant deadline = Instant.now().plus(budget);
-    EventLog log = machine.qmp().events();
-    int from = run.eventsFrom;
-    Optional<String> missing = Optional.empty();
-    for (ExpectedEvent e : expected.events()) {
-      try {
-        QmpEvent got =
-            log.await(
-                ev -> ev.name().equals(e.name()), "QMP event " + e.name(), from, left(deadline));
-        from = (int) got.index() + 1;
-      } catch (QmpDisconnectedException gone) {
-        markTimeline(timeline, expected, phases);
-        return new Collected(Optional.empty(), true);
-      } catch (QmpTimeoutException t) {
-        missing = Optional.of("QMP event " + e.name() + " within " + budget);
-        break;
-      }
-    }
-    if (missing.isPresent()) {
-      markTimeline(timeline, expected, phases);
-      return new Collected(missing, false);
-    }
-    if (expected.events().isEmpty()) {
-      // No event expected: the console must show that the trigger did something.
-      try {
-        machine
-            .console()
-            .expect(
-                "console proof that the trigger took effect",
-                TRIGGER_TOOK_EFFECT,
-                null,
-                left(deadline));
-      } catch (ConsoleException ce) {
-        if (machine.isAlive()) {
-          markTimeline(timeline, expected, phases);
-          return new Collected(Optional.of("the guest to panic or power off (console)"), false);
-        }
-      }
-    }
-    if (expected.captureKernelRuns()) {
-      try {
-        machine
-            .console()
-            .expectLine(
-                "the capture kernel's VMCORE line",
-                GuestProtocol.VMCORE_PATTERN,
-                null,
-                left(deadline));
-      } catch (ConsoleException ce) {
-        // judged below: vmcoreSeen will be false and the comparison says so
-      }
-    }
-    if (expected.finalState() instanceof FinalState.QemuExits) {
-      machine.awaitExit(left(deadline));
-    } else if (machine.isAlive()) {
-      settle(run, machine, expected, timeline);
-    }
-    markTimeline(timeline, expected, phases);
-    phases.mark("collect");
-    return new Collected(Optional.empty(), !machine.isAlive());
-  }
-
-  /** The proof that nothing more comes for a machine still up (see {@link #collect}). */
-  private void settle(
-      CellRun run, QemuMachine machine, ExpectedOutcome expected, TriggerTimeline timeline) {
-    Duration quiet = options.quietPeriod();
-    if (!running(machine)) {
-      return;
-    }
-    // The trigger took effect (collect got here: its events came, or the console showed it) and
-    // it panics the kernel: the panic's end line follows within milliseconds, maybe not yet.
-    boolean panicked = run.cell.trigger() == Trigger.SYSRQ_C && options.trigger().isEmpty();
-    if (!expected.captureKernelRuns()
-        && panicked
-        && timeline.awaitPanicEnd(quiet.multipliedBy(5))) {
-      running(machine); // the ordering barrier: its reply follows every earlier event
-      return;
-    }
-    machine.qmp().events().awaitQuiet(quiet, quiet.multipliedBy(5));
-  }
-
-  /** Whether the guest's CPUs run; false when QEMU no longer answers (it can send nothing). */
-  private static boolean running(QemuMachine machine) {
-    try {
-      return machine.qmp().execute("query-status").path("running").asBoolean(false);
-    } catch (QmpException e) {
-      return false;
-    }
-  }
-
-  /** Phase boundaries at the times things happened, not the times the waits returned. */
-  private static void markTimeline(
-      TriggerTimeline timeline, ExpectedOutcome expected, Phases phases) {
-    timeline.effect().ifPresent(t -> phases.markAt("trigger", t));
-    if (expected.captureKernelRuns()) {
-      timeline.vmcore().ifPresent(t -> phases.markAt("capture", t));
-    }
-  }
-
-  private static Duration left(Instant deadline) {
-    Duration d = Duration.between(Instant.now(), deadline);
-    return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
-  }
-
-  private CellResult judge(
-      CellRun run,
-      QemuMachine machine,
-      ExpectedOutcome expected,
-      Collected collected,
-      Phases phases,
-      Instant start) {
-    FinalState finalState = finalState(machine);
-    List<ObservedEvent> events = new ArrayList<>();
-    for (QmpEvent e : machine.qmp().events().snapshot()) {
-      if (e.index() >= run.eventsFrom) {
-        events.add(new ObservedEvent(e.name(), toMap(e.data())));
-      }
-    }
-    boolean vmcore =
-        machine.console().lines().stream()
-            .anyMatch(l -> GuestProtocol.VMCORE_PATTERN.matcher(l).find());
-    ObservedOutcome observed = new ObservedOutcome(events, finalState, vmcore);
-    run.observed = Optional.of(observed);
-    run.write("actual.txt", describe(observed));
-    boolean triggerSeen =
-        !events.isEmpty()
-            || !machine.isAlive()
-            || machine.console().lines().stream()
-                .anyMatch(l -> TRIGGER_TOOK_EFFECT.matcher(l).find());
-    if (collected.awaitedButMissing().isPresent() && !triggerSeen) {
-      return run.finish(
-          Verdict.TIMEOUT,
-          "timed out waiting for "
-              + collected.awaitedButMissing().get()
-              + "; the trigger never took effect\nevents so far: "
-              + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
-              + "\nconsole tail:\n  "
-              + String.join("\n  ", machine.console().tail(40)),
-          phases,
-          start);
-    }
-    Comparison c = OutcomeComparison.compare(expected, observed);
-    run.write("diff.txt", c.diff());
-    return c.matches()
-        ? run.finish(Verdict.PASS, c.diff(), phases, start)
-        : run.finish(
-            Verdict.WRONG_EVENTS,
-            "the QMP events differ from what the rules predict:\n" + c.diff(),
-            phases,
-            start);
-  }
-
-  private static FinalState finalState(QemuMachine machine) {
-    if (!machine.isAlive() || !machine.qmp().isConnected()) {
-      Optional<Integer> code = machine.awaitExit(Duration.ofSeconds(10));
-      if (code.isPresent()) {
-        return new FinalState.QemuExits(code.get());
-      }
-    }
-    try {
-      JsonNode s = machine.qmp().execute("query-status");
-      return new FinalState.Status(s.path("status").asText(), s.path("running").asBoolean());
-    } catch (QmpDisconnectedException e) {
-      return new FinalState.QemuExits(machine.awaitExit(Duration.ofSeconds(10)).orElse(-1));
-    }
-  }
-
-  private static Map<String, Object> toMap(JsonNode data) {
-    return JSON.convertValue(data, new TypeReference<LinkedHashMap<String, Object>>() {});
-  }
-
-  private static String describe(ObservedOutcome o) {
-    StringBuilder sb = new StringBuilder();
-    if (o.events().isEmpty()) {
-      sb.append("no QMP events\n");
-    }
-    o.events().forEach(e -> sb.append(e.describe()).append('\n'));
-    sb.append("final: ").append(o.finalState().describe()).append('\n');
-    sb.append("capture kernel VMCORE line: ")
-        .append(o.vmcoreSeen() ? "seen" : "not seen")
-        .append('\n');
-    return sb.toString();
   }
 
   private static void copyManifest(GuestImage image, Path artifacts) throws IOException {
@@ -680,14 +424,5 @@ public final class CellRunner {
     String n = cell.name().orElse(cell.recipe());
     n = n.replaceAll("[^A-Za-z0-9._-]", "-");
     return n.length() > 64 ? n.substring(0, 64) : n;
-  }
-
-  /** A guest command that had to work did not. */
-  static final class ArmingException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ArmingException(String message) {
-      super(message);
-    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.oracle.GuestReport;
+import dev.pvpanic.harness.oracle.PvpanicDriver;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +121,18 @@ public final class GuestProtocol {
           driver,
           number(line, "capability", values.get("capability")),
           number(line, "events", values.get("events")));
+    }
+
+    /** The line as an observation for the oracle's checks. */
+    public GuestReport report() {
+      return new GuestReport(
+          kernel,
+          PvpanicDriver.fromReadyValue(pvpanicDriver),
+          capability,
+          events,
+          kexecCrashLoaded,
+          postNotifiers,
+          Optional.empty());
     }
   }
 

@@ -9,6 +9,12 @@ package dev.pvpanic.harness.scenario;
  */
 public enum Verdict {
   PASS,
+  /**
+   * The guest's state before the trigger (its pvpanic driver, the device's capability and events,
+   * kexec and notifier state) is not what the rules derive from the cell, the image and the QEMU
+   * build: a finding about the kernel, the image or QEMU, made before any event.
+   */
+  WRONG_GUEST_STATE,
   WRONG_EVENTS,
   UNEXPECTED_PANIC,
   TIMEOUT,

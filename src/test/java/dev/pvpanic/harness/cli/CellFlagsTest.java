@@ -10,6 +10,7 @@ import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.GuestConfigException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,13 @@ class CellFlagsTest {
             "--machine-type",
             "pc-q35-5.1",
             "--accel",
-            "auto");
+            "auto",
+            "--kernel-arg",
+            "module_blacklist=pvpanic_pci",
+            "--kernel-arg",
+            "quiet",
+            "--qemu-arg=-global",
+            "--qemu-arg=pvpanic-pci.events=1");
     assertEquals(
         Map.ofEntries(
             Map.entry(Axis.RECIPE, "x86_64-6.12"),
@@ -60,8 +67,11 @@ class CellFlagsTest {
             Map.entry(Axis.ACPI, "off"),
             Map.entry(Axis.ACCELERATOR, "auto"),
             Map.entry(Axis.MACHINE_TYPE, "pc-q35-5.1"),
-            Map.entry(Axis.QEMU, "host")),
+            Map.entry(Axis.QEMU, "host"),
+            Map.entry(Axis.KERNEL_ARGS, "module_blacklist=pvpanic_pci quiet"),
+            Map.entry(Axis.QEMU_ARGS, "-global pvpanic-pci.events=1")),
         c.values());
+    assertEquals(List.of("-global", "pvpanic-pci.events=1"), c.qemuArgs());
     assertEquals(Optional.empty(), c.name());
   }
 

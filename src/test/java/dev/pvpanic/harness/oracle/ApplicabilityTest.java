@@ -53,9 +53,11 @@ class ApplicabilityTest {
   }
 
   @Test
-  void eventsPropertyMustStayWithinHandledEvents() {
+  void eventsBitsQemuDoesNotHandleAreRunnable() {
+    // QEMU takes any byte as events= and drops the bits it does not know when the guest writes
+    // them: a cell that advertises SHUTDOWN to QEMU 9.0 is a real setup to test, not an error.
     CellSetup setup = x86(PvpanicDevice.PCI).withDevice(PvpanicDevice.PCI, events(7));
-    assertNotApplicable(setup, qemu(9, 0), "does not handle");
+    assertTrue(Oracle.applicability(setup, qemu(9, 0)).applicable());
     assertTrue(Oracle.applicability(setup, qemu(9, 1)).applicable());
   }
 

@@ -112,14 +112,31 @@ class OracleRulesTest {
     }
 
     @Test
-    void theCapabilityTheGuestReadWinsOverTheDerivedOne() {
+    void aCapabilityWithoutCrashLoadedSendsNothingWithKdump() {
       CellSetup setup = x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.CMDLINE);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 1), qemu(10, 0));
 
       assertEquals(List.of(RESETS), described(outcome));
-      assertTrue(outcome.reasoning().stream().anyMatch(r -> r.startsWith("note: the guest read")));
+    }
+
+    @Test
+    void aLinux61GuestOnQemu10HasCapability3WithoutANote() {
+      // capability = register (0x7 on QEMU 10) AND the bits a 6.1 driver knows (0x3)
+      ExpectedOutcome outcome =
+          Oracle.expect(
+              x86(PvpanicDevice.PCI), Cells.oldGuest("6.1.0-30-amd64", PvpanicDriver.PVPANIC_PCI),
+              qemu(10, 0));
+
+      assertEquals(
+          List.of(
+              "GUEST_PANICKED {action: poweroff}", "SHUTDOWN {guest: true, reason: guest-panic}"),
+          described(outcome));
+      assertTrue(
+          outcome.reasoning().stream().anyMatch(r -> r.contains("capability 0x3")),
+          outcome.reasoning().toString());
+      assertTrue(outcome.reasoning().stream().noneMatch(r -> r.startsWith("note:")));
     }
 
     @Test
@@ -150,7 +167,8 @@ class OracleRulesTest {
           Oracle.expect(setup, oldGuest("6.12.95", PvpanicDriver.NONE), qemu(10, 0));
 
       assertEquals(List.of(), described(outcome));
-      assertTrue(outcome.reasoning().stream().anyMatch(r -> r.contains("acpi=off hides it")));
+      assertTrue(
+          outcome.reasoning().stream().anyMatch(r -> r.contains("no pvpanic driver binds")));
     }
   }
 

@@ -176,7 +176,11 @@ class OutcomeComparisonTest {
   void numbersCompareByValue() {
     ExpectedOutcome expected =
         new ExpectedOutcome(
-            List.of(ExpectedEvent.one("X", Map.of("n", 1L))), RUNNING, false, List.of("test"));
+            List.of(ExpectedEvent.one("X", Map.of("n", 1L))),
+            RUNNING,
+            false,
+            List.of("test"),
+            java.util.Optional.empty());
     ObservedOutcome actual =
         new ObservedOutcome(List.of(new ObservedEvent("X", Map.of("n", 1))), RUNNING, false);
 

@@ -49,6 +49,7 @@ class MatrixSummaryTest {
     assertEquals(5, s.cells().size());
     Map<Verdict, Integer> expected = new LinkedHashMap<>();
     expected.put(Verdict.PASS, 2);
+    expected.put(Verdict.WRONG_GUEST_STATE, 0);
     expected.put(Verdict.WRONG_EVENTS, 1);
     expected.put(Verdict.UNEXPECTED_PANIC, 0);
     expected.put(Verdict.TIMEOUT, 1);
@@ -339,7 +340,7 @@ class MatrixSummaryTest {
     Path folder = cell("x86_64-6.12").verdict("GREEN").writeTo(dir);
     e = assertThrows(ReportException.class, () -> MatrixSummary.read(dir));
     assertTrue(e.getMessage().contains(folder.resolve("cell.json").toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("'GREEN' is not one of PASS, WRONG_EVENTS"), e.getMessage());
+    assertTrue(e.getMessage().contains("'GREEN' is not one of PASS, WRONG_GUEST_STATE, WRONG_EVENTS"), e.getMessage());
 
     Files.writeString(folder.resolve("cell.json"), "{\"verdict\": \"PASS\"");
     e = assertThrows(ReportException.class, () -> MatrixSummary.read(dir));

@@ -52,7 +52,8 @@ class FailureVerdictsIT {
                                 "GUEST_CRASHLOADED", Map.of("action", "run"), Multiplicity.ONE)),
                         e.finalState(),
                         e.captureKernelRuns(),
-                        List.of("test-only override: deliberately wrong")))
+                        List.of("test-only override: deliberately wrong"),
+                        e.guest()))
             .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20));
     CellResult r =
         new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("wrong"));

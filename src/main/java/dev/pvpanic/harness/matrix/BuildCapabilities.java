@@ -1,0 +1,29 @@
+package dev.pvpanic.harness.matrix;
+
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuIntrospector;
+import dev.pvpanic.harness.machine.QemuVersionProbe;
+import dev.pvpanic.harness.oracle.QemuCapabilities;
+import dev.pvpanic.harness.qmp.QemuVersion;
+import java.util.Optional;
+
+/**
+ * What a QEMU build can do, for the oracle: from the build's own introspection, and from version
+ * rules alone only when the build could not be asked. The planner and the cell use the same.
+ */
+public final class BuildCapabilities {
+  private BuildCapabilities() {}
+
+  /** The capabilities of {@code build}, or empty when it neither answers QMP nor says its version. */
+  public static Optional<QemuCapabilities> of(QemuBuild build, Architecture arch) {
+    return QemuIntrospector.introspect(build, arch)
+        .map(QemuCapabilities::from)
+        .or(() -> QemuVersionProbe.version(build).map(QemuCapabilities::of));
+  }
+
+  /** As {@link #of}, falling back on the version a running machine reported. */
+  public static QemuCapabilities of(QemuBuild build, Architecture arch, QemuVersion reported) {
+    return of(build, arch).orElseGet(() -> QemuCapabilities.of(reported));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.pvpanic.harness.oracle;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One fact the oracle derives from declared inputs (the cell, the image's manifest, the QEMU
+ * build's introspection): either known, or unknown with the reason the rules cannot tell (a user's
+ * own kernel without a manifest, say). Only an unknown fact may be taken from what the guest
+ * reports, and then the expectation says so.
+ */
+public sealed interface Derived<T> {
+
+  /** The fact when known, else {@code fallback} (what the guest reported). */
+  T orElse(T fallback);
+
+  <R> Derived<R> map(Function<T, R> f);
+
+  record Known<T>(T value) implements Derived<T> {
+    public Known {
+      Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public T orElse(T fallback) {
+      return value;
+    }
+
+    @Override
+    public <R> Derived<R> map(Function<T, R> f) {
+      return new Known<>(f.apply(value));
+    }
+  }
+
+  record Unknown<T>(String why) implements Derived<T> {
+    public Unknown {
+      Objects.requireNonNull(why, "why");
+    }
+
+    @Override
+    public T orElse(T fallback) {
+      return fallback;
+    }
+
+    @Override
+    public <R> Derived<R> map(Function<T, R> f) {
+      return new Unknown<>(why);
+    }
+  }
+
+  static <T> Derived<T> known(T value) {
+    return new Known<>(value);
+  }
+
+  static <T> Derived<T> unknown(String why) {
+    return new Unknown<>(why);
+  }
+}

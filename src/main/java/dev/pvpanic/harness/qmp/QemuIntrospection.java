@@ -1,0 +1,152 @@
+package dev.pvpanic.harness.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a QEMU build says about itself over QMP, read from {@code query-qmp-schema}, {@code
+ * device-list-properties} of the pvpanic devices and {@code query-machines}: the facts the oracle
+ * takes from the build instead of from its version string.
+ *
+ * @param version the version the build reports
+ * @param events every QMP event name in the schema
+ * @param commands every QMP command name in the schema
+ * @param panicActions the values {@code set-action}'s {@code panic} member takes; empty without
+ *     {@code set-action}
+ * @param resetHasReason whether the RESET event carries {@code reason}
+ * @param pvpanicDevices for each pvpanic device type the build has, the {@code events} property's
+ *     default when the device has that property and reports a default (an absent key: no such
+ *     device; an empty value: no {@code events} property)
+ * @param eventsProperty the device types that have an {@code events} property at all
+ * @param machineTypes every machine type name and alias
+ */
+public record QemuIntrospection(
+    QemuVersion version,
+    Set<String> events,
+    Set<String> commands,
+    Set<String> panicActions,
+    boolean resetHasReason,
+    Map<String, OptionalInt> pvpanicDevices,
+    Set<String> eventsProperty,
+    Set<String> machineTypes) {
+
+  /** The pvpanic device types asked about. */
+  public static final java.util.List<String> PVPANIC_DEVICES = java.util.List.of("pvpanic", "pvpanic-pci");
+
+  public QemuIntrospection {
+    Objects.requireNonNull(version, "version");
+    events = Set.copyOf(events);
+    commands = Set.copyOf(commands);
+    panicActions = Set.copyOf(panicActions);
+    pvpanicDevices = Map.copyOf(pvpanicDevices);
+    eventsProperty = Set.copyOf(eventsProperty);
+    machineTypes = Set.copyOf(machineTypes);
+  }
+
+  /**
+   * Reads the replies.
+   *
+   * @param schema the {@code query-qmp-schema} return value
+   * @param deviceProperties for each pvpanic device type, its {@code device-list-properties}
+   *     return value, or empty when QEMU answered that there is no such device
+   * @param machines the {@code query-machines} return value
+   */
+  public static QemuIntrospection parse(
+      QemuVersion version,
+      JsonNode schema,
+      Map<String, Optional<JsonNode>> deviceProperties,
+      JsonNode machines) {
+    Map<String, JsonNode> byName = new HashMap<>();
+    Set<String> events = new TreeSet<>();
+    Set<String> commands = new TreeSet<>();
+    for (JsonNode entity : schema) {
+      String name = entity.path("name").asText();
+      byName.put(name, entity);
+      switch (entity.path("meta-type").asText()) {
+        case "event" -> events.add(name);
+        case "command" -> commands.add(name);
+        default -> {}
+      }
+    }
+    Set<String> panicActions = new TreeSet<>();
+    memberType(byName, byName.get("set-action"), "panic")
+        .ifPresent(e -> panicActions.addAll(enumValues(e)));
+    boolean resetHasReason = memberType(byName, byName.get("RESET"), "reason").isPresent();
+
+    Map<String, OptionalInt> devices = new LinkedHashMap<>();
+    Set<String> withEvents = new TreeSet<>();
+    deviceProperties.forEach(
+        (type, reply) ->
+            reply.ifPresent(
+                properties -> {
+                  OptionalInt dflt = OptionalInt.empty();
+                  for (JsonNode p : properties) {
+                    if (p.path("name").asText().equals("events")) {
+                      withEvents.add(type);
+                      if (p.has("default-value") && p.get("default-value").canConvertToInt()) {
+                        dflt = OptionalInt.of(p.get("default-value").asInt());
+                      }
+                    }
+                  }
+                  devices.put(type, dflt);
+                }));
+    Set<String> machineTypes = new TreeSet<>();
+    for (JsonNode m : machines) {
+      machineTypes.add(m.path("name").asText());
+      if (m.hasNonNull("alias")) {
+        machineTypes.add(m.get("alias").asText());
+      }
+    }
+    return new QemuIntrospection(
+        version,
+        events,
+        commands,
+        panicActions,
+        resetHasReason,
+        devices,
+        withEvents,
+        machineTypes);
+  }
+
+  /** The schema entity of member {@code member} of the arguments of a command or event. */
+  private static Optional<JsonNode> memberType(
+      Map<String, JsonNode> byName, JsonNode owner, String member) {
+    if (owner == null || !owner.has("arg-type")) {
+      return Optional.empty();
+    }
+    JsonNode args = byName.get(owner.get("arg-type").asText());
+    if (args == null) {
+      return Optional.empty();
+    }
+    for (JsonNode m : args.path("members")) {
+      if (m.path("name").asText().equals(member)) {
+        return Optional.ofNullable(byName.get(m.path("type").asText()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** An enum's values: {@code members[].name} from QEMU 6.2, {@code values} before. */
+  private static Set<String> enumValues(JsonNode entity) {
+    Set<String> values = new TreeSet<>();
+    entity.path("values").forEach(v -> values.add(v.asText()));
+    entity.path("members").forEach(m -> values.add(m.path("name").asText()));
+    return values;
+  }
+
+  /** The {@code events} default of a device type, when the build has it and reports one. */
+  public OptionalInt eventsDefault(String deviceType) {
+    return pvpanicDevices.getOrDefault(deviceType, OptionalInt.empty());
+  }
+
+  public boolean hasDevice(String deviceType) {
+    return pvpanicDevices.containsKey(deviceType);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.pvpanic.harness.scenario;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.oracle.Comparison;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import dev.pvpanic.harness.oracle.FinalState;
+import dev.pvpanic.harness.oracle.GuestReport;
+import dev.pvpanic.harness.oracle.ObservedEvent;
+import dev.pvpanic.harness.oracle.ObservedOutcome;
+import dev.pvpanic.harness.oracle.OutcomeComparison;
+import dev.pvpanic.harness.qmp.QmpDisconnectedException;
+import dev.pvpanic.harness.qmp.QmpEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads what a cell showed (events, final state, the VMCORE line, the guest's report) and turns it
+ * into a verdict: a wrong guest state before the trigger first, then a trigger that never took
+ * effect (a timeout), then the events.
+ */
+final class CellJudge {
+  private CellJudge() {}
+
+  static CellResult judge(
+      CellRun run,
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      GuestReport report,
+      EventCollector.Collected collected,
+      Phases phases,
+      Instant start) {
+    FinalState finalState = finalState(machine);
+    List<ObservedEvent> events = new ArrayList<>();
+    for (QmpEvent e : machine.qmp().events().snapshot()) {
+      if (e.index() >= run.eventsFrom) {
+        events.add(new ObservedEvent(e.name(), toMap(e.data())));
+      }
+    }
+    boolean vmcore =
+        machine.console().lines().stream()
+            .anyMatch(l -> GuestProtocol.VMCORE_PATTERN.matcher(l).find());
+    ObservedOutcome observed = new ObservedOutcome(events, finalState, vmcore, Optional.of(report));
+    run.observed = Optional.of(observed);
+    run.write("actual.txt", describe(observed));
+    Comparison c = OutcomeComparison.compare(expected, observed);
+    run.write("diff.txt", c.diff());
+    if (!c.guestStateMatches()) {
+      return run.finish(
+          Verdict.WRONG_GUEST_STATE,
+          "the guest's state before the trigger is not what the rules derive from the cell, the"
+              + " image and the QEMU build:\n"
+              + c.diff(),
+          phases,
+          start);
+    }
+    boolean triggerSeen =
+        !events.isEmpty()
+            || !machine.isAlive()
+            || machine.console().lines().stream()
+                .anyMatch(l -> CellRunner.TRIGGER_TOOK_EFFECT.matcher(l).find());
+    if (collected.awaitedButMissing().isPresent() && !triggerSeen) {
+      return run.finish(
+          Verdict.TIMEOUT,
+          "timed out waiting for "
+              + collected.awaitedButMissing().get()
+              + "; the trigger never took effect\nevents so far: "
+              + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
+              + "\nconsole tail:\n  "
+              + String.join("\n  ", machine.console().tail(40)),
+          phases,
+          start);
+    }
+    return c.matches()
+        ? run.finish(Verdict.PASS, c.diff(), phases, start)
+        : run.finish(
+            Verdict.WRONG_EVENTS,
+            "the QMP events differ from what the rules predict:\n" + c.diff(),
+            phases,
+            start);
+  }
+
+  private static FinalState finalState(QemuMachine machine) {
+    if (!machine.isAlive() || !machine.qmp().isConnected()) {
+      Optional<Integer> code = machine.awaitExit(Duration.ofSeconds(10));
+      if (code.isPresent()) {
+        return new FinalState.QemuExits(code.get());
+      }
+    }
+    try {
+      JsonNode s = machine.qmp().execute("query-status");
+      return new FinalState.Status(s.path("status").asText(), s.path("running").asBoolean());
+    } catch (QmpDisconnectedException e) {
+      return new FinalState.QemuExits(machine.awaitExit(Duration.ofSeconds(10)).orElse(-1));
+    }
+  }
+
+  private static Map<String, Object> toMap(JsonNode data) {
+    return CellRunner.JSON.convertValue(
+        data, new TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  static String describe(ObservedOutcome o) {
+    StringBuilder sb = new StringBuilder();
+    o.guest().ifPresent(g -> sb.append(describe(g)));
+    if (o.events().isEmpty()) {
+      sb.append("no QMP events\n");
+    }
+    o.events().forEach(e -> sb.append(e.describe()).append('\n'));
+    sb.append("final: ").append(o.finalState().describe()).append('\n');
+    sb.append("capture kernel VMCORE line: ")
+        .append(o.vmcoreSeen() ? "seen" : "not seen")
+        .append('\n');
+    return sb.toString();
+  }
+
+  private static String describe(GuestReport g) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("guest kernel: ").append(g.kernelRelease()).append('\n');
+    sb.append("guest pvpanic driver: ").append(g.driver().readyValue()).append('\n');
+    sb.append("guest sysfs capability: ")
+        .append(g.capability().isPresent() ? g.capability().getAsInt() : "-")
+        .append(", events: ")
+        .append(g.events().isPresent() ? g.events().getAsInt() : "-")
+        .append('\n');
+    sb.append("guest at READY: kexec_crash_loaded ")
+        .append(g.kexecCrashLoaded().map(b -> b ? "1" : "0").orElse("?"))
+        .append(", crash_kexec_post_notifiers ")
+        .append(g.postNotifiers().map(b -> b ? "Y" : "N").orElse("?"))
+        .append('\n');
+    g.armed()
+        .ifPresent(
+            a ->
+                sb.append("guest after arming: kexec_crash_loaded ")
+                    .append(a.kexecCrashLoaded().map(b -> b ? "1" : "0").orElse("-"))
+                    .append(", crash_kexec_post_notifiers ")
+                    .append(a.postNotifiers().map(b -> b ? "Y" : "N").orElse("-"))
+                    .append(a.detail().map(d -> " (" + d + ")").orElse(""))
+                    .append('\n'));
+    return sb.toString();
+  }
+}

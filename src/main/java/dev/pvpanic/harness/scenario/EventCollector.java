@@ -1,0 +1,222 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.console.ConsoleException;
+import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.oracle.ExpectedEvent;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import dev.pvpanic.harness.oracle.FinalState;
+import dev.pvpanic.harness.oracle.Multiplicity;
+import dev.pvpanic.harness.qmp.EventLog;
+import dev.pvpanic.harness.qmp.QmpDisconnectedException;
+import dev.pvpanic.harness.qmp.QmpEvent;
+import dev.pvpanic.harness.qmp.QmpException;
+import dev.pvpanic.harness.qmp.QmpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * After the trigger: waits for the expected events (from the cell's first event on: a restore's
+ * RESUME is not the cell's), the capture kernel's VMCORE line when it runs, and then for proof that
+ * nothing more comes. It stops waiting as soon as the outcome is certain: an event other than the
+ * awaited one has come (the sequence can no longer match), or the panic ended without the awaited
+ * event.
+ *
+ * <p>The proofs that nothing more comes, strongest first:
+ *
+ * <ul>
+ *   <li>QEMU exits (an expectation that says so): nothing can follow.
+ *   <li>The VM is stopped (paused, guest-panicked): no guest code runs, and QMP sends every event
+ *       emitted before a command's reply ahead of that reply, so after {@code query-status}
+ *       answers "not running" the log is complete.
+ *   <li>A panic that took no capture kernel: Linux prints "---[ end Kernel panic" after every panic
+ *       notifier (pvpanic's among them) has run, then only spins. Once that line is on the console,
+ *       a {@code query-status} reply orders every event from before it into the log.
+ *   <li>Otherwise (a capture kernel rebooted the guest, a power-off that left it running): no event
+ *       for {@link CellOptions#quietPeriod()}. The events of one burst (the RESETs of a reboot) come
+ *       milliseconds apart; later than that the rebooted main kernel is still in firmware or early
+ *       boot, with no pvpanic driver yet.
+ * </ul>
+ */
+final class EventCollector {
+  /** How often a wait for an event looks whether the panic has ended without it. */
+  private static final Duration SLICE = Duration.ofMillis(250);
+
+  /**
+   * What collection found.
+   *
+   * @param awaitedButMissing what was awaited and never came (or what came instead)
+   * @param qemuExited QEMU was gone when collection ended
+   */
+  record Collected(Optional<String> awaitedButMissing, boolean qemuExited) {}
+
+  private final QemuMachine machine;
+  private final ExpectedOutcome expected;
+  private final TriggerTimeline timeline;
+  private final CellOptions options;
+  private final boolean panics;
+
+  /**
+   * @param panics the trigger panics the kernel (so the panic's end line is a proof)
+   */
+  EventCollector(
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      TriggerTimeline timeline,
+      CellOptions options,
+      boolean panics) {
+    this.machine = machine;
+    this.expected = expected;
+    this.timeline = timeline;
+    this.options = options;
+    this.panics = panics;
+  }
+
+  Collected collect(int eventsFrom, Phases phases) {
+    Duration budget =
+        expected.captureKernelRuns() ? options.kdumpTimeout() : options.eventTimeout();
+    Instant deadline = Instant.now().plus(budget);
+    Optional<String> missing;
+    try {
+      missing = awaitExpected(eventsFrom, deadline, budget);
+    } catch (QmpDisconnectedException gone) {
+      markTimeline(phases);
+      return new Collected(Optional.empty(), true);
+    }
+    if (missing.isPresent()) {
+      if (machine.isAlive()) {
+        // a few more milliseconds of events make the diff complete
+        machine.qmp().events().awaitQuiet(options.quietPeriod(), options.quietPeriod());
+      }
+      markTimeline(phases);
+      return new Collected(missing, !machine.isAlive());
+    }
+    if (expected.events().isEmpty()) {
+      // No event expected: the console must show that the trigger did something.
+      try {
+        machine
+            .console()
+            .expect(
+                "console proof that the trigger took effect",
+                CellRunner.TRIGGER_TOOK_EFFECT,
+                null,
+                left(deadline));
+      } catch (ConsoleException ce) {
+        if (machine.isAlive()) {
+          markTimeline(phases);
+          return new Collected(Optional.of("the guest to panic or power off (console)"), false);
+        }
+      }
+    }
+    if (expected.captureKernelRuns()) {
+      try {
+        machine
+            .console()
+            .expectLine(
+                "the capture kernel's VMCORE line",
+                GuestProtocol.VMCORE_PATTERN,
+                null,
+                left(deadline));
+      } catch (ConsoleException ce) {
+        // judged later: no VMCORE line, and the comparison says so
+      }
+    }
+    if (expected.finalState() instanceof FinalState.QemuExits) {
+      machine.awaitExit(left(deadline));
+    } else if (machine.isAlive()) {
+      settle();
+    }
+    markTimeline(phases);
+    phases.mark("collect");
+    return new Collected(Optional.empty(), !machine.isAlive());
+  }
+
+  /**
+   * Awaits each expected event in order; returns what was awaited in vain, or empty when all came.
+   * Extra events of a one-or-more event are passed over; any other event in its place decides at
+   * once.
+   */
+  private Optional<String> awaitExpected(int from, Instant deadline, Duration budget) {
+    EventLog log = machine.qmp().events();
+    String repeatable = null;
+    for (ExpectedEvent e : expected.events()) {
+      while (true) {
+        QmpEvent got;
+        try {
+          got = log.await(ev -> true, "QMP event " + e.name(), from, slice(deadline));
+        } catch (QmpTimeoutException t) {
+          if (!Instant.now().isBefore(deadline)) {
+            return Optional.of("QMP event " + e.name() + " within " + budget);
+          }
+          if (panicEndedWithout(log, from)) {
+            return Optional.of("QMP event " + e.name() + ": the panic ended without it");
+          }
+          continue;
+        }
+        from = (int) got.index() + 1;
+        if (got.name().equals(e.name())) {
+          break;
+        }
+        if (!got.name().equals(repeatable)) {
+          return Optional.of("QMP event " + e.name() + ", but " + got.name() + " came instead");
+        }
+      }
+      repeatable = e.multiplicity() == Multiplicity.ONE_OR_MORE ? e.name() : null;
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * True when the kernel's panic path has ended and, after a {@code query-status} barrier, no
+   * event from {@code from} on is in the log: none can come any more (no capture kernel runs).
+   */
+  private boolean panicEndedWithout(EventLog log, int from) {
+    if (!panics || expected.captureKernelRuns() || !timeline.awaitPanicEnd(Duration.ZERO)) {
+      return false;
+    }
+    running(machine); // the ordering barrier: its reply follows every earlier event
+    return log.size() <= from;
+  }
+
+  private static Duration slice(Instant deadline) {
+    Duration left = left(deadline);
+    return left.compareTo(SLICE) < 0 ? left : SLICE;
+  }
+
+  /** The proof that nothing more comes for a machine still up (see the class comment). */
+  private void settle() {
+    Duration quiet = options.quietPeriod();
+    if (!running(machine)) {
+      return;
+    }
+    // The trigger took effect (its events came, or the console showed it) and it panics the
+    // kernel: the panic's end line follows within milliseconds, maybe not yet.
+    if (!expected.captureKernelRuns() && panics && timeline.awaitPanicEnd(quiet.multipliedBy(5))) {
+      running(machine); // the ordering barrier
+      return;
+    }
+    machine.qmp().events().awaitQuiet(quiet, quiet.multipliedBy(5));
+  }
+
+  /** Whether the guest's CPUs run; false when QEMU no longer answers (it can send nothing). */
+  static boolean running(QemuMachine machine) {
+    try {
+      return machine.qmp().execute("query-status").path("running").asBoolean(false);
+    } catch (QmpException e) {
+      return false;
+    }
+  }
+
+  /** Phase boundaries at the times things happened, not the times the waits returned. */
+  private void markTimeline(Phases phases) {
+    timeline.effect().ifPresent(t -> phases.markAt("trigger", t));
+    if (expected.captureKernelRuns()) {
+      timeline.vmcore().ifPresent(t -> phases.markAt("capture", t));
+    }
+  }
+
+  private static Duration left(Instant deadline) {
+    Duration d = Duration.between(Instant.now(), deadline);
+    return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
+  }
+}
