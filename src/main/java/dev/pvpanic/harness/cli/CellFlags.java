@@ -5,11 +5,11 @@ import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 

@@ -4,10 +4,9 @@ import dev.pvpanic.harness.scenario.Verdict;
 
 /**
  * The command line's exit codes: 0 every cell passed, 1 a cell failed (a wrong guest state, wrong
- * events, a panic in the
- * wrong place, a timeout), 2 the command was wrong (bad flag, unknown recipe or axis value; found
- * before any guest boots), 3 the harness could not run a cell (QEMU missing or dead, an image that
- * would not build).
+ * events, a panic in the wrong place, a timeout), 2 the command was wrong (bad flag, unknown recipe
+ * or axis value; found before any guest boots), 3 the harness could not run a cell (QEMU missing or
+ * dead, an image that would not build).
  */
 public enum ExitStatus {
   PASS(0),

@@ -96,8 +96,7 @@ final class MatrixCommand implements Callable<Integer> {
         part.describe(cells.size(), all.size()).map(s -> " (" + s + ")").orElse(""),
         parallel,
         root.toAbsolutePath());
-    List<PlannedCell> planned =
-        cells.stream().map(c -> MatrixPlan.plan(c, recipes.get(c.recipe()))).toList();
+    List<PlannedCell> planned = cells.stream().map(c -> MatrixPlan.plan(gc, c, recipes)).toList();
 
     Instant start = Instant.now();
     MatrixProgress progress = new MatrixProgress(planned.size(), out);

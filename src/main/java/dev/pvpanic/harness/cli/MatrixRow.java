@@ -21,14 +21,33 @@ record MatrixRow(
     String message,
     Optional<Path> artifacts) {
 
+  /**
+   * A cell's row. A cell that injects a regression passes when it got the verdict that catches the
+   * regression, and fails with any other (a PASS means the regression went unnoticed).
+   */
   static MatrixRow of(CellResult r) {
+    ExitStatus status =
+        r.cell()
+            .regression()
+            .map(g -> g.caughtBy(r.verdict().name()) ? ExitStatus.PASS : ExitStatus.FAIL)
+            .orElse(ExitStatus.of(r.verdict()));
+    String message =
+        r.cell()
+            .regression()
+            .filter(g -> !g.caughtBy(r.verdict().name()))
+            .map(
+                g ->
+                    "injected regression not caught ("
+                        + g.what()
+                        + "): expected verdict "
+                        + g.verdictName()
+                        + ", got "
+                        + r.verdict()
+                        + "\n"
+                        + r.message())
+            .orElse(r.message());
     return new MatrixRow(
-        r.cell(),
-        r.verdict().name(),
-        ExitStatus.of(r.verdict()),
-        r.total(),
-        r.message(),
-        Optional.of(r.artifacts()));
+        r.cell(), r.verdict().name(), status, r.total(), message, Optional.of(r.artifacts()));
   }
 
   static MatrixRow skipped(Cell cell, String reason) {

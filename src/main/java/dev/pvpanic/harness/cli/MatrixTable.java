@@ -41,6 +41,14 @@ final class MatrixTable {
             .collect(Collectors.joining(", ")),
         wall.toMinutes(),
         wall.toSecondsPart());
+    long injected = rows.stream().filter(r -> r.cell().regression().isPresent()).count();
+    if (injected > 0) {
+      long caught =
+          rows.stream()
+              .filter(r -> r.cell().regression().map(g -> g.caughtBy(r.outcome())).orElse(false))
+              .count();
+      out.printf("%d/%d injected regressions caught%n", caught, injected);
+    }
     for (MatrixRow r : rows) {
       if (r.failed()) {
         out.println();

@@ -17,6 +17,7 @@ import dev.pvpanic.harness.scenario.Verdict;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
   boolean snapshot;
 
   /** The cell to run and the config it comes from ({@code run} when it comes from flags). */
-  record Choice(Cell cell, String configName) {}
+  record Choice(Cell cell, String configName, Optional<GuestConfig> config) {}
 
   @Override
   public Integer call() {
@@ -95,7 +96,11 @@ final class RunCommand implements Callable<Integer> {
       out.println("   artifacts would go to " + artifacts.toAbsolutePath());
       return ExitStatus.PASS.code();
     }
-    PlannedCell planned = MatrixPlan.plan(cell, recipe);
+    PlannedCell planned =
+        choice
+            .config()
+            .map(gc -> MatrixPlan.plan(gc, cell, recipes))
+            .orElseGet(() -> MatrixPlan.plan(cell, recipe));
     if (planned.skipReason().isPresent()) {
       terminal
           .err()
@@ -131,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
       if (cellName != null) {
         throw new UsageException("--cell names a cell of a guest config: give --config too");
       }
-      return new Choice(flags.toCell(recipes), "run");
+      return new Choice(flags.toCell(recipes), "run", Optional.empty());
     }
     if (flags.any()) {
       throw new UsageException(
@@ -144,7 +149,8 @@ final class RunCommand implements Callable<Integer> {
     if (cellName == null) {
       throw new UsageException("--config needs --cell NAME; cells of " + config + ": " + names);
     }
-    return new Choice(ConfigCells.find(cells, cellName, config.toString()), gc.name());
+    return new Choice(
+        ConfigCells.find(cells, cellName, config.toString()), gc.name(), Optional.of(gc));
   }
 
   /**

@@ -14,8 +14,10 @@ public record QemuActions(Optional<String> panic, Optional<String> shutdown) {
 
   public static final Set<String> PANIC_VALUES =
       Set.of("pause", "shutdown", "none", "exit-failure");
+
   /** {@code no-shutdown} is the {@code -no-shutdown} flag, the only form QEMU before 6.0 has. */
   public static final Set<String> SHUTDOWN_VALUES = Set.of("poweroff", "pause", "no-shutdown");
+
   public static final QemuActions DEFAULT = new QemuActions(Optional.empty(), Optional.empty());
 
   public QemuActions {

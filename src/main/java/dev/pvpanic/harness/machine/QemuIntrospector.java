@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Asks a QEMU build what it can do: starts it once with no guest ({@code -machine none -S}),
- * reads {@code query-qmp-schema}, {@code device-list-properties} of the pvpanic devices and {@code
+ * Asks a QEMU build what it can do: starts it once with no guest ({@code -machine none -S}), reads
+ * {@code query-qmp-schema}, {@code device-list-properties} of the pvpanic devices and {@code
  * query-machines}, and stops it. One probe per build and architecture per JVM.
  */
 public final class QemuIntrospector {
@@ -51,7 +51,8 @@ public final class QemuIntrospector {
     Map<String, Optional<JsonNode>> devices = new LinkedHashMap<>();
     for (String type : QemuIntrospection.PVPANIC_DEVICES) {
       try {
-        devices.put(type, Optional.of(qmp.execute("device-list-properties", Map.of("typename", type))));
+        devices.put(
+            type, Optional.of(qmp.execute("device-list-properties", Map.of("typename", type))));
       } catch (QmpErrorException e) {
         devices.put(type, Optional.empty()); // "Device 'pvpanic-pci' not found"
       }

@@ -15,7 +15,9 @@ import java.util.Optional;
 public final class BuildCapabilities {
   private BuildCapabilities() {}
 
-  /** The capabilities of {@code build}, or empty when it neither answers QMP nor says its version. */
+  /**
+   * The capabilities of {@code build}, or empty when it neither answers QMP nor says its version.
+   */
   public static Optional<QemuCapabilities> of(QemuBuild build, Architecture arch) {
     return QemuIntrospector.introspect(build, arch)
         .map(QemuCapabilities::from)

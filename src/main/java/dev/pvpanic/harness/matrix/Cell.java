@@ -20,13 +20,20 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One matrix cell: a value for every {@link Axis}, plus a name when the config named it. Values are
- * normalised strings (what the YAML says); the typed views below turn them into what the machine
- * and the oracle take.
+ * One matrix cell: a value for every {@link Axis}, plus a name when the config named it, and the
+ * regression it injects when it is one of the regression suite's. Values are normalised strings
+ * (what the YAML says); the typed views below turn them into what the machine and the oracle take.
  */
-public record Cell(Optional<String> name, Map<Axis, String> values) {
+public record Cell(
+    Optional<String> name, Map<Axis, String> values, Optional<InjectedRegression> regression) {
+
+  /** A cell that injects nothing. */
+  public Cell(Optional<String> name, Map<Axis, String> values) {
+    this(name, values, Optional.empty());
+  }
 
   public Cell {
+    java.util.Objects.requireNonNull(regression, "regression");
     EnumMap<Axis, String> all = new EnumMap<>(Axis.class);
     for (Axis a : Axis.values()) {
       all.put(a, values.getOrDefault(a, a.defaultValue()));

@@ -42,7 +42,6 @@ public record GuestConfig(
     Map<Axis, List<String>> axes,
     List<Exclusion> exclusions,
     List<Cell> namedCells,
-    Map<String, InjectedRegression> regressions,
     Optional<Path> file) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -55,18 +54,6 @@ public record GuestConfig(
       return match.entrySet().stream().allMatch(e -> e.getValue().contains(c.get(e.getKey())));
     }
   }
-
-  /**
-   * A regression a named cell injects through its own inputs (a kernel or QEMU argument, a QEMU
-   * wrapper), and the verdict that catches it.
-   *
-   * @param verdict a failing verdict's name in lower case with dashes ({@link #VERDICTS})
-   */
-  public record InjectedRegression(String what, String verdict) {}
-
-  /** The verdicts an injected regression may state: the ones that catch it. */
-  public static final List<String> VERDICTS =
-      List.of("wrong-guest-state", "wrong-events", "unexpected-panic");
 
   /** A cell left out of the matrix, and why. */
   public record Excluded(Cell cell, String reason) {}
@@ -122,7 +109,6 @@ public record GuestConfig(
               axisValues(m.get("match"), at + " match", recipes), String.valueOf(reason)));
     }
     List<Cell> cells = new ArrayList<>();
-    Map<String, InjectedRegression> regressions = new LinkedHashMap<>();
     i = 0;
     for (Object o : list(top.getOrDefault("cells", List.of()), where + " cells")) {
       String at = where + " cells[" + i++ + "]";
@@ -132,9 +118,10 @@ public record GuestConfig(
         throw new GuestConfigException(at + ": a single cell needs a 'name'");
       }
       Object regression = m.remove("regression");
-      if (regression != null) {
-        regressions.put(String.valueOf(cellName), regression(regression, at + " regression"));
-      }
+      Optional<InjectedRegression> injected =
+          regression == null
+              ? Optional.empty()
+              : Optional.of(InjectedRegression.parse(map(regression, at + " regression"), at));
       Map<Axis, List<String>> v = axisValues(m, at, recipes);
       Map<Axis, String> one = new EnumMap<>(Axis.class);
       v.forEach(
@@ -146,7 +133,7 @@ public record GuestConfig(
             one.put(axis, vals.get(0));
           });
       requireRecipe(one.containsKey(Axis.RECIPE), at);
-      cells.add(new Cell(Optional.of(String.valueOf(cellName)), one));
+      cells.add(new Cell(Optional.of(String.valueOf(cellName)), one, injected));
     }
     if (!axes.isEmpty()) {
       requireRecipe(axes.containsKey(Axis.RECIPE), where + " axes");
@@ -155,36 +142,7 @@ public record GuestConfig(
       throw new GuestConfigException(where + ": defines no cells (give 'axes' or 'cells')");
     }
     return new GuestConfig(
-        name,
-        String.valueOf(top.getOrDefault("description", "")),
-        axes,
-        exclusions,
-        cells,
-        Map.copyOf(regressions),
-        file);
-  }
-
-  private static InjectedRegression regression(Object node, String where) {
-    Map<String, Object> m = map(node, where);
-    Object what = m.get("what");
-    Object verdict = m.get("verdict");
-    if (m.size() != 2 || what == null || verdict == null || String.valueOf(what).isBlank()) {
-      throw new GuestConfigException(
-          where + ": a regression has exactly 'what' (the regression) and 'verdict' (one of "
-              + String.join(", ", VERDICTS) + ")");
-    }
-    String v = String.valueOf(verdict).strip();
-    if (!VERDICTS.contains(v)) {
-      throw new GuestConfigException(
-          where + ": verdict '" + v + "' is not one that catches a regression; valid: "
-              + String.join(", ", VERDICTS));
-    }
-    return new InjectedRegression(String.valueOf(what).strip(), v);
-  }
-
-  /** The regression a named cell injects, if it does. */
-  public Optional<InjectedRegression> regression(Cell cell) {
-    return cell.name().map(regressions::get);
+        name, String.valueOf(top.getOrDefault("description", "")), axes, exclusions, cells, file);
   }
 
   private static void requireRecipe(boolean present, String where) {

@@ -35,15 +35,26 @@ public final class MatrixPlan {
   public static List<PlannedCell> plan(GuestConfig config, ImageRecipes recipes) {
     List<PlannedCell> out = new ArrayList<>();
     for (Cell cell : config.cells()) {
-      out.add(plan(cell, recipes.get(cell.recipe())));
+      out.add(plan(config, cell, recipes));
     }
     return out;
   }
 
+  /** One cell of {@code config}: a relative {@code prefix:} QEMU is taken from its folder. */
+  public static PlannedCell plan(GuestConfig config, Cell cell, ImageRecipes recipes) {
+    Optional<Path> base = config.file().map(f -> f.toAbsolutePath().getParent());
+    return plan(cell, recipes.get(cell.recipe()), base);
+  }
+
+  /** A cell from no config (command-line flags): a {@code prefix:} must be absolute. */
   public static PlannedCell plan(Cell cell, ImageRecipe recipe) {
+    return plan(cell, recipe, Optional.empty());
+  }
+
+  private static PlannedCell plan(Cell cell, ImageRecipe recipe, Optional<Path> base) {
     QemuBuild qemu;
     try {
-      qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch());
+      qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch(), base);
     } catch (QemuBuildUnavailableException e) {
       QemuBuild unresolved = new QemuBuild(cell.qemu(), "(unavailable)", Map.of(), List.of());
       return new PlannedCell(cell, recipe, unresolved, Optional.of(e.getMessage()));

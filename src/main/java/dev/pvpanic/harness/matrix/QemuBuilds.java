@@ -9,6 +9,7 @@ import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -37,7 +38,15 @@ public final class QemuBuilds {
   private QemuBuilds() {}
 
   public static QemuBuild resolve(String name, Architecture arch) {
-    return resolve(name, arch, (spec, a) -> defaultDebian(spec).build(spec, a));
+    return resolve(name, arch, Optional.empty());
+  }
+
+  /**
+   * @param base the folder a relative {@code prefix:} is taken from (a guest config's own folder);
+   *     empty: a prefix must be absolute
+   */
+  public static QemuBuild resolve(String name, Architecture arch, Optional<Path> base) {
+    return resolve(name, arch, base, (spec, a) -> defaultDebian(spec).build(spec, a));
   }
 
   private static synchronized DebianQemu defaultDebian(String spec) {
@@ -58,6 +67,14 @@ public final class QemuBuilds {
    */
   static QemuBuild resolve(
       String name, Architecture arch, BiFunction<String, Architecture, QemuBuild> debian) {
+    return resolve(name, arch, Optional.empty(), debian);
+  }
+
+  private static QemuBuild resolve(
+      String name,
+      Architecture arch,
+      Optional<Path> base,
+      BiFunction<String, Architecture, QemuBuild> debian) {
     if (name.equals("host")) {
       return QemuBuild.host(arch);
     }
@@ -65,7 +82,7 @@ public final class QemuBuilds {
       return debian.apply(name.substring(DebianQemu.PREFIX.length()), arch);
     }
     if (name.startsWith("prefix:")) {
-      return prefix(name, arch);
+      return prefix(name, arch, base);
     }
     if (name.startsWith("container:")) {
       String image = name.substring("container:".length());
@@ -82,11 +99,17 @@ public final class QemuBuilds {
     throw new GuestConfigException("unknown QEMU build '" + name + "'; valid: " + VALID);
   }
 
-  private static QemuBuild prefix(String name, Architecture arch) {
+  private static QemuBuild prefix(String name, Architecture arch, Optional<Path> base) {
     Path prefix = Path.of(name.substring("prefix:".length()));
     if (!prefix.isAbsolute()) {
-      throw new GuestConfigException(
-          "QEMU build '" + name + "': the install prefix must be an absolute path");
+      if (base.isEmpty()) {
+        throw new GuestConfigException(
+            "QEMU build '"
+                + name
+                + "': the install prefix must be an absolute path (relative ones are taken from"
+                + " a guest config's folder)");
+      }
+      prefix = base.get().resolve(prefix).toAbsolutePath().normalize();
     }
     return new QemuBuild(
         name,

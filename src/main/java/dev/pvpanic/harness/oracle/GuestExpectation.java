@@ -17,8 +17,8 @@ import java.util.OptionalInt;
  *
  * @param kernel the kernel release the image declares (or the guest's, going by the guest)
  * @param driver the driver that binds the cell's device
- * @param capability sysfs capability: the device's advertised events AND the bits the driver
- *     knows; absent without a bound driver or before Linux 5.12
+ * @param capability sysfs capability: the device's advertised events AND the bits the driver knows;
+ *     absent without a bound driver or before Linux 5.12
  * @param events sysfs events: equal to capability until someone writes it
  * @param postNotifiersAtReady crash_kexec_post_notifiers on the READY line (on only from the
  *     command line)
@@ -111,11 +111,24 @@ public record GuestExpectation(
       return "the ISA device is found through ACPI and acpi=off hides it -> no driver binds";
     }
     String provided =
-        image.drivers().map(set -> set.isEmpty() ? "no pvpanic driver" : "pvpanic drivers "
-            + set.stream().map(PvpanicDriver::readyValue).sorted().toList()).orElse("?");
+        image
+            .drivers()
+            .map(
+                set ->
+                    set.isEmpty()
+                        ? "no pvpanic driver"
+                        : "pvpanic drivers "
+                            + set.stream().map(PvpanicDriver::readyValue).sorted().toList())
+            .orElse("?");
     if (driver.bound()) {
-      return "the image brings " + provided + " (" + image.origin() + ") -> " + driver.readyValue()
-          + " binds " + setup.device().qemuName();
+      return "the image brings "
+          + provided
+          + " ("
+          + image.origin()
+          + ") -> "
+          + driver.readyValue()
+          + " binds "
+          + setup.device().qemuName();
     }
     if (setup.device() == PvpanicDevice.PCI && !kernel.atLeast(5, 13)) {
       return "Linux " + kernel + " < 5.13 has no pvpanic-pci driver -> none binds";
@@ -135,7 +148,9 @@ public record GuestExpectation(
   /** Every fact against what the guest reported, READY first, then what arming set. */
   public List<GuestFactCheck> check(GuestReport r) {
     List<GuestFactCheck> out = new ArrayList<>();
-    out.add(new GuestFactCheck("kernel release", kernel.release(), r.kernelRelease(), kernelGoingByGuest));
+    out.add(
+        new GuestFactCheck(
+            "kernel release", kernel.release(), r.kernelRelease(), kernelGoingByGuest));
     out.add(
         new GuestFactCheck(
             "pvpanic driver", describe(driver), describe(r.driver()), driverGoingByGuest));
@@ -154,7 +169,9 @@ public record GuestExpectation(
                 fact(
                     "kexec_crash_loaded after arming",
                     want ? "1" : "0",
-                    armed.map(a -> flag(a.kexecCrashLoaded(), "1", "0") + detail(a)).orElse("(not armed)"))));
+                    armed
+                        .map(a -> flag(a.kexecCrashLoaded(), "1", "0") + detail(a))
+                        .orElse("(not armed)"))));
     postNotifiersAfterArming.ifPresent(
         want ->
             out.add(

@@ -45,7 +45,9 @@ public record GuestReport(
    *     anything
    */
   public record Armed(
-      Optional<Boolean> kexecCrashLoaded, Optional<Boolean> postNotifiers, Optional<String> detail) {
+      Optional<Boolean> kexecCrashLoaded,
+      Optional<Boolean> postNotifiers,
+      Optional<String> detail) {
     public Armed {
       Objects.requireNonNull(kexecCrashLoaded, "kexecCrashLoaded");
       Objects.requireNonNull(postNotifiers, "postNotifiers");

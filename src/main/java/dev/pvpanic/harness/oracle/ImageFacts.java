@@ -86,11 +86,10 @@ public record ImageFacts(
   }
 
   /**
-   * Which drivers a pvpanic module file holds. Linux before 5.13 has one {@code pvpanic.ko} for
-   * the ACPI/ISA device, whose driver is named {@code pvpanic} before 5.11 and {@code
-   * pvpanic-mmio} in 5.11 and 5.12 (commit f104060813fe); from 5.13 (commit db3a4f0abefd) {@code
-   * pvpanic.ko} is the shared core and {@code pvpanic-mmio.ko} / {@code pvpanic-pci.ko} hold the
-   * drivers.
+   * Which drivers a pvpanic module file holds. Linux before 5.13 has one {@code pvpanic.ko} for the
+   * ACPI/ISA device, whose driver is named {@code pvpanic} before 5.11 and {@code pvpanic-mmio} in
+   * 5.11 and 5.12 (commit f104060813fe); from 5.13 (commit db3a4f0abefd) {@code pvpanic.ko} is the
+   * shared core and {@code pvpanic-mmio.ko} / {@code pvpanic-pci.ko} hold the drivers.
    */
   static Set<PvpanicDriver> driversOf(KernelVersion kernel, String module) {
     return switch (module.replace('_', '-')) {

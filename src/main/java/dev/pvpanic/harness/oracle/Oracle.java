@@ -248,8 +248,8 @@ public final class Oracle {
   }
 
   /**
-   * What the guest's driver holds as capability (what the device advertises AND the bits the
-   * driver knows) and as its sysfs events mask.
+   * What the guest's driver holds as capability (what the device advertises AND the bits the driver
+   * knows) and as its sysfs events mask.
    */
   private record DeviceMask(int capability, int events, String describe) {
 

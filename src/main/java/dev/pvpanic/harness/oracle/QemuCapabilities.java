@@ -89,7 +89,9 @@ public record QemuCapabilities(
             + i.version()
             + ": capabilities from the build's QMP schema, device properties and machine types"
             + (i.version().development()
-                ? " (a development build: it counts as " + i.version().release() + " for version rules)"
+                ? " (a development build: it counts as "
+                    + i.version().release()
+                    + " for version rules)"
                 : ""));
     boolean actionOption = i.commands().contains("set-action");
     boolean exitFailure = i.panicActions().contains("exit-failure");

@@ -48,11 +48,10 @@ final class QemuRules {
    *
    * Before 6.0 (no -action): GUEST_PANICKED{pause} and a vm_stop request, then, without {@code
    * -no-shutdown}, GUEST_PANICKED{poweroff} and a shutdown request; with {@code -no-shutdown},
-   * GUEST_PANICKED{pause}, STOP, status guest-panicked and no second event.
-   * FACTS.md lists a STOP between the two GUEST_PANICKED events; the source says otherwise: the
-   * STOP could only come from the main loop's queued vm_stop, which main_loop_should_exit() reaches
-   * after the shutdown request has made QEMU exit, and vm_shutdown() stops the VM without a STOP
-   * event.
+   * GUEST_PANICKED{pause}, STOP, status guest-panicked and no second event. FACTS.md lists a STOP
+   * between the two GUEST_PANICKED events; the source says otherwise: the STOP could only come from
+   * the main loop's queued vm_stop, which main_loop_should_exit() reaches after the shutdown
+   * request has made QEMU exit, and vm_shutdown() stops the VM without a STOP event.
    */
   static Reaction onPanicked(
       QemuCapabilities qemu, PanicAction panicAction, ShutdownAction shutdownAction) {

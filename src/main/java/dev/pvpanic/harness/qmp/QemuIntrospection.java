@@ -38,7 +38,8 @@ public record QemuIntrospection(
     Set<String> machineTypes) {
 
   /** The pvpanic device types asked about. */
-  public static final java.util.List<String> PVPANIC_DEVICES = java.util.List.of("pvpanic", "pvpanic-pci");
+  public static final java.util.List<String> PVPANIC_DEVICES =
+      java.util.List.of("pvpanic", "pvpanic-pci");
 
   public QemuIntrospection {
     Objects.requireNonNull(version, "version");
@@ -54,8 +55,8 @@ public record QemuIntrospection(
    * Reads the replies.
    *
    * @param schema the {@code query-qmp-schema} return value
-   * @param deviceProperties for each pvpanic device type, its {@code device-list-properties}
-   *     return value, or empty when QEMU answered that there is no such device
+   * @param deviceProperties for each pvpanic device type, its {@code device-list-properties} return
+   *     value, or empty when QEMU answered that there is no such device
    * @param machines the {@code query-machines} return value
    */
   public static QemuIntrospection parse(
@@ -105,14 +106,7 @@ public record QemuIntrospection(
       }
     }
     return new QemuIntrospection(
-        version,
-        events,
-        commands,
-        panicActions,
-        resetHasReason,
-        devices,
-        withEvents,
-        machineTypes);
+        version, events, commands, panicActions, resetHasReason, devices, withEvents, machineTypes);
   }
 
   /** The schema entity of member {@code member} of the arguments of a command or event. */

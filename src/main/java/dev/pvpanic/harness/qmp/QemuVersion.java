@@ -54,7 +54,8 @@ public record QemuVersion(int major, int minor, int micro, String pkg)
    * was followed by 3.0 and 3.1 by 4.0.
    */
   QemuVersion nextRelease() {
-    boolean lastOfMajor = (major >= 4 && minor >= 2) || (major == 3 && minor >= 1) || (major == 2 && minor >= 12);
+    boolean lastOfMajor =
+        (major >= 4 && minor >= 2) || (major == 3 && minor >= 1) || (major == 2 && minor >= 12);
     return lastOfMajor ? of(major + 1, 0, 0) : of(major, minor + 1, 0);
   }
 

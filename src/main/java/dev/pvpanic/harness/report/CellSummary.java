@@ -2,6 +2,7 @@ package dev.pvpanic.harness.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.matrix.InjectedRegression;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.stream.Collectors;
  * @param name the name a person reads, e.g. {@code seed-no-kdump: x86_64-6.12 pci no-kdump ...}
  * @param folder the cell's artifact folder (the one holding cell.json)
  * @param time how long the cell took, when cell.json says
+ * @param regression the regression the cell injects, and the verdict that must catch it
  */
 public record CellSummary(
     String id,
@@ -33,7 +35,8 @@ public record CellSummary(
     Optional<Duration> time,
     Map<String, Duration> phases,
     String message,
-    Path folder) {
+    Path folder,
+    Optional<InjectedRegression> regression) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public CellSummary {
@@ -75,7 +78,18 @@ public record CellSummary(
         seconds.isNumber() ? Optional.of(seconds(seconds)) : Optional.empty(),
         phases,
         root.path("message").asText(""),
-        folder);
+        folder,
+        root.has("regression")
+            ? Optional.of(
+                new InjectedRegression(
+                    root.path("regression").path("what").asText(""),
+                    root.path("regression").path("verdict").asText("")))
+            : Optional.empty());
+  }
+
+  /** Whether the cell injects a regression and got the verdict that catches it. */
+  public boolean caught() {
+    return regression.map(r -> r.caughtBy(verdict.name())).orElse(false);
   }
 
   private static Duration seconds(JsonNode n) {

@@ -116,6 +116,14 @@ final class HtmlPage {
           .append("</span>\n");
     }
     sb.append("</div>\n");
+    summary
+        .regressionScore()
+        .ifPresent(
+            r ->
+                sb.append("<p class=\"score\" id=\"regression-score\"><b>")
+                    .append(r.describe())
+                    .append(
+                        "</b> (each injected regression must get the verdict it states)</p>\n"));
   }
 
   private static void facts(StringBuilder sb, MatrixSummary summary) {

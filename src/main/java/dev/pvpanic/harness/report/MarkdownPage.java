@@ -31,6 +31,7 @@ final class MarkdownPage {
       }
     }
     sb.append("\n\n");
+    summary.regressionScore().ifPresent(r -> sb.append("**").append(r.describe()).append("**\n\n"));
     sb.append("- QEMU: ")
         .append(
             summary.qemuVersions().isEmpty()

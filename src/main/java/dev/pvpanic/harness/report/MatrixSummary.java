@@ -82,6 +82,22 @@ public record MatrixSummary(
     return Collections.unmodifiableMap(counts);
   }
 
+  /**
+   * Injected regressions: how many cells inject one, and how many got the verdict that catches it.
+   */
+  public record RegressionScore(int injected, int caught) {
+    public String describe() {
+      return caught + "/" + injected + " injected regressions caught";
+    }
+  }
+
+  /** The regression suite's score; empty when no cell injects a regression. */
+  public Optional<RegressionScore> regressionScore() {
+    int injected = (int) cells.stream().filter(c -> c.regression().isPresent()).count();
+    int caught = (int) cells.stream().filter(CellSummary::caught).count();
+    return injected == 0 ? Optional.empty() : Optional.of(new RegressionScore(injected, caught));
+  }
+
   /** The grid rows, grouped by architecture, kernels in version order. */
   public List<String> recipes() {
     return cells.stream().map(CellSummary::recipe).distinct().sorted().map(Recipe::name).toList();

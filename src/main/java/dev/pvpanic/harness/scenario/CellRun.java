@@ -120,6 +120,15 @@ final class CellRun {
       summary.put("phases", p);
       summary.put("qemuPeakKb", qemuPeakKb.isPresent() ? qemuPeakKb.getAsLong() : null);
       summary.put("message", message);
+      cell.regression()
+          .ifPresent(
+              g ->
+                  summary.put(
+                      "regression",
+                      Map.of(
+                          "what", g.what(),
+                          "verdict", g.verdict(),
+                          "caught", g.caughtBy(verdict.name()))));
       Files.createDirectories(artifacts);
       CellRunner.JSON.writeValue(artifacts.resolve("cell.json").toFile(), summary);
     } catch (IOException e) {

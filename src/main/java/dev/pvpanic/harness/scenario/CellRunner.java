@@ -1,10 +1,7 @@
 package dev.pvpanic.harness.scenario;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pvpanic.harness.console.CommandResult;
 import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.console.ConsoleMatch;
 import dev.pvpanic.harness.console.SerialConsole;
@@ -20,26 +17,15 @@ import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.BuildCapabilities;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.Applicability;
-import dev.pvpanic.harness.oracle.Comparison;
-import dev.pvpanic.harness.oracle.ExpectedEvent;
-import dev.pvpanic.harness.oracle.ExpectedOutcome;
-import dev.pvpanic.harness.oracle.FinalState;
 import dev.pvpanic.harness.oracle.CellSetup;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import dev.pvpanic.harness.oracle.GuestReport;
-import dev.pvpanic.harness.oracle.KernelVersion;
-import dev.pvpanic.harness.oracle.ObservedEvent;
-import dev.pvpanic.harness.oracle.ObservedOutcome;
 import dev.pvpanic.harness.oracle.Oracle;
-import dev.pvpanic.harness.oracle.OutcomeComparison;
 import dev.pvpanic.harness.oracle.PostNotifiers;
-import dev.pvpanic.harness.oracle.PvpanicDriver;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
 import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.EventLog;
-import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
-import dev.pvpanic.harness.qmp.QmpException;
-import dev.pvpanic.harness.qmp.QmpTimeoutException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -377,8 +361,7 @@ public final class CellRunner {
     try {
       report =
           report.withArmed(
-              new GuestArming(console, options.armTimeout())
-                  .arm(cell, run.image.arch(), cmdline));
+              new GuestArming(console, options.armTimeout()).arm(cell, run.image.arch(), cmdline));
     } catch (ConsoleException e) {
       return run.timeoutOrInfra("arming the guest failed", e, machine, phases, start);
     }
@@ -396,13 +379,10 @@ public final class CellRunner {
     console.moveCursorToEnd();
     TriggerTimeline timeline = TriggerTimeline.watch(machine);
     console.send(trigger);
-    boolean panics = cell.trigger() == Trigger.SYSRQ_C && options.trigger().isEmpty();
     EventCollector.Collected collected =
-        new EventCollector(machine, expected, timeline, options, panics)
-            .collect(run.eventsFrom, phases);
+        new EventCollector(machine, expected, timeline, options).collect(run.eventsFrom, phases);
     machine.samplePeakMemory();
-    CellResult judged =
-        CellJudge.judge(run, machine, expected, report, collected, phases, start);
+    CellResult judged = CellJudge.judge(run, machine, expected, report, collected, phases, start);
     phases.mark("judge");
     return judged;
   }

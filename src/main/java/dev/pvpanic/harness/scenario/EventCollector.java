@@ -27,15 +27,15 @@ import java.util.Optional;
  * <ul>
  *   <li>QEMU exits (an expectation that says so): nothing can follow.
  *   <li>The VM is stopped (paused, guest-panicked): no guest code runs, and QMP sends every event
- *       emitted before a command's reply ahead of that reply, so after {@code query-status}
- *       answers "not running" the log is complete.
+ *       emitted before a command's reply ahead of that reply, so after {@code query-status} answers
+ *       "not running" the log is complete.
  *   <li>A panic that took no capture kernel: Linux prints "---[ end Kernel panic" after every panic
  *       notifier (pvpanic's among them) has run, then only spins. Once that line is on the console,
  *       a {@code query-status} reply orders every event from before it into the log.
  *   <li>Otherwise (a capture kernel rebooted the guest, a power-off that left it running): no event
- *       for {@link CellOptions#quietPeriod()}. The events of one burst (the RESETs of a reboot) come
- *       milliseconds apart; later than that the rebooted main kernel is still in firmware or early
- *       boot, with no pvpanic driver yet.
+ *       for {@link CellOptions#quietPeriod()}. The events of one burst (the RESETs of a reboot)
+ *       come milliseconds apart; later than that the rebooted main kernel is still in firmware or
+ *       early boot, with no pvpanic driver yet.
  * </ul>
  */
 final class EventCollector {
@@ -54,22 +54,16 @@ final class EventCollector {
   private final ExpectedOutcome expected;
   private final TriggerTimeline timeline;
   private final CellOptions options;
-  private final boolean panics;
 
-  /**
-   * @param panics the trigger panics the kernel (so the panic's end line is a proof)
-   */
   EventCollector(
       QemuMachine machine,
       ExpectedOutcome expected,
       TriggerTimeline timeline,
-      CellOptions options,
-      boolean panics) {
+      CellOptions options) {
     this.machine = machine;
     this.expected = expected;
     this.timeline = timeline;
     this.options = options;
-    this.panics = panics;
   }
 
   Collected collect(int eventsFrom, Phases phases) {
@@ -148,8 +142,8 @@ final class EventCollector {
           if (!Instant.now().isBefore(deadline)) {
             return Optional.of("QMP event " + e.name() + " within " + budget);
           }
-          if (panicEndedWithout(log, from)) {
-            return Optional.of("QMP event " + e.name() + ": the panic ended without it");
+          if (kernelDoneWithout(log, from)) {
+            return Optional.of("QMP event " + e.name() + ": the guest kernel finished without it");
           }
           continue;
         }
@@ -167,11 +161,11 @@ final class EventCollector {
   }
 
   /**
-   * True when the kernel's panic path has ended and, after a {@code query-status} barrier, no
-   * event from {@code from} on is in the log: none can come any more (no capture kernel runs).
+   * True when the kernel's panic or halt path has ended and, after a {@code query-status} barrier,
+   * no event from {@code from} on is in the log: none can come any more (no capture kernel runs).
    */
-  private boolean panicEndedWithout(EventLog log, int from) {
-    if (!panics || expected.captureKernelRuns() || !timeline.awaitPanicEnd(Duration.ZERO)) {
+  private boolean kernelDoneWithout(EventLog log, int from) {
+    if (expected.captureKernelRuns() || !timeline.awaitKernelDone(Duration.ZERO)) {
       return false;
     }
     running(machine); // the ordering barrier: its reply follows every earlier event
@@ -189,9 +183,9 @@ final class EventCollector {
     if (!running(machine)) {
       return;
     }
-    // The trigger took effect (its events came, or the console showed it) and it panics the
-    // kernel: the panic's end line follows within milliseconds, maybe not yet.
-    if (!expected.captureKernelRuns() && panics && timeline.awaitPanicEnd(quiet.multipliedBy(5))) {
+    // The trigger took effect (its events came, or the console showed it): the kernel's panic or
+    // halt end line follows within milliseconds, maybe not yet.
+    if (!expected.captureKernelRuns() && timeline.awaitKernelDone(quiet.multipliedBy(5))) {
       running(machine); // the ordering barrier
       return;
     }

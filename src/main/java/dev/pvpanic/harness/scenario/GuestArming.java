@@ -33,8 +33,8 @@ final class GuestArming {
   /**
    * Arms the guest for {@code cell}.
    *
-   * @throws dev.pvpanic.harness.console.ConsoleException when the console itself fails (a
-   *     timeout, a panic while arming)
+   * @throws dev.pvpanic.harness.console.ConsoleException when the console itself fails (a timeout,
+   *     a panic while arming)
    */
   GuestReport.Armed arm(Cell cell, Architecture arch, String cmdline) {
     Optional<Boolean> kexecLoaded = Optional.empty();
@@ -42,8 +42,7 @@ final class GuestArming {
     Optional<String> detail = Optional.empty();
     if (cell.kdump()) {
       CommandResult load =
-          console.run(
-              CellRunner.kexecCommand(arch, CellRunner.captureCmdline(cmdline)), timeout);
+          console.run(CellRunner.kexecCommand(arch, CellRunner.captureCmdline(cmdline)), timeout);
       if (load.exitStatus() != 0) {
         detail = Optional.of(failed(load));
       }
@@ -51,14 +50,14 @@ final class GuestArming {
     }
     if (cell.postNotifiers() == PostNotifiers.RUNTIME) {
       CommandResult set =
-          console.run(
-              "echo Y > /sys/module/kernel/parameters/crash_kexec_post_notifiers", timeout);
+          console.run("echo Y > /sys/module/kernel/parameters/crash_kexec_post_notifiers", timeout);
       if (set.exitStatus() != 0) {
         detail = Optional.of(detail.map(d -> d + "; ").orElse("") + failed(set));
       }
     }
     if (cell.postNotifiers() != PostNotifiers.OFF) {
-      notifiers = readFlag("cat /sys/module/kernel/parameters/crash_kexec_post_notifiers", "Y", "N");
+      notifiers =
+          readFlag("cat /sys/module/kernel/parameters/crash_kexec_post_notifiers", "Y", "N");
     }
     return new GuestReport.Armed(kexecLoaded, notifiers, detail);
   }

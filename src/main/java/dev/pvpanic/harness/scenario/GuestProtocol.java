@@ -2,7 +2,6 @@ package dev.pvpanic.harness.scenario;
 
 import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.PvpanicDriver;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

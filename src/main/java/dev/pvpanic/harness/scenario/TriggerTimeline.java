@@ -19,15 +19,17 @@ import java.util.regex.Pattern;
  */
 final class TriggerTimeline {
   /**
-   * The last line of Linux's panic(): printed after every panic notifier (pvpanic's too) has run;
-   * the kernel then only spins.
+   * The last line of the kernel's own work after a trigger: panic()'s end line, printed after every
+   * panic notifier (pvpanic's too) has run, or the halt that follows when no power-off handler
+   * powered the guest off ("reboot: System halted", "Power off not available: System halted
+   * instead"); the kernel then only spins.
    */
-  static final Pattern PANIC_END = Pattern.compile("---\\[ end Kernel panic");
+  static final Pattern KERNEL_DONE = Pattern.compile("---\\[ end Kernel panic|System halted");
 
   private final AtomicReference<Instant> firstEvent = new AtomicReference<>();
   private final AtomicReference<Instant> firstSign = new AtomicReference<>();
   private final AtomicReference<Instant> vmcore = new AtomicReference<>();
-  private final CountDownLatch panicEnded = new CountDownLatch(1);
+  private final CountDownLatch kernelDone = new CountDownLatch(1);
   private volatile boolean listening;
 
   private TriggerTimeline() {}
@@ -53,8 +55,8 @@ final class TriggerTimeline {
     if (GuestProtocol.VMCORE_PATTERN.matcher(line).find()) {
       vmcore.compareAndSet(null, now);
     }
-    if (PANIC_END.matcher(line).find()) {
-      panicEnded.countDown();
+    if (KERNEL_DONE.matcher(line).find()) {
+      kernelDone.countDown();
     }
   }
 
@@ -75,10 +77,13 @@ final class TriggerTimeline {
     return Optional.ofNullable(vmcore.get());
   }
 
-  /** Waits up to {@code bound} for the end of the kernel's panic path; true when it was seen. */
-  boolean awaitPanicEnd(Duration bound) {
+  /**
+   * Waits up to {@code bound} for the end of the kernel's panic or halt path; true when it was
+   * seen.
+   */
+  boolean awaitKernelDone(Duration bound) {
     try {
-      return panicEnded.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+      return kernelDone.await(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

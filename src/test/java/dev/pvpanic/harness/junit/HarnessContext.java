@@ -34,7 +34,7 @@ public final class HarnessContext {
     cells =
         CellCost.longestFirst(
             shard.select(config.cells()).stream()
-                .map(c -> MatrixPlan.plan(c, recipes.get(c.recipe())))
+                .map(c -> MatrixPlan.plan(config, c, recipes))
                 .toList());
     shard
         .describe(cells.size(), config.cells().size())

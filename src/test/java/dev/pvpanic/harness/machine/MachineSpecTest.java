@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,18 @@ class MachineSpecTest {
     assertTrue(m.contains("panic=reboot") && m.contains("exit-failure"), m);
     String s = rejection(() -> QemuActions.of(null, "halt"));
     assertTrue(s.contains("shutdown=halt") && s.contains("poweroff"), s);
+  }
+
+  @Test
+  void noShutdownIsTheOldFlagNotAnAction() {
+    assertEquals(List.of("-no-shutdown"), QemuActions.of(null, "no-shutdown").qemuArgs());
+    assertEquals(
+        List.of("-action", "panic=pause", "-no-shutdown"),
+        QemuActions.of("pause", "no-shutdown").qemuArgs());
+    assertEquals("panic=pause,-no-shutdown", QemuActions.of("pause", "no-shutdown").toString());
+    assertEquals(
+        List.of("-action", "panic=none,shutdown=pause"),
+        QemuActions.of("none", "pause").qemuArgs());
   }
 
   @Test

@@ -115,7 +115,11 @@ class GuestConfigTest {
   @Test
   void shippedConfigsLoadAgainstTheShippedRecipes() {
     Set<String> recipes = ImageRecipes.load(Path.of("images/recipes")).names();
-    for (String f : List.of("guest-configs/smoke.yaml", "guest-configs/full.yaml")) {
+    for (String f :
+        List.of(
+            "guest-configs/smoke.yaml",
+            "guest-configs/full.yaml",
+            "guest-configs/regressions.yaml")) {
       GuestConfig c = GuestConfig.load(Path.of(f), recipes);
       List<Cell> cells = c.cells();
       assertFalse(cells.isEmpty(), f);
@@ -125,5 +129,34 @@ class GuestConfigTest {
     assertTrue(
         smoke.cells().stream().map(Cell::recipe).anyMatch(r -> r.startsWith("aarch64")),
         "smoke covers aarch64");
+  }
+
+  @Test
+  void aRegressionCellStatesTheVerdictThatCatchesIt() throws Exception {
+    Cell cell =
+        parse(
+                "cells: [{name: a, recipe: x86_64-6.12, kernel_args: 'module_blacklist=pvpanic_pci"
+                    + "  quiet', qemu_args: -no-shutdown, regression: {what: no driver, verdict:"
+                    + " wrong-guest-state}}]")
+            .cells()
+            .get(0);
+    assertEquals("module_blacklist=pvpanic_pci quiet", cell.kernelArgs());
+    assertEquals(List.of("-no-shutdown"), cell.qemuArgs());
+    assertEquals(
+        java.util.Optional.of(new InjectedRegression("no driver", "wrong-guest-state")),
+        cell.regression());
+    assertTrue(cell.regression().get().caughtBy("WRONG_GUEST_STATE"));
+    assertFalse(cell.regression().get().caughtBy("PASS"));
+    assertTrue(cell.id().contains("_kargs-") && cell.id().contains("_qargs-"), cell.id());
+    String m =
+        rejection("cells: [{name: a, recipe: x86_64-6.12, regression: {what: x, verdict: pass}}]");
+    assertTrue(m.contains("'pass'") && m.contains("wrong-guest-state"), m);
+  }
+
+  @Test
+  void extraArgumentsStayOutOfTheParametersOfOrdinaryCells() throws Exception {
+    Cell cell = parse("cells: [{name: a, recipe: x86_64-6.12}]").cells().get(0);
+    assertFalse(cell.parameters().containsKey("kernel_args"));
+    assertFalse(cell.parameters().containsKey("qemu_args"));
   }
 }

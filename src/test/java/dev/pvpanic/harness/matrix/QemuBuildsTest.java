@@ -41,6 +41,17 @@ class QemuBuildsTest {
   }
 
   @Test
+  void aRelativePrefixIsTakenFromTheConfigsFolder() {
+    QemuBuild b =
+        QemuBuilds.resolve(
+            "prefix:regressions/qemu-events1",
+            Architecture.X86_64,
+            java.util.Optional.of(java.nio.file.Path.of("/work/guest-configs")));
+    assertEquals("/work/guest-configs/regressions/qemu-events1/bin/qemu-system-x86_64", b.binary());
+    assertEquals("prefix:regressions/qemu-events1", b.label());
+  }
+
+  @Test
   void aContainerRunsTheArchitecturesBinaryFromItsImage() {
     QemuBuild b =
         QemuBuilds.resolve("container:pvh-qemu:bookworm-backports", Architecture.X86_64, NO_DEBIAN);

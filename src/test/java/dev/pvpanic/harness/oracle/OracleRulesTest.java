@@ -126,7 +126,8 @@ class OracleRulesTest {
       // capability = register (0x7 on QEMU 10) AND the bits a 6.1 driver knows (0x3)
       ExpectedOutcome outcome =
           Oracle.expect(
-              x86(PvpanicDevice.PCI), Cells.oldGuest("6.1.0-30-amd64", PvpanicDriver.PVPANIC_PCI),
+              x86(PvpanicDevice.PCI),
+              Cells.oldGuest("6.1.0-30-amd64", PvpanicDriver.PVPANIC_PCI),
               qemu(10, 0));
 
       assertEquals(
@@ -167,8 +168,7 @@ class OracleRulesTest {
           Oracle.expect(setup, oldGuest("6.12.95", PvpanicDriver.NONE), qemu(10, 0));
 
       assertEquals(List.of(), described(outcome));
-      assertTrue(
-          outcome.reasoning().stream().anyMatch(r -> r.contains("no pvpanic driver binds")));
+      assertTrue(outcome.reasoning().stream().anyMatch(r -> r.contains("no pvpanic driver binds")));
     }
   }
 
@@ -271,6 +271,29 @@ class OracleRulesTest {
               "SHUTDOWN {guest: true, reason: guest-panic}"),
           described(outcome));
       assertEquals(new FinalState.QemuExits(0), outcome.finalState());
+    }
+
+    @Test
+    void noShutdownBefore6_0PausesWithoutASecondEvent() {
+      CellSetup setup =
+          x86(PvpanicDevice.ISA).withActions(PanicAction.DEFAULT, ShutdownAction.NO_SHUTDOWN);
+      assertTrue(Oracle.applicability(setup, qemu(5, 2)).applicable(), "no -action needed");
+
+      ExpectedOutcome outcome =
+          Oracle.expect(setup, oldGuest("5.10.0", PvpanicDriver.PVPANIC), qemu(5, 2));
+
+      assertEquals(List.of("GUEST_PANICKED {action: pause}", "STOP"), described(outcome));
+      assertEquals(GUEST_PANICKED, outcome.finalState());
+    }
+
+    @Test
+    void noShutdownFrom6_0IsShutdownPause() {
+      assertEquals(
+          described(panicked(PanicAction.DEFAULT, ShutdownAction.PAUSE)),
+          described(panicked(PanicAction.DEFAULT, ShutdownAction.NO_SHUTDOWN)));
+      assertEquals(
+          panicked(PanicAction.EXIT_FAILURE, ShutdownAction.PAUSE).finalState(),
+          panicked(PanicAction.EXIT_FAILURE, ShutdownAction.NO_SHUTDOWN).finalState());
     }
 
     @Test

@@ -340,7 +340,9 @@ class MatrixSummaryTest {
     Path folder = cell("x86_64-6.12").verdict("GREEN").writeTo(dir);
     e = assertThrows(ReportException.class, () -> MatrixSummary.read(dir));
     assertTrue(e.getMessage().contains(folder.resolve("cell.json").toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("'GREEN' is not one of PASS, WRONG_GUEST_STATE, WRONG_EVENTS"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'GREEN' is not one of PASS, WRONG_GUEST_STATE, WRONG_EVENTS"),
+        e.getMessage());
 
     Files.writeString(folder.resolve("cell.json"), "{\"verdict\": \"PASS\"");
     e = assertThrows(ReportException.class, () -> MatrixSummary.read(dir));
