@@ -2,6 +2,7 @@ package dev.pvpanic.harness.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
@@ -98,8 +99,7 @@ public final class Benchmark implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--rounds must be at least 1, was " + rounds);
     }
-    Path outDir =
-        out != null ? out : Path.of(System.getProperty("pvh.build.dir", "target"), "bench");
+    Path outDir = out != null ? out : Settings.system().buildDir().resolve("bench");
     Files.createDirectories(outDir);
     // Transcripts of an earlier run would mix into this one's (the QMP transcript appends).
     deleteTree(outDir.resolve("cells"));

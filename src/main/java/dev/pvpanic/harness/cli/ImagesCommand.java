@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
@@ -87,7 +88,7 @@ final class ImagesCommand implements Callable<Integer> {
       ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
       Path lockFile = ImageLock.defaultFile();
       ImageLock lock = ImageLock.readOrEmpty(lockFile);
-      ContentStore store = ContentStore.atDefaultLocation(System.getenv());
+      ContentStore store = ContentStore.at(Settings.system());
       CachedImages cached = CachedImages.in(store.root());
       out.printf(
           "%-18s %-8s %-7s %-44s %s%n", "recipe", "arch", "pvpanic", "locked kernel", "cached");
@@ -178,7 +179,7 @@ final class ImagesCommand implements Callable<Integer> {
 
     /** The Debian archive as the image builder wires it, with {@code --mirror} if given. */
     private static DebianArchive archive(Optional<String> mirror) {
-      return ImageEnvironment.archive(mirror, ContentStore.atDefaultLocation(System.getenv()));
+      return ImageEnvironment.archive(mirror, ContentStore.at(Settings.system()));
     }
   }
 

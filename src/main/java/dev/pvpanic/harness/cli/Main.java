@@ -29,12 +29,13 @@ import picocli.CommandLine.Spec;
       MatrixCommand.class,
       ImagesCommand.class,
       BundleCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every cell passed",
-      "1:a cell failed (wrong events, unexpected panic, timeout)",
+      "1:a cell failed (wrong guest state, wrong events, unexpected panic, timeout)",
       "2:usage (bad flag, unknown recipe or axis value)",
       "3:infrastructure (QEMU missing or died, an image did not build)"
     })
@@ -94,7 +95,7 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    terminal.err().println("pvpanic: which command? (run, matrix, images, bundle)");
+    terminal.err().println("pvpanic: which command? (run, matrix, images, bundle, config)");
     spec.commandLine().usage(terminal.err());
     return ExitStatus.USAGE.code();
   }

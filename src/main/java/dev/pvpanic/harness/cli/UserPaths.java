@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Settings;
 import java.nio.file.Path;
 
 /**
@@ -8,16 +9,9 @@ import java.nio.file.Path;
  * and passes the caller's folder in {@code PVH_USER_DIR}.
  */
 final class UserPaths {
-  static final String USER_DIR_ENV = "PVH_USER_DIR";
-
   private UserPaths() {}
 
   static Path resolve(String typed) {
-    Path p = Path.of(typed);
-    String base = System.getenv(USER_DIR_ENV);
-    if (p.isAbsolute() || base == null || base.isBlank()) {
-      return p;
-    }
-    return Path.of(base).resolve(p).normalize();
+    return Settings.system().userPath(typed);
   }
 }

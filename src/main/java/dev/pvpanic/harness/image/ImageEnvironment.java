@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.ArchiveKeyring;
 import dev.pvpanic.harness.image.debian.DebianArchive;
@@ -21,13 +22,19 @@ public final class ImageEnvironment {
    * @param mirrorOption a mirror URI given on the command line, if any
    */
   public static ImageBuilder builder(Optional<String> mirrorOption, Consumer<String> log) {
-    ContentStore store = ContentStore.atDefaultLocation(System.getenv());
+    return builder(Settings.system(), mirrorOption, log);
+  }
+
+  /** The image builder of {@code settings}: its recipes, lock file, cache and guest init. */
+  public static ImageBuilder builder(
+      Settings settings, Optional<String> mirrorOption, Consumer<String> log) {
+    ContentStore store = ContentStore.at(settings);
     return new ImageBuilder(
-        ImageRecipes.load(ImageRecipes.defaultFolder()),
-        archive(mirrorOption, store),
+        ImageRecipes.load(settings.recipes()),
+        archive(settings, mirrorOption, store),
         store,
-        ImageLock.defaultFile(),
-        Path.of("images/guest"),
+        settings.lockFile(),
+        settings.guestDir(),
         log);
   }
 
@@ -37,9 +44,15 @@ public final class ImageEnvironment {
    * store} as its cache; download progress on stderr.
    */
   public static DebianArchive archive(Optional<String> mirrorOption, ContentStore store) {
-    Optional<String> option =
-        mirrorOption.or(() -> Optional.ofNullable(System.getProperty("pvh.debian.mirror")));
-    DebianMirrors mirrors = DebianMirrors.resolve(option, System.getenv(), Path.of("/etc/apt"));
+    return archive(Settings.system(), mirrorOption, store);
+  }
+
+  /** As {@link #archive(Optional, ContentStore)}, with the mirrors of {@code settings}. */
+  public static DebianArchive archive(
+      Settings settings, Optional<String> mirrorOption, ContentStore store) {
+    Optional<String> option = mirrorOption.or(() -> settings.get(Settings.Setting.DEBIAN_MIRROR));
+    DebianMirrors mirrors =
+        DebianMirrors.resolve(option, settings.environment(), Path.of("/etc/apt"));
     return new DebianArchive(
         mirrors,
         ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),

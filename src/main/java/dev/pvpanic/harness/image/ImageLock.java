@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,8 +71,7 @@ public record ImageLock(
   }
 
   public static Path defaultFile() {
-    String env = System.getenv("PVH_LOCK_FILE");
-    return Path.of(env == null || env.isBlank() ? "images/packages.lock.json" : env);
+    return Settings.system().lockFile();
   }
 
   public static ImageLock empty() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
 import dev.pvpanic.harness.image.ImageRecipe.KernelSource;
@@ -32,10 +33,9 @@ public final class ImageRecipes {
     this.byName = byName;
   }
 
-  /** The folder a checkout keeps its recipes in: {@code PVH_RECIPES} or {@code images/recipes}. */
+  /** The recipe folder of the settings: {@code PVH_RECIPES} or the checkout's images/recipes. */
   public static Path defaultFolder() {
-    String env = System.getenv("PVH_RECIPES");
-    return Path.of(env == null || env.isBlank() ? "images/recipes" : env);
+    return Settings.system().recipes();
   }
 
   public static ImageRecipes load(Path folder) {

@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.image;
 
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.debian.DebianArchive;
@@ -83,7 +84,7 @@ public final class RecipeResolver {
         Architecture.host()
             .orElseThrow(
                 () ->
-                    new HarnessException("unsupported build host " + System.getProperty("os.arch")))
+                    new HarnessException("unsupported build host " + Settings.system().hostArch()))
             .debianArch();
     PackagesIndex host = archive.packages(suite, hostArch);
     List<LockedPackage> out = new ArrayList<>();

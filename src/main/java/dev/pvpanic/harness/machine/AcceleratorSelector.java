@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.machine;
 
+import dev.pvpanic.harness.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class AcceleratorSelector {
     if (host.isEmpty() || host.get() != arch) {
       return Optional.of(
           "KVM runs only guests of the host's architecture (host "
-              + System.getProperty("os.arch")
+              + Settings.system().hostArch()
               + ", guest "
               + arch
               + ")");

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.machine;
 
+import dev.pvpanic.harness.Settings;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,8 +55,12 @@ public enum Architecture {
 
   /** The architecture of the JVM's host, if it is one of ours. */
   public static Optional<Architecture> host() {
-    String os = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    return switch (os) {
+    return fromHostName(Settings.system().hostArch());
+  }
+
+  /** Java's name of a host architecture ({@code os.arch}) as ours, if it is one of ours. */
+  static Optional<Architecture> fromHostName(String os) {
+    return switch (os.toLowerCase(Locale.ROOT)) {
       case "amd64", "x86_64" -> Optional.of(X86_64);
       case "aarch64", "arm64" -> Optional.of(AARCH64);
       default -> Optional.empty();

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.machine;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,8 +99,8 @@ public record ContainerBackend(String image) implements QemuBackend {
   }
 
   private static Optional<String> findEngineProblem() {
-    String dockerHost = System.getenv("DOCKER_HOST");
-    if ((dockerHost == null || dockerHost.isBlank()) && !Files.exists(DEFAULT_SOCKET)) {
+    Optional<String> dockerHost = Settings.system().get(Settings.Setting.DOCKER_HOST);
+    if (dockerHost.isEmpty() && !Files.exists(DEFAULT_SOCKET)) {
       return Optional.of(
           "no Docker engine: "
               + DEFAULT_SOCKET
@@ -113,7 +114,7 @@ public record ContainerBackend(String image) implements QemuBackend {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       return Optional.of(
           "no Docker engine answers at "
-              + (dockerHost == null || dockerHost.isBlank() ? DEFAULT_SOCKET : dockerHost)
+              + dockerHost.orElse(DEFAULT_SOCKET.toString())
               + " ("
               + why.lines().findFirst().orElse(why)
               + "); start one with ci/docker-engine.sh start");

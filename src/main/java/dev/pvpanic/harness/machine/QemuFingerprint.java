@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.machine;
 
+import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,12 +55,10 @@ public record QemuFingerprint(String version, String binarySha256, Path binary) 
     if (binary.contains("/")) {
       return existing(Path.of(binary), binary);
     }
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    for (String dir : path.split(":")) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, binary);
+    Settings settings = Settings.system();
+    String path = settings.get(Settings.Setting.PATH).orElse("");
+    for (Path dir : settings.pathFolders()) {
+      Path candidate = dir.resolve(binary);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
         return existing(candidate, binary);
       }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.machine;
 
+import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -42,8 +43,7 @@ public final class RunFolder implements AutoCloseable {
   }
 
   public static Path defaultRoot() {
-    String env = System.getenv("PVH_RUN_DIR");
-    return Path.of(env == null || env.isBlank() ? "/tmp" : env);
+    return Settings.system().runDir();
   }
 
   /** Creates a new private folder under {@code root}, first removing stale ones. */

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
+import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public final class GuestParallelism {
   /** The number of guests to run at once on this machine ({@link #PROPERTY}, else the default). */
   public static int configured() {
     return resolve(
-        System.getProperty(PROPERTY),
+        Settings.system().get(Settings.Setting.PARALLEL).orElse(null),
         Runtime.getRuntime().availableProcessors(),
         configuredMemoryMb(),
         LARGEST_GUEST_MB);

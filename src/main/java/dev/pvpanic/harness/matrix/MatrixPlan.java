@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.Accelerator;
@@ -25,11 +26,7 @@ public final class MatrixPlan {
 
   /** The config a run uses: {@code -Dpvh.config}, {@code PVH_CONFIG}, else smoke.yaml. */
   public static Path configFile() {
-    String p = System.getProperty("pvh.config");
-    if (p == null || p.isBlank()) {
-      p = System.getenv("PVH_CONFIG");
-    }
-    return Path.of(p == null || p.isBlank() ? "guest-configs/smoke.yaml" : p);
+    return Settings.system().config();
   }
 
   public static List<PlannedCell> plan(GuestConfig config, ImageRecipes recipes) {

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
+import dev.pvpanic.harness.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -55,11 +56,7 @@ public record Shard(int index, int count) {
    * matrix.
    */
   public static Shard configured() {
-    String p = System.getProperty("pvh.shard");
-    if (p == null || p.isBlank()) {
-      p = System.getenv("PVH_SHARD");
-    }
-    return p == null || p.isBlank() ? ALL : parse(p);
+    return Settings.system().get(Settings.Setting.SHARD).map(Shard::parse).orElse(ALL);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public record CellOptions(
         UnaryOperator.identity(),
         s -> {},
         MachineHooks.NONE,
-        Boolean.getBoolean("pvh.cold"));
+        Settings.system().cold());
   }
 
   /** Boot every guest ({@code true}) or restore snapshots where one can be made. */

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,9 +46,9 @@ public final class SnapshotStore {
     this.store = store;
   }
 
-  /** The store in the usual cache folder ({@link ContentStore#atDefaultLocation}). */
+  /** The store in the usual cache folder ({@link dev.pvpanic.harness.Settings#cacheDir()}). */
   public static SnapshotStore atDefaultLocation() {
-    return new SnapshotStore(ContentStore.atDefaultLocation(System.getenv()));
+    return new SnapshotStore(ContentStore.at(Settings.system()));
   }
 
   /** Fills an empty folder with a new snapshot: {@code state.bin} and {@code snapshot.json}. */

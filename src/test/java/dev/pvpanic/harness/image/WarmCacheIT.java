@@ -36,7 +36,7 @@ class WarmCacheIT {
     GuestImage reference = normal.image(RECIPE);
 
     // A private cache holding only the pinned .debs: the image itself must be rebuilt from them.
-    ContentStore shared = ContentStore.atDefaultLocation(System.getenv());
+    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
     ContentStore warm = new ContentStore(cache);
     RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(RECIPE).orElseThrow();
     for (LockedPackage p : pins.all()) {

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image.cache;
 
+import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -34,9 +34,6 @@ import java.util.stream.Stream;
  */
 public final class ContentStore {
 
-  /** Environment variable that places the cache; wins over XDG_CACHE_HOME and the home folder. */
-  public static final String CACHE_DIR_ENV = "PVH_CACHE_DIR";
-
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern DERIVED_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
   private static final String TEMP_PREFIX = ".tmp-";
@@ -51,26 +48,9 @@ public final class ContentStore {
     this.derived = this.root.resolve("derived");
   }
 
-  /**
-   * The cache at its usual place: {@code $PVH_CACHE_DIR}, else {@code
-   * $XDG_CACHE_HOME/pvpanic-harness}, else {@code ~/.cache/pvpanic-harness}.
-   */
-  public static ContentStore atDefaultLocation(Map<String, String> env) {
-    return new ContentStore(defaultRoot(env, Path.of(System.getProperty("user.home"))));
-  }
-
-  /** Where {@link #atDefaultLocation} puts the cache, given the environment and home folder. */
-  public static Path defaultRoot(Map<String, String> env, Path home) {
-    String explicit = env.get(CACHE_DIR_ENV);
-    if (explicit != null && !explicit.isBlank()) {
-      return Path.of(explicit);
-    }
-    // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
-    String xdg = env.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-      return Path.of(xdg, "pvpanic-harness");
-    }
-    return home.resolve(".cache").resolve("pvpanic-harness");
+  /** The cache where the settings put it ({@link Settings#cacheDir()}). */
+  public static ContentStore at(Settings settings) {
+    return new ContentStore(settings.cacheDir());
   }
 
   public Path root() {

@@ -1,6 +1,6 @@
 package dev.pvpanic.harness.image.kmod;
 
-import java.io.File;
+import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,15 +104,7 @@ public record CrossCompiler(KernelArch arch, Path gcc, String versionText) {
   }
 
   private static List<Path> searchPath() {
-    String path = System.getenv("PATH");
-    List<Path> dirs = new ArrayList<>();
-    if (path != null) {
-      for (String dir : path.split(File.pathSeparator)) {
-        if (!dir.isEmpty()) {
-          dirs.add(Path.of(dir));
-        }
-      }
-    }
+    List<Path> dirs = new ArrayList<>(Settings.system().pathFolders());
     return dirs;
   }
 

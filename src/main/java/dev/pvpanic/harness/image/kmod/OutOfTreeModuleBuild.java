@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image.kmod;
 
+import dev.pvpanic.harness.Settings;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -236,9 +237,9 @@ public final class OutOfTreeModuleBuild {
   }
 
   private String pathWithCompilerFirst() {
-    String path = System.getenv("PATH");
+    String path = Settings.system().get(Settings.Setting.PATH).orElse("");
     String dir = compiler.gcc().getParent().toString();
-    return path == null || path.isEmpty() ? dir : dir + File.pathSeparator + path;
+    return path.isEmpty() ? dir : dir + File.pathSeparator + path;
   }
 
   private static void requireKbuildSafe(Path dir) {

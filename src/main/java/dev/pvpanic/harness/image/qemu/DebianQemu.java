@@ -3,6 +3,7 @@ package dev.pvpanic.harness.image.qemu;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.cache.ContentStore;
@@ -82,9 +83,9 @@ public final class DebianQemu {
 
   /** Wired like the image builder: mirror, cache and lock file from the environment. */
   public static DebianQemu fromEnvironment(Consumer<String> log) {
-    ContentStore store = ContentStore.atDefaultLocation(System.getenv());
+    ContentStore store = ContentStore.at(Settings.system());
     DebianArchive archive = ImageEnvironment.archive(Optional.empty(), store);
-    return new DebianQemu(archive, store, ImageLock.defaultFile(), log);
+    return new DebianQemu(archive, store, Settings.system().lockFile(), log);
   }
 
   /** The key of a build's pins in the lock: the request, the host architecture, the emulator. */
@@ -103,7 +104,7 @@ public final class DebianQemu {
             .orElseThrow(
                 () ->
                     new QemuBuildUnavailableException(
-                        request + ": unsupported host " + System.getProperty("os.arch")));
+                        request + ": unsupported host " + Settings.system().hostArch()));
     try {
       List<LockedPackage> pins = pins(request, host.debianArch(), guest);
       Path root = store.publishDerived(derivedKey(pins), dir -> extract(pins, dir, host, guest));

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -94,23 +93,6 @@ class ContentStoreTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> store.get("../../etc/passwd"));
     assertTrue(e.getMessage().contains("not a SHA-256"), e.getMessage());
-  }
-
-  @Test
-  void findsItsFolderFromTheEnvironment() {
-    Path home = Path.of("/home/tester");
-    assertEquals(
-        Path.of("/cache/pvh"),
-        ContentStore.defaultRoot(
-            Map.of("PVH_CACHE_DIR", "/cache/pvh", "XDG_CACHE_HOME", "/xdg"), home));
-    assertEquals(
-        Path.of("/xdg/pvpanic-harness"),
-        ContentStore.defaultRoot(Map.of("XDG_CACHE_HOME", "/xdg"), home));
-    assertEquals(
-        Path.of("/home/tester/.cache/pvpanic-harness"),
-        ContentStore.defaultRoot(Map.of("XDG_CACHE_HOME", "relative/ignored"), home));
-    assertEquals(
-        Path.of("/home/tester/.cache/pvpanic-harness"), ContentStore.defaultRoot(Map.of(), home));
   }
 
   @Test

@@ -76,7 +76,7 @@ class OutOfTreeModuleBuildIT {
 
   private static DebianArchive archive() {
     return ImageEnvironment.archive(
-        Optional.empty(), ContentStore.atDefaultLocation(System.getenv()));
+        Optional.empty(), ContentStore.at(dev.pvpanic.harness.Settings.system()));
   }
 
   private static List<String> names(List<Path> paths) {

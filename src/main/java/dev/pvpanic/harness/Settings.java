@@ -1,0 +1,260 @@
+package dev.pvpanic.harness;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every setting of the harness in one place: its Java property, its environment variable, its
+ * default, and what it is for. One precedence for all of them: the property ({@code
+ * -Dpvh.cache.dir=...}), then the environment ({@code PVH_CACHE_DIR}), then the default. This is
+ * the only class that reads {@code System.getProperty} or {@code System.getenv}; everything else is
+ * handed a {@code Settings} (tests build their own with {@link #of}).
+ *
+ * <p>Paths of the checkout (recipes, the lock file, the guest's init, guest configs) are taken from
+ * {@link Setting#HOME}, never from the current folder.
+ */
+public final class Settings {
+
+  /** One setting. A {@code null} property or variable means the setting has no such source. */
+  public enum Setting {
+    HOME(
+        "pvh.home",
+        "PVH_HOME",
+        "the checkout the jar was built in",
+        "the checkout: images/, guest-configs/ are found here"),
+    RECIPES("pvh.recipes", "PVH_RECIPES", "<home>/images/recipes", "image recipe folder"),
+    LOCK_FILE(
+        "pvh.lock.file", "PVH_LOCK_FILE", "<home>/images/packages.lock.json", "package lock file"),
+    CONFIG("pvh.config", "PVH_CONFIG", "<home>/guest-configs/smoke.yaml", "guest config of a run"),
+    SHARD("pvh.shard", "PVH_SHARD", "", "one shard of the matrix, k/n"),
+    PARALLEL("pvh.parallel", "PVH_PARALLEL", "auto", "guests at once (a number or auto)"),
+    COLD("pvh.cold", "PVH_COLD", "false", "boot every guest instead of restoring snapshots"),
+    BUILD_DIR("pvh.build.dir", "PVH_BUILD_DIR", "<home>/target", "build folder (cells, reports)"),
+    CACHE_DIR(
+        "pvh.cache.dir",
+        "PVH_CACHE_DIR",
+        "$XDG_CACHE_HOME/pvpanic-harness, else ~/.cache/pvpanic-harness",
+        "cache of packages, images, QEMU builds, snapshots"),
+    RUN_DIR("pvh.run.dir", "PVH_RUN_DIR", "/tmp", "run folders (unix sockets: keep it short)"),
+    DEBIAN_MIRROR(
+        "pvh.debian.mirror", "PVH_DEBIAN_MIRROR", "the host's apt sources", "Debian mirror"),
+    DEBIAN_SECURITY_MIRROR(
+        "pvh.debian.security.mirror",
+        "PVH_DEBIAN_SECURITY_MIRROR",
+        "the host's apt sources",
+        "Debian security mirror"),
+    USER_DIR(
+        null,
+        "PVH_USER_DIR",
+        "the current folder",
+        "where relative paths on the command line are taken from (set by ci/pvpanic)"),
+    WALL_SECONDS(null, "PVH_WALL_SECONDS", "", "a run's wall time, for the report"),
+    XDG_CACHE_HOME(null, "XDG_CACHE_HOME", "", "the XDG cache folder"),
+    USER_HOME("user.home", null, "", "the user's home folder"),
+    PATH(null, "PATH", "", "where programs are looked up"),
+    DOCKER_HOST(null, "DOCKER_HOST", "", "the Docker engine Testcontainers uses"),
+    HOST_ARCH("os.arch", null, "", "the host's architecture as Java names it");
+
+    private final String property;
+    private final String variable;
+    private final String defaultText;
+    private final String meaning;
+
+    Setting(String property, String variable, String defaultText, String meaning) {
+      this.property = property;
+      this.variable = variable;
+      this.defaultText = defaultText;
+      this.meaning = meaning;
+    }
+
+    public Optional<String> property() {
+      return Optional.ofNullable(property);
+    }
+
+    public Optional<String> variable() {
+      return Optional.ofNullable(variable);
+    }
+
+    /** The default in words, for people. */
+    public String defaultText() {
+      return defaultText;
+    }
+
+    public String meaning() {
+      return meaning;
+    }
+  }
+
+  private final Function<String, String> properties;
+  private final Map<String, String> environment;
+
+  private Settings(Function<String, String> properties, Map<String, String> environment) {
+    this.properties = properties;
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The settings of this JVM: its system properties and its environment. */
+  public static Settings system() {
+    return new Settings(System::getProperty, System.getenv());
+  }
+
+  /** Settings from given properties and environment only (tests). */
+  public static Settings of(Map<String, String> properties, Map<String, String> environment) {
+    Map<String, String> p = Map.copyOf(properties);
+    return new Settings(p::get, environment);
+  }
+
+  /** The environment, for a child process that needs it whole. */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  /** A setting's value by the precedence property, environment; empty when neither is set. */
+  public Optional<String> get(Setting s) {
+    Optional<String> fromProperty =
+        s.property().map(properties).filter(v -> !v.isBlank()).map(String::strip);
+    if (fromProperty.isPresent()) {
+      return fromProperty;
+    }
+    return s.variable().map(environment::get).filter(v -> !v.isBlank()).map(String::strip);
+  }
+
+  /** Where the setting's value came from: {@code -Dpvh.x}, {@code $PVH_X} or {@code default}. */
+  public String source(Setting s) {
+    if (s.property().map(properties).filter(v -> !v.isBlank()).isPresent()) {
+      return "-D" + s.property().get();
+    }
+    if (s.variable().map(environment::get).filter(v -> !v.isBlank()).isPresent()) {
+      return "$" + s.variable().get();
+    }
+    return "default";
+  }
+
+  /** The checkout: {@link Setting#HOME}, else the one the harness's classes were loaded from. */
+  public Path home() {
+    return get(Setting.HOME).map(Path::of).orElseGet(Settings::checkoutOfClasses);
+  }
+
+  public Path recipes() {
+    return path(Setting.RECIPES, home().resolve("images/recipes"));
+  }
+
+  public Path lockFile() {
+    return path(Setting.LOCK_FILE, home().resolve("images/packages.lock.json"));
+  }
+
+  /** The guest's init and its README: {@code <home>/images/guest}. */
+  public Path guestDir() {
+    return home().resolve("images/guest");
+  }
+
+  public Path config() {
+    return path(Setting.CONFIG, home().resolve("guest-configs/smoke.yaml"));
+  }
+
+  public Path buildDir() {
+    return path(Setting.BUILD_DIR, home().resolve("target"));
+  }
+
+  public Path runDir() {
+    return path(Setting.RUN_DIR, Path.of("/tmp"));
+  }
+
+  public boolean cold() {
+    return get(Setting.COLD).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  /**
+   * The cache: {@code pvh.cache.dir} / {@code $PVH_CACHE_DIR}, else {@code
+   * $XDG_CACHE_HOME/pvpanic-harness} (absolute only: the XDG spec says a relative one is invalid),
+   * else {@code ~/.cache/pvpanic-harness}.
+   */
+  public Path cacheDir() {
+    Optional<String> explicit = get(Setting.CACHE_DIR);
+    if (explicit.isPresent()) {
+      return Path.of(explicit.get());
+    }
+    Optional<Path> xdg = get(Setting.XDG_CACHE_HOME).map(Path::of).filter(Path::isAbsolute);
+    if (xdg.isPresent()) {
+      return xdg.get().resolve("pvpanic-harness");
+    }
+    return Path.of(get(Setting.USER_HOME).orElse("/root"), ".cache", "pvpanic-harness");
+  }
+
+  /** A path typed by a person: relative ones are taken from {@link Setting#USER_DIR}. */
+  public Path userPath(String typed) {
+    Path p = Path.of(typed);
+    if (p.isAbsolute()) {
+      return p;
+    }
+    return get(Setting.USER_DIR).map(base -> Path.of(base).resolve(p).normalize()).orElse(p);
+  }
+
+  /** The host's architecture as Java names it ({@code amd64}, {@code aarch64}). */
+  public String hostArch() {
+    return get(Setting.HOST_ARCH).orElse("").toLowerCase(Locale.ROOT);
+  }
+
+  /** The folders of {@code PATH}. */
+  public List<Path> pathFolders() {
+    List<Path> out = new ArrayList<>();
+    for (String dir : get(Setting.PATH).orElse("").split(":")) {
+      if (!dir.isBlank()) {
+        out.add(Path.of(dir));
+      }
+    }
+    return out;
+  }
+
+  private Path path(Setting s, Path fallback) {
+    return get(s).map(Path::of).orElse(fallback);
+  }
+
+  /** Every setting with its value and where it came from, one per line. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (Setting s : Setting.values()) {
+      String value = get(s).orElse("(" + s.defaultText() + ")");
+      if (s == Setting.HOME) {
+        value = home().toString();
+      }
+      sb.append(String.format("%-24s %-10s %s%n", name(s), source(s), value));
+    }
+    return sb.toString();
+  }
+
+  private static String name(Setting s) {
+    return s.property().orElseGet(() -> "$" + s.variable().orElse(s.name()));
+  }
+
+  /**
+   * The checkout holding this code: from {@code <checkout>/target/classes} or {@code
+   * <checkout>/target/pvpanic-harness.jar}, the first folder up that has {@code images/recipes};
+   * else the current folder.
+   */
+  private static Path checkoutOfClasses() {
+    try {
+      Path code =
+          Path.of(
+              Objects.requireNonNull(Settings.class.getProtectionDomain().getCodeSource())
+                  .getLocation()
+                  .toURI());
+      for (Path p = code.toAbsolutePath(); p != null; p = p.getParent()) {
+        if (Files.isDirectory(p.resolve("images/recipes"))) {
+          return p;
+        }
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // fall through: the current folder
+    }
+    return Path.of("").toAbsolutePath();
+  }
+}
