@@ -222,17 +222,21 @@ public final class Settings {
   public String describe() {
     StringBuilder sb = new StringBuilder();
     for (Setting s : Setting.values()) {
-      String value = get(s).orElse("(" + s.defaultText() + ")");
+      String value =
+          get(s).orElse(s.defaultText().isEmpty() ? "(not set)" : "(" + s.defaultText() + ")");
       if (s == Setting.HOME) {
         value = home().toString();
       }
-      sb.append(String.format("%-24s %-10s %s%n", name(s), source(s), value));
+      sb.append(String.format("%-46s %-14s %s%n", name(s), source(s), value));
     }
     return sb.toString();
   }
 
   private static String name(Setting s) {
-    return s.property().orElseGet(() -> "$" + s.variable().orElse(s.name()));
+    List<String> names = new ArrayList<>();
+    s.property().ifPresent(p -> names.add("-D" + p));
+    s.variable().ifPresent(v -> names.add("$" + v));
+    return String.join(" / ", names);
   }
 
   /**

@@ -17,7 +17,7 @@ import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
-import dev.pvpanic.harness.scenario.CellScheduler;
+import dev.pvpanic.harness.scenario.MatrixRunner;
 import dev.pvpanic.harness.scenario.SnapshotStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -143,7 +143,7 @@ public final class Benchmark implements Callable<Integer> {
                     say.println("  .. " + s);
                   }
                 });
-    CellScheduler scheduler = new CellScheduler(n);
+    MatrixRunner scheduler = new MatrixRunner(n);
     say.printf(
         Locale.ROOT,
         "benchmark %s: %d cells, %d guests at once, %d round(s), %d cores, QEMU %s%n",
@@ -156,7 +156,7 @@ public final class Benchmark implements Callable<Integer> {
 
     say.println("making or finding snapshots ...");
     Instant prepStart = Instant.now();
-    List<CellScheduler.Prepared> prepared =
+    List<MatrixRunner.Prepared> prepared =
         scheduler.prepareSnapshots(
             jobs(runnable, byRecipe, outDir.resolve("cells").resolve("prepare")),
             new CellRunner(options.withCold(false), store));
@@ -189,7 +189,7 @@ public final class Benchmark implements Callable<Integer> {
           round % 2 == 1 ? List.of("cold", "snapshot") : List.of("snapshot", "cold");
       for (String mode : order) {
         say.printf(Locale.ROOT, "round %d: %s ...%n", round, mode);
-        List<CellScheduler.Job> jobs =
+        List<MatrixRunner.Job> jobs =
             jobs(runnable, byRecipe, outDir.resolve("cells").resolve(mode + "-r" + round));
         Instant start = Instant.now();
         List<CellResult> results =
@@ -270,13 +270,12 @@ public final class Benchmark implements Callable<Integer> {
     return 0;
   }
 
-  private static List<CellScheduler.Job> jobs(
+  private static List<MatrixRunner.Job> jobs(
       List<PlannedCell> cells, Map<String, GuestImage> images, Path root) {
     return cells.stream()
         .map(
             p ->
-                new CellScheduler.Job(
-                    p, images.get(p.recipe().name()), root.resolve(p.cell().id())))
+                new MatrixRunner.Job(p, images.get(p.recipe().name()), root.resolve(p.cell().id())))
         .toList();
   }
 

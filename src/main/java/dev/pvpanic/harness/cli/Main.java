@@ -1,8 +1,10 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.matrix.GuestConfigException;
+import dev.pvpanic.harness.scenario.HarnessSession;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -106,6 +108,11 @@ public final class Main implements Callable<Integer> {
 
   Optional<String> mirror() {
     return Optional.ofNullable(mirror).filter(m -> !m.isBlank());
+  }
+
+  /** The session of this command: settings, recipes, images ({@code --mirror}), snapshots. */
+  HarnessSession session(Consumer<String> log) {
+    return HarnessSession.open(Settings.system(), mirror(), log);
   }
 
   /** The image builder, with {@code --mirror} if given; {@code log} gets its progress lines. */

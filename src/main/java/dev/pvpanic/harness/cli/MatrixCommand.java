@@ -1,28 +1,21 @@
 package dev.pvpanic.harness.cli;
 
-import dev.pvpanic.harness.image.GuestImage;
-import dev.pvpanic.harness.image.ImageBuilder;
-import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.matrix.GuestConfig;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.scenario.CellOptions;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.CellRunner;
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.scenario.HarnessSession;
+import dev.pvpanic.harness.scenario.MatrixRun;
+import dev.pvpanic.harness.scenario.MatrixRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,8 +35,6 @@ import picocli.CommandLine.ParentCommand;
       "Exit: the worst cell's: 0 pass, 1 fail, 3 infrastructure; 2 usage."
     })
 final class MatrixCommand implements Callable<Integer> {
-  static final Path DEFAULT_CONFIG = Path.of("guest-configs/smoke.yaml");
-
   @ParentCommand Main main;
 
   @Parameters(
@@ -62,9 +53,8 @@ final class MatrixCommand implements Callable<Integer> {
   @Option(
       names = "--parallel",
       paramLabel = "N",
-      defaultValue = "2",
-      description = "guests at a time (default ${DEFAULT-VALUE})")
-  int parallel;
+      description = "guests at a time (default: -Dpvh.parallel / PVH_PARALLEL, else auto)")
+  Integer parallel;
 
   @Option(
       names = "--out",
@@ -75,76 +65,75 @@ final class MatrixCommand implements Callable<Integer> {
   @Option(names = "--cold", description = "boot every guest instead of restoring snapshots")
   boolean cold;
 
+  @Option(
+      names = "--dry-run",
+      description = "plan only: print the cells in running order and where their artifacts go")
+  boolean dryRun;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     PrintStream out = main.terminal().out();
-    if (parallel < 1 || parallel > 64) {
+    if (parallel != null && (parallel < 1 || parallel > 64)) {
       throw new UsageException("--parallel " + parallel + " out of range; valid: 1..64");
     }
-    Shard part = shard == null ? Shard.ALL : Shard.parse(shard);
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-    Path file = config == null ? DEFAULT_CONFIG : config;
-    GuestConfig gc = GuestConfig.load(file, recipes.names());
-    List<Cell> all = gc.cells();
-    List<Cell> cells = part.select(all);
-    Path root = outDir != null ? outDir : Path.of("target", "cells", gc.name());
+    MatrixProgress progress = new MatrixProgress(0, out);
+    HarnessSession session = main.session(progress::phase);
+    MatrixRun run = plan(session, config, shard, outDir, parallel, cold);
+    List<Cell> all = run.config().cells();
     out.printf(
         "== matrix %s (%s): %d cells%s, %d at a time; artifacts under %s%n",
-        gc.name(),
-        file,
-        cells.size(),
-        part.describe(cells.size(), all.size()).map(s -> " (" + s + ")").orElse(""),
-        parallel,
-        root.toAbsolutePath());
-    List<PlannedCell> planned = cells.stream().map(c -> MatrixPlan.plan(gc, c, recipes)).toList();
-
-    Instant start = Instant.now();
-    MatrixProgress progress = new MatrixProgress(planned.size(), out);
-    ImageBuilder images = main.images(progress::phase);
-    CellOptions options = CellOptions.defaults().withProgress(progress::phase);
-    CellRunner runner = new CellRunner(options.withCold(cold || options.cold()));
-    ExecutorService pool = Executors.newFixedThreadPool(parallel);
-    List<MatrixRow> rows = new ArrayList<>();
-    try {
-      List<Future<MatrixRow>> futures = new ArrayList<>();
-      for (PlannedCell p : planned) {
-        futures.add(pool.submit(() -> runOne(p, images, runner, root, progress)));
+        run.config().name(),
+        run.config().file().map(Path::toString).orElse("?"),
+        run.cells().size(),
+        part(shard).describe(run.cells().size(), all.size()).map(s -> " (" + s + ")").orElse(""),
+        run.parallelism(),
+        run.artifactsRoot().toAbsolutePath());
+    if (dryRun) {
+      int i = 0;
+      for (PlannedCell p : run.cells()) {
+        out.printf(
+            "%-3d %s%n    %s%n",
+            ++i,
+            p.displayName(),
+            p.skipReason().map(r -> "skipped: " + r).orElse(run.artifacts(p).toString()));
       }
-      for (int i = 0; i < futures.size(); i++) {
-        try {
-          rows.add(futures.get(i).get());
-        } catch (ExecutionException e) {
-          Cell cell = planned.get(i).cell();
-          rows.add(MatrixRow.broken(cell, "the harness failed: " + e.getCause(), Duration.ZERO));
-        }
-      }
-    } finally {
-      pool.shutdownNow();
+      return ExitStatus.PASS.code();
     }
-    MatrixTable.print(rows, Duration.between(start, Instant.now()), root, out);
+    Instant start = Instant.now();
+    MatrixProgress counting = new MatrixProgress(run.cells().size(), out);
+    List<MatrixRow> rows = new ArrayList<>();
+    for (MatrixRunner.Outcome o :
+        MatrixRunner.run(session, run, CellOptions.defaults(), counting)) {
+      rows.add(
+          o.skipped()
+              ? MatrixRow.skipped(o.planned().cell(), o.planned().skipReason().orElseThrow())
+              : MatrixRow.of(o.result()));
+    }
+    MatrixTable.print(rows, Duration.between(start, Instant.now()), run.artifactsRoot(), out);
     return MatrixTable.status(rows).code();
   }
 
-  private static MatrixRow runOne(
-      PlannedCell p, ImageBuilder images, CellRunner runner, Path root, MatrixProgress progress) {
-    if (p.skipReason().isPresent()) {
-      progress.skipped(p.displayName(), p.skipReason().get());
-      CellRunner.notRun(
-          p.cell(), Verdict.NOT_APPLICABLE, p.skipReason().get(), root.resolve(p.cell().id()));
-      return MatrixRow.skipped(p.cell(), p.skipReason().get());
-    }
-    Instant start = Instant.now();
-    GuestImage image;
-    try {
-      image = images.image(p.recipe().name());
-    } catch (RuntimeException e) {
-      String why = "image " + p.recipe().name() + " could not be built: " + e.getMessage();
-      progress.broken(p.displayName(), why);
-      CellRunner.notRun(p.cell(), Verdict.INFRASTRUCTURE_ERROR, why, root.resolve(p.cell().id()));
-      return MatrixRow.broken(p.cell(), why, Duration.between(start, Instant.now()));
-    }
-    CellResult r = runner.run(p.cell(), image, p.qemu(), root.resolve(p.cell().id()));
-    progress.finished(r);
-    return MatrixRow.of(r);
+  /**
+   * The run a {@code pvpanic matrix} command line asks for; without flags, the same as the JUnit
+   * matrix's for the same config (shard, parallelism and artifacts from the settings).
+   */
+  static MatrixRun plan(
+      HarnessSession session,
+      Path config,
+      String shard,
+      Path outDir,
+      Integer parallel,
+      boolean cold) {
+    Path file = config == null ? session.settings().config() : config;
+    return session.matrix(
+        session.loadConfig(file),
+        part(shard),
+        Optional.ofNullable(outDir),
+        parallel == null ? OptionalInt.empty() : OptionalInt.of(parallel),
+        cold);
+  }
+
+  private static Shard part(String shard) {
+    return shard == null ? Shard.configured() : Shard.parse(shard);
   }
 }

@@ -1,6 +1,8 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.scenario.CellResult;
+import dev.pvpanic.harness.scenario.MatrixRunner;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One line per cell on the terminal, so a long run shows where it is. Shared by {@code pvpanic
  * matrix} and the JUnit matrix test (MatrixIT), so both print the same lines.
  */
-public final class MatrixProgress {
+public final class MatrixProgress implements MatrixRunner.Listener {
   private final int total;
   private final AtomicInteger done = new AtomicInteger();
   private final Instant start = Instant.now();
@@ -21,10 +23,12 @@ public final class MatrixProgress {
     this.out = out;
   }
 
+  @Override
   public void phase(String line) {
     out.println("  .. " + line);
   }
 
+  @Override
   public void finished(CellResult r) {
     int n = done.incrementAndGet();
     out.printf(
@@ -35,6 +39,16 @@ public final class MatrixProgress {
         r.verdict(),
         r.total().toMillis() / 1000.0,
         r.cell().displayName());
+  }
+
+  @Override
+  public void skipped(PlannedCell cell, String reason) {
+    skipped(cell.displayName(), reason);
+  }
+
+  @Override
+  public void broken(PlannedCell cell, String why) {
+    broken(cell.displayName(), why);
   }
 
   public void skipped(String cell, String reason) {

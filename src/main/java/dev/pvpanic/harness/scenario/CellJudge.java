@@ -64,7 +64,7 @@ final class CellJudge {
         !events.isEmpty()
             || !machine.isAlive()
             || machine.console().lines().stream()
-                .anyMatch(l -> CellRunner.TRIGGER_TOOK_EFFECT.matcher(l).find());
+                .anyMatch(l -> ConsolePatterns.TRIGGER_TOOK_EFFECT.matcher(l).find());
     if (collected.awaitedButMissing().isPresent() && !triggerSeen) {
       return run.finish(
           Verdict.TIMEOUT,

@@ -92,7 +92,7 @@ final class EventCollector {
             .console()
             .expect(
                 "console proof that the trigger took effect",
-                CellRunner.TRIGGER_TOOK_EFFECT,
+                ConsolePatterns.TRIGGER_TOOK_EFFECT,
                 null,
                 left(deadline));
       } catch (ConsoleException ce) {

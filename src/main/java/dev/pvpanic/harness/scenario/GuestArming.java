@@ -8,7 +8,6 @@ import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.PostNotifiers;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,9 +18,6 @@ import java.util.stream.Collectors;
  * harness.
  */
 final class GuestArming {
-  /** A printk line on the console: "[ 12.345678] ...". */
-  static final Pattern KERNEL_MESSAGE = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\]");
-
   private final SerialConsole console;
   private final Duration timeout;
 
@@ -42,7 +38,7 @@ final class GuestArming {
     Optional<String> detail = Optional.empty();
     if (cell.kdump()) {
       CommandResult load =
-          console.run(CellRunner.kexecCommand(arch, CellRunner.captureCmdline(cmdline)), timeout);
+          console.run(CellMachine.kexecCommand(arch, CellMachine.captureCmdline(cmdline)), timeout);
       if (load.exitStatus() != 0) {
         detail = Optional.of(failed(load));
       }
@@ -68,7 +64,7 @@ final class GuestArming {
     // A kernel message may land among the command's output lines: it is not the value.
     String got =
         r.output().stream()
-            .filter(l -> !KERNEL_MESSAGE.matcher(l).find())
+            .filter(l -> !ConsolePatterns.KERNEL_MESSAGE.matcher(l).find())
             .collect(Collectors.joining("\n"))
             .strip();
     if (r.exitStatus() == 0 && got.equals(on)) {

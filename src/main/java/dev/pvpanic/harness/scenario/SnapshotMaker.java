@@ -61,7 +61,7 @@ final class SnapshotMaker {
               .expectLine(
                   "the guest's READY line",
                   GuestProtocol.READY_PATTERN,
-                  CellRunner.PANIC_DURING_BOOT,
+                  ConsolePatterns.PANIC_DURING_BOOT,
                   bootTimeout);
       // Parse now: a snapshot whose READY line the oracle cannot read is of no use.
       GuestProtocol.ReadyLine.parse(ready.line());

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 
 /**
  * When a trigger's effects showed, from listeners set up just before the trigger is typed: the
@@ -18,13 +17,6 @@ import java.util.regex.Pattern;
  * in the order the expectation lists things, not the order they happened.
  */
 final class TriggerTimeline {
-  /**
-   * The last line of the kernel's own work after a trigger: panic()'s end line, printed after every
-   * panic notifier (pvpanic's too) has run, or the halt that follows when no power-off handler
-   * powered the guest off ("reboot: System halted", "Power off not available: System halted
-   * instead"); the kernel then only spins.
-   */
-  static final Pattern KERNEL_DONE = Pattern.compile("---\\[ end Kernel panic|System halted");
 
   private final AtomicReference<Instant> firstEvent = new AtomicReference<>();
   private final AtomicReference<Instant> firstSign = new AtomicReference<>();
@@ -49,13 +41,13 @@ final class TriggerTimeline {
       return;
     }
     Instant now = Instant.now();
-    if (CellRunner.TRIGGER_TOOK_EFFECT.matcher(line).find()) {
+    if (ConsolePatterns.TRIGGER_TOOK_EFFECT.matcher(line).find()) {
       firstSign.compareAndSet(null, now);
     }
     if (GuestProtocol.VMCORE_PATTERN.matcher(line).find()) {
       vmcore.compareAndSet(null, now);
     }
-    if (KERNEL_DONE.matcher(line).find()) {
+    if (ConsolePatterns.KERNEL_DONE.matcher(line).find()) {
       kernelDone.countDown();
     }
   }

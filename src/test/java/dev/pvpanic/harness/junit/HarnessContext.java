@@ -1,47 +1,50 @@
 package dev.pvpanic.harness.junit;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.cli.MatrixProgress;
-import dev.pvpanic.harness.image.ImageBuilder;
-import dev.pvpanic.harness.image.ImageEnvironment;
-import dev.pvpanic.harness.image.ImageRecipes;
-import dev.pvpanic.harness.matrix.CellCost;
-import dev.pvpanic.harness.matrix.GuestConfig;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
-import java.nio.file.Path;
+import dev.pvpanic.harness.scenario.CellOptions;
+import dev.pvpanic.harness.scenario.HarnessSession;
+import dev.pvpanic.harness.scenario.MatrixRun;
+import dev.pvpanic.harness.scenario.MatrixRunner;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * What the matrix tests share in one JVM: the recipes, the planned cells of the chosen guest config
- * (only this run's shard of them: {@code -Dpvh.shard=k/n} or {@code PVH_SHARD}), the image builder,
- * and where each cell writes its artifacts.
+ * The JUnit matrix's thin adapter onto the one runner: the run of the chosen guest config (only
+ * this run's shard: {@code -Dpvh.shard=k/n} or {@code PVH_SHARD}), planned by the same {@link
+ * HarnessSession#matrix} as {@code pvpanic matrix}, started once in the background by {@link
+ * MatrixRunner}; each parameterized test waits for its own cell's outcome.
  */
 public final class HarnessContext {
   private static volatile HarnessContext instance;
 
-  private final GuestConfig config;
-  private final List<PlannedCell> cells;
-  private final ImageBuilder images;
+  private final HarnessSession session;
+  private final MatrixRun run;
   private final MatrixProgress progress;
-  private final Path artifactsRoot;
+  private Map<String, CompletableFuture<MatrixRunner.Outcome>> outcomes;
 
   private HarnessContext() {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-    config = GuestConfig.load(MatrixPlan.configFile(), recipes.names());
-    Shard shard = Shard.configured();
-    cells =
-        CellCost.longestFirst(
-            shard.select(config.cells()).stream()
-                .map(c -> MatrixPlan.plan(config, c, recipes))
-                .toList());
-    shard
-        .describe(cells.size(), config.cells().size())
-        .ifPresent(s -> System.out.println(config.name() + ": " + s));
-    progress = new MatrixProgress(cells.size(), System.out);
-    images = ImageEnvironment.builder(Optional.empty(), progress::phase);
-    artifactsRoot = Path.of(System.getProperty("pvh.build.dir", "target"), "cells", config.name());
+    session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    run = plan(session);
+    Shard.configured()
+        .describe(run.cells().size(), run.config().cells().size())
+        .ifPresent(s -> System.out.println(run.config().name() + ": " + s));
+    progress = new MatrixProgress(run.cells().size(), System.out);
+  }
+
+  /** The run the JUnit matrix makes of the settings' config. */
+  public static MatrixRun plan(HarnessSession session) {
+    return session.matrix(
+        session.loadConfig(session.settings().config()),
+        Shard.configured(),
+        Optional.empty(),
+        OptionalInt.empty(),
+        false);
   }
 
   public static HarnessContext get() {
@@ -57,23 +60,17 @@ public final class HarnessContext {
     return c;
   }
 
-  public GuestConfig config() {
-    return config;
-  }
-
   public List<PlannedCell> cells() {
-    return cells;
+    return run.cells();
   }
 
-  public ImageBuilder images() {
-    return images;
-  }
-
-  public MatrixProgress progress() {
-    return progress;
-  }
-
-  public Path artifacts(PlannedCell cell) {
-    return artifactsRoot.resolve(cell.cell().id());
+  /** Waits for one cell's outcome; the first call starts the whole run. */
+  public MatrixRunner.Outcome outcome(PlannedCell cell) {
+    synchronized (this) {
+      if (outcomes == null) {
+        outcomes = MatrixRunner.start(session, run, CellOptions.defaults(), progress);
+      }
+    }
+    return outcomes.get(cell.cell().id()).join();
   }
 }

@@ -5,19 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pvpanic.harness.image.ImageBuilder;
-import dev.pvpanic.harness.image.ImageEnvironment;
-import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.machine.LocalProcessBackend;
 import dev.pvpanic.harness.matrix.GuestConfig;
-import dev.pvpanic.harness.matrix.GuestParallelism;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -29,31 +27,42 @@ import org.junit.jupiter.api.Test;
  */
 class SnapshotIT {
   private static final Set<Verdict> REAL_OUTCOMES =
-      Set.of(Verdict.PASS, Verdict.WRONG_EVENTS, Verdict.UNEXPECTED_PANIC, Verdict.NOT_APPLICABLE);
+      Set.of(
+          Verdict.PASS,
+          Verdict.WRONG_GUEST_STATE,
+          Verdict.WRONG_EVENTS,
+          Verdict.UNEXPECTED_PANIC,
+          Verdict.NOT_APPLICABLE);
 
   @Test
   void everyCellGetsTheSameVerdictColdAndFromASnapshot() {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-    GuestConfig config = GuestConfig.load(MatrixPlan.configFile(), recipes.names());
-    List<PlannedCell> runnable =
-        MatrixPlan.plan(config, recipes).stream().filter(p -> p.skipReason().isEmpty()).toList();
+    HarnessSession session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    GuestConfig config = session.loadConfig(session.settings().config());
+    Path root = session.settings().buildDir().resolve("snapshot-it").resolve(config.name());
+    MatrixRun coldRun =
+        runnableOnly(
+            session.matrix(
+                config, Shard.ALL, Optional.of(root.resolve("cold")), OptionalInt.empty(), true));
+    MatrixRun snapRun =
+        runnableOnly(
+            session.matrix(
+                config,
+                Shard.ALL,
+                Optional.of(root.resolve("snapshot")),
+                OptionalInt.empty(),
+                false));
+    List<PlannedCell> runnable = coldRun.cells();
     assumeTrue(!runnable.isEmpty(), "no cell of " + config.name() + " can run here");
-    ImageBuilder images = ImageEnvironment.builder(Optional.empty(), s -> {});
-    Path root =
-        Path.of(System.getProperty("pvh.build.dir", "target"), "snapshot-it", config.name());
-    List<CellScheduler.Job> cold = new ArrayList<>();
-    List<CellScheduler.Job> restored = new ArrayList<>();
-    for (PlannedCell p : runnable) {
-      var image = images.image(p.recipe().name());
-      cold.add(new CellScheduler.Job(p, image, root.resolve("cold").resolve(p.cell().id())));
-      restored.add(
-          new CellScheduler.Job(p, image, root.resolve("snapshot").resolve(p.cell().id())));
-    }
-    CellScheduler scheduler = new CellScheduler(GuestParallelism.configured());
-    CellOptions options = CellOptions.defaults().withProgress(s -> System.out.println("  .. " + s));
-    List<CellResult> coldResults = scheduler.runAll(cold, new CellRunner(options.withCold(true)));
+    CellOptions options = CellOptions.defaults();
+    MatrixRunner.Listener log = MatrixRunner.Listener.phases(System.out);
+    List<CellResult> coldResults =
+        MatrixRunner.run(session, coldRun, options, log).stream()
+            .map(MatrixRunner.Outcome::result)
+            .toList();
     List<CellResult> snapResults =
-        scheduler.runAll(restored, new CellRunner(options.withCold(false)));
+        MatrixRunner.run(session, snapRun, options, log).stream()
+            .map(MatrixRunner.Outcome::result)
+            .toList();
 
     List<String> differences = new ArrayList<>();
     for (int i = 0; i < runnable.size(); i++) {
@@ -97,5 +106,14 @@ class SnapshotIT {
       }
     }
     assertEquals(List.of(), differences, String.join("\n", differences));
+  }
+
+  private static MatrixRun runnableOnly(MatrixRun run) {
+    return new MatrixRun(
+        run.config(),
+        run.cells().stream().filter(p -> p.skipReason().isEmpty()).toList(),
+        run.parallelism(),
+        run.artifactsRoot(),
+        run.cold());
   }
 }

@@ -1,0 +1,96 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.machine.AcceleratorSelector;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.MachineSpec;
+import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuFingerprint;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.oracle.PostNotifiers;
+import java.nio.file.Path;
+
+/**
+ * What a cell runs on: its QEMU machine, its kernel command lines, the kexec command that loads its
+ * capture kernel, and the key of the snapshot it can restore.
+ */
+public final class CellMachine {
+  private CellMachine() {}
+
+  /** The machine a cell runs on (a snapshot restore adds only {@code incoming}). */
+  public static MachineSpec machineSpec(
+      Cell cell, GuestImage image, QemuBuild qemu, String cmdline, Path artifacts) {
+    return MachineSpec.builder(image.arch())
+        .name(shortName(cell))
+        .qemu(qemu)
+        .accelerator(cell.accelerator())
+        .kernel(image.kernel())
+        .initrd(image.initrd())
+        .append(cmdline)
+        .pvpanic(cell.device())
+        .actions(cell.actions())
+        .machineType(cell.machineType().orElse(null))
+        .extraArgs(cell.qemuArgs())
+        .artifactsDir(artifacts)
+        .build();
+  }
+
+  /**
+   * The key of the snapshot a cell restores: cells with equal keys share one.
+   *
+   * @throws MachineException when the QEMU build cannot be identified
+   */
+  public static SnapshotKey snapshotKey(Cell cell, GuestImage image, QemuBuild qemu) {
+    MachineSpec spec = machineSpec(cell, image, qemu, kernelCmdline(cell, image), null);
+    return snapshotKey(spec, image);
+  }
+
+  static SnapshotKey snapshotKey(MachineSpec spec, GuestImage image) {
+    return SnapshotKey.of(
+        spec, AcceleratorSelector.decide(spec).used(), image.id(), QemuFingerprint.of(spec.qemu()));
+  }
+
+  /** The main kernel's command line for a cell. */
+  public static String kernelCmdline(Cell cell, GuestImage image) {
+    StringBuilder sb = new StringBuilder(image.recipe().cmdline());
+    if (cell.postNotifiers() == PostNotifiers.CMDLINE) {
+      sb.append(" crash_kexec_post_notifiers");
+    }
+    if (cell.acpiOff()) {
+      sb.append(" acpi=off");
+    }
+    if (!cell.kernelArgs().isEmpty()) {
+      sb.append(' ').append(cell.kernelArgs());
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The capture kernel's command line: the main one less crashkernel and notifiers, plus kdump's
+   * usual.
+   */
+  public static String captureCmdline(String main) {
+    String base =
+        main.replaceAll("(^|\\s)(crashkernel=\\S+|crash_kexec_post_notifiers\\S*)", " ")
+            .replaceAll("\\s+", " ")
+            .strip();
+    return base + " irqpoll nr_cpus=1 reset_devices";
+  }
+
+  /** The kexec command that loads the capture kernel. */
+  public static String kexecCommand(Architecture arch, String captureCmdline) {
+    // arm64 has no kexec_file_load (-s fails); -i skips checksums, 30+ s faster under TCG.
+    String mode = arch == Architecture.AARCH64 ? "-i" : "-s";
+    return "kexec -p "
+        + mode
+        + " /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append=\""
+        + captureCmdline
+        + "\"";
+  }
+
+  static String shortName(Cell cell) {
+    String n = cell.name().orElse(cell.recipe());
+    n = n.replaceAll("[^A-Za-z0-9._-]", "-");
+    return n.length() > 64 ? n.substring(0, 64) : n;
+  }
+}

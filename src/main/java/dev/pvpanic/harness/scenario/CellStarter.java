@@ -1,0 +1,179 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.machine.AcceleratorSelector;
+import dev.pvpanic.harness.machine.LocalProcessBackend;
+import dev.pvpanic.harness.machine.MachineException;
+import dev.pvpanic.harness.machine.MachineSpec;
+import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.qmp.EventLog;
+import dev.pvpanic.harness.qmp.QmpEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Starts a cell's machine: restored from the snapshot of its guest when one can be had (made now if
+ * this is the first cell of its key), else booted cold, and the cell says which and why. Whatever
+ * fails on the way, no QEMU it started outlives the attempt.
+ */
+final class CellStarter {
+  /** Bound for loading a snapshot and for the guest to run again after it. */
+  private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final CellOptions options;
+  private final SnapshotStore snapshots;
+
+  CellStarter(CellOptions options, SnapshotStore snapshots) {
+    this.options = options;
+    this.snapshots = snapshots;
+  }
+
+  /**
+   * The machine of {@code run}: restored, or launched cold.
+   *
+   * @throws MachineException when QEMU does not start
+   */
+  QemuMachine start(CellRun run, MachineSpec spec, Phases phases) {
+    Optional<GuestSnapshot> snapshot = snapshotFor(run, spec, phases);
+    phases.mark("prepare");
+    if (snapshot.isPresent()) {
+      QemuMachine restored = restore(run, spec, snapshot.get(), phases);
+      if (restored != null) {
+        return restored;
+      }
+    }
+    progress(run.cell, "starting QEMU");
+    QemuMachine machine = QemuMachine.launch(spec);
+    phases.mark("start");
+    return machine;
+  }
+
+  /**
+   * Finds or makes the snapshot a cell would restore, without running the cell: to make snapshots
+   * ahead of a run, several at once.
+   */
+  SnapshotStore.Lookup prepareSnapshot(Cell cell, GuestImage image, QemuBuild qemu) {
+    MachineSpec spec =
+        CellMachine.machineSpec(cell, image, qemu, CellMachine.kernelCmdline(cell, image), null);
+    try {
+      return findOrMakeSnapshot(cell, spec, CellMachine.snapshotKey(spec, image));
+    } catch (MachineException e) {
+      return new SnapshotStore.Unusable("no snapshot key: " + e.getMessage());
+    }
+  }
+
+  private SnapshotStore.Lookup findOrMakeSnapshot(Cell cell, MachineSpec spec, SnapshotKey key) {
+    return snapshots.findOrMake(
+        key,
+        folder -> {
+          progress(cell, "booting once to save " + key);
+          SnapshotMaker.make(
+              spec, AcceleratorSelector.decide(spec), key, folder, options.bootTimeout());
+        });
+  }
+
+  /**
+   * The snapshot this cell restores, made now if this is the first cell of its key; empty (and the
+   * reason in {@code run.cellStart}) when the cell boots cold.
+   */
+  private Optional<GuestSnapshot> snapshotFor(CellRun run, MachineSpec spec, Phases phases) {
+    if (options.cold()) {
+      run.cellStart = CellStart.cold("cold boots asked for (-Dpvh.cold=true / --cold)");
+      return Optional.empty();
+    }
+    if (!(spec.qemu().backend() instanceof LocalProcessBackend)) {
+      run.cellStart =
+          CellStart.cold(
+              "QEMU runs through "
+                  + spec.qemu().backend().describe()
+                  + ": it cannot read a state"
+                  + " file saved on the host");
+      return Optional.empty();
+    }
+    if (!options.hooks().extraQemuArgs().isEmpty()) {
+      run.cellStart = CellStart.cold("the caller adds QEMU arguments (e.g. --keep's own monitor)");
+      return Optional.empty();
+    }
+    SnapshotStore.Lookup found;
+    try {
+      found = findOrMakeSnapshot(run.cell, spec, CellMachine.snapshotKey(spec, run.image));
+    } catch (MachineException e) {
+      found = new SnapshotStore.Unusable("no snapshot key: " + e.getMessage());
+    }
+    if (found instanceof SnapshotStore.Restorable r) {
+      if (r.made() || r.waited()) {
+        phases.mark("snapshot");
+      }
+      return Optional.of(r.snapshot());
+    }
+    String reason = ((SnapshotStore.Unusable) found).reason();
+    progress(run.cell, "booting cold: " + reason);
+    run.cellStart = CellStart.cold(reason);
+    return Optional.empty();
+  }
+
+  /**
+   * Starts QEMU from the snapshot and lets the guest run again. Returns null when that fails: the
+   * snapshot is then dropped for this run and the cell boots cold, saying why.
+   */
+  private QemuMachine restore(
+      CellRun run, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
+    progress(run.cell, "restoring snapshot " + snapshot.shortKey());
+    QemuMachine machine = null;
+    try {
+      copySnapshotFacts(snapshot, run.artifacts);
+      machine = QemuMachine.launch(spec.toBuilder().incoming(snapshot.state()).build());
+      phases.mark("start");
+      String status = machine.awaitIncoming(RESTORE_TIMEOUT);
+      EventLog log = machine.qmp().events();
+      if (!status.equals("running")) {
+        machine.qmp().execute("cont");
+      }
+      // Only events after the guest runs again are the cell's: the restore's RESUME is not.
+      QmpEvent resumed = log.await("RESUME", 0, RESTORE_TIMEOUT);
+      run.eventsFrom = (int) resumed.index() + 1;
+      // The guest was saved idle at its prompt; a newline gets a fresh one.
+      machine.console().send("");
+      phases.mark("restore");
+      run.guest = Optional.of(snapshot.ready());
+      run.cellStart = CellStart.snapshot(snapshot.key());
+      return machine;
+    } catch (RuntimeException | IOException e) {
+      // whatever went wrong, this QEMU must not outlive the attempt
+      if (machine != null) {
+        machine.close();
+      }
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      snapshots.markUnusable(snapshot, why);
+      run.cellStart =
+          CellStart.cold("restoring snapshot " + snapshot.shortKey() + " failed: " + why);
+      progress(run.cell, "booting cold: " + run.cellStart.reason().orElse(""));
+      phases.mark("fallback");
+      return null;
+    }
+  }
+
+  /** The snapshot's description and boot console go with the cell, for people reproducing it. */
+  private static void copySnapshotFacts(GuestSnapshot snapshot, Path artifacts) throws IOException {
+    Files.copy(
+        snapshot.description(),
+        artifacts.resolve("snapshot.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    if (Files.exists(snapshot.bootConsole())) {
+      Files.copy(
+          snapshot.bootConsole(),
+          artifacts.resolve("snapshot-console.log"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private void progress(Cell cell, String what) {
+    options.progress().accept(cell.displayName() + ": " + what);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.image.ImageBuilder;
+import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.matrix.CellCost;
+import dev.pvpanic.harness.matrix.GuestConfig;
+import dev.pvpanic.harness.matrix.GuestParallelism;
+import dev.pvpanic.harness.matrix.MatrixPlan;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.matrix.Shard;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * The pieces every run shares, built once from the {@link Settings}: the recipes, the image builder
+ * (made on first use: building images may need the network), the snapshot store, and how a guest
+ * config becomes a {@link MatrixRun}.
+ */
+public final class HarnessSession {
+  private final Settings settings;
+  private final ImageRecipes recipes;
+  private final Optional<String> mirror;
+  private final Consumer<String> log;
+  private final SnapshotStore snapshots;
+  private ImageBuilder images;
+
+  private HarnessSession(Settings settings, Optional<String> mirror, Consumer<String> log) {
+    this.settings = settings;
+    this.recipes = ImageRecipes.load(settings.recipes());
+    this.mirror = mirror;
+    this.log = log;
+    this.snapshots = new SnapshotStore(ContentStore.at(settings));
+  }
+
+  /**
+   * @param mirror a Debian mirror given on the command line, if any
+   * @param log where image building says what it does
+   */
+  public static HarnessSession open(
+      Settings settings, Optional<String> mirror, Consumer<String> log) {
+    return new HarnessSession(settings, mirror, log);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public ImageRecipes recipes() {
+    return recipes;
+  }
+
+  public SnapshotStore snapshots() {
+    return snapshots;
+  }
+
+  /** The image builder, made on first use. */
+  public synchronized ImageBuilder images() {
+    if (images == null) {
+      images = ImageEnvironment.builder(settings, mirror, log);
+    }
+    return images;
+  }
+
+  public GuestConfig loadConfig(Path file) {
+    return GuestConfig.load(file, recipes.names());
+  }
+
+  /** A cell runner with this session's snapshots. */
+  public CellRunner runner(CellOptions options) {
+    return new CellRunner(options, snapshots);
+  }
+
+  /**
+   * How {@code config} runs: its cells ({@code shard} of them) planned and in running order, the
+   * guests at once ({@code parallel}, else the settings' {@code pvh.parallel}, else from cores and
+   * memory), the artifacts root ({@code out}, else {@code <build dir>/cells/<config name>}), and
+   * whether every guest boots cold ({@code cold} or the settings' {@code pvh.cold}).
+   */
+  public MatrixRun matrix(
+      GuestConfig config, Shard shard, Optional<Path> out, OptionalInt parallel, boolean cold) {
+    List<PlannedCell> planned =
+        shard.select(config.cells()).stream()
+            .map(c -> MatrixPlan.plan(config, c, recipes))
+            .toList();
+    int n =
+        parallel.isPresent()
+            ? parallel.getAsInt()
+            : GuestParallelism.resolve(
+                settings.get(Settings.Setting.PARALLEL).orElse(null),
+                Runtime.getRuntime().availableProcessors(),
+                GuestParallelism.configuredMemoryMb(),
+                GuestParallelism.LARGEST_GUEST_MB);
+    Path root = out.orElse(settings.buildDir().resolve("cells").resolve(config.name()));
+    return new MatrixRun(config, CellCost.longestFirst(planned), n, root, cold || settings.cold());
+  }
+}

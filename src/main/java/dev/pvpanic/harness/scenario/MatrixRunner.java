@@ -1,0 +1,284 @@
+package dev.pvpanic.harness.scenario;
+
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.machine.MachineException;
+import dev.pvpanic.harness.matrix.CellCost;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a set of cells: the one way the command line, the JUnit matrix, the snapshot test, the
+ * regression suite and the benchmark run more than one cell. Cells that cannot run here and cells
+ * whose image does not build are recorded like any other (a cell.json with the reason); the
+ * snapshots the cells restore are made first, several at once, so no cell waits for another to boot
+ * one; then the cells run several guests at a time, the longest first, so the slots stay busy to
+ * the end. Each guest has its own run folder and artifacts folder, so cells share nothing but the
+ * snapshot store, which serialises the making of one key.
+ */
+public final class MatrixRunner {
+
+  /** What a run tells as it goes (progress on a terminal, a test's log); each says nothing. */
+  public interface Listener {
+    default void phase(String line) {}
+
+    default void skipped(PlannedCell cell, String reason) {}
+
+    default void broken(PlannedCell cell, String why) {}
+
+    default void finished(CellResult result) {}
+
+    /** A listener that prints each phase line to {@code out}. */
+    static Listener phases(java.io.PrintStream out) {
+      return new Listener() {
+        @Override
+        public void phase(String line) {
+          out.println("  .. " + line);
+        }
+      };
+    }
+  }
+
+  /** One cell of a run and how it ended. */
+  public record Outcome(PlannedCell planned, CellResult result) {
+    /** Whether the cell was left out before anything ran (it cannot run here). */
+    public boolean skipped() {
+      return planned.skipReason().isPresent();
+    }
+  }
+
+  /** One cell to run, its image, and where its artifacts go. */
+  public record Job(PlannedCell planned, GuestImage image, Path artifacts) {}
+
+  /** How making or finding one key's snapshot went. */
+  public record Prepared(
+      SnapshotKey key, Job firstJob, SnapshotStore.Lookup lookup, Duration took) {}
+
+  private final int parallelism;
+
+  public MatrixRunner(int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+    }
+    this.parallelism = parallelism;
+  }
+
+  public int parallelism() {
+    return parallelism;
+  }
+
+  /** Runs every cell of {@code run}; the outcomes come in the run's order. */
+  public static List<Outcome> run(
+      HarnessSession session, MatrixRun run, CellOptions options, Listener listener) {
+    List<Outcome> out = new ArrayList<>();
+    for (CompletableFuture<Outcome> f : start(session, run, options, listener).values()) {
+      out.add(f.join());
+    }
+    return out;
+  }
+
+  /**
+   * Starts every cell of {@code run} in the background; each cell's outcome completes its future
+   * (in the run's order, keyed by cell id). A test adapter waits on its cell's.
+   */
+  public static Map<String, CompletableFuture<Outcome>> start(
+      HarnessSession session, MatrixRun run, CellOptions options, Listener listener) {
+    Map<String, CompletableFuture<Outcome>> futures = new LinkedHashMap<>();
+    run.cells().forEach(p -> futures.put(p.cell().id(), new CompletableFuture<>()));
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                runAll(session, run, options, listener, futures);
+              } catch (RuntimeException e) {
+                futures.values().forEach(f -> f.completeExceptionally(e));
+              }
+            },
+            "matrix-" + run.config().name());
+    t.setDaemon(true);
+    t.start();
+    return futures;
+  }
+
+  private static void runAll(
+      HarnessSession session,
+      MatrixRun run,
+      CellOptions cellOptions,
+      Listener listener,
+      Map<String, CompletableFuture<Outcome>> futures) {
+    CellOptions options =
+        cellOptions.withProgress(listener::phase).withCold(run.cold() || cellOptions.cold());
+    List<Job> jobs = new ArrayList<>();
+    Map<Job, PlannedCell> plannedOf = new LinkedHashMap<>();
+    for (PlannedCell p : run.cells()) {
+      Optional<Outcome> notRun = notRun(session, run, p, listener);
+      if (notRun.isPresent()) {
+        futures.get(p.cell().id()).complete(notRun.get());
+        continue;
+      }
+      Job job = new Job(p, session.images().image(p.recipe().name()), run.artifacts(p));
+      jobs.add(job);
+      plannedOf.put(job, p);
+    }
+    MatrixRunner runner = new MatrixRunner(run.parallelism());
+    CellRunner cells = session.runner(options);
+    if (!options.cold()) {
+      runner.prepareSnapshots(jobs, cells);
+    }
+    runner.runEach(
+        jobs,
+        cells,
+        (job, result) -> {
+          listener.finished(result);
+          futures.get(job.planned().cell().id()).complete(new Outcome(plannedOf.get(job), result));
+        });
+  }
+
+  /** The outcome of a cell that does not run: skipped, or its image did not build. */
+  private static Optional<Outcome> notRun(
+      HarnessSession session, MatrixRun run, PlannedCell p, Listener listener) {
+    if (p.skipReason().isPresent()) {
+      listener.skipped(p, p.skipReason().get());
+      return Optional.of(
+          new Outcome(
+              p,
+              CellRunner.notRun(
+                  p.cell(), Verdict.NOT_APPLICABLE, p.skipReason().get(), run.artifacts(p))));
+    }
+    try {
+      session.images().image(p.recipe().name());
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      String why = "image " + p.recipe().name() + " could not be built: " + e.getMessage();
+      listener.broken(p, why);
+      return Optional.of(
+          new Outcome(
+              p, CellRunner.notRun(p.cell(), Verdict.INFRASTRUCTURE_ERROR, why, run.artifacts(p))));
+    }
+  }
+
+  /** Runs every job with {@code runner}; the results come in the order of {@code jobs}. */
+  public List<CellResult> runAll(List<Job> jobs, CellRunner runner) {
+    Map<Job, CellResult> results = new LinkedHashMap<>();
+    runEach(jobs, runner, (job, r) -> results.put(job, r));
+    List<CellResult> out = new ArrayList<>();
+    jobs.forEach(j -> out.add(results.get(j)));
+    return out;
+  }
+
+  private interface ResultSink {
+    void accept(Job job, CellResult result);
+  }
+
+  private void runEach(List<Job> jobs, CellRunner runner, ResultSink sink) {
+    Map<Job, Future<CellResult>> running = new LinkedHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, daemon("cell"));
+    try {
+      for (Job job : longestFirst(jobs)) {
+        running.put(
+            job,
+            pool.submit(
+                () -> {
+                  CellResult r =
+                      runner.run(
+                          job.planned().cell(), job.image(), job.planned().qemu(), job.artifacts());
+                  synchronized (sink) {
+                    sink.accept(job, r);
+                  }
+                  return r;
+                }));
+      }
+      for (Map.Entry<Job, Future<CellResult>> e : running.entrySet()) {
+        await(e.getValue(), e.getKey().planned().displayName());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Finds or makes the snapshot of every distinct key among {@code jobs}, several at once, before
+   * any cell runs: then no cell waits for another to boot its snapshot.
+   */
+  public List<Prepared> prepareSnapshots(List<Job> jobs, CellRunner runner) {
+    Map<String, Job> firstOfKey = new LinkedHashMap<>();
+    Map<String, SnapshotKey> keys = new LinkedHashMap<>();
+    for (Job job : longestFirst(jobs)) {
+      try {
+        SnapshotKey key =
+            CellMachine.snapshotKey(job.planned().cell(), job.image(), job.planned().qemu());
+        firstOfKey.putIfAbsent(key.hash(), job);
+        keys.putIfAbsent(key.hash(), key);
+      } catch (MachineException e) {
+        // The cell will boot cold and say why; nothing to prepare.
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, daemon("snapshot"));
+    try {
+      List<Future<Prepared>> futures = new ArrayList<>();
+      for (Map.Entry<String, Job> e : firstOfKey.entrySet()) {
+        Job job = e.getValue();
+        SnapshotKey key = keys.get(e.getKey());
+        futures.add(
+            pool.submit(
+                () -> {
+                  Instant start = Instant.now();
+                  SnapshotStore.Lookup found =
+                      runner.prepareSnapshot(
+                          job.planned().cell(), job.image(), job.planned().qemu());
+                  return new Prepared(key, job, found, Duration.between(start, Instant.now()));
+                }));
+      }
+      List<Prepared> out = new ArrayList<>();
+      for (Future<Prepared> f : futures) {
+        out.add(await(f, "a snapshot"));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<Job> longestFirst(List<Job> jobs) {
+    return jobs.stream()
+        .sorted(
+            Comparator.comparingDouble((Job j) -> CellCost.estimateSeconds(j.planned())).reversed())
+        .toList();
+  }
+
+  private static <T> T await(Future<T> f, String what) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HarnessException("interrupted while running " + what, e);
+    } catch (ExecutionException e) {
+      throw new HarnessException(
+          "running " + what + " failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
