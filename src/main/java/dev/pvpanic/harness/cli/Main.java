@@ -50,6 +50,12 @@ public final class Main implements Callable<Integer> {
           "Debian mirror for images (default: PVH_DEBIAN_MIRROR, else the host's apt sources)")
   String mirror;
 
+  @Option(
+      names = {"-v", "--verbose"},
+      description =
+          "say each decision (cold or snapshot, accelerator, QEMU capabilities) on stderr")
+  boolean verbose;
+
   @Spec CommandSpec spec;
 
   private final Terminal terminal;
@@ -63,6 +69,11 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Before any logger exists: SLF4J's simple binding reads its levels once.
+    if (java.util.Arrays.asList(args).contains("--verbose")
+        || java.util.Arrays.asList(args).contains("-v")) {
+      System.setProperty("org.slf4j.simpleLogger.log.dev.pvpanic", "debug");
+    }
     System.exit(commandLine(Terminal.system()).execute(args));
   }
 

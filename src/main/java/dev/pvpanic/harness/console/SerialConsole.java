@@ -21,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The guest's serial console over an already connected byte stream (QEMU's socket chardev).
@@ -42,7 +44,7 @@ public final class SerialConsole implements AutoCloseable {
   /** How many console lines an exception quotes. */
   static final int TAIL_LINES = 40;
 
-  private static final System.Logger LOG = System.getLogger(SerialConsole.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SerialConsole.class);
   private static final int READ_BLOCK_BYTES = 8192;
   private static final Duration READER_JOIN = Duration.ofSeconds(5);
 
@@ -459,9 +461,8 @@ public final class SerialConsole implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (reader.isAlive()) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "reader of console ''{0}'' still running {1} after close; closing its transcript",
+      LOG.warn(
+          "reader of console '{}' still running {} after close; closing its transcript",
           name(),
           ConsoleTimeoutException.describe(READER_JOIN));
       closeQuietly(transcript);
@@ -505,10 +506,7 @@ public final class SerialConsole implements AutoCloseable {
       } catch (IOException e) {
         // Keep reading the console: the run can still be judged without its transcript.
         transcriptBroken = true;
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "cannot write transcript " + transcript() + " of console '" + name() + "'",
-            e);
+        LOG.warn("cannot write transcript " + transcript() + " of console '" + name() + "'", e);
       }
     }
     lock.lock();
@@ -563,7 +561,7 @@ public final class SerialConsole implements AutoCloseable {
       try {
         listener.consumer.accept(line);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "line listener of console '" + name() + "' failed", e);
+        LOG.warn("line listener of console '" + name() + "' failed", e);
       }
     }
   }
@@ -693,7 +691,7 @@ public final class SerialConsole implements AutoCloseable {
     try {
       closeable.close();
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "closing " + closeable + " failed", e);
+      LOG.debug("closing " + closeable + " failed", e);
     }
   }
 }

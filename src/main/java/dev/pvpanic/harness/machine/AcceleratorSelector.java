@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides which accelerator a machine really gets. A present {@code /dev/kvm} is not proof that KVM
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
  * READY line; otherwise it falls back to TCG and says why.
  */
 public final class AcceleratorSelector {
+  private static final Logger LOG = LoggerFactory.getLogger(AcceleratorSelector.class);
   static final Path DEV_KVM = Path.of("/dev/kvm");
   private static final Pattern READY = Pattern.compile("^PVH READY ");
   private static final Pattern BROKEN = Pattern.compile("Kernel panic|emulation failure");
@@ -26,6 +29,13 @@ public final class AcceleratorSelector {
   private AcceleratorSelector() {}
 
   public static AcceleratorDecision decide(MachineSpec spec) {
+    AcceleratorDecision d = decideOnce(spec);
+    LOG.debug(
+        "{}: accelerator {} asked, {} used ({})", spec.name(), d.requested(), d.used(), d.reason());
+    return d;
+  }
+
+  private static AcceleratorDecision decideOnce(MachineSpec spec) {
     return switch (spec.accelerator()) {
       case TCG -> AcceleratorDecision.asked(Accelerator.TCG);
       case KVM -> {

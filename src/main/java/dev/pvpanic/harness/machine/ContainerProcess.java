@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
@@ -34,7 +36,7 @@ import org.testcontainers.utility.DockerImageName;
  * exit is reported only once both streams have ended, so a launch failure can quote stderr.
  */
 final class ContainerProcess implements QemuProcess {
-  private static final System.Logger LOG = System.getLogger(ContainerProcess.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerProcess.class);
   private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration LOGS_GRACE = Duration.ofSeconds(5);
 
@@ -168,7 +170,7 @@ final class ContainerProcess implements QemuProcess {
           Thread.currentThread().interrupt();
           return -1;
         } catch (RuntimeException again) {
-          LOG.log(System.Logger.Level.WARNING, "cannot inspect container {0}: {1}", id, again);
+          LOG.warn("cannot inspect container {}: {}", id, again);
           return -1;
         }
       }
@@ -221,7 +223,7 @@ final class ContainerProcess implements QemuProcess {
     try {
       c.stop();
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot remove container: {0}", e.toString());
+      LOG.warn("cannot remove container: {}", e.toString());
     }
   }
 
@@ -342,7 +344,7 @@ final class ContainerProcess implements QemuProcess {
           target.flush();
         }
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot write QEMU output: {0}", e.toString());
+        LOG.warn("cannot write QEMU output: {}", e.toString());
       }
     }
 
@@ -351,7 +353,7 @@ final class ContainerProcess implements QemuProcess {
         out.close();
         err.close();
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing QEMU output files: {0}", e.toString());
+        LOG.debug("closing QEMU output files: {}", e.toString());
       }
     }
   }

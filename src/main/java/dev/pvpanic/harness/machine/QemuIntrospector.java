@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks a QEMU build what it can do: starts it once with no guest ({@code -machine none -S}), reads
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * query-machines}, and stops it. One probe per build and architecture per JVM.
  */
 public final class QemuIntrospector {
+  private static final Logger LOG = LoggerFactory.getLogger(QemuIntrospector.class);
   private static final Map<String, Optional<QemuIntrospection>> CACHE = new ConcurrentHashMap<>();
 
   private QemuIntrospector() {}
@@ -41,6 +44,7 @@ public final class QemuIntrospector {
     try (QemuMachine machine = QemuMachine.launch(spec)) {
       return Optional.of(read(machine.qmp()));
     } catch (RuntimeException e) {
+      LOG.debug("introspecting {} for {} failed: {}", build.label(), arch, e.toString());
       return Optional.empty();
     }
   }

@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running QEMU process with its QMP monitor and serial console.
@@ -36,7 +38,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * TetheredProcess} and {@link ContainerBackend}).
  */
 public final class QemuMachine implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(QemuMachine.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(QemuMachine.class);
   private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
   private static final Duration KILL_GRACE = Duration.ofSeconds(10);
   private static final Set<QemuMachine> LIVE = ConcurrentHashMap.newKeySet();
@@ -486,7 +488,7 @@ public final class QemuMachine implements AutoCloseable {
       // Close the console before waiting: QEMU can block writing to a console nobody reads.
       closeQuietly(console);
       if (process.awaitExit(QUIT_GRACE).isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "QEMU {0} ignored quit; killing it", spec.name());
+        LOG.warn("QEMU {} ignored quit; killing it", spec.name());
         process.kill();
         if (process.awaitExit(KILL_GRACE).isEmpty()) {
           throw new MachineException(
@@ -508,7 +510,7 @@ public final class QemuMachine implements AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.DEBUG, "ignored while cleaning up: {0}", e.toString());
+        LOG.debug("ignored while cleaning up: {}", e.toString());
       }
     }
   }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A child process that cannot outlive this JVM, even one killed with SIGKILL.
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutionException;
  * own keeper thread, which then waits for the process and so lives exactly as long as it does.
  */
 final class TetheredProcess implements QemuProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(TetheredProcess.class);
   private static final String SETPRIV = "/usr/bin/setpriv";
 
   private final Process process;
@@ -39,6 +42,12 @@ final class TetheredProcess implements QemuProcess {
     List<String> command = new ArrayList<>();
     if (tetherAvailable()) {
       command.addAll(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+    } else {
+      LOG.warn(
+          "{}: {} is missing: QEMU is not tethered and outlives a JVM killed with SIGKILL"
+              + " (install util-linux)",
+          name,
+          SETPRIV);
     }
     command.addAll(argv);
     ProcessBuilder pb = new ProcessBuilder(command);

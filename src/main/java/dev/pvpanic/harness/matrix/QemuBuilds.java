@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the {@code qemu} axis: which QEMU build a cell runs on.
@@ -33,6 +35,7 @@ public final class QemuBuilds {
   static final String VALID =
       "host, debian:<suite>[=<version>], prefix:/<install prefix>, container:<local image>";
 
+  private static final Logger LOG = LoggerFactory.getLogger(QemuBuilds.class);
   private static DebianQemu debian;
 
   private QemuBuilds() {}
@@ -52,7 +55,7 @@ public final class QemuBuilds {
   private static synchronized DebianQemu defaultDebian(String spec) {
     if (debian == null) {
       try {
-        debian = DebianQemu.fromEnvironment(System.err::println);
+        debian = DebianQemu.fromEnvironment(LOG::info);
       } catch (HarnessException e) {
         throw new QemuBuildUnavailableException(
             DebianQemu.PREFIX + spec + ": no Debian archive to take QEMU from: " + e.getMessage(),

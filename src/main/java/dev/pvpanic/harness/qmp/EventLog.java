@@ -11,6 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every event of one QMP connection, in arrival order. Append-only and thread-safe: waiting for an
@@ -18,7 +20,7 @@ import java.util.stream.Collectors;
  * and the full sequence stays available for the final check.
  */
 public final class EventLog {
-  private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
 
   /** Failure messages list at most this many events; a cell normally sees a handful. */
   private static final int LISTED_EVENTS_LIMIT = 50;
@@ -59,7 +61,7 @@ public final class EventLog {
         listener.accept(event);
       } catch (RuntimeException e) {
         // A broken progress printer must not stop the monitor reader (and with it every command).
-        LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
+        LOG.warn("event listener failed on " + event, e);
       }
     }
   }

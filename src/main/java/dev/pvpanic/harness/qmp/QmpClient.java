@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A QMP connection to one QEMU: reads the greeting, negotiates capabilities, sends commands with
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * still waiting fails at once with the reason, and so does every later command.
  */
 public final class QmpClient implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(QmpClient.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
   private static final Duration READER_STOP_BOUND = Duration.ofSeconds(2);
 
   /**
@@ -268,9 +270,7 @@ public final class QmpClient implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       if (reader.isAlive()) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            reader.getName() + " did not stop within " + DurationText.of(READER_STOP_BOUND));
+        LOG.warn(reader.getName() + " did not stop within " + DurationText.of(READER_STOP_BOUND));
       }
     }
     transcript.close();
@@ -389,13 +389,9 @@ public final class QmpClient implements AutoCloseable {
   private void unmatched(String id, String line) {
     if (id == null) {
       // QEMU answers without id only when it could not read the command at all.
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "QEMU sent a reply without id" + clientSuffix() + ": " + QmpCodec.quote(line));
+      LOG.warn("QEMU sent a reply without id" + clientSuffix() + ": " + QmpCodec.quote(line));
     } else {
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          "no command waits for reply " + id + " (timed out?)" + clientSuffix());
+      LOG.debug("no command waits for reply " + id + " (timed out?)" + clientSuffix());
     }
   }
 
@@ -436,7 +432,7 @@ public final class QmpClient implements AutoCloseable {
       closeable.close();
     } catch (IOException e) {
       // Already broken is as good as closed; the reason the connection ended is recorded.
-      LOG.log(System.Logger.Level.DEBUG, "closing " + closeable + " failed", e);
+      LOG.debug("closing " + closeable + " failed", e);
     }
   }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a cell's machine: restored from the snapshot of its guest when one can be had (made now if
@@ -26,6 +28,7 @@ final class CellStarter {
   /** Bound for loading a snapshot and for the guest to run again after it. */
   private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
 
+  private static final Logger LOG = LoggerFactory.getLogger(CellStarter.class);
   private final CellOptions options;
   private final SnapshotStore snapshots;
 
@@ -42,6 +45,12 @@ final class CellStarter {
   QemuMachine start(CellRun run, MachineSpec spec, Phases phases) {
     Optional<GuestSnapshot> snapshot = snapshotFor(run, spec, phases);
     phases.mark("prepare");
+    LOG.debug(
+        "{}: {}",
+        run.cell.displayName(),
+        snapshot
+            .map(s -> "restoring snapshot " + s.shortKey())
+            .orElse("booting cold: " + run.cellStart.reason().orElse("")));
     if (snapshot.isPresent()) {
       QemuMachine restored = restore(run, spec, snapshot.get(), phases);
       if (restored != null) {
