@@ -1,11 +1,10 @@
 package dev.pvpanic.harness.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.oracle.Trigger;
+import dev.pvpanic.harness.scenario.CellArtifacts;
+import dev.pvpanic.harness.scenario.CellRecord;
 import dev.pvpanic.harness.scenario.CellResult;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,8 +62,6 @@ final class BenchmarkSummary {
           "judge",
           "teardown",
           "total");
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private BenchmarkSummary() {}
 
@@ -196,17 +193,18 @@ final class BenchmarkSummary {
 
   /**
    * The largest gap between two RESET events that follow each other with no other event between
-   * (QEMU's own timestamps, from the cells' qmp.log): how far apart the events of one reboot burst
+   * (QEMU's own timestamps, from the cells' records): how far apart the events of one reboot burst
    * come, which the quiet period must cover.
    */
   static Optional<Double> largestResetGapMillis(List<Pass> passes) {
     double max = -1;
     for (Pass p : passes) {
       for (CellResult r : p.results()) {
-        List<Double> resets = resetTimes(r.artifacts().resolve("qmp.log"));
-        for (int i = 1; i < resets.size(); i++) {
-          if (!resets.get(i).isNaN() && !resets.get(i - 1).isNaN()) {
-            max = Math.max(max, (resets.get(i) - resets.get(i - 1)) * 1000);
+        List<CellRecord.Event> events = events(r);
+        for (int i = 1; i < events.size(); i++) {
+          if (events.get(i).name().equals("RESET") && events.get(i - 1).name().equals("RESET")) {
+            double gap = events.get(i).qemuSeconds() - events.get(i - 1).qemuSeconds();
+            max = Math.max(max, gap * 1000);
           }
         }
       }
@@ -214,30 +212,17 @@ final class BenchmarkSummary {
     return max < 0 ? Optional.empty() : Optional.of(round(max));
   }
 
-  /** The time of each event, NaN for events other than RESET (they end a burst). */
-  private static List<Double> resetTimes(Path qmpLog) {
-    List<Double> out = new ArrayList<>();
-    if (!Files.exists(qmpLog)) {
-      return out;
+  /** A cell's events as its record has them; none when it has no readable record. */
+  private static List<CellRecord.Event> events(CellResult r) {
+    Path file = r.artifacts().resolve(CellArtifacts.CELL_JSON);
+    if (!Files.exists(file)) {
+      return List.of();
     }
     try {
-      for (String line : Files.readAllLines(qmpLog)) {
-        int at = line.indexOf("<- {");
-        if (at < 0 || !line.contains("\"event\"")) {
-          continue;
-        }
-        JsonNode n = JSON.readTree(line.substring(at + 3));
-        if (n.path("event").asText().equals("RESET")) {
-          JsonNode ts = n.path("timestamp");
-          out.add(ts.path("seconds").asLong() + ts.path("microseconds").asLong() / 1e6);
-        } else if (n.has("event")) {
-          out.add(Double.NaN);
-        }
-      }
-    } catch (IOException e) {
-      // a cell without a readable transcript adds nothing
+      return CellRecord.read(file).events();
+    } catch (IllegalArgumentException e) {
+      return List.of();
     }
-    return out;
   }
 
   static List<CellResult> results(List<Pass> passes, String mode) {

@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
@@ -9,6 +8,8 @@ import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.scenario.CellArtifacts;
+import dev.pvpanic.harness.scenario.CellRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,6 @@ final class CellBundle {
   static final String CONFIG = "guest-config.yaml";
   static final String LOCK = "packages.lock.json";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * @param name the cell's name in the bundled config (and in the rerun command)
@@ -196,13 +196,13 @@ final class CellBundle {
 
   private static Optional<String> verdict(Optional<Path> artifacts) {
     return artifacts
-        .map(a -> a.resolve("cell.json"))
+        .map(a -> a.resolve(CellArtifacts.CELL_JSON))
         .filter(Files::isRegularFile)
         .flatMap(
             f -> {
               try {
-                return Optional.of(JSON.readTree(f.toFile()).path("verdict").asText());
-              } catch (IOException e) {
+                return Optional.of(CellRecord.read(f).verdict().name());
+              } catch (IllegalArgumentException e) {
                 return Optional.empty();
               }
             });
@@ -210,39 +210,30 @@ final class CellBundle {
 
   /** The cell a run's artifacts folder describes (its cell.json), with its name when it had one. */
   static Cell cellOf(Path artifacts) {
-    Path file = artifacts.resolve("cell.json");
+    Path file = artifacts.resolve(CellArtifacts.CELL_JSON);
     if (!Files.isRegularFile(file)) {
       throw new UsageException(
           "--from " + artifacts + ": no cell.json (give the artifacts folder of one cell)");
     }
-    JsonNode json;
+    CellRecord record;
     try {
-      json = JSON.readTree(file.toFile());
-    } catch (IOException e) {
+      record = CellRecord.read(file);
+    } catch (IllegalArgumentException e) {
       throw new UsageException(
           "--from " + artifacts + ": cannot read cell.json: " + e.getMessage());
     }
     Map<Axis, String> values = new EnumMap<>(Axis.class);
     List<String> unknown = new ArrayList<>();
-    json.path("parameters")
-        .fields()
-        .forEachRemaining(
-            e ->
-                Axis.byKey(e.getKey())
+    record
+        .parameters()
+        .forEach(
+            (k, v) ->
+                Axis.byKey(k)
                     .ifPresentOrElse(
-                        a -> values.put(a, a.normalise(e.getValue().asText(), file.toString())),
-                        () -> unknown.add(e.getKey())));
+                        a -> values.put(a, a.normalise(v, file.toString())), () -> unknown.add(k)));
     if (!values.containsKey(Axis.RECIPE) || !unknown.isEmpty()) {
       throw new UsageException(file + ": parameters lack a recipe or name unknown axes " + unknown);
     }
-    // cell.json has the display name, "<name>: <recipe> ..." when the cell had a name
-    String shown = json.path("cell").asText("");
-    String recipe = values.get(Axis.RECIPE);
-    int colon = shown.indexOf(": ");
-    Optional<String> name =
-        colon > 0 && !shown.startsWith(recipe + " ")
-            ? Optional.of(shown.substring(0, colon))
-            : Optional.empty();
-    return new Cell(name, values);
+    return new Cell(record.nameInConfig(), values);
   }
 }

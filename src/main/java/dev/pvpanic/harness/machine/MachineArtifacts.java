@@ -12,6 +12,11 @@ import java.util.List;
  * transcripts. They are streamed while the machine runs, so they survive a crash of the harness.
  */
 public record MachineArtifacts(Path dir) {
+  public static final String ARGV = "qemu-argv.txt";
+  public static final String STDOUT = "qemu-stdout.log";
+  public static final String STDERR = "qemu-stderr.log";
+  public static final String CONSOLE = "console.log";
+  public static final String QMP = "qmp.log";
 
   public static MachineArtifacts in(Path dir) {
     try {
@@ -23,23 +28,23 @@ public record MachineArtifacts(Path dir) {
   }
 
   public Path argvFile() {
-    return dir.resolve("qemu-argv.txt");
+    return dir.resolve(ARGV);
   }
 
   public Path stdout() {
-    return dir.resolve("qemu-stdout.log");
+    return dir.resolve(STDOUT);
   }
 
   public Path stderr() {
-    return dir.resolve("qemu-stderr.log");
+    return dir.resolve(STDERR);
   }
 
   public Path consoleTranscript() {
-    return dir.resolve("console.log");
+    return dir.resolve(CONSOLE);
   }
 
   public Path qmpTranscript() {
-    return dir.resolve("qmp.log");
+    return dir.resolve(QMP);
   }
 
   void writeArgv(List<String> argv) throws IOException {

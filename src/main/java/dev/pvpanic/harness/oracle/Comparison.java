@@ -10,17 +10,25 @@ public final class Comparison {
   private final boolean guestStateMatches;
   private final boolean outcomeMatches;
   private final List<GuestFactCheck> guestChecks;
+  private final List<DiffLine> lines;
   private final String diff;
 
   Comparison(
       boolean guestStateMatches,
       boolean outcomeMatches,
       List<GuestFactCheck> guestChecks,
+      List<DiffLine> lines,
       String diff) {
     this.guestStateMatches = guestStateMatches;
     this.outcomeMatches = outcomeMatches;
     this.guestChecks = List.copyOf(guestChecks);
+    this.lines = List.copyOf(lines);
     this.diff = diff;
+  }
+
+  /** The comparison as data: the guest's facts, the events, the final state, the capture kernel. */
+  public List<DiffLine> lines() {
+    return lines;
   }
 
   /** True when the guest's state, every event, the final state and the capture kernel matched. */

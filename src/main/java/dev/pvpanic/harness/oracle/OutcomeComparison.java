@@ -33,7 +33,37 @@ public final class OutcomeComparison {
         guestMatches,
         outcomeMatches,
         guest,
+        structured(expected, actual, guest, lines),
         render(expected, actual, guest, lines, guestMatches && outcomeMatches));
+  }
+
+  private static List<DiffLine> structured(
+      ExpectedOutcome expected,
+      ObservedOutcome actual,
+      List<GuestFactCheck> guest,
+      List<EventAlignment.Line> lines) {
+    List<DiffLine> out = new ArrayList<>();
+    for (GuestFactCheck g : guest) {
+      String mark = g.goingByGuest().isPresent() ? "?" : g.matches() ? "=" : "!";
+      out.add(new DiffLine(mark, "guest: " + g.fact(), g.expected(), g.actual()));
+    }
+    for (EventAlignment.Line l : lines) {
+      out.add(new DiffLine(l.mark().symbol(), "event", expectedText(l), actualText(l)));
+    }
+    boolean finalSame = expected.finalState().equals(actual.finalState());
+    out.add(
+        new DiffLine(
+            finalSame ? "=" : "!",
+            "final",
+            expected.finalState().describe(),
+            actual.finalState().describe()));
+    out.add(
+        new DiffLine(
+            expected.captureKernelRuns() == actual.vmcoreSeen() ? "=" : "!",
+            "capture kernel",
+            expected.captureKernelRuns() ? "runs" : "does not run",
+            actual.vmcoreSeen() ? "VMCORE seen" : "no VMCORE"));
+    return out;
   }
 
   /** The guest's facts against the derived ones; none when either side has no guest part. */

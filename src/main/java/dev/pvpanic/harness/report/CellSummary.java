@@ -1,14 +1,12 @@
 package dev.pvpanic.harness.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pvpanic.harness.matrix.InjectedRegression;
+import dev.pvpanic.harness.oracle.DiffLine;
+import dev.pvpanic.harness.scenario.CellRecord;
 import dev.pvpanic.harness.scenario.Verdict;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +22,7 @@ import java.util.stream.Collectors;
  * @param folder the cell's artifact folder (the one holding cell.json)
  * @param time how long the cell took, when cell.json says
  * @param regression the regression the cell injects, and the verdict that must catch it
+ * @param diff the cell's comparison as data (empty when it never got to one)
  */
 public record CellSummary(
     String id,
@@ -36,55 +35,38 @@ public record CellSummary(
     Map<String, Duration> phases,
     String message,
     Path folder,
-    Optional<InjectedRegression> regression) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+    Optional<InjectedRegression> regression,
+    List<DiffLine> diff) {
 
   public CellSummary {
+    diff = List.copyOf(diff);
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
   }
 
   /** Reads one cell.json; its folder is the cell's artifact folder. */
   public static CellSummary read(Path cellJson) {
-    JsonNode root;
+    CellRecord r;
     try {
-      root = JSON.readTree(cellJson.toFile());
-    } catch (IOException e) {
-      throw new ReportException(cellJson + " is not readable JSON: " + e.getMessage(), e);
+      r = CellRecord.read(cellJson);
+    } catch (IllegalArgumentException e) {
+      throw new ReportException(e.getMessage(), e);
     }
-    if (root == null || !root.isObject()) {
-      throw new ReportException(cellJson + " does not hold a JSON object");
-    }
-    Path folder = cellJson.toAbsolutePath().getParent();
-    JsonNode params = root.path("parameters");
-    if (!params.isObject()) {
-      throw new ReportException(cellJson + " has no \"parameters\" object");
-    }
-    Map<String, String> parameters = new LinkedHashMap<>();
-    params.fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
     Map<String, Duration> phases = new LinkedHashMap<>();
-    root.path("phases")
-        .fields()
-        .forEachRemaining(e -> phases.put(e.getKey(), seconds(e.getValue())));
-    JsonNode seconds = root.path("seconds");
-    String id = root.path("id").asText(folder.getFileName().toString());
+    r.phases().forEach((k, v) -> phases.put(k, seconds(v)));
     return new CellSummary(
-        id,
-        root.path("cell").asText(id),
-        parameters,
-        verdict(root.path("verdict"), cellJson),
-        root.path("qemu").asText(""),
-        root.path("accelerator").asText(""),
-        seconds.isNumber() ? Optional.of(seconds(seconds)) : Optional.empty(),
+        r.id(),
+        r.cell(),
+        r.parameters(),
+        r.verdict(),
+        r.qemu() == null ? "" : r.qemu(),
+        r.accelerator() == null ? "" : r.accelerator(),
+        r.secondsTaken().map(CellSummary::seconds),
         phases,
-        root.path("message").asText(""),
-        folder,
-        root.has("regression")
-            ? Optional.of(
-                new InjectedRegression(
-                    root.path("regression").path("what").asText(""),
-                    root.path("regression").path("verdict").asText("")))
-            : Optional.empty());
+        r.message(),
+        cellJson.toAbsolutePath().getParent(),
+        r.injected().map(g -> new InjectedRegression(g.what(), g.verdict())),
+        r.diff());
   }
 
   /** Whether the cell injects a regression and got the verdict that catches it. */
@@ -92,22 +74,8 @@ public record CellSummary(
     return regression.map(r -> r.caughtBy(verdict.name())).orElse(false);
   }
 
-  private static Duration seconds(JsonNode n) {
-    return Duration.ofMillis(Math.round(n.asDouble() * 1000));
-  }
-
-  private static Verdict verdict(JsonNode n, Path file) {
-    String v = n.asText("");
-    try {
-      return Verdict.valueOf(v);
-    } catch (IllegalArgumentException e) {
-      throw new ReportException(
-          file
-              + ": verdict '"
-              + v
-              + "' is not one of "
-              + Arrays.stream(Verdict.values()).map(Enum::name).collect(Collectors.joining(", ")));
-    }
+  private static Duration seconds(double s) {
+    return Duration.ofMillis(Math.round(s * 1000));
   }
 
   /** The grid row: the recipe parameter. */
@@ -148,21 +116,23 @@ public record CellSummary(
   }
 
   /**
-   * One line that says what went wrong: the differing lines of an event diff ({@code -} missing,
-   * {@code +} unexpected, {@code !} other data), or else the message's first line.
+   * One line that says what went wrong: the differing lines of the comparison ({@code -} missing,
+   * {@code +} unexpected, {@code !} other data or a wrong guest fact), or else the message's first
+   * line.
    */
   String gist(int maxChars) {
-    List<String> diff =
-        message
-            .lines()
-            .filter(l -> l.length() > 2 && "-+!".indexOf(l.charAt(0)) >= 0 && l.charAt(1) == ' ')
-            .map(l -> l.replaceAll("\\s{2,}", "  ").strip())
-            .limit(3)
-            .toList();
+    List<String> wrong =
+        diff.stream().filter(DiffLine::differs).map(CellSummary::text).limit(3).toList();
     String line =
-        diff.isEmpty()
+        wrong.isEmpty()
             ? message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("")
-            : String.join("; ", diff);
+            : String.join("; ", wrong);
     return line.length() <= maxChars ? line : line.substring(0, maxChars - 1) + "…";
+  }
+
+  private static String text(DiffLine d) {
+    return d.section().equals("event")
+        ? d.mark() + " " + d.expected() + "  " + d.actual()
+        : d.mark() + " " + d.section() + ": expected " + d.expected() + ", actual " + d.actual();
   }
 }

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.report;
 
 import static dev.pvpanic.harness.report.Html.escape;
 
+import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.nio.file.Path;
 import java.util.List;
@@ -235,7 +236,7 @@ final class HtmlPage {
         .append("</a><span class=\"t\">")
         .append(c.time().map(TimeText::of).orElse("–"))
         .append("</span><a class=\"d\" href=\"")
-        .append(escape(RelativeLink.toFile(pageFolder, c.folder(), "diff.txt")))
+        .append(escape(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DIFF)))
         .append("\">diff</a></div>");
   }
 

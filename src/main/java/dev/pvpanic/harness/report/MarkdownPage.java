@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.report;
 
+import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -72,7 +73,7 @@ final class MarkdownPage {
           .append(" | [folder](")
           .append(RelativeLink.toFolder(pageFolder, c.folder()))
           .append(") · [diff](")
-          .append(RelativeLink.toFile(pageFolder, c.folder(), "diff.txt"))
+          .append(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DIFF))
           .append(") | ")
           .append(
               VerdictStyle.readingRank(c.verdict()) == 0 || c.verdict() == Verdict.NOT_APPLICABLE

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.report;
 
+import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public record MatrixSummary(
     try (Stream<Path> children = Files.list(cellsDir)) {
       cells =
           children
-              .map(c -> c.resolve("cell.json"))
+              .map(c -> c.resolve(CellArtifacts.CELL_JSON))
               .filter(Files::isRegularFile)
               .sorted()
               .map(CellSummary::read)

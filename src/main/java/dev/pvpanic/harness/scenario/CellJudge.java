@@ -38,19 +38,27 @@ final class CellJudge {
       Instant start) {
     FinalState finalState = finalState(machine);
     List<ObservedEvent> events = new ArrayList<>();
+    List<CellRecord.Event> recorded = new ArrayList<>();
     for (QmpEvent e : machine.qmp().events().snapshot()) {
       if (e.index() >= run.eventsFrom) {
         events.add(new ObservedEvent(e.name(), toMap(e.data())));
+        recorded.add(
+            new CellRecord.Event(
+                e.name(),
+                toMap(e.data()),
+                e.qemuTime().getEpochSecond() + e.qemuTime().getNano() / 1e9));
       }
     }
+    run.events = recorded;
     boolean vmcore =
         machine.console().lines().stream()
             .anyMatch(l -> GuestProtocol.VMCORE_PATTERN.matcher(l).find());
     ObservedOutcome observed = new ObservedOutcome(events, finalState, vmcore, Optional.of(report));
     run.observed = Optional.of(observed);
-    run.write("actual.txt", describe(observed));
+    run.write(CellArtifacts.ACTUAL, describe(observed));
     Comparison c = OutcomeComparison.compare(expected, observed);
-    run.write("diff.txt", c.diff());
+    run.diff = c.lines();
+    run.write(CellArtifacts.DIFF, c.diff());
     if (!c.guestStateMatches()) {
       return run.finish(
           Verdict.WRONG_GUEST_STATE,

@@ -4,6 +4,7 @@ import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.oracle.DiffLine;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import dev.pvpanic.harness.oracle.ObservedOutcome;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -39,6 +41,12 @@ final class CellRun {
   int eventsFrom;
 
   OptionalLong qemuPeakKb = OptionalLong.empty();
+
+  /** The comparison as data, once the cell was judged. */
+  List<DiffLine> diff = List.of();
+
+  /** The cell's QMP events, once the cell was judged. */
+  List<CellRecord.Event> events = List.of();
 
   CellRun(Cell cell, GuestImage image, Path artifacts) {
     this.cell = cell;
@@ -102,38 +110,41 @@ final class CellRun {
             cellStart,
             qemuPeakKb);
     try {
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("cell", cell.displayName());
-      summary.put("id", cell.id());
-      summary.put("parameters", cell.parameters());
-      summary.put("verdict", verdict.name());
-      summary.put("qemu", qemuVersion);
-      summary.put("qemuBuild", qemuBuild);
-      summary.put("accelerator", accelerator);
-      summary.put("image", image == null ? "-" : image.id());
-      summary.put("start", cellStart.mode().id());
-      summary.put("snapshotKey", cellStart.snapshotKey().orElse(null));
-      summary.put("startReason", cellStart.reason().orElse(null));
-      summary.put("seconds", r.total().toMillis() / 1000.0);
-      Map<String, Double> p = new LinkedHashMap<>();
-      r.phases().forEach((k, d) -> p.put(k, d.toMillis() / 1000.0));
-      summary.put("phases", p);
-      summary.put("qemuPeakKb", qemuPeakKb.isPresent() ? qemuPeakKb.getAsLong() : null);
-      summary.put("message", message);
-      cell.regression()
-          .ifPresent(
-              g ->
-                  summary.put(
-                      "regression",
-                      Map.of(
-                          "what", g.what(),
-                          "verdict", g.verdict(),
-                          "caught", g.caughtBy(verdict.name()))));
-      Files.createDirectories(artifacts);
-      CellRunner.JSON.writeValue(artifacts.resolve("cell.json").toFile(), summary);
+      record(r).writeTo(artifacts);
     } catch (IOException e) {
-      // the verdict stands without its summary file
+      // the verdict stands without its record file
     }
     return r;
+  }
+
+  /** What cell.json holds for result {@code r}. */
+  private CellRecord record(CellResult r) {
+    Map<String, Double> phases = new LinkedHashMap<>();
+    r.phases().forEach((k, d) -> phases.put(k, d.toMillis() / 1000.0));
+    return new CellRecord(
+        cell.displayName(),
+        cell.name().orElse(null),
+        cell.id(),
+        cell.parameters(),
+        r.verdict(),
+        qemuVersion,
+        qemuBuild,
+        accelerator,
+        image == null ? "-" : image.id(),
+        cellStart.mode().id(),
+        cellStart.snapshotKey().orElse(null),
+        cellStart.reason().orElse(null),
+        r.total().toMillis() / 1000.0,
+        phases,
+        qemuPeakKb.isPresent() ? qemuPeakKb.getAsLong() : null,
+        r.message(),
+        cell.regression()
+            .map(
+                g ->
+                    new CellRecord.Regression(
+                        g.what(), g.verdict(), g.caughtBy(r.verdict().name())))
+            .orElse(null),
+        diff,
+        events);
   }
 }

@@ -68,7 +68,7 @@ public final class CellRunner {
       Files.createDirectories(artifacts);
       copyManifest(image, artifacts);
       String cmdline = CellMachine.kernelCmdline(cell, image);
-      Files.writeString(artifacts.resolve("kernel-cmdline.txt"), cmdline + "\n");
+      Files.writeString(artifacts.resolve(CellArtifacts.KERNEL_CMDLINE), cmdline + "\n");
       MachineSpec base = CellMachine.machineSpec(cell, image, qemu, cmdline, artifacts);
       List<String> extra = new ArrayList<>(base.extraArgs());
       extra.addAll(options.hooks().extraQemuArgs());
@@ -144,7 +144,7 @@ public final class CellRunner {
     ExpectedOutcome expected =
         options.expectation().apply(Oracle.expect(setup, run.image.facts(), caps, report));
     run.expected = Optional.of(expected);
-    run.write("expected.txt", expected.describe());
+    run.write(CellArtifacts.EXPECTED, expected.describe());
 
     if (cell.kdump()) {
       progress(cell, "loading the capture kernel");
@@ -182,7 +182,7 @@ public final class CellRunner {
     if (Files.exists(image.manifest())) {
       Files.copy(
           image.manifest(),
-          artifacts.resolve("image-manifest.json"),
+          artifacts.resolve(CellArtifacts.IMAGE_MANIFEST),
           StandardCopyOption.REPLACE_EXISTING);
     }
   }

@@ -172,12 +172,12 @@ final class CellStarter {
   private static void copySnapshotFacts(GuestSnapshot snapshot, Path artifacts) throws IOException {
     Files.copy(
         snapshot.description(),
-        artifacts.resolve("snapshot.json"),
+        artifacts.resolve(CellArtifacts.SNAPSHOT),
         StandardCopyOption.REPLACE_EXISTING);
     if (Files.exists(snapshot.bootConsole())) {
       Files.copy(
           snapshot.bootConsole(),
-          artifacts.resolve("snapshot-console.log"),
+          artifacts.resolve(CellArtifacts.SNAPSHOT_CONSOLE),
           StandardCopyOption.REPLACE_EXISTING);
     }
   }

@@ -3,11 +3,12 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
+import dev.pvpanic.harness.scenario.CellRunner;
+import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,13 +42,8 @@ class BundleCommandTest {
             .findFirst()
             .orElseThrow();
     artifacts = Files.createDirectories(tmp.resolve("cells/smoke").resolve(cell.id()));
-    // what CellRunner writes: cell.json (shape of its summary) and the transcripts
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("cell", cell.displayName());
-    summary.put("id", cell.id());
-    summary.put("parameters", cell.parameters());
-    summary.put("verdict", "WRONG_EVENTS");
-    new ObjectMapper().writeValue(artifacts.resolve("cell.json").toFile(), summary);
+    // what CellRunner writes: cell.json (by the runner's own writer) and the transcripts
+    CellRunner.notRun(cell, Verdict.WRONG_EVENTS, "- GUEST_CRASHLOADED", artifacts);
     Files.writeString(artifacts.resolve("qemu-argv.txt"), "qemu-system-x86_64 -nodefaults\n");
     Files.writeString(artifacts.resolve("console.log"), "PVH READY kernel=6.12\n");
     Files.writeString(artifacts.resolve("qmp.log"), "<- {\"event\":\"GUEST_CRASHLOADED\"}\n");

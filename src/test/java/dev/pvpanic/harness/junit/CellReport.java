@@ -5,6 +5,7 @@ import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.report.Scenario;
+import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.Verdict;
 import io.qameta.allure.Allure;
@@ -42,21 +43,25 @@ import java.util.stream.Collectors;
 public final class CellReport {
   private record Artifact(String title, String file, String type) {}
 
-  private static final Artifact ARGV = new Artifact("QEMU argv", "qemu-argv.txt", "text/plain");
+  private static final Artifact ARGV =
+      new Artifact("QEMU argv", CellArtifacts.QEMU_ARGV, "text/plain");
   private static final Artifact CMDLINE =
-      new Artifact("kernel command line", "kernel-cmdline.txt", "text/plain");
+      new Artifact("kernel command line", CellArtifacts.KERNEL_CMDLINE, "text/plain");
   private static final Artifact MANIFEST =
-      new Artifact("image manifest", "image-manifest.json", "application/json");
+      new Artifact("image manifest", CellArtifacts.IMAGE_MANIFEST, "application/json");
   private static final Artifact STDERR =
-      new Artifact("QEMU stderr", "qemu-stderr.log", "text/plain");
-  private static final Artifact QMP = new Artifact("QMP transcript", "qmp.log", "text/plain");
-  private static final Artifact DIFF = new Artifact("expected vs actual", "diff.txt", "text/plain");
-  private static final Artifact EXPECTED = new Artifact("expected", "expected.txt", "text/plain");
-  private static final Artifact ACTUAL = new Artifact("actual", "actual.txt", "text/plain");
+      new Artifact("QEMU stderr", CellArtifacts.QEMU_STDERR, "text/plain");
+  private static final Artifact QMP =
+      new Artifact("QMP transcript", CellArtifacts.QMP, "text/plain");
+  private static final Artifact DIFF =
+      new Artifact("expected vs actual", CellArtifacts.DIFF, "text/plain");
+  private static final Artifact EXPECTED =
+      new Artifact("expected", CellArtifacts.EXPECTED, "text/plain");
+  private static final Artifact ACTUAL = new Artifact("actual", CellArtifacts.ACTUAL, "text/plain");
   private static final Artifact CONSOLE =
-      new Artifact("serial console", "console.log", "text/plain");
+      new Artifact("serial console", CellArtifacts.CONSOLE, "text/plain");
   private static final Artifact SUMMARY =
-      new Artifact("cell summary", "cell.json", "application/json");
+      new Artifact("cell summary", CellArtifacts.CELL_JSON, "application/json");
 
   /** What each phase is called in the report and which artifacts it carries. */
   private static final Map<String, String> PHASE_TITLES = new LinkedHashMap<>();

@@ -1,19 +1,25 @@
 package dev.pvpanic.harness.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.oracle.DiffLine;
+import dev.pvpanic.harness.scenario.CellRecord;
+import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Writes cell.json files the way the cell runner does, for report tests. */
+/** Builds cell records for report tests and writes them with the runner's own writer. */
 final class CellJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final Map<String, Object> root = new LinkedHashMap<>();
   private final Map<String, String> parameters = new LinkedHashMap<>();
+  private final List<DiffLine> diff = new ArrayList<>();
+  private String name;
+  private Verdict verdict = Verdict.PASS;
+  private String qemu = "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)";
+  private double seconds = 10.0;
+  private String message = "= final: status running\n";
 
   private CellJson(String recipe) {
     parameters.put("recipe", recipe);
@@ -29,12 +35,6 @@ final class CellJson {
     parameters.put("accelerator", "tcg");
     parameters.put("machine_type", "default");
     parameters.put("qemu", "host");
-    root.put("verdict", "PASS");
-    root.put("qemu", "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)");
-    root.put("accelerator", "tcg");
-    root.put("seconds", 10.0);
-    root.put("phases", Map.of("boot", 3.2, "collect", 6.5));
-    root.put("message", "= final: status running\n");
   }
 
   static CellJson cell(String recipe) {
@@ -47,27 +47,33 @@ final class CellJson {
   }
 
   CellJson verdict(String v) {
-    root.put("verdict", v);
+    verdict = Verdict.valueOf(v);
     return this;
   }
 
   CellJson seconds(double s) {
-    root.put("seconds", s);
+    seconds = s;
     return this;
   }
 
   CellJson message(String m) {
-    root.put("message", m);
+    message = m;
     return this;
   }
 
   CellJson name(String n) {
-    root.put("cell", n);
+    name = n;
     return this;
   }
 
   CellJson qemu(String version) {
-    root.put("qemu", version);
+    qemu = version;
+    return this;
+  }
+
+  /** One line of the comparison, as the judge records it. */
+  CellJson diff(String mark, String section, String expected, String actual) {
+    diff.add(new DiffLine(mark, section, expected, actual));
     return this;
   }
 
@@ -89,15 +95,29 @@ final class CellJson {
   }
 
   Path writeTo(Path cellsDir, String folderName) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("cell", root.getOrDefault("cell", folderName));
-    out.put("id", folderName);
-    out.put("parameters", parameters);
-    root.forEach((k, v) -> out.putIfAbsent(k, v));
+    Path folder = cellsDir.resolve(folderName);
     try {
-      Path folder = cellsDir.resolve(folderName);
-      Files.createDirectories(folder);
-      JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("cell.json").toFile(), out);
+      new CellRecord(
+              name == null ? folderName : name,
+              null,
+              folderName,
+              parameters,
+              verdict,
+              qemu,
+              "host",
+              "tcg",
+              "image",
+              "cold",
+              null,
+              null,
+              seconds,
+              Map.of("boot", 3.2, "collect", 6.5),
+              null,
+              message,
+              null,
+              diff,
+              List.of())
+          .writeTo(folder);
       return folder;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
