@@ -51,6 +51,11 @@ public final class Settings {
         "PVH_DEBIAN_SECURITY_MIRROR",
         "the host's apt sources",
         "Debian security mirror"),
+    DEBIAN_ALLOW_STALE(
+        "pvh.debian.allow-stale",
+        "PVH_DEBIAN_ALLOW_STALE",
+        "false",
+        "take Debian metadata past its Valid-Until (a snapshot archive)"),
     USER_DIR(
         null,
         "PVH_USER_DIR",

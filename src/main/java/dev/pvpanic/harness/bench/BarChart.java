@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.bench;
 
+import dev.pvpanic.harness.report.Html;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,9 +128,6 @@ final class BarChart {
   }
 
   static String escape(String t) {
-    return t.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return Html.escape(t);
   }
 }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.console;
 
+import dev.pvpanic.harness.DurationText;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,13 +37,6 @@ public final class ConsoleTimeoutException extends ConsoleException {
 
   /** A duration as people write it: {@code 250 ms}, {@code 30 s}, {@code 1.5 s}. */
   static String describe(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis < 1000) {
-      return millis + " ms";
-    }
-    if (millis % 1000 == 0) {
-      return millis / 1000 + " s";
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    return DurationText.of(duration);
   }
 }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.console;
 
+import dev.pvpanic.harness.DurationText;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,18 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.io.IOUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,17 +63,6 @@ public final class SerialConsole implements AutoCloseable {
     }
   }
 
-  /**
-   * Where scanning starts: line {@code line}, after the text {@code seen} if the line still starts
-   * with it (it may have been rewritten since).
-   */
-  private record Position(int line, String seen) {
-    static final Position START = new Position(0, "");
-  }
-
-  /** A scan's result: the match, the failure pattern if it was a failure, where to go on from. */
-  private record Found(ConsoleMatch match, Pattern failure, Position next) {}
-
   private final InputStream in;
   private final OutputStream out;
   private final Closeable connection;
@@ -88,30 +75,9 @@ public final class SerialConsole implements AutoCloseable {
   private final Object writeLock = new Object();
   private boolean transcriptBroken; // only the reader thread touches it
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  // Guarded by lock.
-  private final TerminalLineDecoder decoder = new TerminalLineDecoder();
-  private final List<String> lines = new ArrayList<>();
-  private String partial = "";
-  private long lastReceived = System.nanoTime();
-  private Position cursor = Position.START;
-  private boolean ended;
-  private IOException readFailure;
+  private final ConsoleBuffer buffer;
 
-  // Lock order: deliveryLock, then lock. Listeners are called holding deliveryLock only.
-  private final ReentrantLock deliveryLock = new ReentrantLock();
-  private final List<ListenerCursor> listeners = new ArrayList<>();
-
-  /** A listener and how many lines it has been given. */
-  private static final class ListenerCursor {
-    final Consumer<String> consumer;
-    int delivered;
-
-    ListenerCursor(Consumer<String> consumer) {
-      this.consumer = consumer;
-    }
-  }
+  private final LineListeners listeners;
 
   private SerialConsole(
       InputStream in,
@@ -125,6 +91,8 @@ public final class SerialConsole implements AutoCloseable {
     this.options = options;
     this.transcript = transcript;
     this.noncePrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    this.buffer = new ConsoleBuffer(options.name(), closed);
+    this.listeners = new LineListeners(buffer, options.name());
     this.reader = new Thread(this::readUntilEnd, "console-" + options.name());
     this.reader.setDaemon(true);
   }
@@ -179,12 +147,7 @@ public final class SerialConsole implements AutoCloseable {
 
   /** True until the stream ends or the console is closed. */
   public boolean isOpen() {
-    lock.lock();
-    try {
-      return !ended && !closed.get();
-    } finally {
-      lock.unlock();
-    }
+    return buffer.isOpen();
   }
 
   /** Waits up to the default timeout for {@code success} on a line from the cursor on. */
@@ -232,22 +195,8 @@ public final class SerialConsole implements AutoCloseable {
 
   private ConsoleMatch expect(
       String description, Pattern success, Pattern failure, Duration timeout, boolean partialToo) {
-    Objects.requireNonNull(success, "success");
     requirePositive(timeout, "timeout");
-    String awaited = describe(description, success);
-    long deadline = deadlineAfter(timeout);
-    lock.lock();
-    try {
-      Found found = await(cursor, success, failure, partialToo, deadline, timeout, awaited);
-      cursor = found.next();
-      if (found.failure() != null) {
-        throw new ConsoleFailureException(
-            name(), awaited, found.failure(), found.match(), tailLocked(TAIL_LINES));
-      }
-      return found.match();
-    } finally {
-      lock.unlock();
-    }
+    return buffer.expect(description, success, failure, timeout, partialToo);
   }
 
   /**
@@ -258,29 +207,7 @@ public final class SerialConsole implements AutoCloseable {
    */
   public boolean awaitQuiet(Duration quiet, Duration max) {
     requirePositive(quiet, "quiet");
-    long deadline = deadlineAfter(max);
-    lock.lock();
-    try {
-      while (true) {
-        long now = System.nanoTime();
-        long quietUntil = lastReceived + quiet.toNanos();
-        if (now - quietUntil >= 0 || ended || closed.get()) {
-          return true;
-        }
-        if (now - deadline >= 0) {
-          return false;
-        }
-        changed.awaitNanos(Math.min(quietUntil, deadline) - now);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConsoleException(
-          "interrupted while waiting for console '" + name() + "' to go quiet",
-          tail(TAIL_LINES),
-          e);
-    } finally {
-      lock.unlock();
-    }
+    return buffer.awaitQuiet(quiet, max);
   }
 
   /** Types {@code text} and a newline. */
@@ -325,73 +252,17 @@ public final class SerialConsole implements AutoCloseable {
    */
   public CommandResult run(String command, Duration timeout) {
     requirePositive(timeout, "timeout");
-    MarkedCommand marked = new MarkedCommand(command, nextNonce());
-    long deadline = deadlineAfter(timeout);
-    int from;
-    lock.lock();
-    try {
-      // The start marker can only appear after it is typed: on the line being written now (after
-      // a prompt, when there is no echo) or later.
-      from = lines.size();
-    } finally {
-      lock.unlock();
-    }
-    send(marked.typedLine());
-    lock.lock();
-    try {
-      Found start =
-          await(
-              new Position(from, ""),
-              marked.startMarker(),
-              null,
-              false,
-              deadline,
-              timeout,
-              "the start of command `" + command + "` (/" + marked.startMarker() + "/)");
-      // Only completed lines: on a partial line "PVH-RC-n 1" could still become "... 127".
-      Found exit =
-          await(
-              start.next(),
-              marked.exitMarker(),
-              null,
-              false,
-              deadline,
-              timeout,
-              "the exit status of command `" + command + "` (/" + marked.exitMarker() + "/)");
-      int exitLine = exit.match().lineIndex();
-      List<String> output = new ArrayList<>(lines.subList(start.next().line(), exitLine));
-      String unterminated = exit.match().line().substring(0, exit.match().groups().start());
-      if (!unterminated.isEmpty()) {
-        output.add(unterminated);
-      }
-      cursor = exit.next();
-      return new CommandResult(command, Integer.parseInt(exit.match().group(1)), output);
-    } finally {
-      lock.unlock();
-    }
+    return buffer.run(new MarkedCommand(command, nextNonce()), command, timeout, this::send);
   }
 
   /** The last {@code n} lines, oldest first, the partial line (if it has text) included. */
   public List<String> tail(int n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("n must be >= 0, got " + n);
-    }
-    lock.lock();
-    try {
-      return tailLocked(n);
-    } finally {
-      lock.unlock();
-    }
+    return buffer.tail(n);
   }
 
   /** All completed lines so far; a line's index is its number. */
   public List<String> lines() {
-    lock.lock();
-    try {
-      return List.copyOf(lines);
-    } finally {
-      lock.unlock();
-    }
+    return buffer.lines();
   }
 
   /**
@@ -399,22 +270,12 @@ public final class SerialConsole implements AutoCloseable {
    * lines().size()}, the partial line, minus any text an earlier match consumed).
    */
   public int cursor() {
-    lock.lock();
-    try {
-      return cursor.line();
-    } finally {
-      lock.unlock();
-    }
+    return buffer.cursor();
   }
 
   /** Consumes everything received so far: the next expect sees only what arrives after this. */
   public void moveCursorToEnd() {
-    lock.lock();
-    try {
-      cursor = new Position(lines.size(), partial);
-    } finally {
-      lock.unlock();
-    }
+    buffer.moveCursorToEnd();
   }
 
   /**
@@ -423,15 +284,7 @@ public final class SerialConsole implements AutoCloseable {
    * quick (it holds up reading); its exceptions are logged and ignored.
    */
   public void addLineListener(Consumer<String> listener) {
-    Objects.requireNonNull(listener, "listener");
-    ListenerCursor added = new ListenerCursor(listener);
-    deliveryLock.lock();
-    try {
-      listeners.add(added);
-      deliverTo(added);
-    } finally {
-      deliveryLock.unlock();
-    }
+    listeners.add(listener);
   }
 
   /**
@@ -446,12 +299,7 @@ public final class SerialConsole implements AutoCloseable {
     closeQuietly(connection);
     closeQuietly(in);
     closeQuietly(out);
-    lock.lock();
-    try {
-      changed.signalAll(); // waiting expects fail now, not when the reader notices
-    } finally {
-      lock.unlock();
-    }
+    buffer.wake(); // waiting expects fail now, not when the reader notices
     if (Thread.currentThread() == reader) {
       return;
     }
@@ -509,153 +357,13 @@ public final class SerialConsole implements AutoCloseable {
         LOG.warn("cannot write transcript " + transcript() + " of console '" + name() + "'", e);
       }
     }
-    lock.lock();
-    try {
-      lines.addAll(decoder.accept(block, 0, count));
-      partial = decoder.partial();
-      lastReceived = System.nanoTime();
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    deliver();
+    buffer.received(block, count);
+    listeners.deliver();
   }
 
   private void ended(IOException failure) {
-    lock.lock();
-    try {
-      // No more text can join the partial line: it is the last line.
-      decoder.finish().ifPresent(lines::add);
-      partial = "";
-      ended = true;
-      readFailure = failure;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    deliver();
-  }
-
-  private void deliver() {
-    deliveryLock.lock();
-    try {
-      for (ListenerCursor listener : List.copyOf(listeners)) {
-        deliverTo(listener);
-      }
-    } finally {
-      deliveryLock.unlock();
-    }
-  }
-
-  /** Gives {@code listener} the lines it has not had. Called holding deliveryLock. */
-  private void deliverTo(ListenerCursor listener) {
-    List<String> pending;
-    lock.lock();
-    try {
-      pending = List.copyOf(lines.subList(listener.delivered, lines.size()));
-    } finally {
-      lock.unlock();
-    }
-    for (String line : pending) {
-      listener.delivered++;
-      try {
-        listener.consumer.accept(line);
-      } catch (RuntimeException e) {
-        LOG.warn("line listener of console '" + name() + "' failed", e);
-      }
-    }
-  }
-
-  // --- matching, called holding lock ---
-
-  private Found await(
-      Position from,
-      Pattern success,
-      Pattern failure,
-      boolean partialToo,
-      long deadline,
-      Duration timeout,
-      String awaited) {
-    int next = from.line();
-    while (true) {
-      for (; next < lines.size(); next++) {
-        Optional<Found> found = match(next, lines.get(next), false, from, success, failure);
-        if (found.isPresent()) {
-          return found.get();
-        }
-      }
-      if (partialToo && !partial.isEmpty()) {
-        Optional<Found> found = match(next, partial, true, from, success, failure);
-        if (found.isPresent()) {
-          return found.get();
-        }
-      }
-      if (ended || closed.get()) {
-        throw closedWhileWaiting(awaited);
-      }
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        throw new ConsoleTimeoutException(name(), awaited, timeout, tailLocked(TAIL_LINES));
-      }
-      try {
-        changed.awaitNanos(remaining);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ConsoleException(
-            "Interrupted while waiting for " + awaited + " on console '" + name() + "'.",
-            tailLocked(TAIL_LINES),
-            e);
-      }
-    }
-  }
-
-  private Optional<Found> match(
-      int index, String text, boolean isPartial, Position from, Pattern success, Pattern failure) {
-    int start = index == from.line() && text.startsWith(from.seen()) ? from.seen().length() : 0;
-    Position next = isPartial ? new Position(index, text) : new Position(index + 1, "");
-    if (failure != null) {
-      Matcher matcher = matcherFrom(failure, text, start);
-      if (matcher.find()) {
-        return Optional.of(new Found(new ConsoleMatch(index, text, matcher), failure, next));
-      }
-    }
-    Matcher matcher = matcherFrom(success, text, start);
-    if (matcher.find()) {
-      return Optional.of(new Found(new ConsoleMatch(index, text, matcher), null, next));
-    }
-    return Optional.empty();
-  }
-
-  /** A matcher over {@code text} from {@code start} on, where ^ still means the line's start. */
-  private static Matcher matcherFrom(Pattern pattern, String text, int start) {
-    Matcher matcher = pattern.matcher(text);
-    matcher.useAnchoringBounds(false);
-    matcher.useTransparentBounds(true);
-    matcher.region(start, text.length());
-    return matcher;
-  }
-
-  private ConsoleClosedException closedWhileWaiting(String awaited) {
-    String why;
-    if (readFailure != null) {
-      why = "reading it failed (" + readFailure + ")";
-    } else if (closed.get()) {
-      why = "the harness closed it";
-    } else {
-      why = "its stream ended (QEMU exited or closed the port)";
-    }
-    return new ConsoleClosedException(
-        "Console '" + name() + "' closed while waiting for " + awaited + ": " + why + ".",
-        tailLocked(TAIL_LINES),
-        readFailure);
-  }
-
-  private List<String> tailLocked(int n) {
-    List<String> all = new ArrayList<>(lines.subList(Math.max(0, lines.size() - n), lines.size()));
-    if (!partial.isEmpty()) {
-      all.add(partial);
-    }
-    return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
+    buffer.ended(failure);
+    listeners.deliver();
   }
 
   // --- small things ---
@@ -664,34 +372,15 @@ public final class SerialConsole implements AutoCloseable {
     return noncePrefix + "-" + commandCount.incrementAndGet();
   }
 
-  private static String describe(String description, Pattern success) {
-    String pattern = "/" + success.pattern() + "/";
-    return description == null || description.isBlank()
-        ? pattern
-        : description + " (" + pattern + ")";
-  }
-
-  private static long deadlineAfter(Duration timeout) {
-    long nanos;
-    try {
-      nanos = timeout.toNanos();
-    } catch (ArithmeticException e) {
-      nanos = Long.MAX_VALUE / 2;
-    }
-    return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2);
-  }
-
   private static void requirePositive(Duration duration, String what) {
     if (duration == null || duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(what + " must be a positive duration, got " + duration);
+      throw new IllegalArgumentException(
+          what + " must be a positive duration, got " + DurationText.of(duration));
     }
   }
 
   private static void closeQuietly(Closeable closeable) {
-    try {
-      closeable.close();
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("closing " + closeable + " failed", e);
-    }
+    // Already broken is as good as closed.
+    IOUtils.closeQuietly(closeable, e -> LOG.debug("closing {} failed", closeable, e));
   }
 }

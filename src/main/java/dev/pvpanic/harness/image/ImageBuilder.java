@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
-import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
 import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
 import dev.pvpanic.harness.image.ImageRecipe.LocalKernel;
 import dev.pvpanic.harness.image.cache.ContentStore;
@@ -12,13 +11,7 @@ import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.initramfs.InitramfsBuilder;
-import dev.pvpanic.harness.image.initramfs.KernelModules;
 import dev.pvpanic.harness.image.initramfs.SharedLibraryClosure;
-import dev.pvpanic.harness.image.kmod.BuiltModules;
-import dev.pvpanic.harness.image.kmod.CrossCompiler;
-import dev.pvpanic.harness.image.kmod.KernelPackages;
-import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
-import dev.pvpanic.harness.oracle.ImageFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +21,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Builds guest images from recipes: fetches the pinned packages (from the cache when it has them:
@@ -50,8 +43,6 @@ public final class ImageBuilder implements ImageProvider {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final List<String> PVPANIC_MODULES =
-      List.of("pvpanic", "pvpanic-mmio", "pvpanic-pci");
 
   private final ImageRecipes recipes;
   private final DebianArchive archive;
@@ -139,32 +130,10 @@ public final class ImageBuilder implements ImageProvider {
           String.valueOf(manifest.get("kernelRelease")),
           String.valueOf(manifest.get("driver")),
           key,
-          imageFacts(manifest));
+          PvpanicModules.imageFacts(manifest));
     } catch (IOException e) {
       throw new HarnessException("cannot read the manifest of image " + r.name() + " in " + dir, e);
     }
-  }
-
-  /** What the manifest declares about the kernel and its pvpanic drivers, for the oracle. */
-  static ImageFacts imageFacts(Map<?, ?> manifest) {
-    List<String> modules = new ArrayList<>();
-    if (manifest.get("modules") instanceof List<?> list) {
-      list.forEach(m -> modules.add(String.valueOf(m)));
-    }
-    Map<String, String> config = new LinkedHashMap<>();
-    if (manifest.get("driverDetails") instanceof Map<?, ?> details) {
-      details.forEach(
-          (k, v) -> {
-            if (String.valueOf(k).startsWith("CONFIG_") && !"not set".equals(v)) {
-              config.put(String.valueOf(k), String.valueOf(v));
-            }
-          });
-    }
-    return ImageFacts.fromManifest(
-        String.valueOf(manifest.get("kernelRelease")),
-        String.valueOf(manifest.get("driver")),
-        modules,
-        config);
   }
 
   /** A hash of everything that goes into the image: any change makes a new one. */
@@ -213,7 +182,8 @@ public final class ImageBuilder implements ImageProvider {
       extractKernel(r, pins, kernelRoot);
       KernelFiles kernel = KernelFiles.find(kernelRoot);
       Map<String, Object> driver = new LinkedHashMap<>();
-      List<ModuleFile> modules = pvpanicModules(r, pins, kernel, work, driver);
+      List<PvpanicModules.ModuleFile> modules =
+          new PvpanicModules(archive, log).of(r, pins, kernel, work, driver);
 
       Path userRoot = Files.createDirectories(work.resolve("userland"));
       for (LockedPackage p : pins.userland()) {
@@ -232,7 +202,7 @@ public final class ImageBuilder implements ImageProvider {
       SharedLibraryClosure.of(userRoot, kexec).addTo(main);
       main.file(kexec, userRoot.resolve(kexec.substring(1)), 0755);
       StringBuilder list = new StringBuilder();
-      for (ModuleFile m : modules) {
+      for (PvpanicModules.ModuleFile m : modules) {
         String path = "/lib/modules/pvh/" + m.name() + ".ko";
         main.file(path, m.content(), 0644);
         list.append(path).append('\n');
@@ -249,7 +219,7 @@ public final class ImageBuilder implements ImageProvider {
       manifest.put("kernelRelease", kernel.release());
       manifest.put("driver", driver.get("origin"));
       manifest.put("driverDetails", driver);
-      manifest.put("modules", modules.stream().map(ModuleFile::name).toList());
+      manifest.put("modules", modules.stream().map(PvpanicModules.ModuleFile::name).toList());
       Map<String, Object> packages = new LinkedHashMap<>();
       packages.put("kernel", pins.kernel());
       packages.put("userland", pins.userland());
@@ -318,95 +288,6 @@ public final class ImageBuilder implements ImageProvider {
     }
   }
 
-  private List<ModuleFile> pvpanicModules(
-      ImageRecipe r, RecipePins pins, KernelFiles kernel, Path work, Map<String, Object> driver) {
-    Optional<String> config = kernel.config("CONFIG_PVPANIC");
-    driver.put("CONFIG_PVPANIC", config.orElse("not set"));
-    // Which drivers a built-in pvpanic provides: the oracle derives the bound driver from these.
-    for (String symbol : List.of("CONFIG_PVPANIC_MMIO", "CONFIG_PVPANIC_PCI")) {
-      driver.put(symbol, kernel.config(symbol).orElse("not set"));
-    }
-    driver.put("kernelConfig", kernel.config().isPresent() ? "shipped" : "absent");
-    List<ModuleFile> modules = new ArrayList<>();
-    if (r.pvpanic() == DriverPolicy.NONE) {
-      driver.put("origin", "none");
-      return modules;
-    }
-    Optional<KernelModules> tree = kernel.modules();
-    for (String name : PVPANIC_MODULES) {
-      Optional<Path> found = tree.flatMap(t -> t.locate(name));
-      found.ifPresent(p -> modules.add(new ModuleFile(name, KernelModules.decompress(p))));
-    }
-    if (!modules.isEmpty()) {
-      driver.put("origin", "module");
-      return modules;
-    }
-    if (config.filter(v -> v.equals("y")).isPresent()) {
-      driver.put("origin", "builtin");
-      return modules;
-    }
-    if (r.pvpanic() != DriverPolicy.BUILD) {
-      // Without a config nothing says the kernel lacks a built-in driver: the oracle must not
-      // assume none.
-      driver.put("origin", kernel.config().isPresent() ? "none" : "unknown");
-      return modules;
-    }
-    log.accept("building pvpanic modules out of tree for " + kernel.release());
-    BuiltModules built;
-    try {
-      built = buildOutOfTree(pins, kernel, work);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (Path p : built.modules()) {
-      String name = p.getFileName().toString().replaceFirst("\\.ko$", "");
-      try {
-        modules.add(new ModuleFile(name, Files.readAllBytes(p)));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    // pvpanic-pci needs pvpanic's symbols: load pvpanic first
-    modules.sort(
-        (a, b) ->
-            Integer.compare(PVPANIC_MODULES.indexOf(a.name()), PVPANIC_MODULES.indexOf(b.name())));
-    driver.put("origin", "out-of-tree");
-    driver.put("provenance", built.provenance());
-    return modules;
-  }
-
-  private BuiltModules buildOutOfTree(RecipePins pins, KernelFiles kernel, Path work)
-      throws IOException {
-    if (pins.moduleBuild().isEmpty()) {
-      throw new HarnessException(
-          "the kernel has no pvpanic driver and the lock pins no headers/source to build one;"
-              + " re-run 'images lock'");
-    }
-    Path headerRoot = work.resolve("headers");
-    Path source = null;
-    String version = pins.moduleBuild().get(0).version();
-    for (LockedPackage p : pins.moduleBuild()) {
-      Path deb = archive.fetch(p);
-      if (p.name().startsWith("linux-source-")) {
-        // the cache names blobs by hash; the source reader recognises a .deb by its name
-        source = Files.createSymbolicLink(work.resolve(p.name() + ".deb"), deb);
-      } else {
-        DebFile.extract(deb, headerRoot, path -> true);
-      }
-    }
-    if (source == null) {
-      throw new HarnessException("the lock pins no linux-source package for " + kernel.release());
-    }
-    KernelPackages packages = KernelPackages.forRelease(kernel.release(), version);
-    CrossCompiler cc =
-        CrossCompiler.find(
-            packages.arch().name().toLowerCase(java.util.Locale.ROOT).equals("arm64")
-                ? "arm64"
-                : "x86_64");
-    OutOfTreeModuleBuild build = new OutOfTreeModuleBuild(headerRoot, source, packages, cc);
-    return build.run(work.resolve("kmod"));
-  }
-
   private static Path firstExisting(Path root, String... candidates) {
     for (String c : candidates) {
       if (Files.exists(root.resolve(c))) {
@@ -417,18 +298,8 @@ public final class ImageBuilder implements ImageProvider {
   }
 
   static void deleteTree(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + dir, e);
+    if (dir != null) {
+      FileUtils.deleteQuietly(dir.toFile());
     }
   }
-
-  /** A module as it goes into the image (decompressed). */
-  record ModuleFile(String name, byte[] content) {}
 }

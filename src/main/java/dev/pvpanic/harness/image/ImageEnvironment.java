@@ -58,6 +58,8 @@ public final class ImageEnvironment {
         ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
         store,
         DebianArchive.defaultHttpClient(),
-        TerminalProgressSink.stderr());
+        TerminalProgressSink.stderr(),
+        DebianArchive.Timeouts.DEFAULT,
+        settings.get(Settings.Setting.DEBIAN_ALLOW_STALE).map(Boolean::parseBoolean).orElse(false));
   }
 }

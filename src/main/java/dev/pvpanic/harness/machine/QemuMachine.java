@@ -3,7 +3,7 @@ package dev.pvpanic.harness.machine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.console.SerialConsole;
 import dev.pvpanic.harness.qmp.QmpClient;
-import dev.pvpanic.harness.qmp.QmpException;
+import dev.pvpanic.harness.qmp.QmpOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -42,13 +42,6 @@ public final class QemuMachine implements AutoCloseable {
   private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
   private static final Duration KILL_GRACE = Duration.ofSeconds(10);
   private static final Set<QemuMachine> LIVE = ConcurrentHashMap.newKeySet();
-  private static final Duration MIGRATION_POLL = Duration.ofMillis(50);
-
-  /**
-   * Bandwidth for saving state: QEMU's default cap (32 MiB/s) would make a 130 MB save of a 1 GiB
-   * guest take four seconds; writing into a local file needs no cap.
-   */
-  private static final long SAVE_BANDWIDTH_BYTES_PER_SECOND = 64L << 30;
 
   static {
     // Ctrl-C or a normal JVM exit: close what is still open. SIGKILL is covered by pdeathsig.
@@ -140,7 +133,7 @@ public final class QemuMachine implements AutoCloseable {
               qmpSocket.getInputStream(),
               qmpSocket.getOutputStream(),
               qmpSocket,
-              new QmpClient.Options(
+              new QmpOptions(
                   Duration.ofSeconds(30), Optional.of(artifacts.qmpTranscript()), spec.name()));
       Socket cs = consoleSocket;
       console =
@@ -298,151 +291,24 @@ public final class QemuMachine implements AutoCloseable {
   }
 
   /**
-   * Saves the whole machine (device state and RAM) into {@code file} with QEMU's migration: stops
-   * the guest first, so one pass writes a consistent state and nothing is dirtied meanwhile, then
-   * migrates to {@code exec:cat > file} (see {@link #saveCommand}) and polls {@code query-migrate}
-   * until it completes and the file is whole. The machine stays stopped (status {@code
-   * postmigrate}); start a new QEMU with {@link MachineSpec#incoming()} to go on from the saved
-   * state.
+   * Saves the whole machine (device state and RAM) into {@code file}; see {@link SavedState#save}.
+   * The machine stays stopped (status {@code postmigrate}).
    *
-   * @throws MachineException when the migration fails (with QEMU's reason), QEMU exits, or it does
-   *     not complete within {@code timeout}
+   * @throws MachineException when the migration fails, QEMU exits, or it does not complete within
+   *     {@code timeout}
    */
   public void saveState(Path file, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    try {
-      qmp.execute("stop");
-      qmp.execute(
-          "migrate-set-parameters", Map.of("max-bandwidth", SAVE_BANDWIDTH_BYTES_PER_SECOND));
-      qmp.execute("migrate", Map.of("uri", "exec:" + saveCommand(file)));
-      while (true) {
-        JsonNode info = qmp.execute("query-migrate");
-        String status = info.path("status").asText("none");
-        switch (status) {
-          case "completed" -> {
-            awaitFile(file, deadline, timeout);
-            return;
-          }
-          case "failed", "cancelled" ->
-              throw new MachineException(
-                  "saving the state of "
-                      + spec.name()
-                      + " into "
-                      + file
-                      + " "
-                      + status
-                      + ": "
-                      + info.path("error-desc").asText("QEMU gave no reason")
-                      + "\nQEMU stderr:\n"
-                      + stderrTail(20));
-          default -> {
-            if (Instant.now().isAfter(deadline)) {
-              throw new MachineException(
-                  "saving the state of "
-                      + spec.name()
-                      + " into "
-                      + file
-                      + " did not complete within "
-                      + timeout
-                      + " (last status "
-                      + status
-                      + ")");
-            }
-            pause(MIGRATION_POLL);
-          }
-        }
-      }
-    } catch (QmpException e) {
-      throw new MachineException(
-          "saving the state of "
-              + spec.name()
-              + " into "
-              + file
-              + " failed: "
-              + e.getMessage()
-              + (isAlive() ? "" : "\nQEMU exited; stderr:\n" + stderrTail(20)),
-          e);
-    }
+    SavedState.save(this, file, timeout);
   }
 
   /**
-   * The shell command QEMU pipes the migration stream into. QEMU reports {@code completed} before
-   * it closes the pipe and reaps the command, so {@code cat} may still be writing when the status
-   * says done: it writes a part file and renames it when it has all, and the harness waits for the
-   * final name.
-   */
-  static String saveCommand(Path file) {
-    String part = file + ".part";
-    return "cat > "
-        + QemuCommandLine.quote(part)
-        + " && mv "
-        + QemuCommandLine.quote(part)
-        + " "
-        + QemuCommandLine.quote(file.toString());
-  }
-
-  private void awaitFile(Path file, Instant deadline, Duration timeout) {
-    while (!Files.isRegularFile(file)) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new MachineException(
-            "QEMU reported the migration into "
-                + file
-                + " completed, but the file was not complete within "
-                + timeout
-                + "\nQEMU stderr:\n"
-                + stderrTail(20));
-      }
-      pause(MIGRATION_POLL);
-    }
-  }
-
-  /**
-   * Waits until QEMU has loaded the state it was started with ({@link MachineSpec#incoming()}): its
-   * status leaves {@code inmigrate}. A state saved from a stopped guest leaves it {@code paused}.
+   * Waits until QEMU has loaded the state it was started with; see {@link
+   * SavedState#awaitIncoming}.
    *
    * @return the status QEMU reached
-   * @throws MachineException when QEMU exits (it cannot load the state: its stderr says why) or is
-   *     still loading after {@code timeout}
    */
   public String awaitIncoming(Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    String what = "loading the saved state " + spec.incoming().map(Path::toString).orElse("?");
-    while (true) {
-      String status;
-      try {
-        status = qmp.execute("query-status").path("status").asText();
-      } catch (QmpException e) {
-        Optional<Integer> exit = awaitExit(Duration.ofSeconds(2));
-        throw new MachineException(
-            what
-                + ": QEMU "
-                + exit.map(c -> "exited with code " + c).orElse("stopped answering")
-                + "\nQEMU stderr:\n"
-                + stderrTail(20),
-            e);
-      }
-      if (!status.equals("inmigrate")) {
-        return status;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new MachineException(
-            what
-                + ": QEMU is still in status inmigrate after "
-                + timeout
-                + "\nQEMU stderr:\n"
-                + stderrTail(20));
-      }
-      pause(MIGRATION_POLL);
-    }
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MachineException("interrupted while waiting for a migration", e);
-    }
+    return SavedState.awaitIncoming(this, timeout);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Reads a QEMU build's version from {@code --version} without starting a guest, so the matrix can
@@ -70,7 +71,7 @@ public final class QemuVersionProbe {
       return Optional.empty();
     } finally {
       if (dir != null) {
-        RunFolder.deleteTree(dir);
+        FileUtils.deleteQuietly(dir.toFile());
       }
     }
   }

@@ -4,18 +4,16 @@ import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * A private (0700) folder for one machine's unix sockets, under a short root ({@code /tmp} unless
@@ -137,28 +135,10 @@ public final class RunFolder implements AutoCloseable {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
     try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-              Files.deleteIfExists(d);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      PathUtils.deleteDirectory(dir);
     } catch (NoSuchFileException e) {
-      // removed concurrently: what we wanted
+      // removed concurrently, or never made: what we wanted
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove " + dir, e);
     }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.qmp;
 
+import dev.pvpanic.harness.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +164,10 @@ public final class EventLog {
     Objects.requireNonNull(max, "max");
     if (quiet.isNegative() || max.compareTo(quiet) < 0) {
       throw new IllegalArgumentException(
-          "need 0 <= quiet <= max, got quiet " + quiet + " and max " + max);
+          "need 0 <= quiet <= max, got quiet "
+              + DurationText.of(quiet)
+              + " and max "
+              + DurationText.of(max));
     }
     long start = System.nanoTime();
     long deadline = start + max.toNanos();

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.DurationText;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -12,17 +13,16 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.io.IOUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,61 +38,7 @@ public final class QmpClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
   private static final Duration READER_STOP_BOUND = Duration.ofSeconds(2);
 
-  /**
-   * How a client behaves.
-   *
-   * @param commandTimeout how long a command (and the greeting) may take unless told otherwise
-   * @param transcript file that receives every line both ways, if any
-   * @param name names the reader thread and appears in failure messages, e.g. the cell's name
-   */
-  public record Options(Duration commandTimeout, Optional<Path> transcript, String name) {
-    public Options {
-      Objects.requireNonNull(commandTimeout, "commandTimeout");
-      Objects.requireNonNull(transcript, "transcript");
-      Objects.requireNonNull(name, "name");
-      if (commandTimeout.isZero() || commandTimeout.isNegative()) {
-        throw new IllegalArgumentException(
-            "commandTimeout must be positive, was " + commandTimeout);
-      }
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
-    }
-
-    /** 30 s per command, no transcript, name {@code qmp}. */
-    public static Options defaults() {
-      return new Options(Duration.ofSeconds(30), Optional.empty(), "qmp");
-    }
-
-    public Options withCommandTimeout(Duration commandTimeout) {
-      return new Options(commandTimeout, transcript, name);
-    }
-
-    public Options withTranscript(Path file) {
-      return new Options(commandTimeout, Optional.of(file), name);
-    }
-
-    public Options withName(String name) {
-      return new Options(commandTimeout, transcript, name);
-    }
-  }
-
-  /** Why the connection ended; decides what each waiter is told. */
-  private record Termination(String reason, Throwable cause, boolean protocolError) {
-    QmpException whileWaitingFor(String what, String client) {
-      String message = reason + " while waiting for " + what + client;
-      return protocolError
-          ? new QmpProtocolException(message, cause)
-          : new QmpDisconnectedException(message, cause);
-    }
-
-    QmpDisconnectedException refusing(String command, String client) {
-      return new QmpDisconnectedException(
-          reason + "; cannot send '" + command + "'" + client, cause);
-    }
-  }
-
-  private final Options options;
+  private final QmpOptions options;
   private final InputStream in;
   private final OutputStream rawOut;
   private final Writer out;
@@ -101,7 +47,7 @@ public final class QmpClient implements AutoCloseable {
   private final EventLog events = new EventLog();
   private final PendingCommands pending = new PendingCommands();
   private final CompletableFuture<Greeting> greeting = new CompletableFuture<>();
-  private final AtomicReference<Termination> termination = new AtomicReference<>();
+  private final AtomicReference<QmpTermination> termination = new AtomicReference<>();
   private final Object writeLock = new Object();
   private final Thread reader;
 
@@ -109,7 +55,7 @@ public final class QmpClient implements AutoCloseable {
       InputStream in,
       OutputStream out,
       Closeable connection,
-      Options options,
+      QmpOptions options,
       QmpTranscript transcript) {
     this.options = options;
     this.in = in;
@@ -130,7 +76,7 @@ public final class QmpClient implements AutoCloseable {
    * @throws QmpDisconnectedException if QEMU closed the monitor first
    */
   public static QmpClient open(
-      InputStream in, OutputStream out, Closeable connection, Options options) {
+      InputStream in, OutputStream out, Closeable connection, QmpOptions options) {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(connection, "connection");
@@ -262,7 +208,7 @@ public final class QmpClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    terminate(new Termination("the QMP client was closed", null, false));
+    terminate(new QmpTermination("the QMP client was closed", null, false));
     if (Thread.currentThread() != reader) {
       try {
         reader.join(READER_STOP_BOUND.toMillis());
@@ -302,7 +248,7 @@ public final class QmpClient implements AutoCloseable {
     PendingCommands.Pending sent = pending.register(command);
     // Checked after registering: a termination racing with us either sees this command in
     // failAll, or we see the termination here. Either way nobody waits for a dead connection.
-    Termination end = termination.get();
+    QmpTermination end = termination.get();
     if (end != null) {
       pending.remove(sent.id());
       throw end.refusing(command, clientSuffix());
@@ -316,7 +262,7 @@ public final class QmpClient implements AutoCloseable {
         out.flush();
       }
     } catch (IOException e) {
-      terminate(new Termination("QEMU closed the monitor (" + e.getMessage() + ")", e, false));
+      terminate(new QmpTermination("QEMU closed the monitor (" + e.getMessage() + ")", e, false));
       pending
           .remove(sent.id())
           .ifPresent(
@@ -333,7 +279,7 @@ public final class QmpClient implements AutoCloseable {
 
   private void readLines() {
     BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    Termination end;
+    QmpTermination end;
     try {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         transcript.received(line);
@@ -341,14 +287,14 @@ public final class QmpClient implements AutoCloseable {
           dispatch(line);
         }
       }
-      end = new Termination("QEMU closed the monitor", null, false);
+      end = new QmpTermination("QEMU closed the monitor", null, false);
     } catch (QmpProtocolException e) {
       // A stream that sent garbage cannot be trusted to be in step: end the connection.
-      end = new Termination(e.getMessage(), e, true);
+      end = new QmpTermination(e.getMessage(), e, true);
     } catch (IOException e) {
-      end = new Termination("QEMU closed the monitor (" + e.getMessage() + ")", e, false);
+      end = new QmpTermination("QEMU closed the monitor (" + e.getMessage() + ")", e, false);
     } catch (RuntimeException | Error e) {
-      terminate(new Termination("the QMP reader failed: " + e, e, false));
+      terminate(new QmpTermination("the QMP reader failed: " + e, e, false));
       throw e;
     }
     terminate(end);
@@ -395,7 +341,7 @@ public final class QmpClient implements AutoCloseable {
     }
   }
 
-  private void terminate(Termination end) {
+  private void terminate(QmpTermination end) {
     if (!termination.compareAndSet(null, end)) {
       return;
     }
@@ -428,11 +374,7 @@ public final class QmpClient implements AutoCloseable {
   }
 
   private static void closeQuietly(Closeable closeable) {
-    try {
-      closeable.close();
-    } catch (IOException e) {
-      // Already broken is as good as closed; the reason the connection ended is recorded.
-      LOG.debug("closing " + closeable + " failed", e);
-    }
+    // Already broken is as good as closed.
+    IOUtils.closeQuietly(closeable, e -> LOG.debug("closing {} failed", closeable, e));
   }
 }

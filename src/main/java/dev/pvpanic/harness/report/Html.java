@@ -1,15 +1,15 @@
 package dev.pvpanic.harness.report;
 
 /**
- * Text made safe for HTML element content and quoted attribute values. Everything a report shows
- * comes from files a guest could influence (console text ends up in messages), so every string goes
- * through here: markup characters become entities and control characters (terminal escape
- * sequences, NUL) are dropped.
+ * Text made safe for HTML (and SVG/XML) element content and quoted attribute values: the one markup
+ * escaper of the project. Everything a report shows comes from files a guest could influence
+ * (console text ends up in messages), so every string goes through here: markup characters become
+ * entities and control characters (terminal escape sequences, NUL) are dropped.
  */
-final class Html {
+public final class Html {
   private Html() {}
 
-  static String escape(String s) {
+  public static String escape(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -70,6 +70,10 @@ final class CellStarter {
   SnapshotStore.Lookup prepareSnapshot(Cell cell, GuestImage image, QemuBuild qemu) {
     MachineSpec spec =
         CellMachine.machineSpec(cell, image, qemu, CellMachine.kernelCmdline(cell, image), null);
+    Optional<String> cannot = cannotRestore(spec);
+    if (cannot.isPresent()) {
+      return new SnapshotStore.Unusable(cannot.get());
+    }
     try {
       return findOrMakeSnapshot(cell, spec, CellMachine.snapshotKey(spec, image));
     } catch (MachineException e) {
@@ -96,13 +100,9 @@ final class CellStarter {
       run.cellStart = CellStart.cold("cold boots asked for (-Dpvh.cold=true / --cold)");
       return Optional.empty();
     }
-    if (!(spec.qemu().backend() instanceof LocalProcessBackend)) {
-      run.cellStart =
-          CellStart.cold(
-              "QEMU runs through "
-                  + spec.qemu().backend().describe()
-                  + ": it cannot read a state"
-                  + " file saved on the host");
+    Optional<String> cannot = cannotRestore(spec);
+    if (cannot.isPresent()) {
+      run.cellStart = CellStart.cold(cannot.get());
       return Optional.empty();
     }
     if (!options.hooks().extraQemuArgs().isEmpty()) {
@@ -180,6 +180,20 @@ final class CellStarter {
           artifacts.resolve(CellArtifacts.SNAPSHOT_CONSOLE),
           StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  /**
+   * Why this machine can never be restored, known before any guest boots to try: QEMU in a
+   * container cannot read a state file saved on the host.
+   */
+  private static Optional<String> cannotRestore(MachineSpec spec) {
+    if (spec.qemu().backend() instanceof LocalProcessBackend) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "QEMU runs through "
+            + spec.qemu().backend().describe()
+            + ": it cannot read a state file saved on the host");
   }
 
   private void progress(Cell cell, String what) {

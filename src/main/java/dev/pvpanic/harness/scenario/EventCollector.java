@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.DurationText;
 import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
@@ -140,7 +141,7 @@ final class EventCollector {
           got = log.await(ev -> true, "QMP event " + e.name(), from, slice(deadline));
         } catch (QmpTimeoutException t) {
           if (!Instant.now().isBefore(deadline)) {
-            return Optional.of("QMP event " + e.name() + " within " + budget);
+            return Optional.of("QMP event " + e.name() + " within " + DurationText.of(budget));
           }
           if (kernelDoneWithout(log, from)) {
             return Optional.of("QMP event " + e.name() + ": the guest kernel finished without it");

@@ -75,7 +75,7 @@ class SavedStateCommandLineTest {
   void savingWritesAPartFileAndRenamesItWhenWhole() {
     assertEquals(
         "cat > /c/snapshot-1/state.bin.part && mv /c/snapshot-1/state.bin.part /c/snapshot-1/state.bin",
-        QemuMachine.saveCommand(Path.of("/c/snapshot-1/state.bin")));
+        SavedState.saveCommand(Path.of("/c/snapshot-1/state.bin")));
   }
 
   @Test

@@ -204,7 +204,7 @@ public final class FakeQmpServer implements AutoCloseable {
    * Listens on a fresh socket under /tmp, connects to it as QEMU would, and opens a client on the
    * accepted end: the production transport. Closed with this fake.
    */
-  public QmpClient connect(QmpClient.Options options) {
+  public QmpClient connect(QmpOptions options) {
     AFUNIXSocket accepted;
     OutputStream toFake;
     java.io.InputStream fromFake;
@@ -229,9 +229,9 @@ public final class FakeQmpServer implements AutoCloseable {
     return client;
   }
 
-  /** {@link #connect(QmpClient.Options)} with a short command timeout, to keep tests fast. */
+  /** {@link #connect(QmpOptions)} with a short command timeout, to keep tests fast. */
   public QmpClient connect() {
-    return connect(QmpClient.Options.defaults().withCommandTimeout(Duration.ofSeconds(5)));
+    return connect(QmpOptions.defaults().withCommandTimeout(Duration.ofSeconds(5)));
   }
 
   /** Connects to a socket someone listens on, as QEMU does, and starts serving it. */

@@ -44,8 +44,8 @@ class QmpClientTest {
     fake.close();
   }
 
-  private static QmpClient.Options options(String name, Duration commandTimeout) {
-    return QmpClient.Options.defaults().withName(name).withCommandTimeout(commandTimeout);
+  private static QmpOptions options(String name, Duration commandTimeout) {
+    return QmpOptions.defaults().withName(name).withCommandTimeout(commandTimeout);
   }
 
   private static Duration since(long startNanos) {

@@ -4,7 +4,6 @@ import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,13 +14,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * A content-addressed cache on disk: {@code blobs/sha256/<hex>} holds bytes whose SHA-256 is {@code
@@ -240,13 +238,9 @@ public final class ContentStore {
   }
 
   private static void deleteTree(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(ContentStore::deleteQuietly);
-    } catch (IOException | UncheckedIOException ignored) {
-      // Leftover temp folders are harmless and named .tmp-*.
+    // Leftover temp folders are harmless and named .tmp-*.
+    if (dir != null) {
+      FileUtils.deleteQuietly(dir.toFile());
     }
   }
 

@@ -1,27 +1,20 @@
 package dev.pvpanic.harness.image.debian;
 
-import dev.pvpanic.harness.image.cache.CacheException;
 import dev.pvpanic.harness.image.cache.ContentHashMismatchException;
 import dev.pvpanic.harness.image.cache.ContentStore;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -42,15 +35,6 @@ public final class DebianArchive {
   private static final long MAX_INRELEASE_BYTES = 32L * 1024 * 1024;
   private static final List<String> INDEX_COMPRESSIONS = List.of(".xz", ".gz");
 
-  // One daemon thread watches every transfer for stalls; daemon so it never keeps a JVM alive.
-  private static final ScheduledExecutorService STALL_WATCH =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "pvh-download-stall-watch");
-            t.setDaemon(true);
-            return t;
-          });
-
   /**
    * How long to wait and how often to try.
    *
@@ -69,7 +53,9 @@ public final class DebianArchive {
   private final HttpClient http;
   private final ProgressSink progress;
   private final InReleaseVerifier verifier;
+  private final ArchiveDownloader downloader;
   private final Timeouts timeouts;
+  private final boolean allowStale;
   private final Map<String, VerifiedInRelease> inReleases = new HashMap<>();
   private final Map<String, PackagesIndex> indexes = new HashMap<>();
 
@@ -79,21 +65,28 @@ public final class DebianArchive {
       ContentStore store,
       HttpClient http,
       ProgressSink progress) {
-    this(mirrors, keyring, store, http, progress, Timeouts.DEFAULT);
+    this(mirrors, keyring, store, http, progress, Timeouts.DEFAULT, false);
   }
 
+  /**
+   * @param allowStale take an InRelease past its Valid-Until (a snapshot archive serves only such);
+   *     otherwise one is refused: a mirror that serves it is frozen, or replays old metadata
+   */
   public DebianArchive(
       DebianMirrors mirrors,
       ArchiveKeyring keyring,
       ContentStore store,
       HttpClient http,
       ProgressSink progress,
-      Timeouts timeouts) {
+      Timeouts timeouts,
+      boolean allowStale) {
+    this.allowStale = allowStale;
     this.mirrors = mirrors;
     this.store = store;
     this.http = http;
     this.progress = progress;
     this.verifier = new InReleaseVerifier(keyring);
+    this.downloader = new ArchiveDownloader(http, progress, timeouts);
     this.timeouts = timeouts;
   }
 
@@ -122,7 +115,7 @@ public final class DebianArchive {
     }
     URI uri = suiteBase(suite).resolve("InRelease");
     byte[] bytes =
-        download(
+        downloader.download(
             uri,
             suite + "/InRelease",
             OptionalLong.empty(),
@@ -141,7 +134,21 @@ public final class DebianArchive {
                     : null,
             in -> readBounded(in, uri));
     VerifiedInRelease verified = verifier.verify(suite, bytes);
-    verified.release(); // refuse a Release for another suite now, not at first use
+    Release release = verified.release(); // refuse a Release for another suite now
+    Instant now = Instant.now();
+    if (!allowStale && release.isStaleAt(now)) {
+      throw new DebianArchiveException(
+          "the InRelease of '"
+              + suite
+              + "' at "
+              + mirrors.archiveFor(suite)
+              + " expired at "
+              + release.validUntil().orElseThrow()
+              + " (Valid-Until; now "
+              + now
+              + "): the mirror is frozen or replays old metadata. To use it anyway (a snapshot"
+              + " archive), set -Dpvh.debian.allow-stale=true or PVH_DEBIAN_ALLOW_STALE=true");
+    }
     inReleases.put(suite, verified);
     return verified;
   }
@@ -267,7 +274,7 @@ public final class DebianArchive {
     if (cached.isPresent()) {
       return cached.get();
     }
-    return download(
+    return downloader.download(
         uri,
         label,
         OptionalLong.of(size),
@@ -292,95 +299,6 @@ public final class DebianArchive {
                 e);
           }
         });
-  }
-
-  @FunctionalInterface
-  private interface BodyReader<T> {
-    T read(InputStream body) throws IOException;
-  }
-
-  /**
-   * GETs {@code uri} and hands the body, with progress and stall detection, to {@code reader}.
-   * Retries connection failures, 5xx answers and broken or stalled transfers; {@code statusError}
-   * turns other non-200 statuses into the caller's exception (null: a generic one).
-   */
-  private <T> T download(
-      URI uri,
-      String label,
-      OptionalLong size,
-      Function<Integer, ArchiveFetchException> statusError,
-      BodyReader<T> reader) {
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(timeouts.response())
-            .header("User-Agent", "pvpanic-harness")
-            .GET()
-            .build();
-    Duration pause = timeouts.retryPause();
-    for (int attempt = 1; ; attempt++) {
-      String failure;
-      Throwable cause;
-      try {
-        HttpResponse<InputStream> response =
-            http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        int status = response.statusCode();
-        if (status != 200) {
-          response.body().close();
-          ArchiveFetchException specific = statusError.apply(status);
-          if (specific != null) {
-            throw specific;
-          }
-          if (status < 500) {
-            throw new ArchiveFetchException(uri, "GET " + uri + " returned HTTP " + status);
-          }
-          failure = "HTTP " + status;
-          cause = null;
-        } else {
-          TransferStream transfer = new TransferStream(response.body(), label, size);
-          ScheduledFuture<?> watch =
-              STALL_WATCH.scheduleWithFixedDelay(
-                  transfer::abortIfStalled, 100, 100, TimeUnit.MILLISECONDS);
-          try (transfer) {
-            T result = reader.read(transfer);
-            if (!transfer.broken()) {
-              return result;
-            }
-            failure = transfer.whyBroken();
-            cause = null;
-          } catch (IOException | CacheException | ArchiveFetchException e) {
-            if (!transfer.broken()) {
-              throw e;
-            }
-            failure = transfer.whyBroken();
-            cause = e;
-          } finally {
-            watch.cancel(false);
-            transfer.finish();
-          }
-        }
-      } catch (IOException e) {
-        failure = e.toString();
-        cause = e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ArchiveFetchException(uri, "interrupted while fetching " + uri, e);
-      }
-      if (attempt >= timeouts.attempts()) {
-        throw new ArchiveFetchException(
-            uri, "GET " + uri + " failed " + attempt + " times; last: " + failure, cause);
-      }
-      sleep(pause, uri);
-      pause = pause.multipliedBy(2);
-    }
-  }
-
-  private static void sleep(Duration pause, URI uri) {
-    try {
-      Thread.sleep(pause.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ArchiveFetchException(uri, "interrupted while waiting to retry " + uri, e);
-    }
   }
 
   private static byte[] readBounded(InputStream in, URI uri) throws IOException {
@@ -412,91 +330,5 @@ public final class DebianArchive {
       throw new DebianArchiveException("refusing pool path '" + filename + "' (expected pool/...)");
     }
     return filename;
-  }
-
-  /**
-   * A response body that reports progress, and that the stall watch closes when no byte arrives for
-   * {@link Timeouts#stall}: closing makes the blocked read return, and {@link #broken} tells the
-   * truncated result apart from a real one.
-   */
-  private final class TransferStream extends FilterInputStream {
-    private final String label;
-    private final OptionalLong size;
-    private final long started = System.nanoTime();
-    private volatile long lastByteAt = started;
-    private volatile long bytes;
-    private volatile String whyBroken;
-    private boolean finished;
-
-    TransferStream(InputStream body, String label, OptionalLong size) {
-      super(body);
-      this.label = label;
-      this.size = size;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n;
-      try {
-        n = super.read(buffer, offset, length);
-      } catch (IOException e) {
-        if (whyBroken == null) {
-          whyBroken = "transfer broke after " + bytes + " bytes: " + e;
-        }
-        throw e;
-      }
-      if (whyBroken != null) {
-        throw new IOException(whyBroken);
-      }
-      if (n > 0) {
-        bytes += n;
-        lastByteAt = System.nanoTime();
-        progress.update(new DownloadProgress(label, bytes, size, rate(), false));
-      }
-      return n;
-    }
-
-    void abortIfStalled() {
-      if (whyBroken == null && System.nanoTime() - lastByteAt > timeouts.stall().toNanos()) {
-        whyBroken =
-            "transfer stalled: no data for "
-                + timeouts.stall().toSeconds()
-                + " s after "
-                + bytes
-                + " bytes";
-        try {
-          in.close();
-        } catch (IOException ignored) {
-          // Closing is only to wake the reader.
-        }
-      }
-    }
-
-    boolean broken() {
-      return whyBroken != null;
-    }
-
-    String whyBroken() {
-      return whyBroken;
-    }
-
-    void finish() {
-      if (!finished) {
-        finished = true;
-        progress.update(new DownloadProgress(label, bytes, size, rate(), true));
-      }
-    }
-
-    private double rate() {
-      double seconds = (System.nanoTime() - started) / 1e9;
-      return seconds <= 0 ? 0 : bytes / seconds;
-    }
   }
 }

@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * @param suite the {@code Suite} field (e.g. {@code unstable}, {@code oldstable-backports})
  * @param codename the {@code Codename} field (e.g. {@code sid}, {@code bookworm-backports})
  * @param date when the archive signed it
- * @param validUntil after this a client may consider it stale; snapshot archives serve Releases
- *     long past it, so the harness reports it and does not refuse on it
+ * @param validUntil after this the Release is stale: the archive client refuses it unless told to
+ *     take it (snapshot archives serve Releases long past it)
  * @param acquireByHash the archive also serves each index under {@code by-hash/SHA256/<hash>},
  *     which cannot change while a mirror syncs
  * @param files path to entry, from the {@code SHA256} field

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image.kmod;
 
+import dev.pvpanic.harness.DurationText;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ record LoggedCommand(List<String> argv, Path workingDir, Map<String, String> env
     }
     if (!finished) {
       kill(process);
-      throw failure("did not finish within " + timeout, log);
+      throw failure("did not finish within " + DurationText.of(timeout), log);
     }
     if (process.exitValue() != 0) {
       throw failure("failed with exit code " + process.exitValue(), log);

@@ -82,13 +82,32 @@ class DebianArchiveTest {
   }
 
   DebianArchive archive(DebianArchive.Timeouts timeouts) {
+    return archive(timeouts, false);
+  }
+
+  DebianArchive archive(DebianArchive.Timeouts timeouts, boolean allowStale) {
     return new DebianArchive(
         mirror.mirrors(),
         archiveKey.asKeyring(),
         store,
         DebianArchive.defaultHttpClient(),
         progress::add,
-        timeouts);
+        timeouts,
+        allowStale);
+  }
+
+  @Test
+  void anExpiredReleaseIsRefusedUnlessAllowed() {
+    mirror.validUntil("Fri, 06 Nov 2026 08:08:01 UTC");
+    mirror.publishSuite("debian", "trixie", "trixie", "arm64", false, archiveKey, List.of(busybox));
+
+    DebianArchiveException e =
+        assertThrows(DebianArchiveException.class, () -> archive().release("trixie"));
+    assertTrue(
+        e.getMessage().contains("expired at 2026-11-06T08:08:01Z")
+            && e.getMessage().contains("PVH_DEBIAN_ALLOW_STALE"),
+        e.getMessage());
+    assertEquals("trixie", archive(FAST, true).release("trixie").codename());
   }
 
   @Test

@@ -38,6 +38,7 @@ final class FakeMirror implements AutoCloseable {
   private final Map<String, Deque<Integer>> failures = new ConcurrentHashMap<>();
   private final Map<String, Long> stalls = new ConcurrentHashMap<>();
   private final List<String> requests = new ArrayList<>();
+  private volatile String validUntil;
 
   FakeMirror() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -92,6 +93,11 @@ final class FakeMirror implements AutoCloseable {
    * Publishes a suite: pool files, {@code main/binary-<arch>/Packages.xz} (also under by-hash when
    * {@code byHash}), and an InRelease listing it, clearsigned by {@code key}.
    */
+  /** Suites published from now on carry {@code Valid-Until: date} (a Release date). */
+  void validUntil(String date) {
+    validUntil = date;
+  }
+
   void publishSuite(
       String archive,
       String suite,
@@ -139,6 +145,7 @@ final class FakeMirror implements AutoCloseable {
             + "\nCodename: "
             + codename
             + "\nDate: Sat, 21 Nov 2026 10:00:00 UTC\n"
+            + (validUntil == null ? "" : "Valid-Until: " + validUntil + "\n")
             + (byHash ? "Acquire-By-Hash: yes\n" : "")
             + "SHA256:\n "
             + sha256(plain)

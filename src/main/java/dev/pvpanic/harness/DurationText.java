@@ -1,14 +1,15 @@
-package dev.pvpanic.harness.qmp;
+package dev.pvpanic.harness;
 
 import java.time.Duration;
 
 /**
- * Durations as people read them in failure messages: {@code 250 ms}, {@code 30 s}, {@code 1.5 s}.
+ * Durations as people read them in messages, one format everywhere: {@code 250 ms}, {@code 30 s},
+ * {@code 1.5 s} (never Java's {@code PT1M}).
  */
-final class DurationText {
+public final class DurationText {
   private DurationText() {}
 
-  static String of(Duration duration) {
+  public static String of(Duration duration) {
     long millis = duration.toMillis();
     if (millis < 1_000) {
       return millis + " ms";

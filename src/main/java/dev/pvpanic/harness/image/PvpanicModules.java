@@ -1,0 +1,155 @@
+package dev.pvpanic.harness.image;
+
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.ImageLock.RecipePins;
+import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
+import dev.pvpanic.harness.image.debian.DebFile;
+import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.initramfs.KernelModules;
+import dev.pvpanic.harness.image.kmod.BuiltModules;
+import dev.pvpanic.harness.image.kmod.CrossCompiler;
+import dev.pvpanic.harness.image.kmod.KernelPackages;
+import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
+import dev.pvpanic.harness.oracle.ImageFacts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The pvpanic modules an image brings: the kernel package's own, or none when the kernel has the
+ * driver built in or the recipe wants none, or built out of tree from the kernel's own source; and
+ * what the image's manifest then declares about them (the oracle's input).
+ */
+final class PvpanicModules {
+  static final List<String> PVPANIC_MODULES = List.of("pvpanic", "pvpanic-mmio", "pvpanic-pci");
+
+  private final DebianArchive archive;
+  private final Consumer<String> log;
+
+  PvpanicModules(DebianArchive archive, Consumer<String> log) {
+    this.archive = archive;
+    this.log = log;
+  }
+
+  List<ModuleFile> of(
+      ImageRecipe r, RecipePins pins, KernelFiles kernel, Path work, Map<String, Object> driver) {
+    Optional<String> config = kernel.config("CONFIG_PVPANIC");
+    driver.put("CONFIG_PVPANIC", config.orElse("not set"));
+    // Which drivers a built-in pvpanic provides: the oracle derives the bound driver from these.
+    for (String symbol : List.of("CONFIG_PVPANIC_MMIO", "CONFIG_PVPANIC_PCI")) {
+      driver.put(symbol, kernel.config(symbol).orElse("not set"));
+    }
+    driver.put("kernelConfig", kernel.config().isPresent() ? "shipped" : "absent");
+    List<ModuleFile> modules = new ArrayList<>();
+    if (r.pvpanic() == DriverPolicy.NONE) {
+      driver.put("origin", "none");
+      return modules;
+    }
+    Optional<KernelModules> tree = kernel.modules();
+    for (String name : PVPANIC_MODULES) {
+      Optional<Path> found = tree.flatMap(t -> t.locate(name));
+      found.ifPresent(p -> modules.add(new ModuleFile(name, KernelModules.decompress(p))));
+    }
+    if (!modules.isEmpty()) {
+      driver.put("origin", "module");
+      return modules;
+    }
+    if (config.filter(v -> v.equals("y")).isPresent()) {
+      driver.put("origin", "builtin");
+      return modules;
+    }
+    if (r.pvpanic() != DriverPolicy.BUILD) {
+      // Without a config nothing says the kernel lacks a built-in driver: the oracle must not
+      // assume none.
+      driver.put("origin", kernel.config().isPresent() ? "none" : "unknown");
+      return modules;
+    }
+    log.accept("building pvpanic modules out of tree for " + kernel.release());
+    BuiltModules built;
+    try {
+      built = buildOutOfTree(pins, kernel, work);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path p : built.modules()) {
+      String name = p.getFileName().toString().replaceFirst("\\.ko$", "");
+      try {
+        modules.add(new ModuleFile(name, Files.readAllBytes(p)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    // pvpanic-pci needs pvpanic's symbols: load pvpanic first
+    modules.sort(
+        (a, b) ->
+            Integer.compare(PVPANIC_MODULES.indexOf(a.name()), PVPANIC_MODULES.indexOf(b.name())));
+    driver.put("origin", "out-of-tree");
+    driver.put("provenance", built.provenance());
+    return modules;
+  }
+
+  private BuiltModules buildOutOfTree(RecipePins pins, KernelFiles kernel, Path work)
+      throws IOException {
+    if (pins.moduleBuild().isEmpty()) {
+      throw new HarnessException(
+          "the kernel has no pvpanic driver and the lock pins no headers/source to build one;"
+              + " re-run 'images lock'");
+    }
+    Path headerRoot = work.resolve("headers");
+    Path source = null;
+    String version = pins.moduleBuild().get(0).version();
+    for (LockedPackage p : pins.moduleBuild()) {
+      Path deb = archive.fetch(p);
+      if (p.name().startsWith("linux-source-")) {
+        // the cache names blobs by hash; the source reader recognises a .deb by its name
+        source = Files.createSymbolicLink(work.resolve(p.name() + ".deb"), deb);
+      } else {
+        DebFile.extract(deb, headerRoot, path -> true);
+      }
+    }
+    if (source == null) {
+      throw new HarnessException("the lock pins no linux-source package for " + kernel.release());
+    }
+    KernelPackages packages = KernelPackages.forRelease(kernel.release(), version);
+    CrossCompiler cc =
+        CrossCompiler.find(
+            packages.arch().name().toLowerCase(java.util.Locale.ROOT).equals("arm64")
+                ? "arm64"
+                : "x86_64");
+    OutOfTreeModuleBuild build = new OutOfTreeModuleBuild(headerRoot, source, packages, cc);
+    return build.run(work.resolve("kmod"));
+  }
+
+  /** What the manifest declares about the kernel and its pvpanic drivers, for the oracle. */
+  static ImageFacts imageFacts(Map<?, ?> manifest) {
+    List<String> modules = new ArrayList<>();
+    if (manifest.get("modules") instanceof List<?> list) {
+      list.forEach(m -> modules.add(String.valueOf(m)));
+    }
+    Map<String, String> config = new LinkedHashMap<>();
+    if (manifest.get("driverDetails") instanceof Map<?, ?> details) {
+      details.forEach(
+          (k, v) -> {
+            if (String.valueOf(k).startsWith("CONFIG_") && !"not set".equals(v)) {
+              config.put(String.valueOf(k), String.valueOf(v));
+            }
+          });
+    }
+    return ImageFacts.fromManifest(
+        String.valueOf(manifest.get("kernelRelease")),
+        String.valueOf(manifest.get("driver")),
+        modules,
+        config);
+  }
+
+  /** A module as it goes into the image (decompressed). */
+  record ModuleFile(String name, byte[] content) {}
+}
