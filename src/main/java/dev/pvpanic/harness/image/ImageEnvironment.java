@@ -41,7 +41,7 @@ public final class ImageEnvironment {
   /**
    * The Debian archive client: the mirror from {@code mirrorOption}, {@code -Dpvh.debian.mirror},
    * {@code PVH_DEBIAN_MIRROR} or the host's apt sources; Debian's keys plus images/keys; {@code
-   * store} as its cache; download progress on stderr.
+   * store} as its cache; download progress in the log.
    */
   public static DebianArchive archive(Optional<String> mirrorOption, ContentStore store) {
     return archive(Settings.system(), mirrorOption, store);
@@ -58,7 +58,7 @@ public final class ImageEnvironment {
         ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
         store,
         DebianArchive.defaultHttpClient(),
-        TerminalProgressSink.stderr(),
+        TerminalProgressSink.logged(),
         DebianArchive.Timeouts.DEFAULT,
         settings.get(Settings.Setting.DEBIAN_ALLOW_STALE).map(Boolean::parseBoolean).orElse(false));
   }

@@ -3,16 +3,22 @@ package dev.pvpanic.harness.image.debian;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Prints download progress to a terminal, at most every {@code interval}: on an interactive
- * terminal one line rewritten in place a few times a second, in a log (CI) a plain line every few
- * seconds. The end of each download is always printed.
+ * Shows download progress at most every {@code interval}: on an interactive terminal one line
+ * rewritten in place a few times a second, in a log a plain line every few seconds. The end of each
+ * download is always shown.
  */
 public final class TerminalProgressSink implements ProgressSink {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TerminalProgressSink.class);
+
   private final PrintStream out;
+  private final Consumer<String> lines;
   private final boolean interactive;
   private final long intervalNanos;
   private final LongSupplier nanoTime;
@@ -21,20 +27,26 @@ public final class TerminalProgressSink implements ProgressSink {
 
   public TerminalProgressSink(
       PrintStream out, boolean interactive, Duration interval, LongSupplier nanoTime) {
+    this(out, out::println, interactive, interval, nanoTime);
+  }
+
+  private TerminalProgressSink(
+      PrintStream out,
+      Consumer<String> lines,
+      boolean interactive,
+      Duration interval,
+      LongSupplier nanoTime) {
     this.out = out;
+    this.lines = lines;
     this.interactive = interactive;
     this.intervalNanos = interval.toNanos();
     this.nanoTime = nanoTime;
   }
 
-  /** Progress on stderr: 4 updates a second on a console, one every 5 s when redirected. */
-  public static TerminalProgressSink stderr() {
-    boolean console = System.console() != null;
+  /** Progress as log lines (SLF4J, info): one every 5 s per download, and its end. */
+  public static TerminalProgressSink logged() {
     return new TerminalProgressSink(
-        System.err,
-        console,
-        console ? Duration.ofMillis(250) : Duration.ofSeconds(5),
-        System::nanoTime);
+        null, LOG::info, false, Duration.ofSeconds(5), System::nanoTime);
   }
 
   @Override
@@ -49,10 +61,10 @@ public final class TerminalProgressSink implements ProgressSink {
     String line = format(progress);
     if (interactive) {
       out.print("\r" + line + "\u001b[K" + (progress.done() ? "\n" : ""));
+      out.flush();
     } else {
-      out.println(line);
+      lines.accept(line);
     }
-    out.flush();
   }
 
   static String format(DownloadProgress p) {
