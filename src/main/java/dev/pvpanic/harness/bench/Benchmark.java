@@ -4,19 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
-import dev.pvpanic.harness.image.ImageBuilder;
-import dev.pvpanic.harness.image.ImageEnvironment;
-import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.machine.PeakMemory;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.GuestConfig;
-import dev.pvpanic.harness.matrix.GuestParallelism;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
+import dev.pvpanic.harness.scenario.HarnessSession;
+import dev.pvpanic.harness.scenario.MatrixRun;
 import dev.pvpanic.harness.scenario.MatrixRunner;
 import dev.pvpanic.harness.scenario.SnapshotStore;
 import java.io.IOException;
@@ -35,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.apache.commons.io.FileUtils;
 import picocli.CommandLine;
@@ -99,16 +98,22 @@ public final class Benchmark implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--rounds must be at least 1, was " + rounds);
     }
-    Path outDir = out != null ? out : Settings.system().buildDir().resolve("bench");
+    HarnessSession session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    Path outDir = out != null ? out : session.settings().buildDir().resolve("bench");
     Files.createDirectories(outDir);
     // Transcripts of an earlier run would mix into this one's (the QMP transcript appends).
     deleteTree(outDir.resolve("cells"));
-    int n = parallel != null ? parallel : GuestParallelism.configured();
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-    GuestConfig guestConfig = GuestConfig.load(config, recipes.names());
-    List<PlannedCell> planned = MatrixPlan.plan(guestConfig, recipes);
+    GuestConfig guestConfig = session.loadConfig(config);
+    MatrixRun run =
+        session.matrix(
+            guestConfig,
+            Shard.ALL,
+            Optional.empty(),
+            parallel == null ? OptionalInt.empty() : OptionalInt.of(parallel),
+            false);
+    int n = run.parallelism();
     List<PlannedCell> runnable = new ArrayList<>();
-    for (PlannedCell p : planned) {
+    for (PlannedCell p : run.cells()) {
       if (p.skipReason().isPresent()) {
         say.println("skipped " + p.displayName() + ": " + p.skipReason().get());
       } else {
@@ -120,10 +125,9 @@ public final class Benchmark implements Callable<Integer> {
       return 2;
     }
     Instant imagesStart = Instant.now();
-    ImageBuilder images = ImageEnvironment.builder(Optional.empty(), s -> {});
     Map<String, GuestImage> byRecipe = new HashMap<>();
     for (PlannedCell p : runnable) {
-      byRecipe.computeIfAbsent(p.recipe().name(), images::image);
+      byRecipe.computeIfAbsent(p.recipe().name(), session.images()::image);
     }
     Duration imagesTook = Duration.between(imagesStart, Instant.now());
 
@@ -133,7 +137,7 @@ public final class Benchmark implements Callable<Integer> {
       deleteTree(cache);
       store = new SnapshotStore(new ContentStore(cache));
     } else {
-      store = SnapshotStore.atDefaultLocation();
+      store = session.snapshots();
     }
     CellOptions options =
         CellOptions.defaults()

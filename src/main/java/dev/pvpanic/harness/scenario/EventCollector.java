@@ -5,16 +5,16 @@ import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
-import dev.pvpanic.harness.oracle.FinalState;
 import dev.pvpanic.harness.oracle.Multiplicity;
 import dev.pvpanic.harness.qmp.EventLog;
 import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
-import dev.pvpanic.harness.qmp.QmpException;
 import dev.pvpanic.harness.qmp.QmpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * After the trigger: waits for the expected events (from the cell's first event on: a restore's
@@ -23,23 +23,11 @@ import java.util.Optional;
  * awaited one has come (the sequence can no longer match), or the panic ended without the awaited
  * event.
  *
- * <p>The proofs that nothing more comes, strongest first:
- *
- * <ul>
- *   <li>QEMU exits (an expectation that says so): nothing can follow.
- *   <li>The VM is stopped (paused, guest-panicked): no guest code runs, and QMP sends every event
- *       emitted before a command's reply ahead of that reply, so after {@code query-status} answers
- *       "not running" the log is complete.
- *   <li>A panic that took no capture kernel: Linux prints "---[ end Kernel panic" after every panic
- *       notifier (pvpanic's among them) has run, then only spins. Once that line is on the console,
- *       a {@code query-status} reply orders every event from before it into the log.
- *   <li>Otherwise (a capture kernel rebooted the guest, a power-off that left it running): no event
- *       for {@link CellOptions#quietPeriod()}. The events of one burst (the RESETs of a reboot)
- *       come milliseconds apart; later than that the rebooted main kernel is still in firmware or
- *       early boot, with no pvpanic driver yet.
- * </ul>
+ * <p>Then a {@link QuietProof} shows that nothing more comes.
  */
 final class EventCollector {
+  private static final Logger LOG = LoggerFactory.getLogger(EventCollector.class);
+
   /** How often a wait for an event looks whether the panic has ended without it. */
   private static final Duration SLICE = Duration.ofMillis(250);
 
@@ -116,10 +104,12 @@ final class EventCollector {
         // judged later: no VMCORE line, and the comparison says so
       }
     }
-    if (expected.finalState() instanceof FinalState.QemuExits) {
-      machine.awaitExit(left(deadline));
-    } else if (machine.isAlive()) {
-      settle();
+    for (QuietProof proof :
+        QuietProof.proofs(expected, timeline, options.quietPeriod(), left(deadline))) {
+      if (proof.holds(machine)) {
+        LOG.debug("{}: nothing more comes: {}", machine.spec().name(), proof.name());
+        break;
+      }
     }
     markTimeline(phases);
     phases.mark("collect");
@@ -169,37 +159,13 @@ final class EventCollector {
     if (expected.captureKernelRuns() || !timeline.awaitKernelDone(Duration.ZERO)) {
       return false;
     }
-    running(machine); // the ordering barrier: its reply follows every earlier event
+    QuietProof.running(machine); // the ordering barrier: its reply follows every earlier event
     return log.size() <= from;
   }
 
   private static Duration slice(Instant deadline) {
     Duration left = left(deadline);
     return left.compareTo(SLICE) < 0 ? left : SLICE;
-  }
-
-  /** The proof that nothing more comes for a machine still up (see the class comment). */
-  private void settle() {
-    Duration quiet = options.quietPeriod();
-    if (!running(machine)) {
-      return;
-    }
-    // The trigger took effect (its events came, or the console showed it): the kernel's panic or
-    // halt end line follows within milliseconds, maybe not yet.
-    if (!expected.captureKernelRuns() && timeline.awaitKernelDone(quiet.multipliedBy(5))) {
-      running(machine); // the ordering barrier
-      return;
-    }
-    machine.qmp().events().awaitQuiet(quiet, quiet.multipliedBy(5));
-  }
-
-  /** Whether the guest's CPUs run; false when QEMU no longer answers (it can send nothing). */
-  static boolean running(QemuMachine machine) {
-    try {
-      return machine.qmp().execute("query-status").path("running").asBoolean(false);
-    } catch (QmpException e) {
-      return false;
-    }
   }
 
   /** Phase boundaries at the times things happened, not the times the waits returned. */
