@@ -131,6 +131,11 @@ final class CellFlags {
       actions(action).forEach((axis, value) -> v.put(axis, value));
     }
     Cell cell = new Cell(Optional.empty(), v);
+    cell.contradiction()
+        .ifPresent(
+            why -> {
+              throw new UsageException("the flags describe a cell that cannot be: " + why);
+            });
     checkDevice(cell, recipes.get(name));
     return cell;
   }

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.cli;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.image.RecipeException;
 import dev.pvpanic.harness.matrix.GuestConfigException;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import java.io.PrintWriter;
@@ -85,7 +86,9 @@ public final class Main implements Callable<Integer> {
     cl.registerConverter(Path.class, UserPaths::resolve);
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
-          if (e instanceof UsageException || e instanceof GuestConfigException) {
+          if (e instanceof UsageException
+              || e instanceof GuestConfigException
+              || e instanceof RecipeException) {
             line.getErr().println("pvpanic " + line.getCommandName() + ": " + e.getMessage());
             line.getErr().println("(see: pvpanic " + line.getCommandName() + " --help)");
             return ExitStatus.USAGE.code();

@@ -76,6 +76,9 @@ final class MatrixCommand implements Callable<Integer> {
     if (parallel != null && (parallel < 1 || parallel > 64)) {
       throw new UsageException("--parallel " + parallel + " out of range; valid: 1..64");
     }
+    if (outDir != null && outDir.toString().isBlank()) {
+      throw new UsageException("--out is empty; give a folder for the cells' artifacts");
+    }
     MatrixProgress progress = new MatrixProgress(0, out);
     HarnessSession session = main.session(progress::phase);
     MatrixRun run = plan(session, config, shard, outDir, parallel, cold);

@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
@@ -84,11 +85,20 @@ final class RunCommand implements Callable<Integer> {
     Terminal terminal = main.terminal();
     PrintStream out = terminal.out();
     ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    if (outDir != null && outDir.toString().isBlank()) {
+      throw new UsageException("--out is empty; give a folder for the cell's artifacts");
+    }
     Choice choice = choose(recipes);
     Cell cell = choice.cell();
     ImageRecipe recipe = recipes.get(cell.recipe());
     Path artifacts =
-        outDir != null ? outDir : Path.of("target", "cells", choice.configName(), cell.id());
+        outDir != null
+            ? outDir
+            : Settings.system()
+                .buildDir()
+                .resolve("cells")
+                .resolve(choice.configName())
+                .resolve(cell.id());
     out.println("== cell: " + cell.displayName());
     out.println("   id:   " + cell.id());
     if (dryRun) {

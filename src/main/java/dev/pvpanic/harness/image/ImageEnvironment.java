@@ -55,7 +55,7 @@ public final class ImageEnvironment {
         DebianMirrors.resolve(option, settings.environment(), Path.of("/etc/apt"));
     return new DebianArchive(
         mirrors,
-        ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+        ArchiveKeyring.standard(settings.home().resolve(ArchiveKeyring.PROJECT_KEYS)),
         store,
         DebianArchive.defaultHttpClient(),
         TerminalProgressSink.logged(),

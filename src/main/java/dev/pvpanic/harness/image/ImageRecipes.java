@@ -66,14 +66,34 @@ public final class ImageRecipes {
     RecipeYaml y;
     try {
       y = YAML.readValue(file.toFile(), RecipeYaml.class);
+    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+      throw new RecipeException(
+          "invalid recipe "
+              + file
+              + ": unknown key '"
+              + e.getPropertyName()
+              + "'; valid: name, arch, version, kernel (suite, package, version, image, modules,"
+              + " deb), userland (suite), cmdline, pvpanic",
+          e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new RecipeException(
+          "invalid recipe "
+              + file
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+              + ": "
+              + e.getOriginalMessage().lines().findFirst().orElse(""),
+          e);
     } catch (IOException e) {
-      throw new HarnessException(
-          "invalid recipe " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new HarnessException("cannot read recipe " + file + ": " + e.getMessage(), e);
+    }
+    if (y == null) {
+      throw new RecipeException("invalid recipe " + file + ": it is empty");
     }
     try {
       return y.toRecipe(file);
     } catch (IllegalArgumentException e) {
-      throw new HarnessException("invalid recipe " + file + ": " + e.getMessage(), e);
+      throw new RecipeException("invalid recipe " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -81,7 +101,7 @@ public final class ImageRecipes {
   public ImageRecipe get(String name) {
     ImageRecipe r = byName.get(name);
     if (r == null) {
-      throw new HarnessException(
+      throw new RecipeException(
           "unknown image recipe '"
               + name
               + "'; known recipes: "
@@ -123,6 +143,13 @@ public final class ImageRecipes {
       if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
         throw new IllegalArgumentException("name must be letters, digits, '.', '_', '-'");
       }
+      require(arch, "arch", "x86_64 or aarch64");
+      require(version, "version", "the kernel's major.minor, e.g. \"6.12\"");
+      if (kernel == null) {
+        throw new IllegalArgumentException(
+            "'kernel' is missing (e.g. kernel: {suite: trixie, package: linux-image-amd64})");
+      }
+      require(cmdline, "cmdline", "the kernel command line, e.g. console=ttyS0 crashkernel=192M");
       return new ImageRecipe(
           name,
           Architecture.parse(arch),
@@ -132,6 +159,12 @@ public final class ImageRecipes {
           cmdline,
           DriverPolicy.parse(pvpanic),
           Optional.of(file));
+    }
+  }
+
+  private static void require(String value, String key, String example) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("'" + key + "' is missing (" + example + ")");
     }
   }
 

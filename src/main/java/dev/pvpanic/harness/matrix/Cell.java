@@ -176,6 +176,35 @@ public record Cell(
     return postNotifiers() == PostNotifiers.OFF ? "" : "-" + get(Axis.POST_NOTIFIERS);
   }
 
+  /**
+   * Why this cell contradicts itself, if it does: something the harness would arm or the oracle
+   * would have to ignore. Refused before anything runs, the same way on every path.
+   */
+  public Optional<String> contradiction() {
+    if (!kdump() && postNotifiers() != PostNotifiers.OFF) {
+      return Optional.of(
+          "post_notifiers: "
+              + get(Axis.POST_NOTIFIERS)
+              + " needs kdump: yes (crash_kexec_post_notifiers only orders the notifiers before a"
+              + " crash kernel; valid with kdump: no is post_notifiers: off)");
+    }
+    if (kdump() && trigger() == Trigger.POWEROFF) {
+      return Optional.of(
+          "trigger: poweroff with kdump: yes (a power-off never reaches the crash kernel; valid:"
+              + " trigger: sysrq-c with kdump, or kdump: no)");
+    }
+    Optional<String> family =
+        machineType()
+            .filter(m -> new dev.pvpanic.harness.oracle.MachineType(m).architecture().isEmpty())
+            .map(
+                m ->
+                    "machine_type: '"
+                        + m
+                        + "' is no machine type the harness knows (valid: pc, pc-i440fx-X.Y, q35,"
+                        + " pc-q35-X.Y, microvm on x86_64; virt, virt-X.Y on aarch64)");
+    return family;
+  }
+
   /** A short name a person reads in a test tree: only what differs from the defaults. */
   public String displayName() {
     StringBuilder sb = new StringBuilder();

@@ -44,7 +44,17 @@ public record GuestConfig(
     List<Cell> namedCells,
     Optional<Path> file) {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  /** A config or cell name: it names folders, so no path separators, no leading dot. */
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]{0,99}");
+
+  /** The most cells a product may expand to; a larger one is refused before it is expanded. */
+  public static final int MAX_CELLS = 100_000;
+
   private static final Set<String> TOP_KEYS =
       Set.of("name", "description", "axes", "exclude", "cells");
 
@@ -64,10 +74,25 @@ public record GuestConfig(
     }
     Object root;
     try {
+      if (Files.readString(file).isBlank()) {
+        throw new GuestConfigException(
+            file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
+      }
       root = YAML.readValue(file.toFile(), Object.class);
-    } catch (IOException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       throw new GuestConfigException(
-          file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+          file
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+              + ": not valid YAML: "
+              + e.getOriginalMessage().lines().findFirst().orElse(""),
+          e);
+    } catch (IOException e) {
+      throw new GuestConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    if (root == null) {
+      throw new GuestConfigException(
+          file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
     }
     return parse(root, file.toString(), recipes, Optional.of(file));
   }
@@ -85,11 +110,13 @@ public record GuestConfig(
       }
     }
     String name =
-        String.valueOf(
-            top.getOrDefault(
-                "name",
-                file.map(f -> f.getFileName().toString().replaceFirst("\\.ya?ml$", ""))
-                    .orElse("config")));
+        checkedName(
+            String.valueOf(
+                top.getOrDefault(
+                    "name",
+                    file.map(f -> f.getFileName().toString().replaceFirst("\\.ya?ml$", ""))
+                        .orElse("config"))),
+            where + " name");
     Map<Axis, List<String>> axes =
         top.containsKey("axes") ? axisValues(top.get("axes"), where + " axes", recipes) : Map.of();
     List<Exclusion> exclusions = new ArrayList<>();
@@ -109,6 +136,7 @@ public record GuestConfig(
               axisValues(m.get("match"), at + " match", recipes), String.valueOf(reason)));
     }
     List<Cell> cells = new ArrayList<>();
+    Set<String> cellNames = new java.util.HashSet<>();
     i = 0;
     for (Object o : list(top.getOrDefault("cells", List.of()), where + " cells")) {
       String at = where + " cells[" + i++ + "]";
@@ -116,6 +144,11 @@ public record GuestConfig(
       Object cellName = m.remove("name");
       if (cellName == null) {
         throw new GuestConfigException(at + ": a single cell needs a 'name'");
+      }
+      checkedName(String.valueOf(cellName), at + " name");
+      if (!cellNames.add(String.valueOf(cellName))) {
+        throw new GuestConfigException(
+            at + ": a second cell named '" + cellName + "' (cell names must be unique)");
       }
       Object regression = m.remove("regression");
       Optional<InjectedRegression> injected =
@@ -133,7 +166,13 @@ public record GuestConfig(
             one.put(axis, vals.get(0));
           });
       requireRecipe(one.containsKey(Axis.RECIPE), at);
-      cells.add(new Cell(Optional.of(String.valueOf(cellName)), one, injected));
+      Cell cell = new Cell(Optional.of(String.valueOf(cellName)), one, injected);
+      cell.contradiction()
+          .ifPresent(
+              why -> {
+                throw new GuestConfigException(at + " (" + cellName + "): " + why);
+              });
+      cells.add(cell);
     }
     if (!axes.isEmpty()) {
       requireRecipe(axes.containsKey(Axis.RECIPE), where + " axes");
@@ -143,6 +182,18 @@ public record GuestConfig(
     }
     return new GuestConfig(
         name, String.valueOf(top.getOrDefault("description", "")), axes, exclusions, cells, file);
+  }
+
+  private static String checkedName(String name, String where) {
+    if (!NAME.matcher(name).matches()) {
+      throw new GuestConfigException(
+          where
+              + ": '"
+              + name
+              + "' is not a name; valid: letters, digits, '.', '_', '+', '-', not starting with"
+              + " '.' or '-', at most 100 characters (it names artifact folders)");
+    }
+    return name;
   }
 
   private static void requireRecipe(boolean present, String where) {
@@ -214,18 +265,44 @@ public record GuestConfig(
     return expand().cells();
   }
 
-  /** The cells, and those left out with their reasons. */
+  /**
+   * The cells, and those left out with their reasons.
+   *
+   * @throws GuestConfigException for a product over {@link #MAX_CELLS}, or a product cell no
+   *     exclusion removes that contradicts itself (e.g. notifiers without kdump)
+   */
   public Expansion expand() {
     List<Cell> cells = new ArrayList<>();
     List<Excluded> excluded = new ArrayList<>();
     Set<String> ids = new java.util.HashSet<>();
     if (!axes.isEmpty()) {
+      long size = productSize();
+      if (size > MAX_CELLS) {
+        throw new GuestConfigException(
+            name
+                + ": the axes make a product of "
+                + size
+                + " cells, more than "
+                + MAX_CELLS
+                + "; split the config or name fewer values per axis");
+      }
       for (Map<Axis, String> combo : product()) {
         Cell c = new Cell(Optional.empty(), combo);
         Optional<Exclusion> ex = exclusions.stream().filter(x -> x.matches(c)).findFirst();
         if (ex.isPresent()) {
           excluded.add(new Excluded(c, ex.get().reason()));
         } else if (ids.add(c.id())) {
+          c.contradiction()
+              .ifPresent(
+                  why -> {
+                    throw new GuestConfigException(
+                        name
+                            + ": the product makes the cell "
+                            + c.displayName()
+                            + ", but "
+                            + why
+                            + "; add an exclusion for it");
+                  });
           cells.add(c);
         }
       }
@@ -239,6 +316,31 @@ public record GuestConfig(
       }
     }
     return new Expansion(List.copyOf(cells), List.copyOf(excluded));
+  }
+
+  /** How many cells the axes make before exclusions. */
+  public long productSize() {
+    long n = 1;
+    for (List<String> values : axes.values()) {
+      n = Math.multiplyExact(n, values.size());
+    }
+    return axes.isEmpty() ? 0 : n;
+  }
+
+  /** Exclusions that leave out no cell of the product: probably a typo. */
+  public List<Exclusion> unusedExclusions() {
+    List<Exclusion> unused = new ArrayList<>(exclusions);
+    if (axes.isEmpty()) {
+      return unused;
+    }
+    for (Map<Axis, String> combo : product()) {
+      Cell c = new Cell(Optional.empty(), combo);
+      unused.removeIf(x -> x.matches(c));
+      if (unused.isEmpty()) {
+        break;
+      }
+    }
+    return unused;
   }
 
   /** The result of expanding a config. */

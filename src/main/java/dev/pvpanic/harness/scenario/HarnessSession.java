@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * config becomes a {@link MatrixRun}.
  */
 public final class HarnessSession {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(HarnessSession.class);
   private final Settings settings;
   private final ImageRecipes recipes;
   private final Optional<String> mirror;
@@ -84,10 +86,18 @@ public final class HarnessSession {
    */
   public MatrixRun matrix(
       GuestConfig config, Shard shard, Optional<Path> out, OptionalInt parallel, boolean cold) {
+    List<dev.pvpanic.harness.matrix.Cell> all = config.cells(); // refuses a product too large
+    config
+        .unusedExclusions()
+        .forEach(
+            x ->
+                LOG.warn(
+                    "{}: the exclusion {} ({}) leaves out no cell: a typo?",
+                    config.name(),
+                    x.match(),
+                    x.reason()));
     List<PlannedCell> planned =
-        shard.select(config.cells()).stream()
-            .map(c -> MatrixPlan.plan(config, c, recipes))
-            .toList();
+        shard.select(all).stream().map(c -> MatrixPlan.plan(config, c, recipes)).toList();
     int n =
         parallel.isPresent()
             ? parallel.getAsInt()

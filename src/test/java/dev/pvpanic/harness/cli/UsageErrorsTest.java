@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * be valid.
  */
 class UsageErrorsTest {
+  private static final String BAD = "src/test/resources/bad-inputs/";
 
   static Stream<Arguments> wrongCommands() {
     return Stream.of(
@@ -109,6 +110,62 @@ class UsageErrorsTest {
             "give --config FILE --cell NAME, or --from DIR"),
         Arguments.argumentSet(
             "bundle without --out", new String[] {"bundle"}, "Missing required option: '--out"),
+        Arguments.argumentSet(
+            "notifiers without kdump (flags)",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--post-notifiers", "runtime"},
+            "post_notifiers: runtime needs kdump: yes"),
+        Arguments.argumentSet(
+            "a power-off with kdump (flags)",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--kdump", "--trigger", "poweroff"},
+            "trigger: poweroff with kdump: yes"),
+        Arguments.argumentSet(
+            "a machine type that is none (flags)",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--machine-type", "banana"},
+            "machine_type: 'banana' is no machine type the harness knows"),
+        Arguments.argumentSet(
+            "an empty --out (matrix)",
+            new String[] {"matrix", "guest-configs/smoke.yaml", "--out", ""},
+            "--out is empty"),
+        Arguments.argumentSet(
+            "an empty --out (run)",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--out", ""},
+            "--out is empty"),
+        Arguments.argumentSet(
+            "a duplicate YAML key",
+            new String[] {"matrix", BAD + "duplicate-key.yaml", "--dry-run"},
+            "duplicate-key.yaml:3:"),
+        Arguments.argumentSet(
+            "a config name that leaves the build folder",
+            new String[] {"matrix", BAD + "name-escapes.yaml", "--dry-run"},
+            "'../../../../tmp/x' is not a name"),
+        Arguments.argumentSet(
+            "two cells of one name",
+            new String[] {"matrix", BAD + "duplicate-cell-name.yaml", "--dry-run"},
+            "a second cell named 'a'"),
+        Arguments.argumentSet(
+            "a product with notifiers without kdump",
+            new String[] {"matrix", BAD + "notifiers-without-kdump.yaml", "--dry-run"},
+            "add an exclusion for it"),
+        Arguments.argumentSet(
+            "the same contradiction through run --config",
+            new String[] {"run", "--config", BAD + "poweroff-with-kdump.yaml", "--cell", "a"},
+            "trigger: poweroff with kdump: yes"),
+        Arguments.argumentSet(
+            "the same contradiction through matrix",
+            new String[] {"matrix", BAD + "poweroff-with-kdump.yaml", "--dry-run"},
+            "trigger: poweroff with kdump: yes"),
+        Arguments.argumentSet(
+            "a machine type that is none (config)",
+            new String[] {"matrix", BAD + "banana-machine.yaml", "--dry-run"},
+            "no machine type the harness knows"),
+        Arguments.argumentSet(
+            "an empty config",
+            new String[] {"matrix", BAD + "empty.yaml", "--dry-run"},
+            "empty.yaml: is empty"),
+        Arguments.argumentSet(
+            "a product too large to expand",
+            new String[] {"matrix", BAD + "too-many-cells.yaml", "--dry-run"},
+            "a product of 358400 cells, more than 100000"),
         Arguments.argumentSet("no command", new String[] {}, "which command?"),
         Arguments.argumentSet("images without a subcommand", new String[] {"images"}, "which?"));
   }

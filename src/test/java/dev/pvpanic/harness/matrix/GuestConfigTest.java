@@ -159,4 +159,23 @@ class GuestConfigTest {
     assertFalse(cell.parameters().containsKey("kernel_args"));
     assertFalse(cell.parameters().containsKey("qemu_args"));
   }
+
+  @Test
+  void anExclusionThatMatchesNothingIsReported() throws Exception {
+    GuestConfig c =
+        parse(
+            "axes: {recipe: [x86_64-6.12], device: [pci]}\n"
+                + "exclude: [{match: {device: isa}, reason: typo}]");
+    assertEquals(1, c.unusedExclusions().size());
+    assertEquals(1, c.cells().size());
+  }
+
+  @Test
+  void aProductIsSizedBeforeItIsExpanded() throws Exception {
+    GuestConfig c =
+        parse(
+            "axes: {recipe: [x86_64-6.12], kdump: [no, yes], device: [isa, pci],"
+                + " panic: [default, pause, none]}");
+    assertEquals(12, c.productSize());
+  }
 }
