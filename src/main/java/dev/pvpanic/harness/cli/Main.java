@@ -86,14 +86,16 @@ public final class Main implements Callable<Integer> {
     cl.registerConverter(Path.class, UserPaths::resolve);
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
+          // "pvpanic images build", not "pvpanic build": a hint must name a real command
+          String command = line.getCommandSpec().qualifiedName();
           if (e instanceof UsageException
               || e instanceof GuestConfigException
               || e instanceof RecipeException) {
-            line.getErr().println("pvpanic " + line.getCommandName() + ": " + e.getMessage());
-            line.getErr().println("(see: pvpanic " + line.getCommandName() + " --help)");
+            line.getErr().println(command + ": " + e.getMessage());
+            line.getErr().println("(see: " + command + " --help)");
             return ExitStatus.USAGE.code();
           }
-          line.getErr().println("pvpanic " + line.getCommandName() + ": " + describe(e));
+          line.getErr().println(command + ": " + describe(e));
           return ExitStatus.INFRASTRUCTURE.code();
         });
     return cl;

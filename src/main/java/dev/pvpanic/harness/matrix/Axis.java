@@ -102,7 +102,10 @@ public enum Axis {
               + "' is not a value of axis '"
               + key
               + "'; valid: "
-              + String.join(", ", valid));
+              + String.join(", ", valid)
+              + (raw instanceof Boolean
+                  ? " (YAML reads a bare on/off/yes/no as a boolean: quote the value, e.g. \"off\")"
+                  : ""));
     }
     if (this == KERNEL_ARGS || this == QEMU_ARGS) {
       return v.replaceAll("\\s+", " ");

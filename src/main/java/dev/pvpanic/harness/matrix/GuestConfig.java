@@ -137,6 +137,7 @@ public record GuestConfig(
     }
     List<Cell> cells = new ArrayList<>();
     Set<String> cellNames = new java.util.HashSet<>();
+    Map<String, Cell> namedIds = new java.util.HashMap<>();
     i = 0;
     for (Object o : list(top.getOrDefault("cells", List.of()), where + " cells")) {
       String at = where + " cells[" + i++ + "]";
@@ -172,6 +173,18 @@ public record GuestConfig(
               why -> {
                 throw new GuestConfigException(at + " (" + cellName + "): " + why);
               });
+      Cell same = namedIds.putIfAbsent(cell.id(), cell);
+      if (same != null) {
+        throw new GuestConfigException(
+            at
+                + ": cells '"
+                + same.name().orElse("?")
+                + "' and '"
+                + cellName
+                + "' are the same cell (every value equal: "
+                + cell.id()
+                + "); keep one");
+      }
       cells.add(cell);
     }
     if (!axes.isEmpty()) {

@@ -178,4 +178,20 @@ class GuestConfigTest {
                 + " panic: [default, pause, none]}");
     assertEquals(12, c.productSize());
   }
+
+  @Test
+  void twoNamesForOneCellAreRefused() {
+    String m =
+        rejection(
+            "cells: [{name: a, recipe: x86_64-6.12, panic: none},"
+                + " {name: b, recipe: x86_64-6.12, panic: none}]");
+    assertTrue(m.contains("cells 'a' and 'b' are the same cell"), m);
+  }
+
+  @Test
+  void aBareOffIsExplainedNotReportedAsFalse() {
+    String m = rejection("cells: [{name: a, recipe: x86_64-6.12, shutdown: off}]");
+    assertTrue(m.contains("'false' is not a value of axis 'shutdown'"), m);
+    assertTrue(m.contains("quote the value"), m);
+  }
 }

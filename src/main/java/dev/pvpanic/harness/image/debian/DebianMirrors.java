@@ -27,12 +27,12 @@ public record DebianMirrors(URI main, URI security) {
   public static final String SECURITY_MIRROR_ENV = "PVH_DEBIAN_SECURITY_MIRROR";
 
   /** The command-line option the CLI offers for the main archive (named in error messages). */
-  public static final String MIRROR_OPTION = "--debian-mirror";
+  public static final String MIRROR_OPTION = "--mirror";
 
   private static final String HOW_TO_SET =
       "Pass "
           + MIRROR_OPTION
-          + " <uri> or set "
+          + " <uri> (pvpanic), -Dpvh.debian.mirror=<uri> (Maven) or set "
           + MIRROR_ENV
           + " to the main archive's URI (and "
           + SECURITY_MIRROR_ENV
