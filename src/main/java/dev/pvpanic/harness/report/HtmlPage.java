@@ -65,6 +65,7 @@ final class HtmlPage {
       .c .t { font-variant-numeric: tabular-nums; }
       .c a.d { font-size: 10px; text-decoration: underline; opacity: .75; }
       .pass { background: #cbeccb; color: #14532d; }
+      .caught { background: #dbeafe; color: #1e3a8a; }
       .fail { background: #f7c2bd; color: #7f1d1d; }
       .timeout { background: #ffd59e; color: #7a3e00; }
       .infra { background: #dccaf5; color: #44206f; }
@@ -223,8 +224,12 @@ final class HtmlPage {
 
   private static void cell(StringBuilder sb, CellSummary c, Path pageFolder) {
     VerdictStyle s = VerdictStyle.of(c.verdict());
+    // A cell that injects a regression and got the verdict that catches it is the wanted outcome;
+    // one that got any other verdict let the regression through.
+    boolean caught = c.caught();
+    boolean missed = c.regression().isPresent() && !caught;
     sb.append("<div class=\"c ")
-        .append(s.cssClass())
+        .append(caught ? "caught" : missed ? "fail" : s.cssClass())
         .append("\" id=\"cell-")
         .append(escape(c.id()))
         .append("\" title=\"")
@@ -232,7 +237,11 @@ final class HtmlPage {
         .append("\"><a class=\"v\" href=\"")
         .append(escape(RelativeLink.toFolder(pageFolder, c.folder())))
         .append("\">")
-        .append(escape(s.shortWord()))
+        .append(
+            escape(
+                caught
+                    ? s.shortWord() + " ✓ caught"
+                    : missed ? s.shortWord() + " ✗ MISSED" : s.shortWord()))
         .append("</a><span class=\"t\">")
         .append(c.time().map(TimeText::of).orElse("–"))
         .append("</span><a class=\"d\" href=\"")

@@ -20,6 +20,7 @@ final class CellJson {
   private String qemu = "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)";
   private double seconds = 10.0;
   private String message = "= final: status running\n";
+  private CellRecord.Regression regression;
 
   private CellJson(String recipe) {
     parameters.put("recipe", recipe);
@@ -71,6 +72,12 @@ final class CellJson {
     return this;
   }
 
+  /** The regression the cell injects and the verdict that catches it. */
+  CellJson regression(String what, String verdictName) {
+    regression = new CellRecord.Regression(what, verdictName, false);
+    return this;
+  }
+
   /** One line of the comparison, as the judge records it. */
   CellJson diff(String mark, String section, String expected, String actual) {
     diff.add(new DiffLine(mark, section, expected, actual));
@@ -114,7 +121,7 @@ final class CellJson {
               Map.of("boot", 3.2, "collect", 6.5),
               null,
               message,
-              null,
+              regression,
               diff,
               List.of())
           .writeTo(folder);

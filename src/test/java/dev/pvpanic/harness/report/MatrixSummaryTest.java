@@ -388,6 +388,28 @@ class MatrixSummaryTest {
         CellRecord.read(folder.resolve("cell.json")).nameInConfig());
   }
 
+  @Test
+  void caughtRegressionsAreScoredAndShownAsCaught() throws IOException {
+    Path dir = cells();
+    cell("x86_64-6.12")
+        .with("kernel_args", "module_blacklist=pvpanic_pci")
+        .verdict("WRONG_GUEST_STATE")
+        .regression("no driver", "wrong-guest-state")
+        .writeTo(dir);
+    cell("x86_64-6.12")
+        .with("qemu_args", "-no-shutdown")
+        .verdict("PASS")
+        .regression("a stray -no-shutdown", "wrong-events")
+        .writeTo(dir);
+    MatrixSummary s = MatrixSummary.read(dir);
+    assertEquals(Optional.of(new MatrixSummary.RegressionScore(2, 1)), s.regressionScore());
+    s.writeHtml(tmp.resolve("r.html"));
+    String html = read(tmp.resolve("r.html"));
+    assertTrue(html.contains("1/2 injected regressions caught"), html);
+    assertTrue(html.contains("class=\"c caught\""), html);
+    assertTrue(html.contains("class=\"c fail\"") && html.contains("PASS ✗ MISSED"), html);
+  }
+
   private static int unescapedPipes(String row) {
     int n = 0;
     for (int i = 0; i < row.length(); i++) {
