@@ -28,7 +28,7 @@ public enum ExitStatus {
   public static ExitStatus of(Verdict verdict) {
     return switch (verdict) {
       case PASS, NOT_APPLICABLE -> PASS;
-      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, TIMEOUT -> FAIL;
+      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED, TIMEOUT -> FAIL;
       case INFRASTRUCTURE_ERROR -> INFRASTRUCTURE;
     };
   }

@@ -21,6 +21,9 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
           new VerdictStyle("fail", "WRONG", "❌", "QMP events or final state differ (see diff)");
       case UNEXPECTED_PANIC ->
           new VerdictStyle("fail", "PANIC", "💥", "the guest panicked while booting or arming");
+      case QEMU_CRASHED ->
+          new VerdictStyle(
+              "fail", "CRASH", "🧨", "QEMU died of SIGSEGV, SIGABRT, ...: the build under test");
       case TIMEOUT ->
           new VerdictStyle("timeout", "TIMEOUT", "⏱️", "something awaited never happened");
       case INFRASTRUCTURE_ERROR ->
@@ -33,7 +36,13 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
   /** Problems first, then passes, then cells that did not apply: the order a person reads in. */
   static int readingRank(Verdict v) {
     return switch (v) {
-      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, TIMEOUT, INFRASTRUCTURE_ERROR -> 0;
+      case WRONG_GUEST_STATE,
+          WRONG_EVENTS,
+          UNEXPECTED_PANIC,
+          QEMU_CRASHED,
+          TIMEOUT,
+          INFRASTRUCTURE_ERROR ->
+          0;
       case PASS -> 1;
       case NOT_APPLICABLE -> 2;
     };

@@ -36,6 +36,10 @@ final class CellJudge {
       EventCollector.Collected collected,
       Phases phases,
       Instant start) {
+    Optional<CellResult> died = run.diedOfASignal(machine, phases, start);
+    if (died.isPresent()) {
+      return died.get();
+    }
     FinalState finalState = finalState(machine);
     List<ObservedEvent> events = new ArrayList<>();
     List<CellRecord.Event> recorded = new ArrayList<>();

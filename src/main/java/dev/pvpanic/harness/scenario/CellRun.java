@@ -67,9 +67,27 @@ final class CellRun {
     return finish(Verdict.INFRASTRUCTURE_ERROR, what + ": " + e.getMessage(), phases, start);
   }
 
+  /**
+   * The result of a cell whose QEMU died of a signal, if it did: killed from outside
+   * (infrastructure, retryable) or crashed on its own (a failure of the build under test).
+   */
+  Optional<CellResult> diedOfASignal(QemuMachine machine, Phases phases, Instant start) {
+    if (machine.isAlive() && machine.qmp().isConnected()) {
+      return Optional.empty();
+    }
+    // QMP gone: QEMU is dying, maybe not yet reaped
+    Optional<Integer> code = machine.awaitExit(java.time.Duration.ofSeconds(10));
+    return code.flatMap(QemuDeath::of)
+        .map(d -> finish(d.verdict(), d.describe(machine.stderrTail(20)), phases, start));
+  }
+
   CellResult timeoutOrInfra(
       String what, ConsoleException e, QemuMachine machine, Phases phases, Instant start) {
     failure = e;
+    Optional<CellResult> died = diedOfASignal(machine, phases, start);
+    if (died.isPresent()) {
+      return died.get();
+    }
     if (!machine.isAlive()) {
       return finish(
           Verdict.INFRASTRUCTURE_ERROR,

@@ -17,6 +17,12 @@ public enum Verdict {
   WRONG_GUEST_STATE,
   WRONG_EVENTS,
   UNEXPECTED_PANIC,
+  /**
+   * QEMU died of a signal of its own (SIGSEGV, SIGABRT from an assertion): a failure of the QEMU
+   * build under test, with its stderr. A QEMU killed from outside (SIGKILL, SIGTERM) is an
+   * INFRASTRUCTURE_ERROR naming the signal instead.
+   */
+  QEMU_CRASHED,
   TIMEOUT,
   INFRASTRUCTURE_ERROR,
   NOT_APPLICABLE

@@ -1,0 +1,73 @@
+package dev.pvpanic.harness.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.machine.QemuMachine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A QEMU that dies of a signal in the middle of a cell, on a real guest: killed from outside
+ * (SIGKILL) is an infrastructure error naming the signal, crashed on its own (SIGSEGV, SIGABRT) is
+ * QEMU_CRASHED with its stderr; neither is mistaken for wrong events or a timeout.
+ */
+class QemuDeathIT {
+  /** What the trigger types instead of a panic: the hook sends the signal when it shows. */
+  private static final String MARK = "pvh-signal-now";
+
+  private static CellResult runWithSignal(String signal) {
+    SeedCell seed = SeedCell.named("qemu-death-" + signal.toLowerCase());
+    MachineHooks kill =
+        new MachineHooks() {
+          @Override
+          public void launched(QemuMachine m) {
+            m.console()
+                .addLineListener(
+                    line -> {
+                      if (line.contains(MARK)) {
+                        send(signal, m.pid());
+                      }
+                    });
+          }
+        };
+    CellOptions options =
+        CellOptions.defaults()
+            .withTrigger("echo " + MARK)
+            .withHooks(kill)
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30));
+    Path artifacts =
+        Settings.system().buildDir().resolve("qemu-death-it").resolve(signal.toLowerCase());
+    return new CellRunner(options)
+        .run(seed.planned().cell(), seed.image(), seed.planned().qemu(), artifacts);
+  }
+
+  private static void send(String signal, long pid) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void killedFromOutsideIsAnInfrastructureErrorNamingTheSignal() {
+    CellResult r = runWithSignal("KILL");
+    assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
+    assertTrue(r.message().contains("signal 9 (SIGKILL) from outside"), r.message());
+    assertTrue(!r.message().contains("timed out"), r.message());
+  }
+
+  @Test
+  void aCrashOfQemuItselfIsQemuCrashed() {
+    CellResult r = runWithSignal("SEGV");
+    assertEquals(Verdict.QEMU_CRASHED, r.verdict(), r.message());
+    assertTrue(r.message().contains("(SIGSEGV) on its own"), r.message());
+    assertTrue(r.message().contains("QEMU stderr:"), r.message());
+  }
+}
