@@ -36,7 +36,7 @@ final class CellJudge {
       EventCollector.Collected collected,
       Phases phases,
       Instant start) {
-    Optional<CellResult> died = run.diedOfASignal(machine, phases, start);
+    Optional<CellResult> died = run.qemuGone(machine, phases, start);
     if (died.isPresent()) {
       return died.get();
     }

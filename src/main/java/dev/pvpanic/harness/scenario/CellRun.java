@@ -68,15 +68,29 @@ final class CellRun {
   }
 
   /**
-   * The result of a cell whose QEMU died of a signal, if it did: killed from outside
-   * (infrastructure, retryable) or crashed on its own (a failure of the build under test).
+   * The result of a cell whose QEMU is gone as a thing to observe, if it is: it died of a signal
+   * (killed from outside: infrastructure, retryable; crashed on its own: a failure of the build
+   * under test), or its QMP connection was lost while it still runs (infrastructure: nothing more
+   * can be observed). Empty while QMP is connected, or when QEMU exited normally.
    */
-  Optional<CellResult> diedOfASignal(QemuMachine machine, Phases phases, Instant start) {
+  Optional<CellResult> qemuGone(QemuMachine machine, Phases phases, Instant start) {
     if (machine.isAlive() && machine.qmp().isConnected()) {
       return Optional.empty();
     }
     // QMP gone: QEMU is dying, maybe not yet reaped
     Optional<Integer> code = machine.awaitExit(java.time.Duration.ofSeconds(10));
+    if (code.isEmpty()) {
+      return Optional.of(
+          finish(
+              Verdict.INFRASTRUCTURE_ERROR,
+              "the QMP connection was lost while QEMU (pid "
+                  + machine.pid()
+                  + ") still runs: nothing more of the cell can be observed, and it says nothing"
+                  + " about the builds under test; retry it\nQEMU stderr:\n"
+                  + machine.stderrTail(20),
+              phases,
+              start));
+    }
     return code.flatMap(QemuDeath::of)
         .map(d -> finish(d.verdict(), d.describe(machine.stderrTail(20)), phases, start));
   }
@@ -84,7 +98,7 @@ final class CellRun {
   CellResult timeoutOrInfra(
       String what, ConsoleException e, QemuMachine machine, Phases phases, Instant start) {
     failure = e;
-    Optional<CellResult> died = diedOfASignal(machine, phases, start);
+    Optional<CellResult> died = qemuGone(machine, phases, start);
     if (died.isPresent()) {
       return died.get();
     }

@@ -20,7 +20,12 @@ class QemuDeathIT {
   private static final String MARK = "pvh-signal-now";
 
   private static CellResult runWithSignal(String signal) {
-    SeedCell seed = SeedCell.named("qemu-death-" + signal.toLowerCase());
+    return runWith(signal.toLowerCase(java.util.Locale.ROOT), m -> send(signal, m.pid()));
+  }
+
+  /** Runs the seed cell; {@code fault} strikes its machine when the trigger line shows. */
+  private static CellResult runWith(String name, java.util.function.Consumer<QemuMachine> fault) {
+    SeedCell seed = SeedCell.named("qemu-death-" + name);
     MachineHooks kill =
         new MachineHooks() {
           @Override
@@ -29,7 +34,7 @@ class QemuDeathIT {
                 .addLineListener(
                     line -> {
                       if (line.contains(MARK)) {
-                        send(signal, m.pid());
+                        fault.accept(m);
                       }
                     });
           }
@@ -39,8 +44,7 @@ class QemuDeathIT {
             .withTrigger("echo " + MARK)
             .withHooks(kill)
             .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30));
-    Path artifacts =
-        Settings.system().buildDir().resolve("qemu-death-it").resolve(signal.toLowerCase());
+    Path artifacts = Settings.system().buildDir().resolve("qemu-death-it").resolve(name);
     return new CellRunner(options)
         .run(seed.planned().cell(), seed.image(), seed.planned().qemu(), artifacts);
   }
@@ -69,5 +73,12 @@ class QemuDeathIT {
     assertEquals(Verdict.QEMU_CRASHED, r.verdict(), r.message());
     assertTrue(r.message().contains("(SIGSEGV) on its own"), r.message());
     assertTrue(r.message().contains("QEMU stderr:"), r.message());
+  }
+
+  @Test
+  void aLostMonitorWhileQemuRunsIsAnInfrastructureError() {
+    CellResult r = runWith("qmp-lost", m -> m.qmp().close());
+    assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
+    assertTrue(r.message().contains("QMP connection was lost while QEMU"), r.message());
   }
 }
