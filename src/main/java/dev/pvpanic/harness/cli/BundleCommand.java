@@ -45,6 +45,12 @@ final class BundleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (out.toString().isBlank() || Files.isDirectory(out)) {
+      throw new UsageException(
+          "--out "
+              + (out.toString().isBlank() ? "is empty" : out + " is a folder")
+              + "; give the bundle's file name, e.g. --out repro.tar.gz");
+    }
     ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
     if (from != null && !Files.isDirectory(from)) {
       throw new UsageException("--from " + from + ": no such folder");

@@ -101,7 +101,12 @@ final class CellBundle {
         Files.deleteIfExists(tmp);
         throw e;
       }
-      Files.move(tmp, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(
+            tmp, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp); // gone after a move; left only when the move failed
+      }
     } catch (IOException e) {
       throw new HarnessException("cannot write bundle " + tarball + ": " + e.getMessage(), e);
     }

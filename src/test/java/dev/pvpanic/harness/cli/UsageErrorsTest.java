@@ -166,6 +166,18 @@ class UsageErrorsTest {
             "a product too large to expand",
             new String[] {"matrix", BAD + "too-many-cells.yaml", "--dry-run"},
             "a product of 358400 cells, more than 100000"),
+        Arguments.argumentSet(
+            "a bundle into a folder",
+            new String[] {
+              "bundle",
+              "--config",
+              "guest-configs/smoke.yaml",
+              "--cell",
+              "seed-no-kdump",
+              "--out",
+              "guest-configs"
+            },
+            "--out guest-configs is a folder; give the bundle's file name"),
         Arguments.argumentSet("no command", new String[] {}, "which command?"),
         Arguments.argumentSet("images without a subcommand", new String[] {"images"}, "which?"));
   }
