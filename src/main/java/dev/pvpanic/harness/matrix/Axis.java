@@ -105,6 +105,9 @@ public enum Axis {
               + String.join(", ", valid)
               + (raw instanceof Boolean
                   ? " (YAML reads a bare on/off/yes/no as a boolean: quote the value, e.g. \"off\")"
+                  : "")
+              + (raw instanceof Number && this == EVENTS
+                  ? " (YAML reads a number with a leading 0 as octal: 010 is 8; write 1, 2, ...)"
                   : ""));
     }
     if (this == KERNEL_ARGS || this == QEMU_ARGS) {

@@ -194,4 +194,11 @@ class GuestConfigTest {
     assertTrue(m.contains("'false' is not a value of axis 'shutdown'"), m);
     assertTrue(m.contains("quote the value"), m);
   }
+
+  @Test
+  void anOctalEventsMaskIsExplained() {
+    String m = rejection("cells: [{name: a, recipe: x86_64-6.12, events: 010}]");
+    assertTrue(m.contains("'8' is not a value of axis 'events'"), m);
+    assertTrue(m.contains("leading 0 as octal"), m);
+  }
 }
