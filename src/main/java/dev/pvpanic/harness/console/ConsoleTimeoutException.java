@@ -15,7 +15,7 @@ public final class ConsoleTimeoutException extends ConsoleException {
       String consoleName, String awaited, Duration timeout, List<String> tail) {
     super(
         "Timed out after "
-            + describe(timeout)
+            + DurationText.of(timeout)
             + " waiting for "
             + awaited
             + " on console '"
@@ -33,10 +33,5 @@ public final class ConsoleTimeoutException extends ConsoleException {
 
   public Duration timeout() {
     return timeout;
-  }
-
-  /** A duration as people write it: {@code 250 ms}, {@code 30 s}, {@code 1.5 s}. */
-  static String describe(Duration duration) {
-    return DurationText.of(duration);
   }
 }

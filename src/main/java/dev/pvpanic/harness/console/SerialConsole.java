@@ -312,7 +312,7 @@ public final class SerialConsole implements AutoCloseable {
       LOG.warn(
           "reader of console '{}' still running {} after close; closing its transcript",
           name(),
-          ConsoleTimeoutException.describe(READER_JOIN));
+          DurationText.of(READER_JOIN));
       closeQuietly(transcript);
     }
   }

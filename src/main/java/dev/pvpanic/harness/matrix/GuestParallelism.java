@@ -32,9 +32,9 @@ public final class GuestParallelism {
   private GuestParallelism() {}
 
   /** The number of guests to run at once on this machine ({@link #PROPERTY}, else the default). */
-  public static int configured() {
+  public static int configured(Settings settings) {
     return resolve(
-        Settings.system().get(Settings.Setting.PARALLEL).orElse(null),
+        settings.get(Settings.Setting.PARALLEL).orElse(null),
         Runtime.getRuntime().availableProcessors(),
         configuredMemoryMb(),
         LARGEST_GUEST_MB);

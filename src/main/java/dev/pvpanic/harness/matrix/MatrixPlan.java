@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.matrix;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.Accelerator;
@@ -23,11 +22,6 @@ import java.util.Optional;
  */
 public final class MatrixPlan {
   private MatrixPlan() {}
-
-  /** The config a run uses: {@code -Dpvh.config}, {@code PVH_CONFIG}, else smoke.yaml. */
-  public static Path configFile() {
-    return Settings.system().config();
-  }
 
   public static List<PlannedCell> plan(GuestConfig config, ImageRecipes recipes) {
     List<PlannedCell> out = new ArrayList<>();

@@ -9,19 +9,12 @@ import java.util.List;
 public final class Comparison {
   private final boolean guestStateMatches;
   private final boolean outcomeMatches;
-  private final List<GuestFactCheck> guestChecks;
   private final List<DiffLine> lines;
   private final String diff;
 
-  Comparison(
-      boolean guestStateMatches,
-      boolean outcomeMatches,
-      List<GuestFactCheck> guestChecks,
-      List<DiffLine> lines,
-      String diff) {
+  Comparison(boolean guestStateMatches, boolean outcomeMatches, List<DiffLine> lines, String diff) {
     this.guestStateMatches = guestStateMatches;
     this.outcomeMatches = outcomeMatches;
-    this.guestChecks = List.copyOf(guestChecks);
     this.lines = List.copyOf(lines);
     this.diff = diff;
   }
@@ -39,16 +32,6 @@ public final class Comparison {
   /** True when every fact the guest reported before the trigger is what the rules derive. */
   public boolean guestStateMatches() {
     return guestStateMatches;
-  }
-
-  /** True when the events, the final state and the capture kernel's run are as expected. */
-  public boolean outcomeMatches() {
-    return outcomeMatches;
-  }
-
-  /** Each fact of the guest before the trigger, checked. */
-  public List<GuestFactCheck> guestChecks() {
-    return guestChecks;
   }
 
   /**

@@ -32,7 +32,6 @@ public final class OutcomeComparison {
     return new Comparison(
         guestMatches,
         outcomeMatches,
-        guest,
         structured(expected, actual, guest, lines),
         render(expected, actual, guest, lines, guestMatches && outcomeMatches));
   }

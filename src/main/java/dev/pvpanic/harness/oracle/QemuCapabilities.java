@@ -160,21 +160,6 @@ public record QemuCapabilities(
   }
 
   /**
-   * The pvpanic bits this QEMU handles when the guest writes them (hw/misc/pvpanic.c
-   * handle_event(); bits it does not know are logged as "pvpanic: unknown event" and dropped).
-   */
-  public int handledEvents() {
-    int events = PvpanicEvent.PANICKED.bit();
-    if (crashLoadedEvent) {
-      events |= PvpanicEvent.CRASH_LOADED.bit();
-    }
-    if (pvShutdown) {
-      events |= PvpanicEvent.SHUTDOWN.bit();
-    }
-    return events;
-  }
-
-  /**
    * What the device's register reads back (hw/misc/pvpanic.c pvpanic_read() returns the {@code
    * events} property). Its default is what the build reports (PVPANIC_EVENTS: 0x3 until 9.1, 0x7
    * from 9.1, include/hw/misc/pvpanic.h). hw_compat_5_1 forces {@code pvpanic.events=1} for machine

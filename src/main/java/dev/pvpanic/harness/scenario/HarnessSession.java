@@ -98,14 +98,7 @@ public final class HarnessSession {
                     x.reason()));
     List<PlannedCell> planned =
         shard.select(all).stream().map(c -> MatrixPlan.plan(config, c, recipes)).toList();
-    int n =
-        parallel.isPresent()
-            ? parallel.getAsInt()
-            : GuestParallelism.resolve(
-                settings.get(Settings.Setting.PARALLEL).orElse(null),
-                Runtime.getRuntime().availableProcessors(),
-                GuestParallelism.configuredMemoryMb(),
-                GuestParallelism.LARGEST_GUEST_MB);
+    int n = parallel.isPresent() ? parallel.getAsInt() : GuestParallelism.configured(settings);
     Path root = out.orElse(settings.buildDir().resolve("cells").resolve(config.name()));
     return new MatrixRun(config, CellCost.longestFirst(planned), n, root, cold || settings.cold());
   }
