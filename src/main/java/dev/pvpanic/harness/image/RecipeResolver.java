@@ -5,17 +5,13 @@ import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.DependencyClosure;
 import dev.pvpanic.harness.image.debian.LockedPackage;
-import dev.pvpanic.harness.image.debian.PackageEntry;
 import dev.pvpanic.harness.image.debian.PackagesIndex;
 import dev.pvpanic.harness.image.kmod.KernelPackages;
 import dev.pvpanic.harness.machine.Architecture;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,9 +24,6 @@ import java.util.regex.Pattern;
 public final class RecipeResolver {
   static final List<String> USERLAND_ROOTS = List.of("busybox-static", "kexec-tools");
   private static final Pattern KERNEL_PACKAGE = Pattern.compile("^linux-(image|binary|modules)-.*");
-  private static final Pattern DEPENDENCY =
-      Pattern.compile(
-          "^\\s*([a-z0-9][a-z0-9.+-]*)(?::[a-z0-9]+)?\\s*(?:\\((=|>=|<=|>>|<<)\\s*([^)]+)\\))?");
   private static final Pattern RELEASE_IN_NAME =
       Pattern.compile("^linux-(?:image|binary)-(\\d+\\.\\d+\\S*-[a-z][a-z0-9-]*?)(?:-unsigned)?$");
 
@@ -46,14 +39,13 @@ public final class RecipeResolver {
     List<LockedPackage> build = List.of();
     if (recipe.kernel() instanceof DebianKernel k) {
       PackagesIndex idx = archive.packages(k.suite(), arch);
-      kernel = closure(idx, k.suite(), arch, List.of(k.pkg()), k.exactVersion(), true);
+      kernel = closure(idx, List.of(k.pkg()), k.exactVersion(), true);
       if (recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD) {
         build = moduleBuild(k.suite(), recipe.arch(), kernel);
       }
     }
     PackagesIndex user = archive.packages(recipe.userlandSuite(), arch);
-    List<LockedPackage> userland =
-        closure(user, recipe.userlandSuite(), arch, USERLAND_ROOTS, Optional.empty(), false);
+    List<LockedPackage> userland = closure(user, USERLAND_ROOTS, Optional.empty(), false);
     return new RecipePins(kernel, userland, build);
   }
 
@@ -103,52 +95,16 @@ public final class RecipeResolver {
 
   /**
    * The roots and what they depend on: for kernels only the kernel packages (image, binary,
-   * modules), for the userland only shared libraries ({@code lib*}, {@code zlib*}). First
-   * alternatives only; an exact {@code (= v)} dependency is taken at that version.
+   * modules), for the userland only shared libraries ({@code lib*}, {@code zlib*}).
    */
   private static List<LockedPackage> closure(
-      PackagesIndex idx,
-      String suite,
-      String arch,
-      List<String> roots,
-      Optional<String> rootVersion,
-      boolean kernel) {
-    Map<String, LockedPackage> seen = new LinkedHashMap<>();
-    Deque<Map.Entry<String, Optional<String>>> todo = new ArrayDeque<>();
-    roots.forEach(r -> todo.add(Map.entry(r, rootVersion)));
-    while (!todo.isEmpty()) {
-      Map.Entry<String, Optional<String>> next = todo.poll();
-      if (seen.containsKey(next.getKey())) {
-        continue;
-      }
-      PackageEntry e = idx.resolve(next.getKey(), next.getValue());
-      seen.put(e.name(), LockedPackage.of(suite, arch, e));
-      for (String dep : (e.depends() == null ? "" : e.depends()).split(",")) {
-        String first = dep.split("\\|")[0];
-        Matcher m = DEPENDENCY.matcher(first);
-        if (!m.find()) {
-          continue;
-        }
-        String name = m.group(1);
-        boolean follow =
+      PackagesIndex idx, List<String> roots, Optional<String> rootVersion, boolean kernel) {
+    return new DependencyClosure(List.of(idx))
+        .resolve(
+            roots,
+            rootVersion,
             kernel
-                ? KERNEL_PACKAGE.matcher(name).matches()
-                : name.startsWith("lib") || name.startsWith("zlib");
-        if (!follow || seen.containsKey(name)) {
-          continue;
-        }
-        if (idx.versions(name).isEmpty()) {
-          List<PackageEntry> providers = idx.providersOf(name);
-          if (providers.isEmpty()) {
-            continue;
-          }
-          name = providers.get(0).name();
-        }
-        Optional<String> exact =
-            "=".equals(m.group(2)) ? Optional.of(m.group(3).strip()) : Optional.empty();
-        todo.add(Map.entry(name, exact));
-      }
-    }
-    return List.copyOf(seen.values());
+                ? name -> KERNEL_PACKAGE.matcher(name).matches()
+                : name -> name.startsWith("lib") || name.startsWith("zlib"));
   }
 }

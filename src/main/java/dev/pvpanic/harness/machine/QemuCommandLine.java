@@ -25,8 +25,7 @@ public final class QemuCommandLine {
       throw new IllegalArgumentException("decide the accelerator before building argv");
     }
     List<String> a = new ArrayList<>();
-    a.add(spec.qemu().binary());
-    a.addAll(spec.qemu().args());
+    a.addAll(spec.qemu().command());
     a.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none"));
     a.addAll(List.of("-machine", spec.effectiveMachineType()));
     a.addAll(List.of("-accel", accel.id()));

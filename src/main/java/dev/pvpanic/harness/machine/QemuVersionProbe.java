@@ -47,8 +47,7 @@ public final class QemuVersionProbe {
 
   private static Optional<QemuVersion> run(QemuBuild build) {
     List<String> argv = new ArrayList<>();
-    argv.add(build.binary());
-    argv.addAll(build.args());
+    argv.addAll(build.command());
     argv.add("--version");
     Path dir = null;
     try {

@@ -12,7 +12,8 @@ package dev.pvpanic.harness.image.debian;
  * @param sha256 of the .deb, lower-case hex
  * @param source the source package's name (the {@code Source} field without its version), or the
  *     package's own name when the index gives none
- * @param depends the raw {@code Depends} field, empty when absent
+ * @param depends the raw {@code Pre-Depends} and {@code Depends} fields joined (libsystemd0, for
+ *     one, names its libraries in Pre-Depends), empty when both are absent
  * @param provides the raw {@code Provides} field, empty when absent
  */
 public record PackageEntry(

@@ -87,6 +87,14 @@ public final class PackagesIndex {
     return byName.getOrDefault(name, List.of());
   }
 
+  /** Pre-Depends then Depends as one list: both must be there for the package to work. */
+  private static String joined(String preDepends, String depends) {
+    if (preDepends.isBlank()) {
+      return depends;
+    }
+    return depends.isBlank() ? preDepends : preDepends + ", " + depends;
+  }
+
   /** Packages whose {@code Provides} names {@code virtualName}, newest first. */
   public List<PackageEntry> providersOf(String virtualName) {
     Map<String, List<PackageEntry>> provided = byProvided;
@@ -218,7 +226,7 @@ public final class PackagesIndex {
         size,
         required(where, stanza, "SHA256", name).toLowerCase(Locale.ROOT),
         source.isEmpty() ? name : source,
-        stanza.getOrEmpty("Depends"),
+        joined(stanza.getOrEmpty("Pre-Depends"), stanza.getOrEmpty("Depends")),
         stanza.getOrEmpty("Provides"));
   }
 

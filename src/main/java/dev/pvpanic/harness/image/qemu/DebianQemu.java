@@ -11,6 +11,7 @@ import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.LocalProcessBackend;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
 import java.io.IOException;
@@ -35,14 +36,16 @@ import java.util.regex.Pattern;
  * debian:<suite>=<version>}): the packages {@link DebianQemuPackages} names are pinned in the lock
  * file's {@code qemu} section (resolved against the mirror on first use, like an image recipe),
  * fetched through the archive client, extracted into the content store's derived area, and run from
- * there with {@code QEMU_MODULE_DIR} and {@code -L} pointing into the extracted tree. The host's
- * shared libraries are used: a build that needs libraries this host lacks is refused with their
- * names (checked with {@code ldd}).
+ * there with {@code QEMU_MODULE_DIR} and {@code -L} pointing into the extracted tree. The build
+ * brings its own library closure (its release's shared libraries down to the C library) and runs
+ * through that closure's dynamic loader, so QEMU 5.2 from bullseye and 11.x from sid run on the
+ * same host without a container; a closure that still lacks a library is refused with its name
+ * (checked with the loader's {@code --list}).
  */
 public final class DebianQemu {
   public static final String PREFIX = "debian:";
   private static final Pattern SPEC = Pattern.compile("([a-z][a-z0-9-]*)(?:=(\\S+))?");
-  private static final Pattern NOT_FOUND = Pattern.compile("^\\s*(\\S+) => not found");
+  private static final Pattern LISTED = Pattern.compile("^\\s*(\\S+) => (not found|\\S+)");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -90,7 +93,7 @@ public final class DebianQemu {
 
   /** The key of a build's pins in the lock: the request, the host architecture, the emulator. */
   static String lockKey(Request request, String hostArch, Architecture guest) {
-    return request + "/" + hostArch + "/" + DebianQemuPackages.emulator(guest);
+    return request + "/" + hostArch + "/" + DebianQemuPackages.emulator(guest) + "+libraries";
   }
 
   /**
@@ -113,16 +116,19 @@ public final class DebianQemu {
         throw new QemuBuildUnavailableException(
             request + ": the packages " + pins + " hold no " + binary);
       }
-      List<String> missing = missingLibraries(binary);
-      if (!missing.isEmpty()) {
+      String version = pins.get(0).version();
+      List<String> launcher = launcher(request, version, root, host);
+      List<String> problems = closureProblems(launcher, binary, root);
+      if (!problems.isEmpty()) {
         throw new QemuBuildUnavailableException(
             request
                 + " (QEMU "
-                + pins.get(0).version()
-                + ") needs shared libraries this host lacks: "
-                + String.join(", ", missing)
-                + "; it runs with the host's libraries, so use a suite built for this host's"
-                + " release (e.g. <release>-backports)");
+                + version
+                + "): its library closure is incomplete, as its own loader lists it: "
+                + String.join(", ", problems)
+                + "; a dependency the closure does not follow (lock entry "
+                + lockKey(request, host.debianArch(), guest)
+                + ")");
       }
       List<String> args = new ArrayList<>();
       for (String firmware : List.of("usr/share/qemu", "usr/share/seabios")) {
@@ -130,12 +136,14 @@ public final class DebianQemu {
           args.addAll(List.of("-L", root.resolve(firmware).toString()));
         }
       }
-      String label = PREFIX + request.suite() + "=" + pins.get(0).version();
+      String label = PREFIX + request.suite() + "=" + version;
       return new QemuBuild(
           label,
           binary.toString(),
           Map.of("QEMU_MODULE_DIR", root.resolve(moduleDir(host)).toString()),
-          args);
+          args,
+          new LocalProcessBackend(),
+          launcher);
     } catch (QemuBuildUnavailableException e) {
       throw e;
     } catch (HarnessException | IllegalArgumentException e) {
@@ -160,13 +168,13 @@ public final class DebianQemu {
 
   private void extract(List<LockedPackage> pins, Path dir, Architecture host, Architecture guest)
       throws IOException {
-    String modules = moduleDir(host) + "/";
+    // the emulator, its modules and firmware, and every shared library (modules are under lib too)
     Predicate<String> wanted =
         p ->
             p.equals("usr/bin/" + guest.qemuBinary())
-                || p.startsWith(modules)
                 || p.startsWith("usr/share/qemu/")
-                || p.startsWith("usr/share/seabios/");
+                || p.startsWith("usr/share/seabios/")
+                || LIBRARY_FOLDERS.stream().anyMatch(p::startsWith);
     for (LockedPackage pin : pins) {
       log.accept("extracting " + pin);
       DebFile.extract(archive.fetch(pin), dir, wanted);
@@ -178,6 +186,38 @@ public final class DebianQemu {
         StandardCharsets.UTF_8);
   }
 
+  private static final List<String> LIBRARY_FOLDERS =
+      List.of("lib/", "lib64/", "usr/lib/", "usr/lib64/");
+
+  /**
+   * The closure's own dynamic loader with its library path: the build runs through it, so none of
+   * the host's libraries (nor its C library) is used.
+   */
+  static List<String> launcher(Request request, String version, Path root, Architecture host) {
+    String triplet = host.id() + "-linux-gnu";
+    String loaderName =
+        host == Architecture.X86_64 ? "ld-linux-x86-64.so.2" : "ld-linux-" + host.id() + ".so.1";
+    List<Path> folders =
+        List.of(root.resolve("usr/lib").resolve(triplet), root.resolve("lib").resolve(triplet));
+    for (Path folder : folders) {
+      Path loader = folder.resolve(loaderName);
+      if (Files.isRegularFile(loader)) {
+        String path =
+            String.join(
+                ":", folders.stream().filter(Files::isDirectory).map(Path::toString).toList());
+        return List.of(loader.toString(), "--library-path", path);
+      }
+    }
+    throw new QemuBuildUnavailableException(
+        request
+            + " (QEMU "
+            + version
+            + "): no dynamic loader "
+            + loaderName
+            + " in its library closure under "
+            + root);
+  }
+
   private static String moduleDir(Architecture host) {
     return "usr/lib/" + host.id() + "-linux-gnu/qemu";
   }
@@ -186,7 +226,7 @@ public final class DebianQemu {
   static String derivedKey(List<LockedPackage> pins) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update("qemu-extract-v1".getBytes(StandardCharsets.UTF_8));
+      d.update("qemu-extract-v2".getBytes(StandardCharsets.UTF_8));
       for (LockedPackage p : pins) {
         d.update(p.sha256().getBytes(StandardCharsets.UTF_8));
       }
@@ -196,36 +236,56 @@ public final class DebianQemu {
     }
   }
 
-  /** The libraries {@code ldd} reports as not found; empty when none (or no ldd to ask). */
-  static List<String> missingLibraries(Path binary) {
+  /**
+   * What is wrong with the closure, as its own loader ({@code launcher} with {@code --list}) sees
+   * the binary: a library not found, or one found outside {@code root} (the loader's fallback to
+   * the host's folders, which would mix two C libraries); empty when every library is the
+   * closure's.
+   */
+  static List<String> closureProblems(List<String> launcher, Path binary, Path root) {
+    List<String> argv = new ArrayList<>(launcher);
+    argv.add(1, "--list");
+    argv.add(binary.toString());
     try {
       Process p =
-          new ProcessBuilder("ldd", binary.toString())
+          new ProcessBuilder(argv)
               .redirectErrorStream(true)
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        return List.of();
+        return List.of("its loader did not list the libraries within 20 s");
       }
-      return parseNotFound(out);
+      List<String> problems = parseProblems(out, root.toString());
+      if (problems.isEmpty() && p.exitValue() != 0) {
+        return List.of("its loader exits " + p.exitValue() + ": " + out.strip());
+      }
+      return problems;
     } catch (IOException e) {
-      return List.of();
+      return List.of("its loader does not run: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return List.of();
+      return List.of("interrupted while listing its libraries");
     }
   }
 
-  static List<String> parseNotFound(String lddOutput) {
-    List<String> missing = new ArrayList<>();
-    for (String line : lddOutput.split("\n")) {
-      Matcher m = NOT_FOUND.matcher(line);
-      if (m.find()) {
-        missing.add(m.group(1));
+  /** The libraries a loader's {@code --list} shows not found or taken from outside {@code root}. */
+  static List<String> parseProblems(String listing, String root) {
+    List<String> problems = new ArrayList<>();
+    for (String line : listing.split("\n")) {
+      Matcher m = LISTED.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      String name = m.group(1);
+      String where = m.group(2);
+      if (where.equals("not found")) {
+        problems.add(name + " (not found)");
+      } else if (!where.startsWith(root + "/")) {
+        problems.add(name + " (from the host's " + where + ")");
       }
     }
-    return missing;
+    return problems;
   }
 }

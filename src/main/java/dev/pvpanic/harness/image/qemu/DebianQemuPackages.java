@@ -1,23 +1,25 @@
 package dev.pvpanic.harness.image.qemu;
 
+import dev.pvpanic.harness.image.debian.DependencyClosure;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.debian.PackageEntry;
 import dev.pvpanic.harness.image.debian.PackageNotFoundException;
 import dev.pvpanic.harness.image.debian.PackagesIndex;
 import dev.pvpanic.harness.machine.Architecture;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * Which Debian packages make a QEMU build that boots {@code -kernel} guests: the system emulator
  * ({@code qemu-system-x86} or {@code qemu-system-arm}), {@code qemu-system-common} (its modules),
  * {@code qemu-system-data} (option ROMs such as linuxboot_dma.bin) and, for x86, {@code seabios}
  * (the BIOS). Not {@code ipxe-qemu} ({@code -nodefaults} adds no network card) nor UEFI firmware
- * (the guests boot with {@code -kernel}). Shared libraries come from the host: this only pins
- * QEMU's own packages.
+ * (the guests boot with {@code -kernel}). Then the shared libraries those need, down to {@code
+ * libc6}: a QEMU from any Debian release runs through its own loader, whatever the host has.
  *
  * <p>The emulator comes from the named suite (at the exact version when one is given); a helper
  * package is taken at the version the emulator's {@code Depends} fixes, else at the emulator's own
@@ -25,10 +27,6 @@ import java.util.regex.Pattern;
  * one falls back to its base suite (e.g. bookworm-backports to bookworm).
  */
 public final class DebianQemuPackages {
-  private static final Pattern DEPENDENCY =
-      Pattern.compile(
-          "^\\s*([a-z0-9][a-z0-9.+-]*)(?::[a-z0-9]+)?\\s*(?:\\((=|>=|<=|>>|<<)\\s*([^)]+)\\))?");
-
   /** The Packages index of a suite for an architecture (the archive, or a test's fixture). */
   @FunctionalInterface
   public interface Indexes {
@@ -52,6 +50,7 @@ public final class DebianQemuPackages {
   /**
    * @param hostArch the Debian architecture QEMU runs on ({@code amd64}): the emulator is a host
    *     program whatever the guest
+   * @return QEMU's own packages (the emulator first), then the shared libraries they need
    */
   public static List<LockedPackage> resolve(
       Indexes indexes,
@@ -61,15 +60,52 @@ public final class DebianQemuPackages {
       String hostArch) {
     PackagesIndex index = indexes.packages(suite, hostArch);
     PackageEntry main = index.resolve(emulator(guest), version);
-    List<LockedPackage> pins = new ArrayList<>();
-    pins.add(LockedPackage.of(suite, hostArch, main));
+    List<Picked> qemu = new ArrayList<>();
+    qemu.add(new Picked(index, main));
     for (String helper : helpers(guest)) {
-      pins.add(helper(indexes, index, suite, hostArch, main, helper));
+      qemu.add(helper(indexes, index, suite, hostArch, main, helper));
     }
+    List<LockedPackage> pins = new ArrayList<>();
+    qemu.forEach(p -> pins.add(LockedPackage.of(p.index().suite(), hostArch, p.entry())));
+    pins.addAll(libraries(indexes, index, suite, hostArch, qemu));
     return List.copyOf(pins);
   }
 
-  private static LockedPackage helper(
+  /** A shared library package, as far as a library closure follows dependencies. */
+  static boolean isLibrary(String name) {
+    return name.startsWith("lib") || name.startsWith("zlib");
+  }
+
+  /**
+   * The shared libraries QEMU's packages need, from the suite (and its base suite for an overlay),
+   * down to the C library and its dynamic loader: the build then runs on any host through its own
+   * loader, with none of the host's libraries.
+   */
+  private static List<LockedPackage> libraries(
+      Indexes indexes, PackagesIndex index, String suite, String hostArch, List<Picked> qemu) {
+    List<PackagesIndex> view = new ArrayList<>(List.of(index));
+    baseSuite(suite).ifPresent(b -> view.add(indexes.packages(b, hostArch)));
+    Set<String> own = new LinkedHashSet<>();
+    qemu.forEach(p -> own.add(p.entry().name()));
+    Set<String> roots = new LinkedHashSet<>();
+    for (Picked p : qemu) {
+      for (Map.Entry<String, Optional<String>> dep :
+          DependencyClosure.dependencies(p.entry().depends())) {
+        if (isLibrary(dep.getKey()) && !own.contains(dep.getKey())) {
+          roots.add(dep.getKey());
+        }
+      }
+    }
+    if (!roots.contains("libc6")) {
+      roots.add("libc6"); // the loader the build runs through, even if nothing names it
+    }
+    return new DependencyClosure(view)
+        .resolve(List.copyOf(roots), Optional.empty(), DebianQemuPackages::isLibrary);
+  }
+
+  private record Picked(PackagesIndex index, PackageEntry entry) {}
+
+  private static Picked helper(
       Indexes indexes,
       PackagesIndex index,
       String suite,
@@ -84,29 +120,27 @@ public final class DebianQemuPackages {
             "QEMU from " + suite + " needs '" + name + "', which " + suite + " does not have");
       }
       PackagesIndex baseIndex = indexes.packages(base.get(), hostArch);
-      return LockedPackage.of(base.get(), hostArch, baseIndex.resolve(name, Optional.empty()));
+      return new Picked(baseIndex, baseIndex.resolve(name, Optional.empty()));
     }
     Optional<String> exact = exactDependency(main.depends(), name);
     if (exact.isPresent()) {
-      return LockedPackage.of(suite, hostArch, index.resolve(name, exact));
+      return new Picked(index, index.resolve(name, exact));
     }
     for (PackageEntry e : versions) {
       if (e.source().equals(main.source()) && e.version().equals(main.version())) {
-        return LockedPackage.of(suite, hostArch, e);
+        return new Picked(index, e);
       }
     }
-    return LockedPackage.of(suite, hostArch, versions.get(0));
+    return new Picked(index, versions.get(0));
   }
 
   /** The version a {@code name (= v)} dependency fixes, if {@code depends} has one. */
   static Optional<String> exactDependency(String depends, String name) {
-    for (String dep : (depends == null ? "" : depends).split(",")) {
-      Matcher m = DEPENDENCY.matcher(dep.split("\\|")[0]);
-      if (m.find() && m.group(1).equals(name) && "=".equals(m.group(2))) {
-        return Optional.of(m.group(3).strip());
-      }
-    }
-    return Optional.empty();
+    return DependencyClosure.dependencies(depends).stream()
+        .filter(d -> d.getKey().equals(name))
+        .map(Map.Entry::getValue)
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   /** {@code bookworm} for {@code bookworm-backports}; empty for a suite that is no overlay. */

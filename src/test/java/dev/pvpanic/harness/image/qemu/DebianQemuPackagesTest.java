@@ -65,7 +65,7 @@ class DebianQemuPackagesTest {
                   "qemu-system-x86",
                   V10,
                   "qemu",
-                  "libc6 (>= 2.34), qemu-system-common (= "
+                  "libc6 (>= 2.34), libslirp0 (>= 4.7), libsystemd0, qemu-system-common (= "
                       + V10
                       + "), qemu-system-data (>> 1:10.0.2+ds~), seabios (>> 1.16.3-1~)"),
               stanza("qemu-system-x86", V10_OLD, "qemu", "qemu-system-common (= " + V10_OLD + ")"),
@@ -73,12 +73,20 @@ class DebianQemuPackagesTest {
               stanza("qemu-system-common", V10, "qemu", ""),
               stanza("qemu-system-common", V10_OLD, "qemu", ""),
               stanza("qemu-system-data", V10, "qemu", ""),
-              stanza("qemu-system-data", V10_OLD, "qemu", "")),
+              stanza("qemu-system-data", V10_OLD, "qemu", ""),
+              stanza("libslirp0", "4.8.0-1~bpo12+1", "libslirp", "libc6 (>= 2.14)")),
           "bookworm",
           index(
               "bookworm",
               stanza("qemu-system-x86", "1:7.2+dfsg-7+deb12u18+b3", "qemu", ""),
-              stanza("seabios", "1.16.2-1", "seabios", "")));
+              stanza("seabios", "1.16.2-1", "seabios", ""),
+              stanza("libc6", "2.36-9+deb12u13", "glibc", "libgcc-s1"),
+              stanza("libgcc-s1", "12.2.0-14+deb12u1", "gcc-12", "gcc-12-base, libc6"),
+              stanza("libslirp0", "4.7.0-1", "libslirp", "libc6 (>= 2.14)"),
+              // libsystemd0 names its libraries in Pre-Depends
+              stanza("libsystemd0", "252.39-1~deb12u1", "systemd", "")
+                  .replace("\nFilename:", "\nPre-Depends: libc6 (>= 2.34), libzstd1\nFilename:"),
+              stanza("libzstd1", "1.5.4+dfsg2-5", "libzstd", "libc6")));
 
   private static List<LockedPackage> resolve(
       String suite, Optional<String> version, Architecture guest) {
@@ -111,7 +119,19 @@ class DebianQemuPackagesTest {
             + "@bookworm-backports, qemu-system-data="
             + V10
             + "@bookworm-backports, seabios=1.16.2-1@bookworm",
-        describe(resolve("bookworm-backports", Optional.empty(), Architecture.X86_64)));
+        describe(
+            resolve("bookworm-backports", Optional.empty(), Architecture.X86_64).subList(0, 4)));
+  }
+
+  @Test
+  void theSharedLibrariesFollowDownToTheCLibraryNewestAcrossTheSuiteAndItsBase() {
+    List<LockedPackage> pins = resolve("bookworm-backports", Optional.empty(), Architecture.X86_64);
+    assertEquals(
+        "libc6=2.36-9+deb12u13@bookworm, libslirp0=4.8.0-1~bpo12+1@bookworm-backports,"
+            + " libsystemd0=252.39-1~deb12u1@bookworm, libgcc-s1=12.2.0-14+deb12u1@bookworm,"
+            + " libzstd1=1.5.4+dfsg2-5@bookworm",
+        describe(pins.subList(4, pins.size())),
+        "gcc-12-base is no library; libzstd1 comes through libsystemd0's Pre-Depends");
   }
 
   @Test
@@ -124,9 +144,9 @@ class DebianQemuPackagesTest {
   }
 
   @Test
-  void armNeedsNoBios() {
+  void armNeedsNoBiosButStillItsOwnCLibrary() {
     assertEquals(
-        List.of("qemu-system-arm", "qemu-system-common", "qemu-system-data"),
+        List.of("qemu-system-arm", "qemu-system-common", "qemu-system-data", "libc6", "libgcc-s1"),
         resolve("bookworm-backports", Optional.empty(), Architecture.AARCH64).stream()
             .map(LockedPackage::name)
             .toList());

@@ -30,7 +30,7 @@ class DebianQemuTest {
   @Test
   void lockKeysNameRequestHostArchitectureAndEmulator() {
     assertEquals(
-        "debian:bookworm-backports/amd64/qemu-system-arm",
+        "debian:bookworm-backports/amd64/qemu-system-arm+libraries",
         DebianQemu.lockKey(
             DebianQemu.Request.parse("bookworm-backports"), "amd64", Architecture.AARCH64));
   }
@@ -46,13 +46,23 @@ class DebianQemuTest {
   }
 
   @Test
-  void lddNotFoundLinesNameTheMissingLibraries() {
-    String ldd =
+  void theLoaderListingNamesMissingLibrariesAndOnesTakenFromTheHost() {
+    String listing =
         "\tlinux-vdso.so.1 (0x00007ffd)\n"
+            + "\t/lib64/ld-linux-x86-64.so.2 => /c/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 (0x1)\n"
             + "\tlibcapstone.so.5 => not found\n"
-            + "\tlibz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x00007f)\n"
-            + "\tlibaio.so.1t64 => not found\n";
-    assertEquals(List.of("libcapstone.so.5", "libaio.so.1t64"), DebianQemu.parseNotFound(ldd));
-    assertEquals(List.of(), DebianQemu.parseNotFound("\tlibc.so.6 => /lib/libc.so.6 (0x1)\n"));
+            + "\tlibz.so.1 => /c/usr/lib/x86_64-linux-gnu/libz.so.1 (0x00007f)\n"
+            + "\tlibzstd.so.1 => /lib/x86_64-linux-gnu/libzstd.so.1 (0x00007f)\n";
+    assertEquals(
+        List.of(
+            "libcapstone.so.5 (not found)",
+            "libzstd.so.1 (from the host's /lib/x86_64-linux-gnu/libzstd.so.1)"),
+        DebianQemu.parseProblems(listing, "/c"));
+    assertEquals(
+        List.of(), DebianQemu.parseProblems("\tlibc.so.6 => /c/lib/libc.so.6 (0x1)\n", "/c"));
+    // a root that is only a prefix of another folder's name is not that folder
+    assertEquals(
+        List.of("libc.so.6 (from the host's /cc/libc.so.6)"),
+        DebianQemu.parseProblems("\tlibc.so.6 => /cc/libc.so.6 (0x1)\n", "/c"));
   }
 }
