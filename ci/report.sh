@@ -47,7 +47,11 @@ if compgen -G "$build/allure-results/*-result.json" >/dev/null; then
 fi
 
 if [ "${PVH_REPORT_SCREENSHOTS:-1}" != 0 ]; then
-  ci/screenshot.sh "$out/summary.html" "$out/summary.png" || failed+=("summary screenshot")
+  # the page says how big a window shows all of it (every grid, every column)
+  page_size=$(sed -n 's/.*<meta name="pvh-page-size" content="\([0-9]*,[0-9]*\)".*/\1/p' \
+    "$out/summary.html" | head -n 1)
+  SCREENSHOT_SIZE=${page_size:-1400,900} ci/screenshot.sh "$out/summary.html" "$out/summary.png" \
+    || failed+=("summary screenshot")
   if [ -n "$allure" ]; then
     # Allure is a single-page app: give its scripts time to render before the shot
     SCREENSHOT_WAIT_MS=15000 ci/screenshot.sh "$allure" "$out/allure.png" \

@@ -27,6 +27,9 @@ final class HtmlPage {
       h1 .config { font-family: ui-monospace, "DejaVu Sans Mono", monospace; background: #eef1f4;
                    padding: 1px 8px; border-radius: 4px; }
       h2 { font-size: 16px; margin: 22px 0 8px; }
+      h2.qemu { font-size: 15px; margin: 18px 0 4px; font-family: ui-monospace,
+                "DejaVu Sans Mono", monospace; }
+      h2.qemu .count { font: 400 13px system-ui, sans-serif; color: #5a6570; margin-left: 8px; }
       .totals { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
       .total { padding: 4px 12px; border-radius: 14px; font-size: 13px; border: 1px solid #0002; }
       .total b { font-size: 16px; margin-right: 4px; }
@@ -84,6 +87,9 @@ final class HtmlPage {
     String config = escape(summary.configName());
     sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<meta name=\"pvh-page-size\" content=\"")
+        .append(pageSize(summary))
+        .append("\">\n")
         .append("<title>pvpanic matrix · ")
         .append(config)
         .append("</title>\n<style>\n")
@@ -93,7 +99,7 @@ final class HtmlPage {
     totals(sb, summary);
     facts(sb, summary);
     legend(sb);
-    grid(sb, summary, pageFolder);
+    grids(sb, summary, pageFolder);
     problems(sb, summary, pageFolder);
     sb.append("</body>\n</html>\n");
     return sb.toString();
@@ -170,16 +176,72 @@ final class HtmlPage {
         "<p class=\"key\">Rows: kernel recipe, grouped by architecture. Columns: device ·"
             + " kdump (+cmdline / +runtime: crash_kexec_post_notifiers set on the kernel command"
             + " line / at run time) · QEMU -action values and anything else not at its default."
+            + " Each QEMU build has its own grid, headed by its version."
             + " Each cell links to its artifact folder and its diff; hover for the message.</p>\n");
+  }
+
+  /**
+   * A window size ({@code width,height} in CSS pixels) that holds the whole page, estimated
+   * generously from the grids' columns and rows, so a screenshot (ci/screenshot.sh) shows every
+   * cell instead of cutting a wide or long matrix off.
+   */
+  static String pageSize(MatrixSummary summary) {
+    int width = 1400;
+    int height = 480; // title, totals, facts, legend, key
+    for (MatrixSummary.QemuGrid g : summary.qemuGrids()) {
+      MatrixSummary cells = g.cells();
+      int columns = cells.scenarios().size();
+      int rows = cells.recipeRows().size();
+      long archs = cells.recipeRows().stream().map(Recipe::arch).distinct().count();
+      int stacked =
+          cells.cells().stream()
+              .collect(Collectors.groupingBy(c -> c.recipe().name() + "|" + c.scenario().label()))
+              .values()
+              .stream()
+              .mapToInt(List::size)
+              .max()
+              .orElse(1);
+      width = Math.max(width, 160 + 112 * columns);
+      height += 60 + 100 + (int) archs * 34 + rows * 50 * stacked;
+    }
+    long bad =
+        summary.cells().stream().filter(c -> VerdictStyle.readingRank(c.verdict()) == 0).count();
+    height += bad == 0 ? 40 : 60 + (int) bad * 330;
+    return width + "," + height;
+  }
+
+  /** One grid per QEMU build, each headed by the build and its version, oldest QEMU first. */
+  private static void grids(StringBuilder sb, MatrixSummary summary, Path pageFolder) {
+    if (summary.cells().isEmpty()) {
+      sb.append("<p class=\"none\">No cells: the folder holds no */cell.json.</p>\n");
+      return;
+    }
+    for (MatrixSummary.QemuGrid g : summary.qemuGrids()) {
+      sb.append("<h2 class=\"qemu\" id=\"qemu-")
+          .append(escape(g.build()))
+          .append("\">")
+          .append(escape(g.title()))
+          .append(" <span class=\"count\">")
+          .append(escape(countsText(g.cells())))
+          .append("</span></h2>\n");
+      grid(sb, g.cells(), pageFolder);
+    }
+  }
+
+  /** {@code 4 cells: 3 PASS, 1 WRONG_EVENTS}. */
+  static String countsText(MatrixSummary cells) {
+    int n = cells.cells().size();
+    return n
+        + (n == 1 ? " cell: " : " cells: ")
+        + cells.counts().entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(e -> e.getValue() + " " + e.getKey().name())
+            .collect(Collectors.joining(", "));
   }
 
   private static void grid(StringBuilder sb, MatrixSummary summary, Path pageFolder) {
     List<Scenario> columns = summary.scenarios();
     List<Recipe> rows = summary.recipeRows();
-    if (summary.cells().isEmpty()) {
-      sb.append("<p class=\"none\">No cells: the folder holds no */cell.json.</p>\n");
-      return;
-    }
     sb.append("<table class=\"grid\">\n<thead><tr><th class=\"corner\">kernel</th>");
     for (Scenario s : columns) {
       sb.append("<th scope=\"col\" title=\"").append(escape(s.fullText())).append("\">");

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The matrix summary as GitHub-flavoured Markdown, for CI job summaries ($GITHUB_STEP_SUMMARY):
@@ -33,14 +32,14 @@ final class MarkdownPage {
     }
     sb.append("\n\n");
     summary.regressionScore().ifPresent(r -> sb.append("**").append(r.describe()).append("**\n\n"));
-    sb.append("- QEMU: ")
-        .append(
-            summary.qemuVersions().isEmpty()
-                ? "unknown (no cell reached QEMU)"
-                : summary.qemuVersions().stream()
-                    .map(MarkdownPage::text)
-                    .collect(Collectors.joining("; ")))
-        .append('\n');
+    sb.append("- QEMU builds:\n");
+    for (MatrixSummary.QemuGrid g : summary.qemuGrids()) {
+      sb.append("  - ")
+          .append(text(g.title()))
+          .append(": ")
+          .append(text(HtmlPage.countsText(g.cells())))
+          .append('\n');
+    }
     summary
         .wallTime()
         .ifPresent(w -> sb.append("- wall time: ").append(TimeText.of(w)).append('\n'));

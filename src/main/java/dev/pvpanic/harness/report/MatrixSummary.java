@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -30,6 +33,8 @@ import java.util.stream.Stream;
  */
 public record MatrixSummary(
     String configName, Path cellsFolder, List<CellSummary> cells, Optional<Duration> wallTime) {
+
+  private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
   static final Comparator<CellSummary> GRID_ORDER =
       Comparator.comparing(CellSummary::recipe)
@@ -130,6 +135,55 @@ public record MatrixSummary(
         .map(CellSummary::qemuVersion)
         .filter(v -> !v.isBlank())
         .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * One grid's worth of cells: those of one QEMU build (the cells' {@code qemu} parameter, e.g.
+   * {@code host} or {@code debian:bullseye}), and the versions they ran on.
+   */
+  public record QemuGrid(String build, SortedSet<String> versions, MatrixSummary cells) {
+    /** The heading a release manager reads: {@code QEMU 5.2.0 (Debian ...) · debian:bullseye}. */
+    public String title() {
+      String v =
+          versions.isEmpty() ? "version unknown (no cell reached it)" : String.join(", ", versions);
+      return "QEMU " + v + " · " + build;
+    }
+  }
+
+  /** The cells by QEMU build, oldest QEMU version first; builds no cell reached come last. */
+  public List<QemuGrid> qemuGrids() {
+    Map<String, List<CellSummary>> byBuild =
+        cells.stream()
+            .collect(
+                Collectors.groupingBy(
+                    c -> c.parameters().getOrDefault("qemu", "host"),
+                    TreeMap::new,
+                    Collectors.toList()));
+    return byBuild.entrySet().stream()
+        .map(
+            e -> {
+              MatrixSummary part =
+                  new MatrixSummary(configName, cellsFolder, e.getValue(), wallTime);
+              return new QemuGrid(e.getKey(), part.qemuVersions(), part);
+            })
+        .sorted(Comparator.comparing((QemuGrid g) -> versionKey(g.versions())))
+        .toList();
+  }
+
+  /** Sorts by the first version's numbers (5.2.0 before 10.0.2); none sorts last. */
+  private static String versionKey(SortedSet<String> versions) {
+    if (versions.isEmpty()) {
+      return "~";
+    }
+    Matcher m = VERSION.matcher(versions.first());
+    if (!m.find()) {
+      return "}" + versions.first();
+    }
+    return String.format(
+        "%05d.%05d.%05d",
+        Integer.parseInt(m.group(1)),
+        Integer.parseInt(m.group(2)),
+        m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
   }
 
   public Duration cellTimeSum() {

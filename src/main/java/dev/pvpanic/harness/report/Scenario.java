@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A grid column: every parameter of a cell except its recipe. Values equal to the axis default are
- * dropped, so a cell.json that spells a default out and one that leaves it away land in the same
- * column, and the label shows only what a person needs: {@code pci · kdump+cmdline · panic=none}.
+ * A grid column: every parameter of a cell except its recipe and its QEMU build (each build has its
+ * own grid, see {@link MatrixSummary#qemuGrids()}). Values equal to the axis default are dropped,
+ * so a cell.json that spells a default out and one that leaves it away land in the same column, and
+ * the label shows only what a person needs: {@code pci · kdump+cmdline · panic=none}.
  */
 public record Scenario(Map<String, String> values) implements Comparable<Scenario> {
   /** The order parts appear in a label and columns sort by: device first, then kdump, actions. */
@@ -26,8 +27,7 @@ public record Scenario(Map<String, String> values) implements Comparable<Scenari
           "trigger",
           "acpi",
           "machine_type",
-          "accelerator",
-          "qemu");
+          "accelerator");
 
   private static final List<String> DEVICE_ORDER = List.of("pci", "isa", "none");
 
@@ -35,7 +35,7 @@ public record Scenario(Map<String, String> values) implements Comparable<Scenari
     TreeMap<String, String> kept = new TreeMap<>();
     values.forEach(
         (k, v) -> {
-          if (!k.equals("recipe") && !isDefault(k, v)) {
+          if (!k.equals("recipe") && !k.equals("qemu") && !isDefault(k, v)) {
             kept.put(k, v);
           }
         });
@@ -72,7 +72,6 @@ public record Scenario(Map<String, String> values) implements Comparable<Scenari
     addIfSet(parts, "acpi", "acpi=");
     addIfSet(parts, "machine_type", "machine=");
     addIfSet(parts, "accelerator", "accel=");
-    addIfSet(parts, "qemu", "qemu=");
     values.forEach(
         (k, v) -> {
           if (!KEY_ORDER.contains(k)) {

@@ -247,6 +247,68 @@ class MatrixSummaryTest {
   }
 
   @Test
+  void eachQemuBuildGetsItsOwnGridOldestVersionFirstWithTheSameColumns() throws IOException {
+    Path dir = cells();
+    cell("x86_64-6.12").qemu("7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)").writeTo(dir);
+    cell("x86_64-6.12")
+        .with("qemu", "debian:sid")
+        .qemu("11.1.3 (Debian 1:11.1.3+ds-1)")
+        .verdict("WRONG_EVENTS")
+        .writeTo(dir);
+    cell("x86_64-6.12")
+        .with("qemu", "debian:bullseye")
+        .with("device", "isa")
+        .qemu("5.2.0 (Debian 1:5.2+dfsg-11+deb11u3)")
+        .writeTo(dir);
+    cell("x86_64-6.12")
+        .with("qemu", "container:nosuch")
+        .verdict("NOT_APPLICABLE")
+        .qemu("")
+        .writeTo(dir);
+    MatrixSummary s = MatrixSummary.read(dir);
+
+    List<MatrixSummary.QemuGrid> grids = s.qemuGrids();
+    assertEquals(
+        List.of("debian:bullseye", "host", "debian:sid", "container:nosuch"),
+        grids.stream().map(MatrixSummary.QemuGrid::build).toList(),
+        "5.2 < 7.2 < 11.1 by number, not text; a build no cell reached last");
+    assertEquals("QEMU 11.1.3 (Debian 1:11.1.3+ds-1) · debian:sid", grids.get(2).title());
+    assertEquals(
+        "QEMU version unknown (no cell reached it) · container:nosuch", grids.get(3).title());
+    assertEquals(
+        List.of("pci · no-kdump"),
+        grids.get(1).cells().scenarioLabels(),
+        "the QEMU build is the grid, not a column");
+
+    s.writeHtml(tmp.resolve("g.html"));
+    String html = read(tmp.resolve("g.html"));
+    int bullseye = html.indexOf("id=\"qemu-debian:bullseye\"");
+    int host = html.indexOf("id=\"qemu-host\"");
+    int sid = html.indexOf("id=\"qemu-debian:sid\"");
+    assertTrue(0 < bullseye && bullseye < host && host < sid, html);
+    assertEquals(4, html.split("<table class=\"grid\">", -1).length - 1, "one table per build");
+    assertTrue(html.contains("1 cell: 1 WRONG_EVENTS"), html);
+    assertTrue(html.contains("<meta name=\"pvh-page-size\" content=\"1400,"), html);
+    for (int i = 0; i < 20; i++) {
+      cell("x86_64-6.12")
+          .with("events", String.valueOf(i % 8))
+          .with("kernel_args", "x" + i)
+          .writeTo(dir);
+    }
+    String[] size = HtmlPage.pageSize(MatrixSummary.read(dir)).split(",");
+    assertTrue(
+        Integer.parseInt(size[0]) >= 20 * 100 && Integer.parseInt(size[1]) > 900,
+        "a window that holds 20 columns and 4 grids: " + String.join(",", size));
+
+    s.writeMarkdown(tmp.resolve("g.md"));
+    String md = read(tmp.resolve("g.md"));
+    assertTrue(
+        md.contains(
+            "  - QEMU 5.2.0 (Debian 1:5.2+dfsg-11+deb11u3) · debian:bullseye: 1 cell: 1 PASS"),
+        md);
+  }
+
+  @Test
   void headerShowsQemuVersionsAndTimes() throws IOException {
     Path dir = cells();
     cell("x86_64-6.12").seconds(10).qemu("7.2.22").writeTo(dir);

@@ -28,7 +28,7 @@ class ScenarioAndRecipeTest {
             .label());
     assertEquals(
         "no device · no-kdump · shutdown=pause · poweroff · acpi=off · machine=pc-q35-5.1"
-            + " · accel=kvm · qemu=v9 · extra=1",
+            + " · accel=kvm · extra=1",
         new Scenario(
                 Map.of(
                     "device", "none",
