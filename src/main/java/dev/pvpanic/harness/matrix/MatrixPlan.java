@@ -4,6 +4,7 @@ import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.machine.AcceleratorSelector;
+import dev.pvpanic.harness.machine.ContainerBackend;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
 import dev.pvpanic.harness.oracle.Applicability;
@@ -51,6 +52,18 @@ public final class MatrixPlan {
       return new PlannedCell(cell, recipe, unresolved, Optional.of(e.getMessage()));
     }
     Optional<String> backend = qemu.backend().unavailableReason();
+    if (backend.isPresent()
+        && qemu.backend() instanceof ContainerBackend
+        && ContainerBackend.engineProblem().isEmpty()) {
+      // an engine answers and has no such image: a wrong name, not a build that cannot run here
+      throw new GuestConfigException(
+          "QEMU build '"
+              + cell.qemu()
+              + "' does not exist: "
+              + backend.get()
+              + "; valid: "
+              + QemuBuilds.VALID);
+    }
     if (backend.isPresent()) {
       return new PlannedCell(
           cell,

@@ -4,9 +4,12 @@ import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.qemu.DebianQemu;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.ContainerBackend;
+import dev.pvpanic.harness.machine.NoSuchQemuBuildException;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,16 +27,21 @@ import org.slf4j.LoggerFactory;
  *       debian:bookworm-backports} (QEMU 10.x for bookworm);
  *   <li>{@code prefix:/path}: a user's own install ({@code <prefix>/bin/qemu-system-<arch>},
  *       firmware in {@code <prefix>/share/qemu});
+ *   <li>{@code build:/path}: a QEMU developer's build tree, not installed (the meson build folder:
+ *       {@code qemu-system-<arch>} at its top, firmware in {@code pc-bios/});
  *   <li>{@code container:<image>}: the QEMU in a local container image (see {@link
  *       ContainerBackend}), e.g. {@code container:pvh-qemu:bookworm-backports}.
  * </ul>
  *
- * A build that is named right but cannot run here is not an error of the config: its version probe
- * or its backend says why and the plan skips its cells with that reason.
+ * A build that does not exist (a suite the mirror lacks, a version not in the archive, a folder
+ * that is no install or build tree, an image the running engine does not have) is an error of the
+ * config, refused before anything boots. A build that exists but cannot run here is not: its
+ * version probe or its backend says why and the plan skips its cells with that reason.
  */
 public final class QemuBuilds {
   static final String VALID =
-      "host, debian:<suite>[=<version>], prefix:/<install prefix>, container:<local image>";
+      "host, debian:<suite>[=<version>], prefix:/<install prefix>, build:/<meson build folder>,"
+          + " container:<local image>";
 
   private static final Logger LOG = LoggerFactory.getLogger(QemuBuilds.class);
   private static DebianQemu debian;
@@ -82,37 +90,104 @@ public final class QemuBuilds {
       return QemuBuild.host(arch);
     }
     if (name.startsWith(DebianQemu.PREFIX)) {
-      return debian.apply(name.substring(DebianQemu.PREFIX.length()), arch);
+      try {
+        return debian.apply(name.substring(DebianQemu.PREFIX.length()), arch);
+      } catch (NoSuchQemuBuildException e) {
+        throw new GuestConfigException(
+            "QEMU build '" + name + "' does not exist: " + e.getMessage());
+      }
     }
     if (name.startsWith("prefix:")) {
       return prefix(name, arch, base);
+    }
+    if (name.startsWith("build:")) {
+      return buildTree(name, arch, base);
     }
     if (name.startsWith("container:")) {
       String image = name.substring("container:".length());
       if (image.isBlank()) {
         throw new GuestConfigException("'" + name + "' names no image; valid: " + VALID);
       }
+      ContainerBackend backend;
       try {
-        return new QemuBuild(
-            name, arch.qemuBinary(), Map.of(), List.of(), new ContainerBackend(image));
+        backend = new ContainerBackend(image);
       } catch (IllegalArgumentException e) {
         throw new GuestConfigException("QEMU build '" + name + "': " + e.getMessage());
       }
+      return new QemuBuild(name, arch.qemuBinary(), Map.of(), List.of(), backend);
     }
     throw new GuestConfigException("unknown QEMU build '" + name + "'; valid: " + VALID);
   }
 
-  private static QemuBuild prefix(String name, Architecture arch, Optional<Path> base) {
-    Path prefix = Path.of(name.substring("prefix:".length()));
-    if (!prefix.isAbsolute()) {
+  /** The folder after {@code kind:}, absolute, or from the config's folder. */
+  private static Path folder(String name, String kind, Optional<Path> base) {
+    String given = name.substring(kind.length() + 1);
+    if (given.isBlank()) {
+      throw new GuestConfigException("'" + name + "' names no folder; valid: " + VALID);
+    }
+    Path folder = Path.of(given);
+    if (!folder.isAbsolute()) {
       if (base.isEmpty()) {
         throw new GuestConfigException(
             "QEMU build '"
                 + name
-                + "': the install prefix must be an absolute path (relative ones are taken from"
+                + "': the folder must be an absolute path (relative ones are taken from"
                 + " a guest config's folder)");
       }
-      prefix = base.get().resolve(prefix).toAbsolutePath().normalize();
+      folder = base.get().resolve(folder).toAbsolutePath().normalize();
+    }
+    return folder;
+  }
+
+  /**
+   * A meson build folder: {@code qemu-system-<arch>} at its top, firmware in {@code pc-bios/}. Its
+   * version (e.g. 10.1.50 for a development tree) comes from the binary like any build's.
+   */
+  private static QemuBuild buildTree(String name, Architecture arch, Optional<Path> base) {
+    Path tree = folder(name, "build", base);
+    Path binary = tree.resolve(arch.qemuBinary());
+    List<String> missing = new ArrayList<>();
+    if (!Files.isDirectory(tree)) {
+      missing.add("the folder itself");
+    } else {
+      if (!Files.isExecutable(binary)) {
+        missing.add(arch.qemuBinary() + " at its top");
+      }
+      if (!Files.isDirectory(tree.resolve("pc-bios"))) {
+        missing.add("a pc-bios folder");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new GuestConfigException(
+          "QEMU build '"
+              + name
+              + "': "
+              + tree
+              + " is not a QEMU build tree for "
+              + arch.id()
+              + " (missing: "
+              + String.join(", ", missing)
+              + "); valid: a meson build folder after 'make' or 'ninja' (configured with"
+              + " --target-list including "
+              + arch.id()
+              + "-softmmu), or prefix:/<install prefix> for an installed QEMU");
+    }
+    return new QemuBuild(
+        name, binary.toString(), Map.of(), List.of("-L", tree.resolve("pc-bios").toString()));
+  }
+
+  private static QemuBuild prefix(String name, Architecture arch, Optional<Path> base) {
+    Path prefix = folder(name, "prefix", base);
+    if (!Files.isExecutable(prefix.resolve("bin").resolve(arch.qemuBinary()))) {
+      throw new GuestConfigException(
+          "QEMU build '"
+              + name
+              + "': "
+              + prefix
+              + " is not a QEMU install prefix (no executable bin/"
+              + arch.qemuBinary()
+              + "); valid: the --prefix a QEMU was installed to, or build:/<meson build folder>"
+              + " for a build tree");
     }
     return new QemuBuild(
         name,

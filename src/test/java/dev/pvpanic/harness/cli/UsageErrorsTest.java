@@ -178,6 +178,10 @@ class UsageErrorsTest {
               "guest-configs"
             },
             "--out guest-configs is a folder; give the bundle's file name"),
+        Arguments.argumentSet(
+            "a QEMU build folder that is no build tree",
+            new String[] {"matrix", BAD + "qemu-not-a-build-tree.yaml", "--dry-run"},
+            "nosuch-build is not a QEMU build tree for x86_64 (missing: the folder itself)"),
         Arguments.argumentSet("no command", new String[] {}, "which command?"),
         Arguments.argumentSet("images without a subcommand", new String[] {"images"}, "which?"));
   }

@@ -8,11 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.ContainerBackend;
 import dev.pvpanic.harness.machine.LocalProcessBackend;
+import dev.pvpanic.harness.machine.NoSuchQemuBuildException;
 import dev.pvpanic.harness.machine.QemuBuild;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QemuBuildsTest {
   private static final BiFunction<String, Architecture, QemuBuild> NO_DEBIAN =
@@ -27,12 +33,23 @@ class QemuBuildsTest {
     assertInstanceOf(LocalProcessBackend.class, b.backend());
   }
 
+  @TempDir Path tmp;
+
+  private static Path executable(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "#!/bin/sh\n");
+    file.toFile().setExecutable(true);
+    return file;
+  }
+
   @Test
-  void aPrefixGivesItsBinaryAndFirmwareFolder() {
-    QemuBuild b = QemuBuilds.resolve("prefix:/opt/qemu-9.2", Architecture.X86_64, NO_DEBIAN);
-    assertEquals("prefix:/opt/qemu-9.2", b.label());
-    assertEquals("/opt/qemu-9.2/bin/qemu-system-x86_64", b.binary());
-    assertEquals(List.of("-L", "/opt/qemu-9.2/share/qemu"), b.args());
+  void aPrefixGivesItsBinaryAndFirmwareFolder() throws IOException {
+    Path prefix = tmp.resolve("qemu-9.2");
+    executable(prefix.resolve("bin/qemu-system-x86_64"));
+    QemuBuild b = QemuBuilds.resolve("prefix:" + prefix, Architecture.X86_64, NO_DEBIAN);
+    assertEquals("prefix:" + prefix, b.label());
+    assertEquals(prefix + "/bin/qemu-system-x86_64", b.binary());
+    assertEquals(List.of("-L", prefix + "/share/qemu"), b.args());
     GuestConfigException e =
         assertThrows(
             GuestConfigException.class,
@@ -41,14 +58,79 @@ class QemuBuildsTest {
   }
 
   @Test
-  void aRelativePrefixIsTakenFromTheConfigsFolder() {
+  void aPrefixWithoutTheArchitecturesBinaryIsRefusedNamingWhatIsMissing() throws IOException {
+    Path prefix = tmp.resolve("qemu-arm-only");
+    executable(prefix.resolve("bin/qemu-system-aarch64"));
+    GuestConfigException e =
+        assertThrows(
+            GuestConfigException.class,
+            () -> QemuBuilds.resolve("prefix:" + prefix, Architecture.X86_64, NO_DEBIAN));
+    assertTrue(e.getMessage().contains("no executable bin/qemu-system-x86_64"), e.getMessage());
+    assertTrue(e.getMessage().contains("build:/<meson build folder>"), e.getMessage());
+  }
+
+  @Test
+  void aRelativePrefixIsTakenFromTheConfigsFolder() throws IOException {
+    executable(tmp.resolve("regressions/qemu-events1/bin/qemu-system-x86_64"));
     QemuBuild b =
         QemuBuilds.resolve(
-            "prefix:regressions/qemu-events1",
-            Architecture.X86_64,
-            java.util.Optional.of(java.nio.file.Path.of("/work/guest-configs")));
-    assertEquals("/work/guest-configs/regressions/qemu-events1/bin/qemu-system-x86_64", b.binary());
+            "prefix:regressions/qemu-events1", Architecture.X86_64, Optional.of(tmp));
+    assertEquals(tmp + "/regressions/qemu-events1/bin/qemu-system-x86_64", b.binary());
     assertEquals("prefix:regressions/qemu-events1", b.label());
+  }
+
+  @Test
+  void aBuildTreeRunsItsTopLevelBinaryWithItsPcBiosFolder() throws IOException {
+    Path tree = tmp.resolve("qemu/build");
+    executable(tree.resolve("qemu-system-aarch64"));
+    Files.createDirectories(tree.resolve("pc-bios"));
+    QemuBuild b = QemuBuilds.resolve("build:qemu/build", Architecture.AARCH64, Optional.of(tmp));
+    assertEquals(tree + "/qemu-system-aarch64", b.binary());
+    assertEquals(List.of("-L", tree + "/pc-bios"), b.args());
+    assertEquals("build:qemu/build", b.label());
+  }
+
+  @Test
+  void aFolderThatIsNoBuildTreeIsRefusedNamingWhatIsMissing() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("qemu-src"));
+    GuestConfigException e =
+        assertThrows(
+            GuestConfigException.class,
+            () -> QemuBuilds.resolve("build:" + src, Architecture.AARCH64, NO_DEBIAN));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "is not a QEMU build tree for aarch64 (missing:"
+                    + " qemu-system-aarch64 at its top, a pc-bios folder)"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("aarch64-softmmu"), e.getMessage());
+    GuestConfigException none =
+        assertThrows(
+            GuestConfigException.class,
+            () ->
+                QemuBuilds.resolve(
+                    "build:" + tmp.resolve("nosuch"), Architecture.X86_64, NO_DEBIAN));
+    assertTrue(none.getMessage().contains("missing: the folder itself"), none.getMessage());
+    assertThrows(
+        GuestConfigException.class,
+        () -> QemuBuilds.resolve("build:", Architecture.X86_64, NO_DEBIAN));
+  }
+
+  @Test
+  void aDebianBuildThatDoesNotExistIsAnErrorOfTheConfig() {
+    GuestConfigException e =
+        assertThrows(
+            GuestConfigException.class,
+            () ->
+                QemuBuilds.resolve(
+                    "debian:bookwrom",
+                    Architecture.X86_64,
+                    (spec, a) -> {
+                      throw new NoSuchQemuBuildException(
+                          "debian:bookwrom: the mirror has no suite 'bookwrom'", null);
+                    }));
+    assertTrue(
+        e.getMessage().startsWith("QEMU build 'debian:bookwrom' does not exist: "), e.getMessage());
   }
 
   @Test

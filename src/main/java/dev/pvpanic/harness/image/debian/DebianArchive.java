@@ -121,7 +121,7 @@ public final class DebianArchive {
             OptionalLong.empty(),
             status ->
                 status == 404
-                    ? new ArchiveFetchException(
+                    ? new UnknownSuiteException(
                         uri,
                         "the mirror "
                             + mirrors.archiveFor(suite)

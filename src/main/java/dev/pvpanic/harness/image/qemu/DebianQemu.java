@@ -10,8 +10,11 @@ import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.debian.PackageNotFoundException;
+import dev.pvpanic.harness.image.debian.UnknownSuiteException;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.LocalProcessBackend;
+import dev.pvpanic.harness.machine.NoSuchQemuBuildException;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
 import java.io.IOException;
@@ -44,6 +47,14 @@ import java.util.regex.Pattern;
  */
 public final class DebianQemu {
   public static final String PREFIX = "debian:";
+
+  /**
+   * A hint for a user who named a suite the mirror lacks (what Debian had when this was written).
+   */
+  static final String KNOWN_SUITES =
+      "bullseye (5.2), bookworm (7.2), bookworm-backports (10.0), trixie (10.0),"
+          + " trixie-backports (11.1), sid (the newest)";
+
   private static final Pattern SPEC = Pattern.compile("([a-z][a-z0-9-]*)(?:=(\\S+))?");
   private static final Pattern LISTED = Pattern.compile("^\\s*(\\S+) => (not found|\\S+)");
   private static final ObjectMapper JSON =
@@ -146,6 +157,11 @@ public final class DebianQemu {
           launcher);
     } catch (QemuBuildUnavailableException e) {
       throw e;
+    } catch (UnknownSuiteException e) {
+      throw new NoSuchQemuBuildException(
+          request + ": " + e.getMessage() + "; Debian's QEMU: " + KNOWN_SUITES, e);
+    } catch (PackageNotFoundException e) {
+      throw new NoSuchQemuBuildException(request + ": " + e.getMessage(), e);
     } catch (HarnessException | IllegalArgumentException e) {
       throw new QemuBuildUnavailableException(
           request + " could not be prepared: " + e.getMessage(), e);
