@@ -9,9 +9,10 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the matrix summary of one run: {@code <cellsDir> <outDir> [--wall-time=<seconds>]} reads
- * {@code <cellsDir>/*\/cell.json} and writes {@code <outDir>/summary.html} and {@code
- * <outDir>/summary.md}. Exit status 0 when written (whatever the verdicts), 1 when the cells could
- * not be read or the files not written, 2 on a usage error.
+ * {@code <cellsDir>/*\/cell.json} and writes {@code <outDir>/summary.html}, {@code summary.md},
+ * {@code kcidb.json} (KCIDB v5, see {@link KcidbDocument}) and {@code results.ktap} (see {@link
+ * KtapStream}). Exit status 0 when written (whatever the verdicts), 1 when the cells could not be
+ * read or the files not written, 2 on a usage error.
  */
 public final class ReportMain {
   static final String USAGE = "usage: ReportMain <cellsDir> <outDir> [--wall-time=<seconds>]";
@@ -56,8 +57,12 @@ public final class ReportMain {
       Path outDir = Path.of(positional.get(1));
       Path html = outDir.resolve("summary.html");
       Path md = outDir.resolve("summary.md");
+      Path kcidb = outDir.resolve("kcidb.json");
+      Path ktap = outDir.resolve("results.ktap");
       summary.writeHtml(html);
       summary.writeMarkdown(md);
+      KcidbDocument.write(summary, kcidb);
+      KtapStream.write(summary, ktap);
       out.println(
           summary.configName()
               + ": "
@@ -69,6 +74,8 @@ public final class ReportMain {
                   .collect(Collectors.joining(", ")));
       out.println("summary: " + html.toAbsolutePath());
       out.println("markdown: " + md.toAbsolutePath());
+      out.println("kcidb: " + kcidb.toAbsolutePath());
+      out.println("ktap: " + ktap.toAbsolutePath());
       return 0;
     } catch (ReportException e) {
       err.println(e.getMessage());
