@@ -9,6 +9,7 @@ import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import dev.pvpanic.harness.oracle.FinalState;
 import dev.pvpanic.harness.oracle.Multiplicity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,46 @@ class FailureVerdictsIT {
     assertTrue(error.getMessage().contains("artifacts:"), error.getMessage());
     assertTrue(Files.exists(r.artifacts().resolve("diff.txt")));
     System.out.println("the diff a person sees:\n" + diff);
+  }
+
+  /**
+   * Issue 13's case: the events diverged (GUEST_PANICKED {run} where {poweroff}, SHUTDOWN and an
+   * exit were expected), and the guest then stays silent. The cell once waited out its 60 s event
+   * bound; it must be judged as soon as the kernel's panic path has ended without the awaited
+   * event, seconds after the divergence, well inside that bound.
+   */
+  @Test
+  void aSequenceThatCanNoLongerMatchIsJudgedWithoutWaitingOutItsBound() {
+    Duration bound = Duration.ofSeconds(60);
+    CellOptions options =
+        CellOptions.defaults()
+            .withExpectation(
+                e ->
+                    new ExpectedOutcome(
+                        List.of(
+                            new ExpectedEvent(
+                                "GUEST_PANICKED", Map.of("action", "poweroff"), Multiplicity.ONE),
+                            new ExpectedEvent(
+                                "SHUTDOWN",
+                                Map.of("guest", true, "reason", "guest-panic"),
+                                Multiplicity.ONE)),
+                        new FinalState.QemuExits(0),
+                        false,
+                        List.of("test-only override: the default action's sequence"),
+                        e.guest()))
+            .withTimeouts(bound, bound);
+    CellResult r =
+        new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("diverged"));
+    assertEquals(Verdict.WRONG_EVENTS, r.verdict(), r.message());
+    assertTrue(r.message().contains("- SHUTDOWN {guest: true, reason: guest-panic}"), r.message());
+    Duration afterTrigger =
+        r.phases().entrySet().stream()
+            .filter(p -> List.of("trigger", "collect", "judge").contains(p.getKey()))
+            .map(Map.Entry::getValue)
+            .reduce(Duration.ZERO, Duration::plus);
+    assertTrue(
+        afterTrigger.compareTo(Duration.ofSeconds(5)) < 0,
+        "judged " + afterTrigger + " after the trigger (bound " + bound + "): " + r.phases());
   }
 
   @Test
