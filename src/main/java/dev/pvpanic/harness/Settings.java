@@ -32,7 +32,11 @@ public final class Settings {
         "the checkout: images/, guest-configs/ are found here"),
     RECIPES("pvh.recipes", "PVH_RECIPES", "<home>/images/recipes", "image recipe folder"),
     LOCK_FILE(
-        "pvh.lock.file", "PVH_LOCK_FILE", "<home>/images/packages.lock.json", "package lock file"),
+        "pvh.lock.file",
+        "PVH_LOCK_FILE",
+        "<home>/images/packages.lock.json, or <recipes>/packages.lock.json for a recipe folder of"
+            + " one's own",
+        "package lock file"),
     CONFIG("pvh.config", "PVH_CONFIG", "<home>/guest-configs/smoke.yaml", "guest config of a run"),
     SHARD("pvh.shard", "PVH_SHARD", "", "one shard of the matrix, k/n"),
     PARALLEL("pvh.parallel", "PVH_PARALLEL", "auto", "guests at once (a number or auto)"),
@@ -56,6 +60,12 @@ public final class Settings {
         "PVH_DEBIAN_ALLOW_STALE",
         "false",
         "take Debian metadata past its Valid-Until (a snapshot archive)"),
+    BUILD_TREE(
+        "pvh.build-tree",
+        "PVH_BUILD_TREE",
+        "",
+        "a QEMU build tree (meson build folder) BuildTreeIT runs on; ci/qemu-build-tree.sh builds"
+            + " one"),
     USER_DIR(
         null,
         "PVH_USER_DIR",
@@ -152,8 +162,18 @@ public final class Settings {
     return path(Setting.RECIPES, home().resolve("images/recipes"));
   }
 
+  /**
+   * The lock: {@link Setting#LOCK_FILE}, else the checkout's {@code images/packages.lock.json} for
+   * the checkout's recipes, else {@code packages.lock.json} inside a recipe folder of one's own
+   * ({@link Setting#RECIPES}), so resolving a user's recipes never writes into the checkout's lock.
+   */
   public Path lockFile() {
-    return path(Setting.LOCK_FILE, home().resolve("images/packages.lock.json"));
+    Path checkoutLock = home().resolve("images/packages.lock.json");
+    Path recipes = recipes().toAbsolutePath().normalize();
+    boolean ownRecipes =
+        !recipes.equals(home().resolve("images/recipes").toAbsolutePath().normalize());
+    return path(
+        Setting.LOCK_FILE, ownRecipes ? recipes.resolve("packages.lock.json") : checkoutLock);
   }
 
   /** The guest's init and its README: {@code <home>/images/guest}. */

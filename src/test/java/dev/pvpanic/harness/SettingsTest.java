@@ -38,6 +38,21 @@ class SettingsTest {
   }
 
   @Test
+  void aRecipeFolderOfOnesOwnHasItsOwnLockNotTheCheckouts() {
+    Settings own = Settings.of(Map.of(), Map.of("PVH_HOME", "/co", "PVH_RECIPES", "/mine/r"));
+    assertEquals(Path.of("/mine/r/packages.lock.json"), own.lockFile());
+    Settings same =
+        Settings.of(
+            Map.of(), Map.of("PVH_HOME", "/co", "PVH_RECIPES", "/co/images/../images/recipes"));
+    assertEquals(Path.of("/co/images/packages.lock.json"), same.lockFile(), "the checkout's own");
+    Settings explicit =
+        Settings.of(
+            Map.of("pvh.lock.file", "/l.json"),
+            Map.of("PVH_HOME", "/co", "PVH_RECIPES", "/mine/r"));
+    assertEquals(Path.of("/l.json"), explicit.lockFile());
+  }
+
+  @Test
   void theCacheFolder() {
     Map<String, String> home = Map.of("user.home", "/home/tester");
     assertEquals(

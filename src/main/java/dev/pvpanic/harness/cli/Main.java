@@ -4,6 +4,7 @@ import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.RecipeException;
+import dev.pvpanic.harness.image.debian.LockFileException;
 import dev.pvpanic.harness.matrix.GuestConfigException;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import java.io.PrintWriter;
@@ -88,9 +89,7 @@ public final class Main implements Callable<Integer> {
         (e, line, parsed) -> {
           // "pvpanic images build", not "pvpanic build": a hint must name a real command
           String command = line.getCommandSpec().qualifiedName();
-          if (e instanceof UsageException
-              || e instanceof GuestConfigException
-              || e instanceof RecipeException) {
+          if (isInputError(e)) {
             line.getErr().println(command + ": " + e.getMessage());
             line.getErr().println("(see: " + command + " --help)");
             return ExitStatus.USAGE.code();
@@ -99,6 +98,23 @@ public final class Main implements Callable<Integer> {
           return ExitStatus.INFRASTRUCTURE.code();
         });
     return cl;
+  }
+
+  /**
+   * Whether {@code e}, or what caused it, is an error of the input (a flag, a guest config, a
+   * recipe, a lock entry): exit 2, whatever wrapped it on the way (e.g. "image could not be
+   * built").
+   */
+  static boolean isInputError(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof UsageException
+          || c instanceof GuestConfigException
+          || c instanceof RecipeException
+          || c instanceof LockFileException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable e) {

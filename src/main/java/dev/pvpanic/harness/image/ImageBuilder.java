@@ -92,6 +92,10 @@ public final class ImageBuilder implements ImageProvider {
       ImageLock lock = ImageLock.readOrEmpty(lockFile);
       Optional<RecipePins> pinned = lock.pins(r.name());
       if (pinned.isPresent()) {
+        Optional<String> stale = pinned.get().staleFor(r);
+        if (stale.isPresent()) {
+          throw new RecipeException(stale.get() + " (lock: " + lockFile + ")");
+        }
         return pinned.get();
       }
       log.accept("resolving " + r.name() + " against the Debian mirror (not in " + lockFile + ")");

@@ -52,6 +52,60 @@ public record ImageLock(
           .toList();
     }
 
+    /**
+     * What of {@code recipe} these pins no longer follow, when it changed after they were resolved:
+     * its kernel package or suite (or exact version), its userland suite, or whether it builds the
+     * driver; empty when they still match. Checked against the recipe's declared inputs, so a stale
+     * entry is refused instead of silently building the old image.
+     */
+    public Optional<String> staleFor(ImageRecipe recipe) {
+      List<String> changed = new java.util.ArrayList<>();
+      if (recipe.kernel() instanceof ImageRecipe.DebianKernel k) {
+        boolean pinned =
+            kernel.stream()
+                .anyMatch(
+                    p ->
+                        p.name().equals(k.pkg())
+                            && p.suite().equals(k.suite())
+                            && k.exactVersion().map(v -> v.equals(p.version())).orElse(true));
+        if (!pinned) {
+          changed.add(
+              "kernel "
+                  + k.pkg()
+                  + k.exactVersion().map(v -> " " + v).orElse("")
+                  + " from "
+                  + k.suite()
+                  + " (the lock pins "
+                  + kernel.stream().map(LockedPackage::toString).limit(2).toList()
+                  + ")");
+        }
+      }
+      List<String> suites =
+          userland.stream().map(LockedPackage::suite).distinct().sorted().toList();
+      if (!userland.isEmpty() && !suites.equals(List.of(recipe.userlandSuite()))) {
+        changed.add("userland from " + recipe.userlandSuite() + " (the lock pins " + suites + ")");
+      }
+      boolean builds = recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD;
+      if (builds == moduleBuild.isEmpty() && recipe.kernel() instanceof ImageRecipe.DebianKernel) {
+        changed.add(
+            builds
+                ? "pvpanic: build (the lock pins no module build packages)"
+                : "pvpanic: "
+                    + recipe.pvpanic().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (the lock pins module build packages)");
+      }
+      return changed.isEmpty()
+          ? Optional.empty()
+          : Optional.of(
+              "recipe '"
+                  + recipe.name()
+                  + "' changed since the lock pinned it: "
+                  + String.join("; ", changed)
+                  + ". Re-resolve it with `pvpanic images lock "
+                  + recipe.name()
+                  + "`");
+    }
+
     /** Every pin, in a stable order. */
     public List<LockedPackage> all() {
       return java.util.stream.Stream.of(kernel, userland, moduleBuild)

@@ -3,7 +3,9 @@ package dev.pvpanic.harness.scenario;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.RecipeException;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.matrix.CellCost;
 import dev.pvpanic.harness.matrix.GuestConfig;
@@ -79,6 +81,26 @@ public final class HarnessSession {
   }
 
   /**
+   * A recipe changed after the lock pinned it (another suite, package or driver policy) is refused
+   * before anything boots, with the command that re-resolves it, instead of building an image per
+   * cell that then fails as an infrastructure error (or, worse, the old image).
+   */
+  private void refuseStaleLockEntries(List<PlannedCell> planned) {
+    ImageLock lock = ImageLock.readOrEmpty(settings.lockFile());
+    planned.stream()
+        .map(PlannedCell::recipe)
+        .distinct()
+        .forEach(
+            r ->
+                lock.pins(r.name())
+                    .flatMap(p -> p.staleFor(r))
+                    .ifPresent(
+                        why -> {
+                          throw new RecipeException(why + " (lock: " + settings.lockFile() + ")");
+                        }));
+  }
+
+  /**
    * How {@code config} runs: its cells ({@code shard} of them) planned and in running order, the
    * guests at once ({@code parallel}, else the settings' {@code pvh.parallel}, else from cores and
    * memory), the artifacts root ({@code out}, else {@code <build dir>/cells/<config name>}), and
@@ -98,6 +120,7 @@ public final class HarnessSession {
                     x.reason()));
     List<PlannedCell> planned =
         shard.select(all).stream().map(c -> MatrixPlan.plan(config, c, recipes)).toList();
+    refuseStaleLockEntries(planned);
     int n = parallel.isPresent() ? parallel.getAsInt() : GuestParallelism.configured(settings);
     Path root = out.orElse(settings.buildDir().resolve("cells").resolve(config.name()));
     return new MatrixRun(config, CellCost.longestFirst(planned), n, root, cold || settings.cold());

@@ -51,4 +51,50 @@ class ImageLockTest {
     assertEquals(Optional.of(List.of(QEMU)), read.qemuPins(key));
     assertTrue(read.pins("r").isPresent());
   }
+
+  @Test
+  void everyShippedRecipeMatchesItsLockEntry() {
+    ImageRecipes recipes = ImageRecipes.load(java.nio.file.Path.of("images/recipes"));
+    ImageLock lock = ImageLock.readOrEmpty(java.nio.file.Path.of("images/packages.lock.json"));
+    for (String name : recipes.names()) {
+      ImageRecipe r = recipes.get(name);
+      lock.pins(name).ifPresent(p -> assertEquals(java.util.Optional.empty(), p.staleFor(r), name));
+    }
+  }
+
+  @Test
+  void aRecipeWhoseSuitePackageOrDriverPolicyChangedIsStale() {
+    ImageRecipes recipes = ImageRecipes.load(java.nio.file.Path.of("images/recipes"));
+    ImageLock lock = ImageLock.readOrEmpty(java.nio.file.Path.of("images/packages.lock.json"));
+    ImageRecipe r = recipes.get("x86_64-6.12");
+    ImageLock.RecipePins pins = lock.pins(r.name()).orElseThrow();
+    ImageRecipe.DebianKernel k = (ImageRecipe.DebianKernel) r.kernel();
+    ImageRecipe otherSuite =
+        new ImageRecipe(
+            r.name(),
+            r.arch(),
+            r.version(),
+            new ImageRecipe.DebianKernel("sid", k.pkg(), k.exactVersion()),
+            r.userlandSuite(),
+            r.cmdline(),
+            r.pvpanic(),
+            r.file());
+    String why = pins.staleFor(otherSuite).orElseThrow();
+    assertTrue(why.contains("kernel linux-image-amd64 from sid"), why);
+    assertTrue(why.contains("pvpanic images lock x86_64-6.12"), why);
+    ImageRecipe otherPackage =
+        new ImageRecipe(
+            r.name(),
+            r.arch(),
+            r.version(),
+            new ImageRecipe.DebianKernel(k.suite(), "linux-image-cloud-amd64", k.exactVersion()),
+            "trixie",
+            r.cmdline(),
+            ImageRecipe.DriverPolicy.BUILD,
+            r.file());
+    String all = pins.staleFor(otherPackage).orElseThrow();
+    assertTrue(all.contains("linux-image-cloud-amd64"), all);
+    assertTrue(all.contains("userland from trixie (the lock pins [bookworm])"), all);
+    assertTrue(all.contains("pvpanic: build"), all);
+  }
 }
