@@ -41,6 +41,11 @@ public final class Settings {
     SHARD("pvh.shard", "PVH_SHARD", "", "one shard of the matrix, k/n"),
     PARALLEL("pvh.parallel", "PVH_PARALLEL", "auto", "guests at once (a number or auto)"),
     COLD("pvh.cold", "PVH_COLD", "false", "boot every guest instead of restoring snapshots"),
+    MAX_CELLS(
+        "pvh.max.cells",
+        "PVH_MAX_CELLS",
+        "100000",
+        "the largest axes product a guest config may expand to (refused before it is expanded)"),
     BUILD_DIR("pvh.build.dir", "PVH_BUILD_DIR", "<home>/target", "build folder (cells, reports)"),
     CACHE_DIR(
         "pvh.cache.dir",
@@ -191,6 +196,26 @@ public final class Settings {
 
   public Path runDir() {
     return path(Setting.RUN_DIR, Path.of("/tmp"));
+  }
+
+  /**
+   * {@link Setting#MAX_CELLS}: a positive whole number, else a {@link HarnessException} saying so.
+   */
+  public int maxCells() {
+    Optional<String> v = get(Setting.MAX_CELLS);
+    if (v.isEmpty()) {
+      return 100_000; // GuestConfig.MAX_CELLS
+    }
+    try {
+      int n = Integer.parseInt(v.get());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new HarnessException(
+        source(Setting.MAX_CELLS) + "=" + v.get() + " is not a positive whole number of cells");
   }
 
   public boolean cold() {

@@ -2,6 +2,8 @@ package dev.pvpanic.harness.matrix;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,7 @@ public record GuestConfig(
       java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]{0,99}");
 
   /** The most cells a product may expand to; a larger one is refused before it is expanded. */
+  /** The default of the largest product a config may expand to ({@code pvh.max.cells}). */
   public static final int MAX_CELLS = 100_000;
 
   private static final Set<String> TOP_KEYS =
@@ -290,14 +293,21 @@ public record GuestConfig(
     Set<String> ids = new java.util.HashSet<>();
     if (!axes.isEmpty()) {
       long size = productSize();
-      if (size > MAX_CELLS) {
+      int max;
+      try {
+        max = Settings.system().maxCells();
+      } catch (HarnessException e) {
+        throw new GuestConfigException(e.getMessage());
+      }
+      if (size > max) {
         throw new GuestConfigException(
             name
                 + ": the axes make a product of "
                 + size
                 + " cells, more than "
-                + MAX_CELLS
-                + "; split the config or name fewer values per axis");
+                + max
+                + " (-Dpvh.max.cells or PVH_MAX_CELLS); split the config or name fewer values"
+                + " per axis");
       }
       for (Map<Axis, String> combo : product()) {
         Cell c = new Cell(Optional.empty(), combo);
