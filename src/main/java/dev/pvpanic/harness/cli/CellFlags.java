@@ -53,7 +53,10 @@ final class CellFlags {
               + " shutdown=default|poweroff|pause")
   String action;
 
-  @Option(names = "--trigger", paramLabel = "sysrq-c|poweroff", description = "what the guest does")
+  @Option(
+      names = "--trigger",
+      paramLabel = "sysrq-c|sysrq-break|nmi|poweroff",
+      description = "what the guest does")
   String trigger;
 
   @Option(names = "--acpi-off", description = "boot the guest with acpi=off")

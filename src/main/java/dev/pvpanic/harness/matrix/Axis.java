@@ -17,7 +17,7 @@ public enum Axis {
   EVENTS("events", List.of("default", "0", "1", "2", "3", "4", "5", "6", "7")),
   PANIC("panic", List.of("default", "pause", "none", "shutdown", "exit-failure")),
   SHUTDOWN("shutdown", List.of("default", "poweroff", "pause", "no-shutdown")),
-  TRIGGER("trigger", List.of("sysrq-c", "poweroff")),
+  TRIGGER("trigger", List.of("sysrq-c", "sysrq-break", "nmi", "poweroff")),
   ACPI("acpi", List.of("on", "off")),
   ACCELERATOR("accelerator", List.of("tcg", "kvm", "auto")),
   MACHINE_TYPE("machine_type", List.of()),

@@ -78,7 +78,7 @@ public record Cell(
   }
 
   public Trigger trigger() {
-    return get(Axis.TRIGGER).equals("poweroff") ? Trigger.POWEROFF : Trigger.SYSRQ_C;
+    return Trigger.of(get(Axis.TRIGGER));
   }
 
   public boolean acpiOff() {

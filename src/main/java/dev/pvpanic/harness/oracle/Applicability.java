@@ -54,7 +54,23 @@ public sealed interface Applicability {
     eventsPropertyNeedsADevice(setup).ifPresent(reasons::add);
     isaEventsPropertyNeedsQemu52(setup, qemu).ifPresent(reasons::add);
     eventReasonsNeedQemu40(qemu).ifPresent(reasons::add);
+    nmiIsX86Only(setup).ifPresent(reasons::add);
     return reasons.isEmpty() ? new Applicable() : new NotApplicable(reasons);
+  }
+
+  /**
+   * QMP inject-nmi needs a machine with an NMI interface: the PC machines deliver one to every
+   * CPU's local APIC; QEMU's arm virt machine implements none and replies "this feature or command
+   * is not currently supported" (seen with QEMU 7.2 and 11.1).
+   */
+  private static Optional<String> nmiIsX86Only(CellSetup setup) {
+    return setup.trigger() == Trigger.NMI && setup.architecture() != Architecture.X86_64
+        ? Optional.of(
+            "trigger nmi: QEMU's "
+                + arch(setup)
+                + " virt machine has no NMI to inject (inject-nmi is not supported there); use"
+                + " sysrq-c or sysrq-break")
+        : Optional.empty();
   }
 
   /** {@code acpi=off} is an x86 kernel parameter; arm64 guests here describe hardware by DT. */

@@ -57,6 +57,18 @@ public final class Oracle {
     Prediction prediction = new Prediction();
     switch (setup.trigger()) {
       case SYSRQ_C -> panic(setup, guest, qemu, prediction);
+      case SYSRQ_BREAK -> {
+        prediction.because(
+            "a serial BREAK then 'c' with kernel.sysrq=1 (set while arming; Debian's default mask"
+                + " 0x1b6 lacks the crash op's 0x08) -> sysrq crash: the kernel panics");
+        panic(setup, guest, qemu, prediction);
+      }
+      case NMI -> {
+        prediction.because(
+            "QMP inject-nmi with kernel.unknown_nmi_panic=1 (set while arming) -> an NMI no"
+                + " handler claims: nmi_panic(\"NMI: Not continuing\")");
+        panic(setup, guest, qemu, prediction);
+      }
       case POWEROFF -> powerOff(setup, guest, qemu, prediction);
     }
     return prediction.outcome();

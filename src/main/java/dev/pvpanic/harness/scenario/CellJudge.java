@@ -10,6 +10,7 @@ import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.ObservedEvent;
 import dev.pvpanic.harness.oracle.ObservedOutcome;
 import dev.pvpanic.harness.oracle.OutcomeComparison;
+import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads what a cell showed (events, final state, the VMCORE line, the guest's report) and turns it
@@ -89,6 +91,21 @@ final class CellJudge {
           phases,
           start);
     }
+    Optional<String> unsigned =
+        missingSignature(
+            run.cell.trigger(), expected.captureKernelRuns(), machine.console().lines());
+    if (c.matches() && unsigned.isPresent()) {
+      return run.finish(
+          Verdict.WRONG_EVENTS,
+          "the events match, but the panic is not the trigger's: the console lacks "
+              + unsigned.get()
+              + "\n"
+              + c.diff()
+              + "\nconsole tail:\n  "
+              + String.join("\n  ", machine.console().tail(30)),
+          phases,
+          start);
+    }
     return c.matches()
         ? run.finish(Verdict.PASS, c.diff(), phases, start)
         : run.finish(
@@ -96,6 +113,23 @@ final class CellJudge {
             "the QMP events differ from what the rules predict:\n" + c.diff(),
             phases,
             start);
+  }
+
+  /**
+   * The trigger's console signature when a panic trigger's own line is missing: a panic must be the
+   * one the trigger caused ("sysrq: Trigger a crash" for both sysrq triggers, "NMI: Not continuing"
+   * for an NMI), not another one that happened to produce the same events. Not for an NMI panic
+   * that kexecs a capture kernel: printk from NMI context is deferred, and panic() reaches kexec
+   * before it flushes the consoles, so the line is only in the dump's log (seen with 6.12).
+   */
+  static Optional<String> missingSignature(
+      Trigger trigger, boolean captureKernelRuns, List<String> console) {
+    Optional<Pattern> signature = ConsolePatterns.signature(trigger);
+    if (signature.isEmpty() || (trigger == Trigger.NMI && captureKernelRuns)) {
+      return Optional.empty();
+    }
+    boolean seen = console.stream().anyMatch(l -> signature.get().matcher(l).find());
+    return seen ? Optional.empty() : Optional.of("'" + signature.get().pattern() + "'");
   }
 
   private static FinalState finalState(QemuMachine machine) {

@@ -20,12 +20,14 @@ import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
 import dev.pvpanic.harness.oracle.Trigger;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -158,24 +160,45 @@ public final class CellRunner {
     }
     phases.mark("arm");
 
-    String trigger =
-        options
-            .trigger()
-            .orElse(
-                cell.trigger() == Trigger.POWEROFF
-                    ? "poweroff -f"
-                    : "echo c > /proc/sysrq-trigger");
+    String trigger = options.trigger().orElse(triggerCommand(cell.trigger()));
     progress(cell, "trigger: " + trigger);
     machine.samplePeakMemory();
     console.moveCursorToEnd();
     TriggerTimeline timeline = TriggerTimeline.watch(machine);
-    console.send(trigger);
+    if (options.trigger().isPresent()) {
+      console.send(trigger);
+    } else {
+      pull(cell.trigger(), machine, console);
+    }
     EventCollector.Collected collected =
         new EventCollector(machine, expected, timeline, options).collect(run.eventsFrom, phases);
     machine.samplePeakMemory();
     CellResult judged = CellJudge.judge(run, machine, expected, report, collected, phases, start);
     phases.mark("judge");
     return judged;
+  }
+
+  /** What a trigger does, as a person would do it (the progress line and the record say this). */
+  static String triggerCommand(Trigger t) {
+    return switch (t) {
+      case SYSRQ_C -> "echo c > /proc/sysrq-trigger";
+      case SYSRQ_BREAK -> "QMP chardev-send-break {id: console}, then 'c' on the serial line";
+      case NMI -> "QMP inject-nmi";
+      case POWEROFF -> "poweroff -f";
+    };
+  }
+
+  /** Pulls the trigger: typed on the console, or sent through QMP. */
+  private static void pull(Trigger t, QemuMachine machine, SerialConsole console) {
+    switch (t) {
+      case SYSRQ_C -> console.send("echo c > /proc/sysrq-trigger");
+      case POWEROFF -> console.send("poweroff -f");
+      case SYSRQ_BREAK -> {
+        machine.qmp().execute("chardev-send-break", Map.of("id", "console"));
+        console.sendRaw("c".getBytes(StandardCharsets.US_ASCII));
+      }
+      case NMI -> machine.qmp().execute("inject-nmi");
+    }
   }
 
   private static void copyManifest(GuestImage image, Path artifacts) throws IOException {

@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.oracle.Trigger;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +16,21 @@ final class ConsolePatterns {
       Pattern.compile(
           "Kernel panic - not syncing|sysrq: Trigger a crash|reboot: Power down|System halted"
               + "|PVH VMCORE|Starting crashdump kernel|reboot: Restarting system");
+
+  /** The sysrq crash op's line (drivers/tty/sysrq.c: "Trigger a crash"; "SysRq :" before 5.x). */
+  static final Pattern SYSRQ_CRASH = Pattern.compile("(?i)sysrq ?: Trigger a crash");
+
+  /** The panic an unclaimed NMI causes with unknown_nmi_panic (arch/x86/kernel/nmi.c). */
+  static final Pattern NMI_PANIC = Pattern.compile("NMI: Not continuing");
+
+  /** The console line that shows a panic came from {@code trigger}; empty for a power-off. */
+  static Optional<Pattern> signature(Trigger trigger) {
+    return switch (trigger) {
+      case SYSRQ_C, SYSRQ_BREAK -> Optional.of(SYSRQ_CRASH);
+      case NMI -> Optional.of(NMI_PANIC);
+      case POWEROFF -> Optional.empty();
+    };
+  }
 
   /** A panic while the guest boots or is armed: a finding, not the panic under test. */
   static final Pattern PANIC_DURING_BOOT = Pattern.compile("Kernel panic - not syncing");

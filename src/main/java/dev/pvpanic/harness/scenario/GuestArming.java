@@ -51,6 +51,19 @@ final class GuestArming {
         detail = Optional.of(detail.map(d -> d + "; ").orElse("") + failed(set));
       }
     }
+    // what the trigger needs of the kernel: the serial sysrq mask, a panic on an unknown NMI
+    String prepare =
+        switch (cell.trigger()) {
+          case SYSRQ_BREAK -> "echo 1 > /proc/sys/kernel/sysrq";
+          case NMI -> "echo 1 > /proc/sys/kernel/unknown_nmi_panic";
+          default -> null;
+        };
+    if (prepare != null) {
+      CommandResult set = console.run(prepare, timeout);
+      if (set.exitStatus() != 0) {
+        detail = Optional.of(detail.map(d -> d + "; ").orElse("") + failed(set));
+      }
+    }
     if (cell.postNotifiers() != PostNotifiers.OFF) {
       notifiers =
           readFlag("cat /sys/module/kernel/parameters/crash_kexec_post_notifiers", "Y", "N");

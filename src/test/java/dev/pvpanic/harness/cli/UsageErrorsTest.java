@@ -40,8 +40,8 @@ class UsageErrorsTest {
             "KEY panic or shutdown"),
         Arguments.argumentSet(
             "unknown trigger",
-            new String[] {"run", "--recipe", "x86_64-6.12", "--trigger", "nmi"},
-            "valid: sysrq-c, poweroff"),
+            new String[] {"run", "--recipe", "x86_64-6.12", "--trigger", "reboot"},
+            "valid: sysrq-c, sysrq-break, nmi, poweroff"),
         Arguments.argumentSet(
             "unknown accelerator",
             new String[] {"run", "--recipe", "x86_64-6.12", "--accel", "hvf"},

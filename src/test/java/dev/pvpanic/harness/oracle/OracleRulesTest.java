@@ -318,6 +318,42 @@ class OracleRulesTest {
   }
 
   @Nested
+  class PanicTriggers {
+
+    @Test
+    void aSerialBreakAndAnNmiPanicLikeSysrqCWithTheirReasons() {
+      for (Trigger t : List.of(Trigger.SYSRQ_BREAK, Trigger.NMI)) {
+        CellSetup sysrq = x86(PvpanicDevice.PCI);
+        CellSetup other = x86(PvpanicDevice.PCI).withTrigger(t);
+        ExpectedOutcome a =
+            Oracle.expect(sysrq, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
+        ExpectedOutcome b =
+            Oracle.expect(other, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
+        assertEquals(described(a), described(b), t.id());
+        assertEquals(a.finalState(), b.finalState(), t.id());
+        assertTrue(
+            String.join("\n", b.reasoning())
+                .contains(t == Trigger.NMI ? "unknown_nmi_panic=1" : "kernel.sysrq=1"),
+            b.reasoning().toString());
+      }
+    }
+
+    @Test
+    void anNmiCannotBeInjectedIntoAnArmVirtMachine() {
+      CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.NMI);
+      Applicability a = Oracle.applicability(setup, qemu(11, 1));
+      assertTrue(a instanceof Applicability.NotApplicable, a.toString());
+      assertTrue(
+          ((Applicability.NotApplicable) a).reason().contains("use sysrq-c or sysrq-break"),
+          a.toString());
+      assertTrue(
+          Oracle.applicability(
+                  arm64(PvpanicDevice.PCI).withTrigger(Trigger.SYSRQ_BREAK), qemu(11, 1))
+              instanceof Applicability.Applicable);
+    }
+  }
+
+  @Nested
   class PowerOff {
 
     @Test

@@ -1,0 +1,49 @@
+package dev.pvpanic.harness.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pvpanic.harness.oracle.Trigger;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** A panic must be the trigger's own: its console line is checked, per trigger. */
+class TriggerSignatureTest {
+  private static final List<String> SYSRQ =
+      List.of(
+          "[   12.1] sysrq: Trigger a crash",
+          "[   12.1] Kernel panic - not syncing: sysrq triggered crash");
+  private static final List<String> NMI =
+      List.of(
+          "[   9.0] Uhhuh. NMI received for unknown reason 00 on CPU 0.",
+          "[   9.0] Kernel panic - not syncing: NMI: Not continuing");
+
+  @Test
+  void eachPanicTriggerHasItsLine() {
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_C, false, SYSRQ));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_BREAK, false, SYSRQ));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.NMI, false, NMI));
+    assertEquals(
+        Optional.empty(),
+        CellJudge.missingSignature(
+            Trigger.SYSRQ_C, false, List.of("[ 1.0] SysRq : Trigger a crash")),
+        "the spelling before Linux 5.x");
+  }
+
+  @Test
+  void aPanicThatIsNotTheTriggersFails() {
+    assertTrue(CellJudge.missingSignature(Trigger.NMI, false, SYSRQ).isPresent());
+    assertTrue(CellJudge.missingSignature(Trigger.SYSRQ_BREAK, false, NMI).isPresent());
+    assertTrue(CellJudge.missingSignature(Trigger.SYSRQ_C, true, List.of()).isPresent());
+  }
+
+  @Test
+  void aPowerOffHasNoneAndAnNmiIntoKdumpCannotShowIt() {
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.POWEROFF, false, List.of()));
+    assertEquals(
+        Optional.empty(),
+        CellJudge.missingSignature(Trigger.NMI, true, List.of()),
+        "NMI-context printk is deferred and kexec comes before the flush");
+  }
+}
