@@ -62,6 +62,13 @@ final class CellFlags {
   @Option(names = "--acpi-off", description = "boot the guest with acpi=off")
   boolean acpiOff;
 
+  @Option(
+      names = "--recover",
+      description =
+          "after the verdict: QMP system_reset then cont, the guest must boot to READY again and"
+              + " the events of that path are checked (QEMU must stay up: panic=pause or none)")
+  boolean recover;
+
   @Option(names = "--machine-type", paramLabel = "TYPE", description = "e.g. pc-q35-5.1")
   String machineType;
 
@@ -96,6 +103,7 @@ final class CellFlags {
         || action != null
         || trigger != null
         || acpiOff
+        || recover
         || machineType != null
         || accel != null
         || !kernelArgs.isEmpty()
@@ -121,6 +129,9 @@ final class CellFlags {
     put(v, Axis.TRIGGER, trigger, "--trigger");
     if (acpiOff) {
       v.put(Axis.ACPI, "off");
+    }
+    if (recover) {
+      v.put(Axis.AFTER, "recover");
     }
     put(v, Axis.MACHINE_TYPE, machineType, "--machine-type");
     put(v, Axis.ACCELERATOR, accel, "--accel");

@@ -19,6 +19,8 @@ public enum Axis {
   SHUTDOWN("shutdown", List.of("default", "poweroff", "pause", "no-shutdown")),
   TRIGGER("trigger", List.of("sysrq-c", "sysrq-break", "nmi", "poweroff")),
   ACPI("acpi", List.of("on", "off")),
+  /** What the harness does once the cell is judged: nothing, or reset and resume the VM. */
+  AFTER("after", List.of("none", "recover")),
   ACCELERATOR("accelerator", List.of("tcg", "kvm", "auto")),
   MACHINE_TYPE("machine_type", List.of()),
   QEMU("qemu", List.of()),
@@ -58,6 +60,7 @@ public enum Axis {
       case EVENTS, PANIC, SHUTDOWN, MACHINE_TYPE -> "default";
       case TRIGGER -> "sysrq-c";
       case ACPI -> "on";
+      case AFTER -> "none";
       case ACCELERATOR -> "tcg";
       case QEMU -> "host";
       case KERNEL_ARGS, QEMU_ARGS -> "";

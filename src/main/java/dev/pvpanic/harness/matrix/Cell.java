@@ -81,6 +81,11 @@ public record Cell(
     return Trigger.of(get(Axis.TRIGGER));
   }
 
+  /** Whether the VM is reset and resumed after the verdict (system_reset, cont, READY again). */
+  public boolean recovers() {
+    return get(Axis.AFTER).equals("recover");
+  }
+
   public boolean acpiOff() {
     return get(Axis.ACPI).equals("off");
   }
@@ -158,6 +163,9 @@ public record Cell(
     if (!qemu().equals("host")) {
       parts.add("qemu-" + qemu());
     }
+    if (recovers()) {
+      parts.add("recover");
+    }
     if (!kernelArgs().isEmpty()) {
       parts.add("kargs-" + shortHash(kernelArgs()));
     }
@@ -233,6 +241,9 @@ public record Cell(
     }
     if (!qemu().equals("host")) {
       sb.append(" qemu=").append(qemu());
+    }
+    if (recovers()) {
+      sb.append(" then recover");
     }
     return sb.toString();
   }

@@ -42,6 +42,22 @@ public record ExpectedEvent(String name, Map<String, Object> data, Multiplicity 
     return new ExpectedEvent("RESET", reasonData("guest-reset"), multiplicity);
   }
 
+  /**
+   * RESET {guest: false, reason: host-qmp-system-reset}: the reset QMP system_reset asks for
+   * (qapi/run-state.json, ShutdownCause host-qmp-system-reset; not caused by the guest).
+   */
+  public static ExpectedEvent hostReset() {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("guest", false);
+    data.put("reason", "host-qmp-system-reset");
+    return one("RESET", data);
+  }
+
+  /** RESUME: the VM runs again (vm_start after cont). */
+  public static ExpectedEvent resume() {
+    return one("RESUME", Map.of());
+  }
+
   public static ExpectedEvent stop() {
     return one("STOP", Map.of());
   }

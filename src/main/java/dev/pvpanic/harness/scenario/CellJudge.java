@@ -132,7 +132,7 @@ final class CellJudge {
     return seen ? Optional.empty() : Optional.of("'" + signature.get().pattern() + "'");
   }
 
-  private static FinalState finalState(QemuMachine machine) {
+  static FinalState finalState(QemuMachine machine) {
     if (!machine.isAlive() || !machine.qmp().isConnected()) {
       Optional<Integer> code = machine.awaitExit(Duration.ofSeconds(10));
       if (code.isPresent()) {
@@ -147,7 +147,7 @@ final class CellJudge {
     }
   }
 
-  private static Map<String, Object> toMap(JsonNode data) {
+  static Map<String, Object> toMap(JsonNode data) {
     return CellRunner.JSON.convertValue(
         data, new TypeReference<LinkedHashMap<String, Object>>() {});
   }

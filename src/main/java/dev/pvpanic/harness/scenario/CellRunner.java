@@ -175,6 +175,11 @@ public final class CellRunner {
     machine.samplePeakMemory();
     CellResult judged = CellJudge.judge(run, machine, expected, report, collected, phases, start);
     phases.mark("judge");
+    if (judged.verdict() == Verdict.PASS && cell.recovers()) {
+      progress(cell, "recovery: system_reset, cont");
+      return GuestRecovery.recover(
+          run, machine, expected.finalState(), judged, options, phases, start);
+    }
     return judged;
   }
 
