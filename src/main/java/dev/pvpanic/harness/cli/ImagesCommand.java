@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ImagesCommand.ListImages.class,
       ImagesCommand.Build.class,
-      ImagesCommand.Lock.class
+      ImagesCommand.Lock.class,
+      QemuSourceCommand.class
     })
 final class ImagesCommand implements Callable<Integer> {
   @ParentCommand Main main;
@@ -131,7 +132,8 @@ final class ImagesCommand implements Callable<Integer> {
               r.name(), image.kernelRelease(), image.driver(), image.id().substring(0, 12));
         } catch (RuntimeException e) {
           out.printf("%-18s FAILED: %s%n", r.name(), e.getMessage());
-          status = ExitStatus.INFRASTRUCTURE;
+          ExitStatus why = Main.isInputError(e) ? ExitStatus.USAGE : ExitStatus.INFRASTRUCTURE;
+          status = why.code() > status.code() ? why : status;
         }
       }
       return status.code();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +59,7 @@ public final class DebianArchive {
   private final boolean allowStale;
   private final Map<String, VerifiedInRelease> inReleases = new HashMap<>();
   private final Map<String, PackagesIndex> indexes = new HashMap<>();
+  private final Map<String, SourcesIndex> sourceIndexes = new HashMap<>();
 
   public DebianArchive(
       DebianMirrors mirrors,
@@ -203,6 +205,59 @@ public final class DebianArchive {
   }
 
   /**
+   * The {@code main} Sources index of {@code suite} ({@code main/source/Sources.xz} or {@code
+   * .gz}), checked against the verified InRelease and cached like {@link #packages}; parsed once.
+   */
+  public synchronized SourcesIndex sources(String suite) {
+    SourcesIndex known = sourceIndexes.get(suite);
+    if (known != null) {
+      return known;
+    }
+    Release release = release(suite);
+    String stem = COMPONENT + "/source/Sources";
+    IndexedFile file =
+        INDEX_COMPRESSIONS.stream()
+            .flatMap(suffix -> release.file(stem + suffix).stream())
+            .findFirst()
+            .orElseThrow(
+                () -> new DebianArchiveException(suite + " lists no " + stem + ".xz or .gz"));
+    String path = file.path();
+    URI uri =
+        suiteBase(suite)
+            .resolve(
+                release.acquireByHash()
+                    ? parentOf(path) + "by-hash/SHA256/" + file.sha256()
+                    : path);
+    Path blob = cachedOrDownload(uri, suite + "/" + path, file.size(), file.sha256(), s -> null);
+    try (InputStream in = Files.newInputStream(blob)) {
+      SourcesIndex index = SourcesIndex.parseCompressed(suite, path, in);
+      sourceIndexes.put(suite, index);
+      return index;
+    } catch (IOException e) {
+      throw new DebianArchiveException("cannot read " + suite + "/" + path + ": " + e, e);
+    }
+  }
+
+  /**
+   * Every file of {@code entry}, a source package of {@code suite}'s {@link #sources}, from the
+   * cache or downloaded and verified against the index's SHA-256: file name to blob, index order.
+   */
+  public Map<String, Path> fetchSource(String suite, SourceEntry entry) {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (SourceEntry.SourceFile f : entry.files()) {
+      URI uri = mirrors.archiveFor(suite).resolve(checkedPoolPath(entry.poolPath(f)));
+      Function<Integer, ArchiveFetchException> gone =
+          status ->
+              status == 404
+                  ? new ArchiveFetchException(
+                      uri, entry + " is in " + suite + "'s Sources but GET " + uri + " got 404")
+                  : null;
+      out.put(f.name(), cachedOrDownload(uri, f.name(), f.size(), f.sha256(), gone));
+    }
+    return out;
+  }
+
+  /**
    * The .deb of {@code entry}, from the cache or downloaded and verified against the index's
    * SHA-256. {@code entry} must come from an index this archive loaded (that tells which archive,
    * main or security, serves it); otherwise use {@link #fetch(String, PackageEntry)}.
@@ -256,12 +311,64 @@ public final class DebianArchive {
    */
   public Path fetch(LockedPackage pin) {
     URI uri = mirrors.archiveFor(pin.suite()).resolve(checkedPoolPath(pin.filename()));
-    return cachedOrDownload(
-        uri,
-        pin.filename().substring(pin.filename().lastIndexOf('/') + 1),
-        pin.size(),
-        pin.sha256(),
-        status -> status == 404 || status == 410 ? new PackageLeftMirrorException(pin, uri) : null);
+    Path deb =
+        cachedOrDownload(
+            uri,
+            pin.filename().substring(pin.filename().lastIndexOf('/') + 1),
+            pin.size(),
+            pin.sha256(),
+            status ->
+                status == 404 || status == 410 ? new PackageLeftMirrorException(pin, uri) : null);
+    checkIsThePinnedPackage(pin, deb);
+    return deb;
+  }
+
+  /**
+   * The file a pin's SHA-256 names must be that package: its size and its control file's {@code
+   * Package} and {@code Version} must be the pin's. A lock entry edited to name another cached blob
+   * (the SHA-256 of a busybox .deb under a kernel's name) is refused, not built into an image.
+   */
+  static void checkIsThePinnedPackage(LockedPackage pin, Path deb) {
+    long size;
+    try {
+      size = Files.size(deb);
+    } catch (IOException e) {
+      throw new LockFileException("cannot read " + deb + " for " + pin + ": " + e, e);
+    }
+    String fix =
+        "; the lock entry was edited or is corrupt: re-resolve it with `pvpanic images lock`";
+    if (size != pin.size()) {
+      throw new LockFileException(
+          "lock entry "
+              + pin
+              + " names sha256 "
+              + pin.sha256()
+              + ", a file of "
+              + size
+              + " bytes, not the "
+              + pin.size()
+              + " bytes it pins"
+              + fix);
+    }
+    ControlStanza control = DebFile.control(deb);
+    String name = control.getOrEmpty("Package");
+    String version = control.getOrEmpty("Version");
+    if (!pin.name().equals(name) || !pin.version().equals(version)) {
+      throw new LockFileException(
+          "lock entry "
+              + pin
+              + " names sha256 "
+              + pin.sha256()
+              + ", which is "
+              + name
+              + " "
+              + version
+              + ", not the pinned "
+              + pin.name()
+              + " "
+              + pin.version()
+              + fix);
+    }
   }
 
   private Path cachedOrDownload(

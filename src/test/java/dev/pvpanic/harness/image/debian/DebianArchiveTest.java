@@ -67,7 +67,12 @@ class DebianArchiveTest {
             "kexec-tools",
             "1:2.0.25-3",
             "arm64",
-            "kexec deb".getBytes(StandardCharsets.UTF_8));
+            Files.readAllBytes(
+                new TestDeb()
+                    .control(
+                        "Package: kexec-tools\nVersion: 1:2.0.25-3\nArchitecture: arm64\n", "gz")
+                    .add(Entry.dir("./"))
+                    .writeTo(tmp.resolve("kexec.deb"))));
     mirror.publishSuite(
         "debian", "bookworm", "bookworm", "arm64", false, archiveKey, List.of(busybox, kexec));
   }
