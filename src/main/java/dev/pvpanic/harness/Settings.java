@@ -41,6 +41,12 @@ public final class Settings {
     SHARD("pvh.shard", "PVH_SHARD", "", "one shard of the matrix, k/n"),
     PARALLEL("pvh.parallel", "PVH_PARALLEL", "auto", "guests at once (a number or auto)"),
     COLD("pvh.cold", "PVH_COLD", "false", "boot every guest instead of restoring snapshots"),
+    ACCELERATOR(
+        "pvh.accelerator",
+        "PVH_ACCELERATOR",
+        "tcg",
+        "the accelerator of cells that name none: tcg, kvm, or auto (KVM where a probe boots a"
+            + " guest under it, else TCG)"),
     MAX_CELLS(
         "pvh.max.cells",
         "PVH_MAX_CELLS",
@@ -199,7 +205,7 @@ public final class Settings {
   }
 
   /**
-   * {@link Setting#MAX_CELLS}: a positive whole number, else a {@link HarnessException} saying so.
+   * {@link Setting#MAX_CELLS}: a positive whole number, else a {@link SettingException} saying so.
    */
   public int maxCells() {
     Optional<String> v = get(Setting.MAX_CELLS);
@@ -214,8 +220,18 @@ public final class Settings {
     } catch (NumberFormatException e) {
       // said below
     }
-    throw new HarnessException(
+    throw new SettingException(
         source(Setting.MAX_CELLS) + "=" + v.get() + " is not a positive whole number of cells");
+  }
+
+  /** {@link Setting#ACCELERATOR}: tcg, kvm or auto, else a {@link SettingException} saying so. */
+  public String accelerator() {
+    String v = get(Setting.ACCELERATOR).orElse("tcg").toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("tcg", "kvm", "auto").contains(v)) {
+      throw new SettingException(
+          source(Setting.ACCELERATOR) + "=" + v + " is not an accelerator; valid: tcg, kvm, auto");
+    }
+    return v;
   }
 
   public boolean cold() {

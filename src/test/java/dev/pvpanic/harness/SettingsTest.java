@@ -86,4 +86,21 @@ class SettingsTest {
     assertTrue(
         text.lines().anyMatch(l -> l.startsWith("-Dpvh.cold / $PVH_COLD") && l.contains("true")));
   }
+
+  @Test
+  void theDefaultAcceleratorAndTheProductLimitAreCheckedValues() {
+    assertEquals("tcg", Settings.of(Map.of(), Map.of()).accelerator());
+    assertEquals("auto", Settings.of(Map.of(), Map.of("PVH_ACCELERATOR", "AUTO")).accelerator());
+    SettingException bad =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SettingException.class,
+            () -> Settings.of(Map.of("pvh.accelerator", "hvf"), Map.of()).accelerator());
+    assertEquals(
+        "-Dpvh.accelerator=hvf is not an accelerator; valid: tcg, kvm, auto", bad.getMessage());
+    assertEquals(100_000, Settings.of(Map.of(), Map.of()).maxCells());
+    assertEquals(300_000, Settings.of(Map.of(), Map.of("PVH_MAX_CELLS", "300000")).maxCells());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        SettingException.class,
+        () -> Settings.of(Map.of(), Map.of("PVH_MAX_CELLS", "0")).maxCells());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.SettingException;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
@@ -110,7 +111,8 @@ public final class Main implements Callable<Integer> {
       if (c instanceof UsageException
           || c instanceof GuestConfigException
           || c instanceof RecipeException
-          || c instanceof LockFileException) {
+          || c instanceof LockFileException
+          || c instanceof SettingException) {
         return true;
       }
     }

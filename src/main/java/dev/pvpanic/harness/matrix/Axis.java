@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
+import dev.pvpanic.harness.Settings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -61,7 +62,8 @@ public enum Axis {
       case TRIGGER -> "sysrq-c";
       case ACPI -> "on";
       case AFTER -> "none";
-      case ACCELERATOR -> "tcg";
+      // CI on runners with a usable /dev/kvm sets PVH_ACCELERATOR=auto
+      case ACCELERATOR -> Settings.system().accelerator();
       case QEMU -> "host";
       case KERNEL_ARGS, QEMU_ARGS -> "";
     };
