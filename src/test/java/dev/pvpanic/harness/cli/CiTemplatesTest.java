@@ -88,7 +88,24 @@ class CiTemplatesTest {
     coverSmokeOnce(githubShards(wf), "GitHub workflow");
     String text = Files.readString(Path.of("ci/github/pvpanic-matrix.yml"));
     assertTrue(text.contains("-Dpvh.shard=${{ matrix.shard }}"), "shard jobs pass their shard");
-    assertTrue(text.contains("hashFiles('images/packages.lock.json')"), "image cache key");
+    assertTrue(
+        text.contains(
+            "hashFiles('images/packages.lock.json', 'images/recipes/**', 'images/guest/**')"),
+        "image cache key: everything the images are built from");
+    wf.path("jobs")
+        .fields()
+        .forEachRemaining(
+            job -> {
+              JsonNode c = job.getValue().path("container");
+              String image = c.isTextual() ? c.asText() : c.path("image").asText();
+              assertEquals(
+                  "debian:bookworm", image, job.getKey() + ": runs where Debian's apt sources are");
+            });
+    assertFalse(
+        text.contains("ci/report.sh target/allure-results"),
+        "ci/report.sh takes a cells folder, not Allure results");
+    assertTrue(text.contains("GITHUB_STEP_SUMMARY"), "the report job writes the job summary");
+    assertTrue(text.contains("pattern: cells-*"), "the report job gets every shard's cells");
   }
 
   @Test
@@ -98,6 +115,9 @@ class CiTemplatesTest {
     String text = Files.readString(Path.of("ci/gitlab/.gitlab-ci.yml"));
     assertTrue(text.contains("-Dpvh.shard=$SHARD"), "shard jobs pass their shard");
     assertTrue(text.contains("images/packages.lock.json"), "image cache key");
+    assertTrue(text.contains("policy: pull\n"), "shards only pull the image cache");
+    assertFalse(text.contains("ci/test.sh"), "no job installs a Docker engine it does not need");
+    assertFalse(text.contains("ci/report.sh target/allure-results"), "report takes cells");
   }
 
   @Test
