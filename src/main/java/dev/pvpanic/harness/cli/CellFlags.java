@@ -69,6 +69,13 @@ final class CellFlags {
               + " the events of that path are checked (QEMU must stay up: panic=pause or none)")
   boolean recover;
 
+  @Option(
+      names = "--dump",
+      description =
+          "after the verdict: every vCPU's registers and dump-guest-memory (ELF, checked, and"
+              + " kdump-zlib, kept) into the artifacts (QEMU must stay up: panic=pause or none)")
+  boolean dump;
+
   @Option(names = "--machine-type", paramLabel = "TYPE", description = "e.g. pc-q35-5.1")
   String machineType;
 
@@ -104,6 +111,7 @@ final class CellFlags {
         || trigger != null
         || acpiOff
         || recover
+        || dump
         || machineType != null
         || accel != null
         || !kernelArgs.isEmpty()
@@ -130,8 +138,14 @@ final class CellFlags {
     if (acpiOff) {
       v.put(Axis.ACPI, "off");
     }
+    if (recover && dump) {
+      throw new UsageException("--recover and --dump: choose one (the dump needs the panicked VM)");
+    }
     if (recover) {
       v.put(Axis.AFTER, "recover");
+    }
+    if (dump) {
+      v.put(Axis.AFTER, "dump");
     }
     put(v, Axis.MACHINE_TYPE, machineType, "--machine-type");
     put(v, Axis.ACCELERATOR, accel, "--accel");

@@ -20,8 +20,11 @@ public enum Axis {
   SHUTDOWN("shutdown", List.of("default", "poweroff", "pause", "no-shutdown")),
   TRIGGER("trigger", List.of("sysrq-c", "sysrq-break", "nmi", "poweroff")),
   ACPI("acpi", List.of("on", "off")),
-  /** What the harness does once the cell is judged: nothing, or reset and resume the VM. */
-  AFTER("after", List.of("none", "recover")),
+  /**
+   * What the harness does once the cell is judged: nothing, reset and resume the VM ({@code
+   * recover}), or collect and check its registers and memory dump ({@code dump}).
+   */
+  AFTER("after", List.of("none", "recover", "dump")),
   ACCELERATOR("accelerator", List.of("tcg", "kvm", "auto")),
   MACHINE_TYPE("machine_type", List.of()),
   QEMU("qemu", List.of()),

@@ -86,6 +86,11 @@ public record Cell(
     return get(Axis.AFTER).equals("recover");
   }
 
+  /** Whether the VM's registers and memory are dumped and checked after the verdict. */
+  public boolean dumps() {
+    return get(Axis.AFTER).equals("dump");
+  }
+
   public boolean acpiOff() {
     return get(Axis.ACPI).equals("off");
   }
@@ -163,8 +168,8 @@ public record Cell(
     if (!qemu().equals("host")) {
       parts.add("qemu-" + qemu());
     }
-    if (recovers()) {
-      parts.add("recover");
+    if (recovers() || dumps()) {
+      parts.add(get(Axis.AFTER));
     }
     if (!kernelArgs().isEmpty()) {
       parts.add("kargs-" + shortHash(kernelArgs()));
@@ -242,8 +247,8 @@ public record Cell(
     if (!qemu().equals("host")) {
       sb.append(" qemu=").append(qemu());
     }
-    if (recovers()) {
-      sb.append(" then recover");
+    if (recovers() || dumps()) {
+      sb.append(" then ").append(get(Axis.AFTER));
     }
     return sb.toString();
   }

@@ -18,6 +18,7 @@ import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
+import dev.pvpanic.harness.oracle.Recovery;
 import dev.pvpanic.harness.oracle.Trigger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -175,6 +176,18 @@ public final class CellRunner {
     machine.samplePeakMemory();
     CellResult judged = CellJudge.judge(run, machine, expected, report, collected, phases, start);
     phases.mark("judge");
+    if (judged.verdict() == Verdict.PASS && cell.dumps()) {
+      if (Recovery.impossible(expected.finalState()).isPresent()) {
+        return run.finish(
+            Verdict.NOT_APPLICABLE,
+            "after: dump needs QEMU up after the panic, but the rules say it exits; use panic:"
+                + " pause or none",
+            phases,
+            start);
+      }
+      progress(cell, "dump: registers, dump-guest-memory (elf, kdump-zlib)");
+      return PanicDump.dump(run, machine, judged, phases, start);
+    }
     if (judged.verdict() == Verdict.PASS && cell.recovers()) {
       progress(cell, "recovery: system_reset, cont");
       return GuestRecovery.recover(

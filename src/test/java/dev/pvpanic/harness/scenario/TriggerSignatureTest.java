@@ -21,29 +21,31 @@ class TriggerSignatureTest {
 
   @Test
   void eachPanicTriggerHasItsLine() {
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_C, false, SYSRQ));
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_BREAK, false, SYSRQ));
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.NMI, false, NMI));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_C, true, SYSRQ));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_BREAK, true, SYSRQ));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.NMI, true, NMI));
     assertEquals(
         Optional.empty(),
         CellJudge.missingSignature(
-            Trigger.SYSRQ_C, false, List.of("[ 1.0] SysRq : Trigger a crash")),
+            Trigger.SYSRQ_C, true, List.of("[ 1.0] SysRq : Trigger a crash")),
         "the spelling before Linux 5.x");
   }
 
   @Test
   void aPanicThatIsNotTheTriggersFails() {
-    assertTrue(CellJudge.missingSignature(Trigger.NMI, false, SYSRQ).isPresent());
-    assertTrue(CellJudge.missingSignature(Trigger.SYSRQ_BREAK, false, NMI).isPresent());
-    assertTrue(CellJudge.missingSignature(Trigger.SYSRQ_C, true, List.of()).isPresent());
+    assertTrue(CellJudge.missingSignature(Trigger.NMI, true, SYSRQ).isPresent());
+    assertTrue(CellJudge.missingSignature(Trigger.SYSRQ_BREAK, true, NMI).isPresent());
+    assertTrue(
+        CellJudge.missingSignature(Trigger.SYSRQ_C, false, List.of()).isPresent(),
+        "sysrq prints in process context, before anything can stop the guest");
   }
 
   @Test
-  void aPowerOffHasNoneAndAnNmiIntoKdumpCannotShowIt() {
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.POWEROFF, false, List.of()));
+  void aPowerOffHasNoneAndAnNmiPanicThatIsCutShortCannotShowIt() {
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.POWEROFF, true, List.of()));
     assertEquals(
         Optional.empty(),
-        CellJudge.missingSignature(Trigger.NMI, true, List.of()),
-        "NMI-context printk is deferred and kexec comes before the flush");
+        CellJudge.missingSignature(Trigger.NMI, false, List.of()),
+        "NMI-context printk is deferred; kexec, a stop or an exit comes before the flush");
   }
 }

@@ -1,0 +1,199 @@
+package dev.pvpanic.harness.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.oracle.Trigger;
+import dev.pvpanic.harness.qmp.QmpException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * After a passing cell whose QEMU stayed up ({@code after: dump}): what an operator collects from a
+ * paused, panicked guest. Every vCPU's registers ({@code info registers -a}), the guest's memory
+ * with {@code dump-guest-memory} in ELF (checked, then removed: it is as large as the guest's RAM)
+ * and kdump-compressed format (kept, for {@code crash}). The ELF dump is checked against declared
+ * inputs: an ELF core of the cell's architecture with a note per vCPU, holding the banner and the
+ * VMCOREINFO text of the kernel release the image manifest names, and the trigger's panic message.
+ */
+final class PanicDump {
+  static final String REPORT = "dump.txt";
+  static final String REGISTERS = "registers.txt";
+  static final String ELF = "guest-memory.elf";
+  static final String KDUMP = "guest-memory.kdump";
+  private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(3);
+
+  private PanicDump() {}
+
+  static CellResult dump(
+      CellRun run, QemuMachine machine, CellResult passed, Phases phases, Instant start) {
+    Path elf = run.artifacts.resolve(ELF);
+    Path kdump = run.artifacts.resolve(KDUMP);
+    StringBuilder report = new StringBuilder();
+    List<String> problems;
+    try {
+      JsonNode regs =
+          machine
+              .qmp()
+              .execute("human-monitor-command", Map.of("command-line", "info registers -a"));
+      run.write(REGISTERS, regs.asText());
+      dumpTo(machine, elf, "elf");
+      dumpTo(machine, kdump, "kdump-zlib");
+      problems =
+          check(elf, run.image.arch(), run.image.kernelRelease(), run.cell.trigger(), report);
+      report
+          .append("\nfiles:\n")
+          .append(line(elf))
+          .append(line(kdump))
+          .append(
+              "\nreopen: crash <vmlinux with debug info for "
+                  + run.image.kernelRelease()
+                  + "> "
+                  + KDUMP
+                  + "\n");
+    } catch (QmpException | IOException e) {
+      problems = List.of("the dump could not be taken: " + e.getMessage());
+    } finally {
+      try {
+        Files.deleteIfExists(elf); // checked and its SHA-256 recorded; as large as the guest's RAM
+      } catch (IOException e) {
+        // a leftover file in the cell's own folder
+      }
+    }
+    run.write(REPORT, report.toString());
+    phases.mark("dump");
+    if (!problems.isEmpty()) {
+      return run.finish(
+          Verdict.WRONG_GUEST_STATE,
+          "the panic went as the rules say, but the guest's memory dump is not that guest's:\n  "
+              + String.join("\n  ", problems)
+              + "\n"
+              + report
+              + "\nthe panic:\n"
+              + passed.message(),
+          phases,
+          start);
+    }
+    return run.finish(
+        Verdict.PASS,
+        passed.message() + "\nmemory dump (dump-guest-memory):\n" + report,
+        phases,
+        start);
+  }
+
+  private static void dumpTo(QemuMachine machine, Path file, String format) {
+    machine
+        .qmp()
+        .execute(
+            "dump-guest-memory",
+            Map.of("paging", false, "protocol", "file:" + file.toAbsolutePath(), "format", format),
+            DUMP_TIMEOUT);
+  }
+
+  /**
+   * What is wrong with the ELF dump {@code elf} of a guest of {@code arch} running {@code release}
+   * that {@code trigger} panicked; each check also goes to {@code report} ({@code =} held, {@code
+   * !} did not).
+   */
+  static List<String> check(
+      Path elf, Architecture arch, String release, Trigger trigger, StringBuilder report)
+      throws IOException {
+    List<String> problems = new ArrayList<>();
+    ElfCore core = ElfCore.read(elf);
+    problems.addAll(core.problems());
+    int wanted = arch == Architecture.X86_64 ? ElfCore.EM_X86_64 : ElfCore.EM_AARCH64;
+    if (core.problems().isEmpty() && core.machine() != wanted) {
+      problems.add("ELF machine " + core.machine() + ", not " + arch.id() + " (" + wanted + ")");
+    }
+    int cpus = core.notes().getOrDefault("CORE/1", 0);
+    if (core.problems().isEmpty() && cpus == 0) {
+      problems.add("no NT_PRSTATUS note: no vCPU state in the dump");
+    }
+    report
+        .append(core.problems().isEmpty() ? "= " : "! ")
+        .append("ELF core: ")
+        .append(core.fileSize())
+        .append(" bytes, ")
+        .append(core.memoryBytes())
+        .append(" bytes of memory, machine ")
+        .append(core.machine())
+        .append(", ")
+        .append(cpus)
+        .append(" vCPU note(s)\n");
+    if (!core.problems().isEmpty()) {
+      return problems;
+    }
+    List<String[]> wantedText = new ArrayList<>();
+    wantedText.add(new String[] {"the kernel's banner", "Linux version " + release + " "});
+    wantedText.add(new String[] {"its VMCOREINFO", "OSRELEASE=" + release + "\n"});
+    String panic = panicText(trigger);
+    if (panic != null) {
+      wantedText.add(new String[] {"the panic message", panic});
+    }
+    for (String[] w : wantedText) {
+      boolean found = core.memoryContains(w[1].getBytes(StandardCharsets.UTF_8));
+      report
+          .append(found ? "= " : "! ")
+          .append(w[0])
+          .append(": '")
+          .append(w[1].strip())
+          .append("' ")
+          .append(found ? "in memory" : "not in memory")
+          .append('\n');
+      if (!found) {
+        problems.add(w[0] + " '" + w[1].strip() + "' is not in the dumped memory");
+      }
+    }
+    return problems;
+  }
+
+  /** The text panic() is given for {@code trigger}'s panic (kernel/panic.c prints it). */
+  static String panicText(Trigger trigger) {
+    return switch (trigger) {
+      case SYSRQ_C, SYSRQ_BREAK -> "sysrq triggered crash";
+      case NMI -> "NMI: Not continuing";
+      case POWEROFF -> null;
+    };
+  }
+
+  private static String line(Path file) {
+    if (!Files.exists(file)) {
+      return "  " + file.getFileName() + ": (removed after the check)\n";
+    }
+    try {
+      return "  "
+          + file.getFileName()
+          + "  "
+          + Files.size(file)
+          + " bytes  sha256 "
+          + sha256(file)
+          + "\n";
+    } catch (IOException e) {
+      return "  " + file.getFileName() + ": " + e.getMessage() + "\n";
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 20];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        d.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}
