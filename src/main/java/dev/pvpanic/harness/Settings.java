@@ -41,6 +41,11 @@ public final class Settings {
     SHARD("pvh.shard", "PVH_SHARD", "", "one shard of the matrix, k/n"),
     PARALLEL("pvh.parallel", "PVH_PARALLEL", "auto", "guests at once (a number or auto)"),
     COLD("pvh.cold", "PVH_COLD", "false", "boot every guest instead of restoring snapshots"),
+    RETRY_INFRA(
+        "pvh.retry.infra",
+        "PVH_RETRY_INFRA",
+        "0",
+        "run a cell whose verdict is INFRASTRUCTURE_ERROR again, up to N times (attempts kept)"),
     ACCELERATOR(
         "pvh.accelerator",
         "PVH_ACCELERATOR",
@@ -232,6 +237,21 @@ public final class Settings {
           source(Setting.ACCELERATOR) + "=" + v + " is not an accelerator; valid: tcg, kvm, auto");
     }
     return v;
+  }
+
+  /** {@link Setting#RETRY_INFRA}: a whole number from 0, else a {@link SettingException}. */
+  public int retryInfra() {
+    String v = get(Setting.RETRY_INFRA).orElse("0");
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 0 && n <= 10) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new SettingException(
+        source(Setting.RETRY_INFRA) + "=" + v + " is not a number of retries; valid: 0..10");
   }
 
   public boolean cold() {

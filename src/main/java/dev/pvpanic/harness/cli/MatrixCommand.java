@@ -66,6 +66,15 @@ final class MatrixCommand implements Callable<Integer> {
   boolean cold;
 
   @Option(
+      names = "--retry-infra",
+      paramLabel = "N",
+      description =
+          "run a cell whose verdict is INFRASTRUCTURE_ERROR again, up to N times; each attempt"
+              + " is kept in the cell's attempts/ folder (default: -Dpvh.retry.infra /"
+              + " PVH_RETRY_INFRA, else 0)")
+  Integer retryInfra;
+
+  @Option(
       names = "--dry-run",
       description = "plan only: print the cells in running order and where their artifacts go")
   boolean dryRun;
@@ -73,6 +82,9 @@ final class MatrixCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream out = main.terminal().out();
+    if (retryInfra != null && (retryInfra < 0 || retryInfra > 10)) {
+      throw new UsageException("--retry-infra " + retryInfra + " out of range; valid: 0..10");
+    }
     if (parallel != null && (parallel < 1 || parallel > 64)) {
       throw new UsageException("--parallel " + parallel + " out of range; valid: 1..64");
     }
@@ -81,7 +93,8 @@ final class MatrixCommand implements Callable<Integer> {
     }
     MatrixProgress progress = new MatrixProgress(0, out);
     HarnessSession session = main.session(progress::phase);
-    MatrixRun run = plan(session, config, shard, outDir, parallel, cold);
+    MatrixRun planned = plan(session, config, shard, outDir, parallel, cold);
+    MatrixRun run = retryInfra == null ? planned : planned.withRetryInfra(retryInfra);
     List<Cell> all = run.config().cells();
     out.printf(
         "== matrix %s (%s): %d cells%s, %d at a time; artifacts under %s%n",

@@ -123,6 +123,12 @@ public final class HarnessSession {
     refuseStaleLockEntries(planned);
     int n = parallel.isPresent() ? parallel.getAsInt() : GuestParallelism.configured(settings);
     Path root = out.orElse(settings.buildDir().resolve("cells").resolve(config.name()));
-    return new MatrixRun(config, CellCost.longestFirst(planned), n, root, cold || settings.cold());
+    return new MatrixRun(
+        config,
+        CellCost.longestFirst(planned),
+        n,
+        root,
+        cold || settings.cold(),
+        settings.retryInfra());
   }
 }

@@ -5,6 +5,8 @@ import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.machine.MachineException;
 import dev.pvpanic.harness.matrix.CellCost;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * Runs a set of cells: the one way the command line, the JUnit matrix, the snapshot test, the
@@ -70,8 +73,17 @@ public final class MatrixRunner {
       SnapshotKey key, Job firstJob, SnapshotStore.Lookup lookup, Duration took) {}
 
   private final int parallelism;
+  private final int retryInfra;
+  private final Listener listener;
 
   public MatrixRunner(int parallelism) {
+    this(parallelism, 0, new Listener() {});
+  }
+
+  /** Runs cells {@code parallelism} at a time, running infrastructure errors again. */
+  MatrixRunner(int parallelism, int retryInfra, Listener listener) {
+    this.retryInfra = retryInfra;
+    this.listener = listener;
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
     }
@@ -135,7 +147,7 @@ public final class MatrixRunner {
       jobs.add(job);
       plannedOf.put(job, p);
     }
-    MatrixRunner runner = new MatrixRunner(run.parallelism());
+    MatrixRunner runner = new MatrixRunner(run.parallelism(), run.retryInfra(), listener);
     CellRunner cells = session.runner(options);
     if (!options.cold()) {
       runner.prepareSnapshots(jobs, cells);
@@ -194,9 +206,7 @@ public final class MatrixRunner {
             job,
             pool.submit(
                 () -> {
-                  CellResult r =
-                      runner.run(
-                          job.planned().cell(), job.image(), job.planned().qemu(), job.artifacts());
+                  CellResult r = runWithRetries(job, runner);
                   synchronized (sink) {
                     sink.accept(job, r);
                   }
@@ -208,6 +218,61 @@ public final class MatrixRunner {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs {@code job}; while its verdict is an infrastructure error and retries are left, keeps that
+   * attempt's artifacts under {@code attempts/<k>/} in the cell's folder and runs it again. The
+   * cell's {@code attempts.txt} lists every attempt's verdict.
+   */
+  private CellResult runWithRetries(Job job, CellRunner runner) {
+    CellResult r =
+        runner.run(job.planned().cell(), job.image(), job.planned().qemu(), job.artifacts());
+    List<String> attempts = new ArrayList<>();
+    for (int k = 1; r.verdict() == Verdict.INFRASTRUCTURE_ERROR && k <= retryInfra; k++) {
+      attempts.add("attempt " + k + ": " + r.verdict() + ": " + firstLine(r.message()));
+      keepAttempt(job.artifacts(), k);
+      listener.phase(
+          job.planned().displayName()
+              + ": infrastructure error, running it again ("
+              + (k + 1)
+              + " of "
+              + (retryInfra + 1)
+              + "; attempt "
+              + k
+              + " kept in attempts/"
+              + k
+              + ")");
+      r = runner.run(job.planned().cell(), job.image(), job.planned().qemu(), job.artifacts());
+    }
+    if (!attempts.isEmpty()) {
+      attempts.add("attempt " + (attempts.size() + 1) + ": " + r.verdict() + " (the verdict)");
+      try {
+        Files.writeString(
+            job.artifacts().resolve("attempts.txt"), String.join("\n", attempts) + "\n");
+      } catch (IOException e) {
+        // the attempts' folders are there
+      }
+    }
+    return r;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** Moves the files of a cell's folder into {@code attempts/<k>/}. */
+  private static void keepAttempt(Path folder, int k) {
+    Path keep = folder.resolve("attempts").resolve(String.valueOf(k));
+    try (Stream<Path> files = Files.list(folder)) {
+      Files.createDirectories(keep);
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.move(f, keep.resolve(f.getFileName()));
+      }
+    } catch (IOException e) {
+      // the next attempt overwrites what could not be kept
     }
   }
 
