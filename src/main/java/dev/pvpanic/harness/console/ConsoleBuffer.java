@@ -55,6 +55,16 @@ final class ConsoleBuffer {
     return name;
   }
 
+  /** How long ago the guest last sent anything (since the console opened, when it never did). */
+  java.time.Duration sinceLastOutput() {
+    lock.lock();
+    try {
+      return java.time.Duration.ofNanos(System.nanoTime() - lastReceived);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Bytes the reader read. */
   void received(byte[] block, int count) {
     lock.lock();

@@ -261,6 +261,11 @@ public final class SerialConsole implements AutoCloseable {
   }
 
   /** All completed lines so far; a line's index is its number. */
+  /** How long ago the guest last sent anything on this console. */
+  public java.time.Duration sinceLastOutput() {
+    return buffer.sinceLastOutput();
+  }
+
   public List<String> lines() {
     return buffer.lines();
   }

@@ -42,6 +42,16 @@ final class CellJudge {
     if (died.isPresent()) {
       return died.get();
     }
+    if (collected.awaitedButMissing().isPresent()) {
+      Optional<String> stopped = StuckCell.qemuStopped(machine);
+      if (stopped.isPresent()) {
+        return run.finish(
+            Verdict.INFRASTRUCTURE_ERROR,
+            "waiting for " + collected.awaitedButMissing().get() + ": " + stopped.get(),
+            phases,
+            start);
+      }
+    }
     FinalState finalState = finalState(machine);
     List<ObservedEvent> events = new ArrayList<>();
     List<CellRecord.Event> recorded = new ArrayList<>();
@@ -84,7 +94,9 @@ final class CellJudge {
           Verdict.TIMEOUT,
           "timed out waiting for "
               + collected.awaitedButMissing().get()
-              + "; the trigger never took effect\nevents so far: "
+              + "; the trigger never took effect; "
+              + StuckCell.consoleClass(machine.console().sinceLastOutput())
+              + "\nevents so far: "
               + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
               + "\nconsole tail:\n  "
               + String.join("\n  ", machine.console().tail(40)),

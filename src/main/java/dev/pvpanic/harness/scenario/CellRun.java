@@ -115,13 +115,23 @@ final class CellRun {
           phases,
           start);
     }
+    Optional<String> stopped = StuckCell.qemuStopped(machine);
+    if (stopped.isPresent()) {
+      return finish(
+          Verdict.INFRASTRUCTURE_ERROR,
+          what + ": " + stopped.get() + "\n" + e.getMessage(),
+          phases,
+          start);
+    }
     Verdict v = Verdict.INFRASTRUCTURE_ERROR;
+    String kind = "";
     if (e instanceof dev.pvpanic.harness.console.ConsoleTimeoutException) {
       v = Verdict.TIMEOUT;
+      kind = StuckCell.consoleClass(machine.console().sinceLastOutput()) + "\n";
     } else if (e instanceof dev.pvpanic.harness.console.ConsoleFailureException) {
       v = Verdict.UNEXPECTED_PANIC;
     }
-    return finish(v, what + ": " + e.getMessage(), phases, start);
+    return finish(v, what + ": " + kind + e.getMessage(), phases, start);
   }
 
   CellResult finish(Verdict verdict, String message, Phases phases, Instant start) {

@@ -81,4 +81,18 @@ class QemuDeathIT {
     assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
     assertTrue(r.message().contains("QMP connection was lost while QEMU"), r.message());
   }
+
+  /**
+   * A hung QEMU (SIGSTOP from outside) is found by the cell's own bound (30 s here), named as an
+   * infrastructure fault, not left to the CI job's timeout nor blamed on the build.
+   */
+  @Test
+  void aStoppedQemuIsAnInfrastructureErrorWithinItsBound() {
+    java.time.Instant start = java.time.Instant.now();
+    CellResult r = runWithSignal("STOP");
+    java.time.Duration took = java.time.Duration.between(start, java.time.Instant.now());
+    assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
+    assertTrue(r.message().contains("is stopped (process state T"), r.message());
+    assertTrue(took.compareTo(java.time.Duration.ofSeconds(120)) < 0, "took " + took);
+  }
 }
