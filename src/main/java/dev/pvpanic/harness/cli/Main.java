@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommand.class,
       MatrixCommand.class,
+      FaultsCommand.class,
       ImagesCommand.class,
       BundleCommand.class,
       ConfigCommand.class,

@@ -344,7 +344,11 @@ public final class QemuMachine implements AutoCloseable {
     }
     try {
       samplePeakMemory();
-      if (process.isAlive() && qmp.isConnected()) {
+      if (ProcessState.stopped(process.pid())) {
+        // a stopped QEMU answers nothing: asking it to quit only waits out the grace
+        LOG.warn("QEMU {} is stopped (SIGSTOP from outside); killing it", spec.name());
+        process.kill();
+      } else if (process.isAlive() && qmp.isConnected()) {
         try {
           qmp.submit("quit", Map.of());
         } catch (RuntimeException e) {

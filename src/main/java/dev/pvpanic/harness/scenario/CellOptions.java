@@ -73,6 +73,14 @@ public record CellOptions(
     return b.build();
   }
 
+  /** Bounds the wait for the guest to boot (or restore) and to be armed. */
+  public CellOptions withBootTimeouts(Duration boot, Duration arm) {
+    Copy b = new Copy(this);
+    b.bootTimeout = boot;
+    b.armTimeout = arm;
+    return b.build();
+  }
+
   /** Where phase lines go. */
   public CellOptions withProgress(Consumer<String> sink) {
     Copy b = new Copy(this);

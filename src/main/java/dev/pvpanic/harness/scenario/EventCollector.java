@@ -133,6 +133,9 @@ final class EventCollector {
           if (!Instant.now().isBefore(deadline)) {
             return Optional.of("QMP event " + e.name() + " within " + DurationText.of(budget));
           }
+          if (StuckCell.qemuStopped(machine).isPresent()) {
+            return Optional.of("QMP event " + e.name() + ": QEMU is stopped");
+          }
           if (kernelDoneWithout(log, from)) {
             return Optional.of("QMP event " + e.name() + ": the guest kernel finished without it");
           }

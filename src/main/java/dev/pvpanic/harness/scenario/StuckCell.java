@@ -1,10 +1,8 @@
 package dev.pvpanic.harness.scenario;
 
 import dev.pvpanic.harness.DurationText;
+import dev.pvpanic.harness.machine.ProcessState;
 import dev.pvpanic.harness.machine.QemuMachine;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,7 +20,7 @@ final class StuckCell {
 
   /** Why QEMU cannot have answered: its process is stopped; empty when it is not (or unknown). */
   static Optional<String> qemuStopped(QemuMachine machine) {
-    return processState(Path.of("/proc", Long.toString(machine.pid()), "stat"))
+    return ProcessState.of(machine.pid())
         .filter(s -> s == 'T' || s == 't')
         .map(
             s ->
@@ -32,19 +30,6 @@ final class StuckCell {
                     + s
                     + ": SIGSTOP or SIGTSTP from outside), so nothing could come; not the build"
                     + " under test");
-  }
-
-  /** The state letter of a /proc/<pid>/stat file (the field after the command's parenthesis). */
-  static Optional<Character> processState(Path stat) {
-    try {
-      String s = Files.readString(stat);
-      int close = s.lastIndexOf(')');
-      return close < 0 || close + 2 >= s.length()
-          ? Optional.empty()
-          : Optional.of(s.charAt(close + 2));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   /** The first line of a timeout's message: a silent guest, or one that was still printing. */
