@@ -133,7 +133,7 @@ public record MatrixSummary(
   public SortedSet<String> qemuVersions() {
     return cells.stream()
         .map(CellSummary::qemuVersion)
-        .filter(v -> !v.isBlank())
+        .filter(v -> !v.isBlank() && !v.equals("unknown"))
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
