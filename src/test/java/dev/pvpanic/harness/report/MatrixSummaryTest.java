@@ -314,7 +314,7 @@ class MatrixSummaryTest {
     cell("x86_64-6.12").seconds(10).qemu("7.2.22").writeTo(dir);
     cell("x86_64-6.1").seconds(20).qemu("9.2.0").writeTo(dir);
     cell("x86_64-5.10").verdict("INFRASTRUCTURE_ERROR").seconds(0.5).qemu("").writeTo(dir);
-    cell("x86_64-7.x").verdict("NOT_APPLICABLE").qemu("unknown").writeTo(dir);
+    cell("x86_64-7.x").verdict("NOT_APPLICABLE").seconds(0).qemu("unknown").writeTo(dir);
     MatrixSummary s = MatrixSummary.read(dir);
 
     assertEquals(List.of("7.2.22", "9.2.0"), List.copyOf(s.qemuVersions()));
