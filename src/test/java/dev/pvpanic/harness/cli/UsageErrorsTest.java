@@ -3,8 +3,13 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -188,11 +193,40 @@ class UsageErrorsTest {
 
   @ParameterizedTest
   @MethodSource("wrongCommands")
-  void exitsTwoNamingWhatIsValid(String[] args, String expected) {
-    CliRun r = CliRun.of(args);
+  void exitsTwoNamingWhatIsValid(String[] args, String expected, @TempDir Path build)
+      throws Exception {
+    String checkout = gitStatus();
+    System.setProperty("pvh.build.dir", build.toString());
+    CliRun r;
+    try {
+      r = CliRun.of(args);
+    } finally {
+      System.clearProperty("pvh.build.dir");
+    }
     assertEquals(ExitStatus.USAGE.code(), r.exit(), r.toString());
     assertTrue(r.err().contains(expected), "stderr lacks <" + expected + ">:\n" + r);
     assertTrue(r.out().isEmpty() || !r.out().contains("== verdict"), r.toString());
+    // refused before anything ran: no cell folder, no QEMU left, nothing new in the checkout
+    try (Stream<Path> made = Files.walk(build)) {
+      assertEquals(List.of(build), made.toList(), "written into the build folder: " + r);
+    }
+    assertEquals(
+        List.of(),
+        ProcessHandle.current()
+            .descendants()
+            .filter(h -> h.info().command().map(c -> c.contains("qemu-system")).orElse(false))
+            .toList(),
+        "a QEMU runs");
+    assertEquals(checkout, gitStatus(), "the checkout changed: " + r);
+  }
+
+  /** The checkout's own state: tracked files changed and files git does not ignore. */
+  private static String gitStatus() throws Exception {
+    Process p =
+        new ProcessBuilder("git", "status", "--porcelain").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
   }
 
   @Test
