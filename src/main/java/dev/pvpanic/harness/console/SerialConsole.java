@@ -266,6 +266,13 @@ public final class SerialConsole implements AutoCloseable {
     return buffer.sinceLastOutput();
   }
 
+  private volatile boolean closedLocally;
+
+  /** Whether this side closed the console (not the guest's QEMU by exiting). */
+  public boolean closedLocally() {
+    return closedLocally;
+  }
+
   public List<String> lines() {
     return buffer.lines();
   }
@@ -298,6 +305,9 @@ public final class SerialConsole implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (Thread.currentThread() != reader) {
+      closedLocally = true;
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
     }

@@ -202,12 +202,20 @@ public final class QmpClient implements AutoCloseable {
     return sent.reply();
   }
 
+  private volatile boolean closedLocally;
+
+  /** Whether this side closed the connection (not QEMU by exiting or dropping it). */
+  public boolean closedLocally() {
+    return closedLocally;
+  }
+
   /**
    * Closes the connection, fails commands still waiting and stops the reader thread (waiting for it
    * a bounded time). Safe to call more than once.
    */
   @Override
   public void close() {
+    closedLocally = true;
     terminate(new QmpTermination("the QMP client was closed", null, false));
     if (Thread.currentThread() != reader) {
       try {

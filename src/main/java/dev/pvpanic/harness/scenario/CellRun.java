@@ -74,6 +74,16 @@ final class CellRun {
    * can be observed). Empty while QMP is connected, or when QEMU exited normally.
    */
   Optional<CellResult> qemuGone(QemuMachine machine, Phases phases, Instant start) {
+    if (machine.console().closedLocally()) {
+      return Optional.of(
+          finish(
+              Verdict.INFRASTRUCTURE_ERROR,
+              "the harness's console connection was closed on its own side before the verdict:"
+                  + " what the guest printed after is lost, and that says nothing about the builds"
+                  + " under test; retry it",
+              phases,
+              start));
+    }
     if (machine.isAlive() && machine.qmp().isConnected()) {
       return Optional.empty();
     }
@@ -88,6 +98,18 @@ final class CellRun {
                   + ") still runs: nothing more of the cell can be observed, and it says nothing"
                   + " about the builds under test; retry it\nQEMU stderr:\n"
                   + machine.stderrTail(20),
+              phases,
+              start));
+    }
+    if (machine.qmp().closedLocally()) {
+      return Optional.of(
+          finish(
+              Verdict.INFRASTRUCTURE_ERROR,
+              "the harness's QMP connection was closed on its own side before the verdict (QEMU"
+                  + " then exited "
+                  + code.get()
+                  + "): the events after it are lost, and that says nothing about the builds"
+                  + " under test; retry it",
               phases,
               start));
     }
