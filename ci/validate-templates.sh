@@ -39,6 +39,12 @@ gcl=("$tools/node_modules/.bin/gitlab-ci-local" --file ci/gitlab/.gitlab-ci.yml)
 
 if [ "${1:-}" = "--run" ]; then
   echo "== gitlab-ci-local: the pipeline, on this machine"
+  if ! command -v rsync >/dev/null; then # gitlab-ci-local copies the checkout per job with rsync
+    as_root=()
+    [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+    "${as_root[@]}" apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends rsync >&2
+  fi
   "${gcl[@]}" --force-shell-executor --shell-isolation \
     --variable "PVH_CACHE_DIR=$cache" --variable "MAVEN_OPTS=" \
     unit images matrix report
