@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class QemuBuilds {
   static final String VALID =
-      "host, debian:<suite>[=<version>], prefix:/<install prefix>, build:/<meson build folder>,"
+      "host, debian:<suite>[=<version>], debian:<x.y>, prefix:/<install prefix>,"
+          + " build:/<meson build folder>,"
           + " container:<local image>";
 
   private static final Logger LOG = LoggerFactory.getLogger(QemuBuilds.class);

@@ -9,8 +9,11 @@ import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.DebianVersion;
 import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.debian.PackageEntry;
 import dev.pvpanic.harness.image.debian.PackageNotFoundException;
+import dev.pvpanic.harness.image.debian.PackagesIndex;
 import dev.pvpanic.harness.image.debian.UnknownSuiteException;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.LocalProcessBackend;
@@ -55,13 +58,31 @@ public final class DebianQemu {
       "bullseye (5.2), bookworm (7.2), bookworm-backports (10.0), trixie (10.0),"
           + " trixie-backports (11.1), sid (the newest)";
 
-  private static final Pattern SPEC = Pattern.compile("([a-z][a-z0-9-]*)(?:=(\\S+))?");
+  private static final Pattern SPEC = Pattern.compile("([a-z][a-z0-9-]*|\\d+\\.\\d+)(?:=(\\S+))?");
+  private static final Pattern SERIES = Pattern.compile("\\d+\\.\\d+");
+  private static final Pattern UPSTREAM_SERIES = Pattern.compile("^(\\d+\\.\\d+)(?:[^\\d]|$)");
+
+  /**
+   * Where {@code debian:<x.y>} looks for QEMU x.y, in this order: the releases first (their QEMU is
+   * what a Debian user runs), then the backports, then unstable.
+   */
+  static final List<String> SERIES_SUITES =
+      List.of("bullseye", "bookworm", "trixie", "bookworm-backports", "trixie-backports", "sid");
+
   private static final Pattern LISTED = Pattern.compile("^\\s*(\\S+) => (not found|\\S+)");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** What {@code debian:<suite>[=<version>]} asks for. */
+  /**
+   * What {@code debian:<suite>[=<version>]} or {@code debian:<x.y>} asks for; for the latter {@code
+   * suite} is the series, and the suite that has it is found when it is first pinned.
+   */
   public record Request(String suite, Optional<String> version) {
+    /** Whether this names a QEMU series ({@code 5.2}) rather than a suite. */
+    public boolean series() {
+      return SERIES.matcher(suite).matches();
+    }
+
     /** Parses the part after {@code debian:}. */
     public static Request parse(String spec) {
       Matcher m = SPEC.matcher(spec);
@@ -70,8 +91,18 @@ public final class DebianQemu {
             "'"
                 + PREFIX
                 + spec
-                + "' is not a Debian QEMU build; valid: debian:<suite> or"
-                + " debian:<suite>=<version>, e.g. debian:bookworm-backports");
+                + "' is not a Debian QEMU build; valid: debian:<suite>,"
+                + " debian:<suite>=<version> or debian:<x.y>, e.g. debian:bookworm-backports,"
+                + " debian:5.2");
+      }
+      if (SERIES.matcher(m.group(1)).matches() && m.group(2) != null) {
+        throw new IllegalArgumentException(
+            "'"
+                + PREFIX
+                + spec
+                + "': a series (debian:"
+                + m.group(1)
+                + ") takes no version; pin one with debian:<suite>=<version>");
       }
       return new Request(m.group(1), Optional.ofNullable(m.group(2)));
     }
@@ -176,10 +207,54 @@ public final class DebianQemu {
     }
     log.accept("resolving QEMU " + key + " against the Debian mirror (not in " + lockFile + ")");
     List<LockedPackage> pins =
-        DebianQemuPackages.resolve(
-            archive::packages, request.suite(), request.version(), guest, hostArch);
+        request.series()
+            ? seriesPins(archive::packages, request.suite(), guest, hostArch)
+            : DebianQemuPackages.resolve(
+                archive::packages, request.suite(), request.version(), guest, hostArch);
     ImageLock.readOrEmpty(lockFile).withQemu(key, pins).write(lockFile);
     return pins;
+  }
+
+  /**
+   * The pins of QEMU {@code series} (e.g. 5.2): the newest version of that series in the first of
+   * {@link #SERIES_SUITES} that has one. A suite the mirror cannot serve (gone, stale) is passed
+   * over; none having it is a {@link PackageNotFoundException} naming what each suite has.
+   */
+  static List<LockedPackage> seriesPins(
+      DebianQemuPackages.Indexes indexes, String series, Architecture guest, String hostArch) {
+    List<String> seen = new ArrayList<>();
+    for (String suite : SERIES_SUITES) {
+      PackagesIndex index;
+      try {
+        index = indexes.packages(suite, hostArch);
+      } catch (HarnessException e) {
+        seen.add(suite + " (not served: " + e.getMessage().split("\n")[0] + ")");
+        continue;
+      }
+      List<PackageEntry> versions = index.versions(DebianQemuPackages.emulator(guest));
+      for (PackageEntry e : versions) {
+        if (series.equals(seriesOf(e.version()).orElse(null))) {
+          return DebianQemuPackages.resolve(
+              indexes, suite, Optional.of(e.version()), guest, hostArch);
+        }
+      }
+      seen.add(
+          suite
+              + " ("
+              + versions.stream()
+                  .map(v -> seriesOf(v.version()).orElse(v.version()))
+                  .distinct()
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + ")");
+    }
+    throw new PackageNotFoundException(
+        "no suite has QEMU " + series + "; QEMU by suite: " + String.join(", ", seen));
+  }
+
+  /** {@code 5.2} for {@code 1:5.2+dfsg-11+deb11u3}, {@code 10.0} for {@code 1:10.0.2+ds-2}. */
+  static Optional<String> seriesOf(String debianVersion) {
+    Matcher m = UPSTREAM_SERIES.matcher(DebianVersion.parse(debianVersion).upstream());
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   private void extract(List<LockedPackage> pins, Path dir, Architecture host, Architecture guest)

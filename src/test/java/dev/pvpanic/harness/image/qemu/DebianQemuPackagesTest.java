@@ -180,4 +180,48 @@ class DebianQemuPackagesTest {
     assertEquals(Optional.of("bookworm"), DebianQemuPackages.baseSuite("bookworm-backports"));
     assertEquals(Optional.empty(), DebianQemuPackages.baseSuite("trixie"));
   }
+
+  @Test
+  void aSeriesIsTakenFromTheFirstSuiteThatHasItPassingOverOnesTheMirrorCannotServe() {
+    Map<String, PackagesIndex> archive =
+        Map.of(
+            "bullseye",
+            index(
+                "bullseye",
+                stanza("qemu-system-x86", "1:5.2+dfsg-11+deb11u3", "qemu", ""),
+                stanza("qemu-system-common", "1:5.2+dfsg-11+deb11u3", "qemu", ""),
+                stanza("qemu-system-data", "1:5.2+dfsg-11+deb11u3", "qemu", ""),
+                stanza("seabios", "1.14.0-2", "seabios", ""),
+                stanza("libc6", "2.31-13+deb11u11", "glibc", "")),
+            "bookworm",
+            index("bookworm", stanza("qemu-system-x86", "1:7.2+dfsg-7+deb12u18+b3", "qemu", "")));
+    DebianQemuPackages.Indexes indexes =
+        (suite, arch) -> {
+          PackagesIndex idx = archive.get(suite);
+          if (idx == null) {
+            throw new dev.pvpanic.harness.image.debian.DebianArchiveException(
+                "the InRelease of '" + suite + "' expired");
+          }
+          return idx;
+        };
+    List<LockedPackage> pins =
+        dev.pvpanic.harness.image.qemu.DebianQemu.seriesPins(
+            indexes, "5.2", Architecture.X86_64, "amd64");
+    assertEquals("qemu-system-x86=1:5.2+dfsg-11+deb11u3@bullseye", describe(pins.subList(0, 1)));
+    PackageNotFoundException none =
+        assertThrows(
+            PackageNotFoundException.class,
+            () ->
+                dev.pvpanic.harness.image.qemu.DebianQemu.seriesPins(
+                    indexes, "9.2", Architecture.X86_64, "amd64"));
+    assertTrue(none.getMessage().startsWith("no suite has QEMU 9.2"), none.getMessage());
+    assertTrue(none.getMessage().contains("bullseye (5.2)"), none.getMessage());
+    assertTrue(none.getMessage().contains("bookworm (7.2)"), none.getMessage());
+    assertTrue(
+        none.getMessage().contains("sid (not served: the InRelease of 'sid' expired)"),
+        none.getMessage());
+    assertEquals(Optional.of("10.0"), DebianQemu.seriesOf("1:10.0.2+ds-2+deb13u1~bpo12+1"));
+    assertEquals(Optional.of("5.2"), DebianQemu.seriesOf("1:5.2+dfsg-11+deb11u3"));
+    assertEquals(Optional.of("11.1"), DebianQemu.seriesOf("1:11.1.3+ds-1"));
+  }
 }

@@ -24,6 +24,10 @@ class DebianQemuTest {
     assertEquals("debian:bookworm-backports=1:10.0.2+ds-2~bpo12+1", pinned.toString());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DebianQemu.Request.parse("Book worm"));
+    assertTrue(DebianQemu.Request.parse("5.2").series());
+    assertTrue(!DebianQemu.Request.parse("bullseye").series());
+    assertThrows(
+        IllegalArgumentException.class, () -> DebianQemu.Request.parse("5.2=1:5.2+dfsg-11"));
     assertTrue(e.getMessage().contains("debian:<suite>=<version>"), e.getMessage());
   }
 
