@@ -114,7 +114,10 @@ final class CellRun {
               start));
     }
     return code.flatMap(QemuDeath::of)
-        .map(d -> finish(d.verdict(), d.describe(machine.stderrTail(20)), phases, start));
+        .map(
+            d ->
+                finish(
+                    d.verdict(), d.describe(machine.stderrTail(20), machine.pid()), phases, start));
   }
 
   CellResult timeoutOrInfra(

@@ -40,21 +40,22 @@ record QemuDeath(int signal, String name, boolean crashed) {
     return crashed ? Verdict.QEMU_CRASHED : Verdict.INFRASTRUCTURE_ERROR;
   }
 
-  String describe(String stderrTail) {
+  String describe(String stderrTail, long pid) {
     String how =
         crashed
             ? "QEMU crashed: it died of signal "
                 + signal
                 + " ("
                 + name
-                + ") on its own, a failure of the QEMU build under test (a core dump, if the"
-                + " system keeps them: coredumpctl list, or /proc/sys/kernel/core_pattern)"
+                + ") on its own, a failure of the QEMU build under test; "
+                + DeathEvidence.coreDump(pid)
             : "QEMU was killed by signal "
                 + signal
                 + " ("
                 + name
                 + ") from outside the harness (the OOM killer, an operator, a CI job's timeout):"
-                + " the cell says nothing about the builds under test; retry it";
+                + " the cell says nothing about the builds under test; retry it"
+                + (signal == 9 ? DeathEvidence.oomKills().map(n -> " (" + n + ")").orElse("") : "");
     return how + "\nQEMU stderr:\n" + (stderrTail.isBlank() ? "  (empty)" : stderrTail);
   }
 }

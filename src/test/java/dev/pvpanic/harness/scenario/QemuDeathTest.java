@@ -13,7 +13,8 @@ class QemuDeathTest {
   void sigkillFromOutsideIsInfrastructureNamingTheSignal() {
     QemuDeath d = QemuDeath.of(137).orElseThrow();
     assertEquals(Verdict.INFRASTRUCTURE_ERROR, d.verdict());
-    assertTrue(d.describe("").contains("signal 9 (SIGKILL) from outside"), d.describe(""));
+    assertTrue(
+        d.describe("", 4242).contains("signal 9 (SIGKILL) from outside"), d.describe("", 4242));
     assertEquals(Verdict.INFRASTRUCTURE_ERROR, QemuDeath.of(143).orElseThrow().verdict());
   }
 
@@ -22,7 +23,7 @@ class QemuDeathTest {
     assertEquals(Verdict.QEMU_CRASHED, QemuDeath.of(139).orElseThrow().verdict());
     QemuDeath abort = QemuDeath.of(134).orElseThrow();
     assertEquals("SIGABRT", abort.name());
-    assertTrue(abort.describe("assertion failed").contains("assertion failed"));
+    assertTrue(abort.describe("assertion failed", 4242).contains("assertion failed"));
   }
 
   @Test
