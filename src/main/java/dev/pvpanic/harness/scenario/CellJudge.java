@@ -53,6 +53,14 @@ final class CellJudge {
       }
     }
     FinalState finalState = finalState(machine);
+    if (finalState instanceof FinalState.QemuExits exit
+        && QemuDeath.of(exit.exitCode()).isPresent()) {
+      // QEMU died of a signal between the check above and query-status: a death, not a final state
+      Optional<CellResult> diedLate = run.qemuGone(machine, phases, start);
+      if (diedLate.isPresent()) {
+        return diedLate.get();
+      }
+    }
     List<ObservedEvent> events = new ArrayList<>();
     List<CellRecord.Event> recorded = new ArrayList<>();
     for (QmpEvent e : machine.qmp().events().snapshot()) {
