@@ -223,7 +223,19 @@ public final class FaultCampaign {
     Instant end = Instant.now();
     // struck before the verdict was decided (not merely before the machine closed)
     boolean delivered = struck.get() != null && struck.get().isBefore(runStart.plus(r.total()));
+    // while the judge reads its last observations a fault may come after them (the verdict
+    // stands) or before (an infrastructure error): both are right there, nothing else is
+    Duration beforeJudging =
+        r.phases().entrySet().stream()
+            .filter(e -> !List.of("judge", "teardown", "recover", "dump").contains(e.getKey()))
+            .map(Map.Entry::getValue)
+            .reduce(Duration.ZERO, Duration::plus);
+    boolean atVerdict = delivered && !struck.get().isBefore(runStart.plus(beforeJudging));
     Verdict want = delivered ? Verdict.INFRASTRUCTURE_ERROR : Verdict.PASS;
+    boolean right =
+        r.verdict() == want
+            || (atVerdict
+                && (r.verdict() == Verdict.PASS || r.verdict() == Verdict.INFRASTRUCTURE_ERROR));
     List<String> leaks = new ArrayList<>();
     Long qemuPid = pid.get();
     if (qemuPid != null) {
@@ -240,7 +252,7 @@ public final class FaultCampaign {
         delivered,
         r.verdict(),
         struck.get() != null ? Duration.between(struck.get(), end) : r.total(),
-        r.verdict() == want,
+        right,
         leaks,
         artifacts);
   }
