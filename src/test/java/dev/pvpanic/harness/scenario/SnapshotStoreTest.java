@@ -82,7 +82,12 @@ class SnapshotStoreTest {
   void aCorruptStateIsReportedRemovedAndMadeAgainNextTime() throws IOException {
     SnapshotKey k = key("console=ttyS0");
     GuestSnapshot s = restorable(store.findOrMake(k, maker(k, new byte[] {1, 2, 3, 4})));
+    java.nio.file.attribute.FileTime made = Files.getLastModifiedTime(s.state());
     Files.write(s.state(), new byte[] {1, 2, 7, 4}); // same size, one byte flipped
+    // the verification cache is keyed on size and mtime: a write in the same clock tick as the
+    // snapshot's own (file times are coarse) would look unchanged; real damage comes later
+    Files.setLastModifiedTime(
+        s.state(), java.nio.file.attribute.FileTime.fromMillis(made.toMillis() + 2000));
     SnapshotStore.Lookup damaged = store.findOrMake(k, maker(k, new byte[] {1, 2, 3, 4}));
     String reason = assertInstanceOf(SnapshotStore.Unusable.class, damaged).reason();
     assertTrue(reason.contains("damaged") && reason.contains("SHA-256"), reason);
