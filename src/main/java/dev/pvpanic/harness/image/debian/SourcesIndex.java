@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -21,8 +20,6 @@ import java.util.stream.Collectors;
  * index lists them. Several versions of a name may be listed; they are kept newest first.
  */
 public final class SourcesIndex {
-
-  private static final int MAX_SUGGESTIONS = 10;
 
   private final String suite;
   private final Map<String, List<SourceEntry>> byName;
@@ -72,15 +69,6 @@ public final class SourcesIndex {
     return suite;
   }
 
-  /** How many distinct source package names the index lists. */
-  public int size() {
-    return byName.size();
-  }
-
-  public Set<String> names() {
-    return byName.keySet();
-  }
-
   /** Every listed version of {@code name}, newest first; empty when the name is unknown. */
   public List<SourceEntry> versions(String name) {
     return byName.getOrDefault(name, List.of());
@@ -88,22 +76,13 @@ public final class SourcesIndex {
 
   /**
    * The newest source package named {@code name}, or the one with exactly {@code exactVersion}.
-   * Throws {@link PackageNotFoundException} listing the versions that exist, or names close to an
-   * unknown one.
+   * Throws {@link PackageNotFoundException} listing the versions that exist.
    */
   public SourceEntry resolve(String name, Optional<String> exactVersion) {
     List<SourceEntry> versions = versions(name);
     if (versions.isEmpty()) {
-      List<String> close = closeNames(name);
       throw new PackageNotFoundException(
-          "no source package '"
-              + name
-              + "' in "
-              + suite
-              + "/main/source"
-              + (close.isEmpty()
-                  ? " (and no similarly named one)"
-                  : "; similar names: " + String.join(", ", close)));
+          "no source package '" + name + "' in " + suite + "/main/source");
     }
     if (exactVersion.isEmpty()) {
       return versions.get(0);
@@ -125,20 +104,6 @@ public final class SourcesIndex {
                         + versions.stream()
                             .map(SourceEntry::version)
                             .collect(Collectors.joining(", "))));
-  }
-
-  private List<String> closeNames(String name) {
-    int limit = Math.max(2, name.length() / 4);
-    record Candidate(String name, int distance) {}
-    List<Candidate> candidates = new ArrayList<>();
-    for (String known : byName.keySet()) {
-      int distance = PackagesIndex.editDistance(name, known, limit);
-      if (distance <= limit) {
-        candidates.add(new Candidate(known, distance));
-      }
-    }
-    candidates.sort(Comparator.comparingInt(Candidate::distance).thenComparing(Candidate::name));
-    return candidates.stream().limit(MAX_SUGGESTIONS).map(Candidate::name).toList();
   }
 
   private static SourceEntry toEntry(String suite, ControlStanza stanza) {

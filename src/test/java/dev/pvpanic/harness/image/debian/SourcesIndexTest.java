@@ -80,7 +80,6 @@ class SourcesIndexTest {
         qemu);
     assertEquals("pool/main/q/qemu/qemu_7.2+dfsg.orig.tar.xz", qemu.poolPath(qemu.files().get(1)));
     assertEquals("qemu_7.2+dfsg-7+deb12u7.dsc", qemu.dsc().name());
-    assertEquals(2, index().size());
   }
 
   @Test
@@ -107,17 +106,11 @@ class SourcesIndexTest {
   }
 
   @Test
-  void anUnknownNameListsCloseNames() {
+  void anUnknownNameSaysWhere() {
     PackageNotFoundException e =
         assertThrows(
             PackageNotFoundException.class, () -> index().resolve("qemo", Optional.empty()));
-    assertEquals(
-        "no source package 'qemo' in bookworm/main/source; similar names: qemu", e.getMessage());
-
-    PackageNotFoundException far =
-        assertThrows(
-            PackageNotFoundException.class, () -> index().resolve("linux", Optional.empty()));
-    assertTrue(far.getMessage().endsWith("(and no similarly named one)"), far.getMessage());
+    assertEquals("no source package 'qemo' in bookworm/main/source", e.getMessage());
   }
 
   @Test
@@ -131,16 +124,14 @@ class SourcesIndexTest {
     try (GzipCompressorOutputStream out = new GzipCompressorOutputStream(gz)) {
       out.write(plain);
     }
-    assertEquals(
-        index().names(),
-        SourcesIndex.parseCompressed(
-                "sid", "main/source/Sources.xz", new ByteArrayInputStream(xz.toByteArray()))
-            .names());
-    assertEquals(
-        index().names(),
-        SourcesIndex.parseCompressed(
-                "sid", "main/source/Sources.gz", new ByteArrayInputStream(gz.toByteArray()))
-            .names());
+    for (String name : List.of("main/source/Sources.xz", "main/source/Sources.gz")) {
+      byte[] bytes = name.endsWith("xz") ? xz.toByteArray() : gz.toByteArray();
+      assertEquals(
+          index().versions("qemu"),
+          SourcesIndex.parseCompressed("bookworm", name, new ByteArrayInputStream(bytes))
+              .versions("qemu"),
+          name);
+    }
   }
 
   @Test
