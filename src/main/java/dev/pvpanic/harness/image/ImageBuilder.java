@@ -199,6 +199,15 @@ public final class ImageBuilder implements ImageProvider {
       byte[] init = Files.readAllBytes(guestDir.resolve("init"));
 
       InitramfsBuilder capture = base(init, busybox);
+      // the capture kernel reads the panicked kernel's log from /proc/vmcore (kexec-tools)
+      String vmcoreDmesg =
+          Files.exists(userRoot.resolve("sbin/vmcore-dmesg"))
+              ? "/sbin/vmcore-dmesg"
+              : "/usr/sbin/vmcore-dmesg";
+      if (Files.exists(userRoot.resolve(vmcoreDmesg.substring(1)))) {
+        SharedLibraryClosure.of(userRoot, vmcoreDmesg).addTo(capture);
+        capture.file(vmcoreDmesg, userRoot.resolve(vmcoreDmesg.substring(1)), 0755);
+      }
       Path capturePath = work.resolve("capture.cpio.gz");
       capture.write(capturePath);
 

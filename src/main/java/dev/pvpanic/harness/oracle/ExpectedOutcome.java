@@ -13,19 +13,34 @@ import java.util.Optional;
  * @param reasoning the rules that fired, in plain words, in the order they fired
  * @param guest what the guest must report before the trigger; empty when the expectation was made
  *     for guest facts given directly (the rules' own tests)
+ * @param dumpLogHolds the panic message the kernel log in the capture kernel's /proc/vmcore must
+ *     hold (read there by kexec-tools' vmcore-dmesg); empty when no capture kernel runs or the
+ *     trigger's panic message is not known
  */
 public record ExpectedOutcome(
     List<ExpectedEvent> events,
     FinalState finalState,
     boolean captureKernelRuns,
     List<String> reasoning,
-    Optional<GuestExpectation> guest) {
+    Optional<GuestExpectation> guest,
+    Optional<String> dumpLogHolds) {
 
   public ExpectedOutcome {
     events = List.copyOf(events);
     Objects.requireNonNull(finalState, "finalState");
     reasoning = List.copyOf(reasoning);
     Objects.requireNonNull(guest, "guest");
+    Objects.requireNonNull(dumpLogHolds, "dumpLogHolds");
+  }
+
+  /** An expectation that says nothing about the capture kernel's dump log. */
+  public ExpectedOutcome(
+      List<ExpectedEvent> events,
+      FinalState finalState,
+      boolean captureKernelRuns,
+      List<String> reasoning,
+      Optional<GuestExpectation> guest) {
+    this(events, finalState, captureKernelRuns, reasoning, guest, Optional.empty());
   }
 
   /** The expectation as a few lines: events, final state, capture kernel, then why. */
@@ -40,6 +55,8 @@ public record ExpectedOutcome(
     }
     out.append("final: ").append(finalState.describe()).append('\n');
     out.append("capture kernel: ").append(captureKernelRuns ? "runs" : "does not run").append('\n');
+    dumpLogHolds.ifPresent(
+        m -> out.append("dump log (vmcore-dmesg): holds the panic '").append(m).append("'\n"));
     for (String reason : reasoning) {
       out.append("because: ").append(reason).append('\n');
     }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.oracle;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -104,5 +105,20 @@ final class LinuxRules {
   static int knownEventBits(KernelVersion kernel) {
     int known = PvpanicEvent.PANICKED.bit() | PvpanicEvent.CRASH_LOADED.bit();
     return kernel.atLeast(6, 10) ? known | PvpanicEvent.SHUTDOWN.bit() : known;
+  }
+
+  /**
+   * The text {@code panic()} is given for a trigger's panic (kernel/panic.c prints it as "Kernel
+   * panic - not syncing: <text>"): drivers/tty/sysrq.c sysrq_handle_crash() {@code panic("sysrq
+   * triggered crash\n")} for both sysrq triggers; arch/x86/kernel/nmi.c unknown_nmi_error() {@code
+   * nmi_panic(regs, "NMI: Not continuing")} for an unclaimed NMI. Empty for a trigger that does not
+   * panic.
+   */
+  static Optional<String> panicMessage(Trigger trigger, Architecture architecture) {
+    return switch (trigger) {
+      case SYSRQ_C, SYSRQ_BREAK -> Optional.of("sysrq triggered crash");
+      case NMI -> Optional.of("NMI: Not continuing");
+      case POWEROFF -> Optional.empty();
+    };
   }
 }

@@ -7,19 +7,31 @@ import java.util.Optional;
 /**
  * What a cell actually showed: every QMP event of the cell in order (including any the harness
  * caused itself, so the harness must not issue {@code stop} or {@code cont} during a cell), the
- * final state, whether the capture kernel's {@code PVH VMCORE} line was seen, and what the guest
- * reported about itself before the trigger.
+ * final state, whether the capture kernel's {@code PVH VMCORE} line was seen, what the capture
+ * kernel read from the dump's kernel log ({@code PVH DMESG}, empty when it printed no such line),
+ * and what the guest reported about itself before the trigger.
  */
 public record ObservedOutcome(
     List<ObservedEvent> events,
     FinalState finalState,
     boolean vmcoreSeen,
-    Optional<GuestReport> guest) {
+    Optional<GuestReport> guest,
+    Optional<DumpLog> dumpLog) {
 
   public ObservedOutcome {
     events = List.copyOf(events);
     Objects.requireNonNull(finalState, "finalState");
     Objects.requireNonNull(guest, "guest");
+    Objects.requireNonNull(dumpLog, "dumpLog");
+  }
+
+  /** An outcome without the capture kernel's DMESG report. */
+  public ObservedOutcome(
+      List<ObservedEvent> events,
+      FinalState finalState,
+      boolean vmcoreSeen,
+      Optional<GuestReport> guest) {
+    this(events, finalState, vmcoreSeen, guest, Optional.empty());
   }
 
   /** An outcome without a guest report (the rules' own tests). */

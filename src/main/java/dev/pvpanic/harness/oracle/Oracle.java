@@ -13,6 +13,14 @@ import java.util.stream.Collectors;
 public final class Oracle {
   private Oracle() {}
 
+  /**
+   * The text {@code panic()} is given when {@code trigger} panics a guest of {@code architecture}
+   * (printed as "Kernel panic - not syncing: <text>"); empty for a trigger that does not panic.
+   */
+  public static Optional<String> panicMessage(Trigger trigger, Architecture architecture) {
+    return LinuxRules.panicMessage(trigger, architecture);
+  }
+
   /** Whether the cell can exist with this QEMU; the matrix leaves it out with the reason if not. */
   public static Applicability applicability(CellSetup setup, QemuCapabilities qemu) {
     return Applicability.of(setup, qemu);
@@ -38,7 +46,8 @@ public final class Oracle {
         events.finalState(),
         events.captureKernelRuns(),
         reasoning,
-        Optional.of(guest));
+        Optional.of(guest),
+        events.dumpLogHolds());
   }
 
   /**
@@ -70,6 +79,16 @@ public final class Oracle {
         panic(setup, guest, qemu, prediction);
       }
       case POWEROFF -> powerOff(setup, guest, qemu, prediction);
+    }
+    if (prediction.captureKernelRuns) {
+      prediction.dumpLogHolds = LinuxRules.panicMessage(setup.trigger(), setup.architecture());
+      prediction.dumpLogHolds.ifPresent(
+          m ->
+              prediction.because(
+                  "the capture kernel reads the panicked kernel's log from /proc/vmcore"
+                      + " (vmcore-dmesg): it holds the panic '"
+                      + m
+                      + "'"));
     }
     return prediction.outcome();
   }
@@ -291,6 +310,7 @@ public final class Oracle {
     private final List<String> reasoning = new ArrayList<>();
     private FinalState finalState;
     private boolean captureKernelRuns;
+    private Optional<String> dumpLogHolds = Optional.empty();
 
     void because(String reason) {
       reasoning.add(reason);
@@ -312,7 +332,7 @@ public final class Oracle {
         throw new IllegalStateException("the oracle reached no final state: " + reasoning);
       }
       return new ExpectedOutcome(
-          events, finalState, captureKernelRuns, reasoning, Optional.empty());
+          events, finalState, captureKernelRuns, reasoning, Optional.empty(), dumpLogHolds);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.oracle;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Compares what a cell showed with what the oracle expected. Every event counts: nothing is ignored
@@ -26,9 +27,10 @@ public final class OutcomeComparison {
                         || l.mark() == EventAlignment.Mark.REPEATED);
     boolean finalMatches = expected.finalState().equals(actual.finalState());
     boolean captureMatches = expected.captureKernelRuns() == actual.vmcoreSeen();
+    boolean dumpLogMatches = dumpLogLine(expected, actual).map(l -> !l.differs()).orElse(true);
     List<GuestFactCheck> guest = guestChecks(expected, actual);
     boolean guestMatches = guest.stream().allMatch(GuestFactCheck::matches);
-    boolean outcomeMatches = eventsMatch && finalMatches && captureMatches;
+    boolean outcomeMatches = eventsMatch && finalMatches && captureMatches && dumpLogMatches;
     return new Comparison(
         guestMatches,
         outcomeMatches,
@@ -62,7 +64,28 @@ public final class OutcomeComparison {
             "capture kernel",
             expected.captureKernelRuns() ? "runs" : "does not run",
             actual.vmcoreSeen() ? "VMCORE seen" : "no VMCORE"));
+    dumpLogLine(expected, actual).ifPresent(out::add);
     return out;
+  }
+
+  /**
+   * The dump's kernel log against the expected panic message, when the rules expect one (a capture
+   * kernel runs after a panic whose message they know) and the capture kernel ran: a missing
+   * capture kernel is the capture line's difference already.
+   */
+  static Optional<DiffLine> dumpLogLine(ExpectedOutcome expected, ObservedOutcome actual) {
+    if (expected.dumpLogHolds().isEmpty() || !actual.vmcoreSeen()) {
+      return Optional.empty();
+    }
+    String message = expected.dumpLogHolds().get();
+    String want = "holds the panic '" + message + "'";
+    if (actual.dumpLog().isEmpty()) {
+      return Optional.of(
+          new DiffLine("!", "dump log", want, "no DMESG line from the capture kernel"));
+    }
+    DumpLog log = actual.dumpLog().get();
+    boolean holds = log.read() && log.holds(message);
+    return Optional.of(new DiffLine(holds ? "=" : "!", "dump log", want, log.describe()));
   }
 
   /** The guest's facts against the derived ones; none when either side has no guest part. */
@@ -103,6 +126,17 @@ public final class OutcomeComparison {
     }
     out.append(finalLine(expected.finalState(), actual.finalState())).append('\n');
     out.append(captureLine(expected.captureKernelRuns(), actual.vmcoreSeen())).append('\n');
+    dumpLogLine(expected, actual)
+        .ifPresent(
+            l ->
+                out.append(
+                        l.differs()
+                            ? "! dump log: expected it "
+                                + l.expected()
+                                + " (vmcore-dmesg), actual "
+                                + l.actual()
+                            : "= dump log: " + l.actual() + " (vmcore-dmesg)")
+                    .append('\n'));
     if (!matches) {
       out.append(
           "(= same, ~ one or more, ! other data, - missing, + unexpected, ? going by the guest)\n");

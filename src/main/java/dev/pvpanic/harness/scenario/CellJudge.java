@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.Comparison;
+import dev.pvpanic.harness.oracle.DiffLine;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import dev.pvpanic.harness.oracle.FinalState;
 import dev.pvpanic.harness.oracle.GuestReport;
@@ -77,7 +78,13 @@ final class CellJudge {
     boolean vmcore =
         machine.console().lines().stream()
             .anyMatch(l -> GuestProtocol.VMCORE_PATTERN.matcher(l).find());
-    ObservedOutcome observed = new ObservedOutcome(events, finalState, vmcore, Optional.of(report));
+    ObservedOutcome observed =
+        new ObservedOutcome(
+            events,
+            finalState,
+            vmcore,
+            Optional.of(report),
+            GuestProtocol.dumpLog(machine.console().lines()));
     run.observed = Optional.of(observed);
     run.write(CellArtifacts.ACTUAL, describe(observed));
     Comparison c = OutcomeComparison.compare(expected, observed);
@@ -127,6 +134,17 @@ final class CellJudge {
               + c.diff()
               + "\nconsole tail:\n  "
               + String.join("\n  ", machine.console().tail(30)),
+          phases,
+          start);
+    }
+    boolean onlyDumpLog =
+        c.lines().stream().filter(DiffLine::differs).allMatch(l -> l.section().equals("dump log"));
+    if (!c.matches() && onlyDumpLog) {
+      return run.finish(
+          Verdict.WRONG_EVENTS,
+          "the events match, but the kernel log in the capture kernel's /proc/vmcore does not"
+              + " hold the panic the rules expect:\n"
+              + c.diff(),
           phases,
           start);
     }
@@ -189,6 +207,8 @@ final class CellJudge {
     sb.append("capture kernel VMCORE line: ")
         .append(o.vmcoreSeen() ? "seen" : "not seen")
         .append('\n');
+    o.dumpLog()
+        .ifPresent(d -> sb.append("dump log (vmcore-dmesg): ").append(d.describe()).append('\n'));
     return sb.toString();
   }
 

@@ -1,7 +1,9 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.oracle.DumpLog;
 import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.PvpanicDriver;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,18 @@ public final class GuestProtocol {
   /** Finds the capture kernel's line: {@code PVH VMCORE size=<bytes>}, up to the line's end. */
   public static final Pattern VMCORE_PATTERN =
       Pattern.compile("PVH VMCORE(?:[ \\t][^\\r\\n]*)?" + LINE_END);
+
+  /**
+   * The capture kernel's reading of the dump's kernel log with vmcore-dmesg: {@code PVH DMESG
+   * status=<ok|failed|absent> lines=<n>}, printed after its {@code DMESG-PANIC} lines.
+   */
+  public static final Pattern DMESG_PATTERN =
+      Pattern.compile(
+          "PVH DMESG status=(?<status>ok|failed|absent) lines=(?<lines>\\d+)" + LINE_END);
+
+  /** One panic of the dump's log: {@code PVH DMESG-PANIC <what panic() was given>}. */
+  public static final Pattern DMESG_PANIC_PATTERN =
+      Pattern.compile("PVH DMESG-PANIC (?<message>[^\\r\\n]*)" + LINE_END);
 
   /** One module the guest loaded: {@code PVH MODULE name=pvpanic-pci status=ok}. */
   public static final Pattern MODULE_PATTERN =
@@ -159,6 +173,34 @@ public final class GuestProtocol {
         throw new GuestProtocolException("VMCORE size out of range: '" + line + "'");
       }
     }
+  }
+
+  /**
+   * What the capture kernel read from the dump's log: the first {@code PVH DMESG} line of {@code
+   * console} and the {@code PVH DMESG-PANIC} lines before it. Empty when there is no DMESG line (no
+   * capture kernel ran, or its init predates the line).
+   *
+   * @throws GuestProtocolException when the line count is out of range
+   */
+  public static Optional<DumpLog> dumpLog(List<String> console) {
+    List<String> panics = new ArrayList<>();
+    for (String line : console) {
+      Matcher panic = DMESG_PANIC_PATTERN.matcher(line);
+      if (panic.find()) {
+        panics.add(panic.group("message").strip());
+        continue;
+      }
+      Matcher m = DMESG_PATTERN.matcher(line);
+      if (m.find()) {
+        try {
+          return Optional.of(
+              new DumpLog(m.group("status"), Integer.parseInt(m.group("lines")), panics));
+        } catch (NumberFormatException e) {
+          throw new GuestProtocolException("DMESG line count out of range: '" + line + "'");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.QmpException;
 import java.io.IOException;
@@ -137,10 +138,8 @@ final class PanicDump {
     List<String[]> wantedText = new ArrayList<>();
     wantedText.add(new String[] {"the kernel's banner", "Linux version " + release + " "});
     wantedText.add(new String[] {"its VMCOREINFO", "OSRELEASE=" + release + "\n"});
-    String panic = panicText(trigger);
-    if (panic != null) {
-      wantedText.add(new String[] {"the panic message", panic});
-    }
+    Oracle.panicMessage(trigger, oracleArch(arch))
+        .ifPresent(panic -> wantedText.add(new String[] {"the panic message", panic}));
     for (String[] w : wantedText) {
       boolean found = core.memoryContains(w[1].getBytes(StandardCharsets.UTF_8));
       report
@@ -158,13 +157,10 @@ final class PanicDump {
     return problems;
   }
 
-  /** The text panic() is given for {@code trigger}'s panic (kernel/panic.c prints it). */
-  static String panicText(Trigger trigger) {
-    return switch (trigger) {
-      case SYSRQ_C, SYSRQ_BREAK -> "sysrq triggered crash";
-      case NMI -> "NMI: Not continuing";
-      case POWEROFF -> null;
-    };
+  private static dev.pvpanic.harness.oracle.Architecture oracleArch(Architecture arch) {
+    return arch == Architecture.X86_64
+        ? dev.pvpanic.harness.oracle.Architecture.X86_64
+        : dev.pvpanic.harness.oracle.Architecture.AARCH64;
   }
 
   private static String line(Path file) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,10 +47,18 @@ class OutcomeComparisonTest {
     return events;
   }
 
+  /** A capture kernel ran and read {@code log} from the dump. */
+  private static ObservedOutcome captured(List<ObservedEvent> events, DumpLog log) {
+    return new ObservedOutcome(events, RUNNING, true, java.util.Optional.empty(), Optional.of(log));
+  }
+
+  private static final DumpLog SYSRQ_IN_DUMP =
+      new DumpLog("ok", 512, List.of("sysrq triggered crash"));
+
   @ParameterizedTest(name = "{0} RESET(s)")
   @ValueSource(ints = {1, 2, 3})
   void oneOrMoreResetsMatch(int resets) {
-    ObservedOutcome actual = new ObservedOutcome(crashLoadedThenResets(resets), RUNNING, true);
+    ObservedOutcome actual = captured(crashLoadedThenResets(resets), SYSRQ_IN_DUMP);
 
     Comparison comparison = OutcomeComparison.compare(kdumpWithPostNotifiers(), actual);
 
@@ -61,7 +70,7 @@ class OutcomeComparisonTest {
 
   @Test
   void zeroResetsFail() {
-    ObservedOutcome actual = new ObservedOutcome(crashLoadedThenResets(0), RUNNING, true);
+    ObservedOutcome actual = captured(crashLoadedThenResets(0), SYSRQ_IN_DUMP);
 
     Comparison comparison = OutcomeComparison.compare(kdumpWithPostNotifiers(), actual);
 
@@ -170,6 +179,67 @@ class OutcomeComparisonTest {
 
     assertFalse(comparison.matches(), comparison.diff());
     assertTrue(comparison.diff().contains("! capture kernel: expected to run"), comparison.diff());
+  }
+
+  @Test
+  void theDumpLogMustHoldTheTriggersPanic() {
+    Comparison comparison =
+        OutcomeComparison.compare(
+            kdumpWithPostNotifiers(), captured(crashLoadedThenResets(2), SYSRQ_IN_DUMP));
+
+    assertTrue(comparison.matches(), comparison.diff());
+    assertTrue(
+        comparison.diff().contains("= dump log: panic 'sysrq triggered crash'"), comparison.diff());
+  }
+
+  @Test
+  void aDumpLogWithAnotherPanicFails() {
+    DumpLog other = new DumpLog("ok", 512, List.of("Fatal exception"));
+
+    Comparison comparison =
+        OutcomeComparison.compare(
+            kdumpWithPostNotifiers(), captured(crashLoadedThenResets(2), other));
+
+    assertFalse(comparison.matches(), comparison.diff());
+    assertTrue(
+        comparison
+            .diff()
+            .contains(
+                "! dump log: expected it holds the panic 'sysrq triggered crash' (vmcore-dmesg),"
+                    + " actual panic 'Fatal exception'"),
+        comparison.diff());
+    assertTrue(
+        comparison.lines().stream().anyMatch(l -> l.section().equals("dump log") && l.differs()));
+  }
+
+  @Test
+  void anUnreadableDumpOrNoDmesgLineFails() {
+    for (ObservedOutcome actual :
+        List.of(
+            captured(crashLoadedThenResets(1), new DumpLog("failed", 0, List.of())),
+            captured(crashLoadedThenResets(1), new DumpLog("ok", 300, List.of())),
+            new ObservedOutcome(crashLoadedThenResets(1), RUNNING, true))) {
+      Comparison comparison = OutcomeComparison.compare(kdumpWithPostNotifiers(), actual);
+
+      assertFalse(comparison.matches(), comparison.diff());
+      assertTrue(comparison.diff().contains("! dump log: expected it holds"), comparison.diff());
+    }
+  }
+
+  @Test
+  void noCaptureKernelNoDumpLogLine() {
+    Comparison comparison =
+        OutcomeComparison.compare(
+            defaultPanic(),
+            new ObservedOutcome(
+                List.of(
+                    new ObservedEvent("GUEST_PANICKED", Map.of("action", "poweroff")),
+                    new ObservedEvent("SHUTDOWN", Map.of("guest", true, "reason", "guest-panic"))),
+                new FinalState.QemuExits(0),
+                false));
+
+    assertTrue(comparison.matches(), comparison.diff());
+    assertFalse(comparison.diff().contains("dump log"), comparison.diff());
   }
 
   @Test

@@ -44,6 +44,8 @@ class SeedArticleScenariosTest {
         outcome.events());
     assertTrue(outcome.captureKernelRuns());
     assertEquals(new FinalState.Status("running", true), outcome.finalState());
+    // drivers/tty/sysrq.c: panic("sysrq triggered crash\n"), read back from /proc/vmcore
+    assertEquals(java.util.Optional.of("sysrq triggered crash"), outcome.dumpLogHolds());
   }
 
   @Test
@@ -58,5 +60,21 @@ class SeedArticleScenariosTest {
                 "RESET", Map.of("guest", true, "reason", "guest-reset"), Multiplicity.ONE_OR_MORE)),
         outcome.events());
     assertTrue(outcome.captureKernelRuns());
+    assertEquals(java.util.Optional.of("sysrq triggered crash"), outcome.dumpLogHolds());
+  }
+
+  @Test
+  void withoutACaptureKernelNothingIsExpectedOfADumpLog() {
+    assertEquals(
+        java.util.Optional.empty(), Oracle.expect(PANIC_NONE, GUEST, qemu(10, 0)).dumpLogHolds());
+  }
+
+  @Test
+  void anNmiPanicsWithItsOwnMessageInTheDump() {
+    CellSetup setup = PANIC_NONE.withKdump(true, PostNotifiers.CMDLINE).withTrigger(Trigger.NMI);
+
+    assertEquals(
+        java.util.Optional.of("NMI: Not continuing"),
+        Oracle.expect(setup, GUEST, qemu(10, 0)).dumpLogHolds());
   }
 }

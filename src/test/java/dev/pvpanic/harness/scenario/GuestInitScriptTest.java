@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.oracle.DumpLog;
 import dev.pvpanic.harness.scenario.GuestProtocol.ModuleLine;
 import dev.pvpanic.harness.scenario.GuestProtocol.ReadyLine;
 import java.io.IOException;
@@ -105,6 +106,40 @@ class GuestInitScriptTest {
     assertEquals(2, lines.size(), output);
     assertEquals(new ModuleLine("pvpanic", true), ModuleLine.parse(lines.get(0)));
     assertEquals(new ModuleLine("pvpanic-pci", false), ModuleLine.parse(lines.get(1)));
+  }
+
+  @Test
+  void readsThePanicsOfTheDumpsLogWithVmcoreDmesg() throws Exception {
+    // a stand-in vmcore-dmesg: panic()'s line, its end trailer, and noise
+    standInVmcoreDmesg(
+        "printf '%s\\n' '[    1.000000] Linux version 6.12'"
+            + " '[   12.500000] Kernel panic - not syncing: sysrq triggered crash'"
+            + " '[   12.600000] ---[ end Kernel panic - not syncing: sysrq triggered crash ]---'");
+
+    String output = run("PATH=\"$1/bin:$PATH\" dump_log_facts /proc/vmcore \"$1\"");
+
+    assertEquals(
+        Optional.of(new DumpLog("ok", 3, List.of("sysrq triggered crash"))),
+        GuestProtocol.dumpLog(output.lines().toList()),
+        output);
+  }
+
+  @Test
+  void aFailingVmcoreDmesgIsReportedNotHidden() throws Exception {
+    standInVmcoreDmesg("echo 'No program header covering vaddr' >&2; exit 1");
+
+    String output = run("PATH=\"$1/bin:$PATH\" dump_log_facts /proc/vmcore \"$1\"");
+
+    assertTrue(output.contains("No program header covering vaddr"), output);
+    assertEquals(
+        Optional.of(new DumpLog("failed", 0, List.of())),
+        GuestProtocol.dumpLog(output.lines().toList()),
+        output);
+  }
+
+  private void standInVmcoreDmesg(String body) throws IOException {
+    Path script = write("bin/vmcore-dmesg", "#!/bin/sh\n" + body);
+    script.toFile().setExecutable(true);
   }
 
   private Path bindDriver(String driverFolder, Path device) throws IOException {

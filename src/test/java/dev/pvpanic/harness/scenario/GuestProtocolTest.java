@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.oracle.DumpLog;
 import dev.pvpanic.harness.scenario.GuestProtocol.ModuleLine;
 import dev.pvpanic.harness.scenario.GuestProtocol.ReadyLine;
 import dev.pvpanic.harness.scenario.GuestProtocol.VmcoreLine;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -127,5 +129,27 @@ class GuestProtocolTest {
         "console=ttyS0 crashkernel=192M panic=-1",
         GuestProtocol.parseCmdline("PVH CMDLINE console=ttyS0 crashkernel=192M panic=-1\r"));
     assertEquals("", GuestProtocol.parseCmdline("PVH CMDLINE"));
+  }
+
+  @Test
+  void parsesTheCaptureKernelsReadingOfTheDumpLog() {
+    List<String> console =
+        List.of(
+            "[    0.5] Linux version 6.12.95 (capture kernel)",
+            "PVH DMESG-PANIC sysrq triggered crash\r",
+            "PVH DMESG status=ok lines=812",
+            "PVH VMCORE size=1048576");
+
+    assertEquals(
+        Optional.of(new DumpLog("ok", 812, List.of("sysrq triggered crash"))),
+        GuestProtocol.dumpLog(console));
+    assertEquals(Optional.empty(), GuestProtocol.dumpLog(List.of("PVH VMCORE size=5")));
+    assertEquals(
+        Optional.of(new DumpLog("absent", 0, List.of())),
+        GuestProtocol.dumpLog(List.of("PVH DMESG status=absent lines=0")));
+    assertThrows(
+        GuestProtocolException.class,
+        () -> GuestProtocol.dumpLog(List.of("PVH DMESG status=ok lines=99999999999")));
+    assertFalse(GuestProtocol.VMCORE_PATTERN.matcher("PVH DMESG status=ok lines=1").find());
   }
 }
