@@ -55,9 +55,15 @@ final class CellFlags {
 
   @Option(
       names = "--trigger",
-      paramLabel = "sysrq-c|sysrq-break|nmi|poweroff",
+      paramLabel = "sysrq-c|sysrq-break|nmi|poweroff|watchdog|oops|oops-no-panic",
       description = "what the guest does")
   String trigger;
+
+  @Option(
+      names = "--watchdog",
+      paramLabel = "reset|shutdown|poweroff|pause|debug|none|inject-nmi",
+      description = "QEMU -action watchdog= for --trigger watchdog (default: QEMU's, reset)")
+  String watchdog;
 
   @Option(names = "--acpi-off", description = "boot the guest with acpi=off")
   boolean acpiOff;
@@ -109,6 +115,7 @@ final class CellFlags {
         || events != null
         || action != null
         || trigger != null
+        || watchdog != null
         || acpiOff
         || recover
         || dump
@@ -135,6 +142,7 @@ final class CellFlags {
     put(v, Axis.DEVICE, device, "--device");
     put(v, Axis.EVENTS, events, "--events");
     put(v, Axis.TRIGGER, trigger, "--trigger");
+    put(v, Axis.WATCHDOG, watchdog, "--watchdog");
     if (acpiOff) {
       v.put(Axis.ACPI, "off");
     }

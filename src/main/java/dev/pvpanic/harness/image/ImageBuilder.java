@@ -39,7 +39,7 @@ import org.apache.commons.io.FileUtils;
  */
 public final class ImageBuilder implements ImageProvider {
   /** Bump when the layout of a built image changes, so old cache entries are not reused. */
-  static final String LAYOUT = "pvh-image-1";
+  static final String LAYOUT = "pvh-image-2"; // 2: trigger modules, vmcore-dmesg
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -221,6 +221,16 @@ public final class ImageBuilder implements ImageProvider {
         list.append(path).append('\n');
       }
       main.file("/etc/pvh/modules", list.toString().getBytes(StandardCharsets.UTF_8), 0644);
+      // Modules a trigger loads at run time, not at boot: /etc/pvh/extra/<name>.deps lists what
+      // to insmod before /lib/modules/pvh/extra/<name>.ko (busybox insmod resolves nothing).
+      Map<String, Object> triggerNotes = new LinkedHashMap<>();
+      List<String> triggerModules = new java.util.ArrayList<>();
+      Optional<List<PvpanicModules.ModuleFile>> watchdog =
+          TriggerModules.withDependencies(kernel.modules(), TriggerModules.WATCHDOG, triggerNotes);
+      if (watchdog.isPresent()) {
+        addTriggerModule(main, TriggerModules.WATCHDOG, watchdog.get());
+        triggerModules.add(TriggerModules.WATCHDOG);
+      }
       main.file("/boot/vmlinuz", kernel.image(), 0644);
       main.file("/boot/capture.cpio.gz", capturePath, 0644);
       main.write(out.resolve("initrd.cpio.gz"));
@@ -233,6 +243,8 @@ public final class ImageBuilder implements ImageProvider {
       manifest.put("driver", driver.get("origin"));
       manifest.put("driverDetails", driver);
       manifest.put("modules", modules.stream().map(PvpanicModules.ModuleFile::name).toList());
+      manifest.put("triggerModules", triggerModules);
+      manifest.put("triggerModuleDetails", triggerNotes);
       Map<String, Object> packages = new LinkedHashMap<>();
       packages.put("kernel", pins.kernel());
       packages.put("userland", pins.userland());
@@ -246,6 +258,26 @@ public final class ImageBuilder implements ImageProvider {
     } finally {
       deleteTree(work);
     }
+  }
+
+  /**
+   * Puts a trigger module and its dependencies ({@code files}: dependencies first, the module last)
+   * into the image, with the list of dependencies to load first.
+   */
+  private static void addTriggerModule(
+      InitramfsBuilder image, String name, List<PvpanicModules.ModuleFile> files) {
+    StringBuilder deps = new StringBuilder();
+    for (PvpanicModules.ModuleFile f : files) {
+      String path = TriggerModules.DIR + "/" + f.name() + ".ko";
+      if (!image.contains(path)) {
+        image.file(path, f.content(), 0644);
+      }
+      if (!f.name().equals(name)) {
+        deps.append(path).append('\n');
+      }
+    }
+    image.file(
+        "/etc/pvh/extra/" + name + ".deps", deps.toString().getBytes(StandardCharsets.UTF_8), 0644);
   }
 
   private static InitramfsBuilder base(byte[] init, Path busybox) {
@@ -273,13 +305,18 @@ public final class ImageBuilder implements ImageProvider {
     }
   }
 
-  /** Only the kernel image, its config and the pvpanic modules: the rest of a kernel deb is big. */
+  /**
+   * Only the kernel image, its config, the pvpanic modules and the watchdog drivers: the rest of a
+   * kernel deb is big.
+   */
   static boolean kernelPath(String path) {
     String p = path.startsWith("./") ? path.substring(2) : path;
     return p.startsWith("boot/vmlinu")
         || p.startsWith("boot/config-")
         || p.matches("(usr/)?lib/modules/[^/]+/(vmlinuz|config)")
-        || (p.matches("(usr/)?lib/modules/.*") && p.contains("pvpanic"));
+        || (p.matches("(usr/)?lib/modules/.*") && p.contains("pvpanic"))
+        // the watchdog trigger's driver and the watchdog core it may need as a module
+        || p.matches("(usr/)?lib/modules/[^/]+/kernel/drivers/watchdog/.*");
   }
 
   private static void copyLocalKernel(LocalKernel k, Path root) {

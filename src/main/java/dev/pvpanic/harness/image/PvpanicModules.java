@@ -143,11 +143,16 @@ final class PvpanicModules {
             }
           });
     }
+    java.util.Set<String> triggerModules = new java.util.TreeSet<>();
+    if (manifest.get("triggerModules") instanceof List<?> list) {
+      list.forEach(m -> triggerModules.add(String.valueOf(m)));
+    }
     return ImageFacts.fromManifest(
-        String.valueOf(manifest.get("kernelRelease")),
-        String.valueOf(manifest.get("driver")),
-        modules,
-        config);
+            String.valueOf(manifest.get("kernelRelease")),
+            String.valueOf(manifest.get("driver")),
+            modules,
+            config)
+        .withTriggerModules(triggerModules);
   }
 
   /** A module as it goes into the image (decompressed). */

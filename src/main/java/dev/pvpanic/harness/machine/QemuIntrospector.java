@@ -53,7 +53,7 @@ public final class QemuIntrospector {
   public static QemuIntrospection read(QmpClient qmp) {
     JsonNode schema = qmp.execute("query-qmp-schema");
     Map<String, Optional<JsonNode>> devices = new LinkedHashMap<>();
-    for (String type : QemuIntrospection.PVPANIC_DEVICES) {
+    for (String type : QemuIntrospection.PROBED_DEVICES) {
       try {
         devices.put(
             type, Optional.of(qmp.execute("device-list-properties", Map.of("typename", type))));

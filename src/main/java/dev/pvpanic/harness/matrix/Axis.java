@@ -18,7 +18,13 @@ public enum Axis {
   EVENTS("events", List.of("default", "0", "1", "2", "3", "4", "5", "6", "7")),
   PANIC("panic", List.of("default", "pause", "none", "shutdown", "exit-failure")),
   SHUTDOWN("shutdown", List.of("default", "poweroff", "pause", "no-shutdown")),
-  TRIGGER("trigger", List.of("sysrq-c", "sysrq-break", "nmi", "poweroff")),
+  TRIGGER(
+      "trigger",
+      List.of("sysrq-c", "sysrq-break", "nmi", "poweroff", "watchdog", "oops", "oops-no-panic")),
+  /** QEMU's {@code -action watchdog=} for the watchdog trigger; {@code default} gives none. */
+  WATCHDOG(
+      "watchdog",
+      List.of("default", "reset", "shutdown", "poweroff", "pause", "debug", "none", "inject-nmi")),
   ACPI("acpi", List.of("on", "off")),
   /**
    * What the harness does once the cell is judged: nothing, reset and resume the VM ({@code
@@ -61,7 +67,7 @@ public enum Axis {
       case KDUMP -> "no";
       case POST_NOTIFIERS -> "off";
       case DEVICE -> "pci";
-      case EVENTS, PANIC, SHUTDOWN, MACHINE_TYPE -> "default";
+      case EVENTS, PANIC, SHUTDOWN, MACHINE_TYPE, WATCHDOG -> "default";
       case TRIGGER -> "sysrq-c";
       case ACPI -> "on";
       case AFTER -> "none";

@@ -9,6 +9,7 @@ import dev.pvpanic.harness.oracle.PanicAction;
 import dev.pvpanic.harness.oracle.PostNotifiers;
 import dev.pvpanic.harness.oracle.ShutdownAction;
 import dev.pvpanic.harness.oracle.Trigger;
+import dev.pvpanic.harness.oracle.WatchdogAction;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -74,7 +75,16 @@ public record Cell(
   public QemuActions actions() {
     String p = get(Axis.PANIC);
     String s = get(Axis.SHUTDOWN);
-    return QemuActions.of(p.equals("default") ? null : p, s.equals("default") ? null : s);
+    QemuActions actions =
+        QemuActions.of(p.equals("default") ? null : p, s.equals("default") ? null : s);
+    return watchdogAction() == WatchdogAction.DEFAULT
+        ? actions
+        : actions.withWatchdog(watchdogAction().qemuValue());
+  }
+
+  /** QEMU's {@code -action watchdog=} for the watchdog trigger. */
+  public WatchdogAction watchdogAction() {
+    return WatchdogAction.of(get(Axis.WATCHDOG));
   }
 
   public Trigger trigger() {
@@ -139,7 +149,8 @@ public record Cell(
         arch == dev.pvpanic.harness.machine.Architecture.X86_64
             ? Architecture.X86_64
             : Architecture.AARCH64,
-        machineType());
+        machineType(),
+        watchdogAction());
   }
 
   private static String enumName(String v) {
@@ -158,6 +169,9 @@ public record Cell(
     parts.add("panic-" + get(Axis.PANIC));
     parts.add("shutdown-" + get(Axis.SHUTDOWN));
     parts.add(get(Axis.TRIGGER));
+    if (watchdogAction() != WatchdogAction.DEFAULT) {
+      parts.add("wdt-" + get(Axis.WATCHDOG));
+    }
     if (acpiOff()) {
       parts.add("acpi-off");
     }
@@ -201,6 +215,13 @@ public record Cell(
               + " needs kdump: yes (crash_kexec_post_notifiers only orders the notifiers before a"
               + " crash kernel; valid with kdump: no is post_notifiers: off)");
     }
+    if (watchdogAction() != WatchdogAction.DEFAULT && trigger() != Trigger.WATCHDOG) {
+      return Optional.of(
+          "watchdog: "
+              + get(Axis.WATCHDOG)
+              + " needs trigger: watchdog (only that trigger arms the i6300esb whose expiry"
+              + " performs the action)");
+    }
     if (kdump() && trigger() == Trigger.POWEROFF) {
       return Optional.of(
           "trigger: poweroff with kdump: yes (a power-off never reaches the crash kernel; valid:"
@@ -230,7 +251,7 @@ public record Cell(
     if (!actions().isDefault()) {
       sb.append(' ').append(actions());
     }
-    sb.append(' ').append(get(Axis.TRIGGER));
+    sb.append(' ').append(get(Axis.TRIGGER)); // a watchdog action shows among the actions
     if (acpiOff()) {
       sb.append(" acpi=off");
     }
@@ -260,7 +281,8 @@ public record Cell(
         (k, v) -> {
           // extra arguments only when given: the other parameters are reports' history ids
           boolean extra = k == Axis.KERNEL_ARGS || k == Axis.QEMU_ARGS;
-          if (!extra || !v.isEmpty()) {
+          boolean unsetWatchdog = k == Axis.WATCHDOG && v.equals("default");
+          if ((!extra || !v.isEmpty()) && !unsetWatchdog) {
             p.put(k.key(), v);
           }
         });

@@ -55,7 +55,89 @@ public sealed interface Applicability {
     isaEventsPropertyNeedsQemu52(setup, qemu).ifPresent(reasons::add);
     eventReasonsNeedQemu40(qemu).ifPresent(reasons::add);
     nmiIsX86Only(setup).ifPresent(reasons::add);
+    watchdogNeedsI6300esb(setup, qemu).ifPresent(reasons::add);
+    watchdogActionNeedsTheBuild(setup, qemu).ifPresent(reasons::add);
+    watchdogNmiIsX86Only(setup).ifPresent(reasons::add);
     return reasons.isEmpty() ? new Applicable() : new NotApplicable(reasons);
+  }
+
+  /**
+   * Whether the image brings what the cell's trigger loads: the i6300esb driver for the watchdog
+   * (from the kernel package; ImageBuilder), the harness's crasher module for an oops (built out of
+   * tree). Decided from the image's manifest before the guest boots.
+   */
+  static Applicability ofImage(CellSetup setup, ImageFacts image) {
+    List<String> reasons = new ArrayList<>();
+    String module =
+        switch (setup.trigger()) {
+          case WATCHDOG -> "i6300esb";
+          case OOPS, OOPS_NO_PANIC -> "pvh_oops";
+          default -> null;
+        };
+    if (module != null && !image.triggerModules().contains(module)) {
+      reasons.add(
+          "trigger "
+              + setup.trigger().id()
+              + " loads the module "
+              + module
+              + ", which the image does not bring (its manifest's triggerModules: "
+              + (image.triggerModules().isEmpty()
+                  ? "none"
+                  : String.join(", ", new java.util.TreeSet<>(image.triggerModules())))
+              + "); use a recipe whose image has it, or trigger sysrq-c, sysrq-break"
+              + (setup.architecture() == Architecture.X86_64 ? ", nmi" : ""));
+    }
+    return reasons.isEmpty() ? new Applicable() : new NotApplicable(reasons);
+  }
+
+  /** The watchdog trigger arms {@code -device i6300esb}: the build must have it. */
+  private static Optional<String> watchdogNeedsI6300esb(CellSetup setup, QemuCapabilities qemu) {
+    return setup.trigger() == Trigger.WATCHDOG && !qemu.i6300esb()
+        ? Optional.of(
+            "trigger watchdog needs -device i6300esb, which QEMU "
+                + qemu.version()
+                + " does not have; use sysrq-c or sysrq-break")
+        : Optional.empty();
+  }
+
+  /**
+   * {@code -action watchdog=X}: set-action's {@code watchdog} member (qapi/run-state.json, 6.0)
+   * must take X; the default (reset) needs no option.
+   */
+  private static Optional<String> watchdogActionNeedsTheBuild(
+      CellSetup setup, QemuCapabilities qemu) {
+    WatchdogAction action = setup.watchdogAction();
+    if (setup.trigger() != Trigger.WATCHDOG
+        || action == WatchdogAction.DEFAULT
+        || qemu.watchdogActions().contains(action.qemuValue())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        qemu.watchdogActions().isEmpty()
+            ? "-action watchdog="
+                + action.qemuValue()
+                + " needs QEMU >= 6.0 (this is "
+                + qemu.version()
+                + "); use watchdog: default (reset)"
+            : "QEMU "
+                + qemu.version()
+                + " has no -action watchdog="
+                + action.qemuValue()
+                + "; valid: "
+                + String.join(", ", new java.util.TreeSet<>(qemu.watchdogActions())));
+  }
+
+  /** inject-nmi does what QMP inject-nmi does: nothing on QEMU's arm virt machine. */
+  private static Optional<String> watchdogNmiIsX86Only(CellSetup setup) {
+    return setup.trigger() == Trigger.WATCHDOG
+            && setup.watchdogAction() == WatchdogAction.INJECT_NMI
+            && setup.architecture() != Architecture.X86_64
+        ? Optional.of(
+            "watchdog: inject-nmi: QEMU's "
+                + arch(setup)
+                + " virt machine has no NMI to inject; use reset, shutdown, poweroff, pause,"
+                + " debug or none")
+        : Optional.empty();
   }
 
   /**

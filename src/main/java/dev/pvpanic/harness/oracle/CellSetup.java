@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param deviceEvents the {@code events=} property of the pvpanic device, when given
  * @param machineType the {@code -machine} type when a versioned one is asked for (e.g. {@code
  *     pc-q35-5.1}); empty means the default of that QEMU build
+ * @param watchdogAction QEMU's {@code -action watchdog=} for the watchdog trigger
  */
 public record CellSetup(
     boolean kdumpLoaded,
@@ -23,7 +24,8 @@ public record CellSetup(
     Trigger trigger,
     boolean acpiOff,
     Architecture architecture,
-    Optional<String> machineType) {
+    Optional<String> machineType,
+    WatchdogAction watchdogAction) {
 
   public CellSetup {
     Objects.requireNonNull(postNotifiers, "postNotifiers");
@@ -34,6 +36,7 @@ public record CellSetup(
     Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(architecture, "architecture");
     Objects.requireNonNull(machineType, "machineType");
+    Objects.requireNonNull(watchdogAction, "watchdogAction");
     deviceEvents.ifPresent(
         events -> {
           if (events < 0 || events > 0xff) {
@@ -58,7 +61,14 @@ public record CellSetup(
         Trigger.SYSRQ_C,
         false,
         architecture,
-        Optional.empty());
+        Optional.empty(),
+        WatchdogAction.DEFAULT);
+  }
+
+  /** Whether the trigger panics the kernel with this setup. */
+  public boolean panics() {
+    return trigger.panics()
+        || (trigger == Trigger.WATCHDOG && watchdogAction.effective() == WatchdogAction.INJECT_NMI);
   }
 
   public CellSetup withKdump(boolean loaded, PostNotifiers notifiers) {
@@ -88,6 +98,12 @@ public record CellSetup(
     return b.build();
   }
 
+  public CellSetup withWatchdog(WatchdogAction action) {
+    Copy b = new Copy(this);
+    b.watchdogAction = action;
+    return b.build();
+  }
+
   public CellSetup withAcpiOff(boolean off) {
     Copy b = new Copy(this);
     b.acpiOff = off;
@@ -112,6 +128,7 @@ public record CellSetup(
     boolean acpiOff;
     Architecture architecture;
     Optional<String> machineType;
+    WatchdogAction watchdogAction;
 
     Copy(CellSetup o) {
       kdumpLoaded = o.kdumpLoaded;
@@ -124,6 +141,7 @@ public record CellSetup(
       acpiOff = o.acpiOff;
       architecture = o.architecture;
       machineType = o.machineType;
+      watchdogAction = o.watchdogAction;
     }
 
     CellSetup build() {
@@ -137,7 +155,8 @@ public record CellSetup(
           trigger,
           acpiOff,
           architecture,
-          machineType);
+          machineType,
+          watchdogAction);
     }
   }
 }

@@ -19,15 +19,32 @@ import java.util.Set;
  *     config the image does not carry)
  * @param origin how the driver came to be: {@code module}, {@code out-of-tree}, {@code builtin},
  *     {@code none}, or what the manifest says
+ * @param triggerModules the modules the image brings for triggers ({@code i6300esb} for the
+ *     watchdog, {@code pvh_oops} for an oops), by name
  */
 public record ImageFacts(
-    Derived<KernelVersion> kernel, Derived<Set<PvpanicDriver>> drivers, String origin) {
+    Derived<KernelVersion> kernel,
+    Derived<Set<PvpanicDriver>> drivers,
+    String origin,
+    Set<String> triggerModules) {
 
   public ImageFacts {
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(drivers, "drivers");
     Objects.requireNonNull(origin, "origin");
     drivers = drivers.map(Set::copyOf);
+    triggerModules = Set.copyOf(triggerModules);
+  }
+
+  /** An image that brings no trigger module. */
+  public ImageFacts(
+      Derived<KernelVersion> kernel, Derived<Set<PvpanicDriver>> drivers, String origin) {
+    this(kernel, drivers, origin, Set.of());
+  }
+
+  /** These facts with the trigger modules {@code modules}. */
+  public ImageFacts withTriggerModules(Set<String> modules) {
+    return new ImageFacts(kernel, drivers, origin, modules);
   }
 
   /** An image that provides exactly {@code drivers}. */

@@ -14,11 +14,19 @@ public final class Oracle {
   private Oracle() {}
 
   /**
-   * The text {@code panic()} is given when {@code trigger} panics a guest of {@code architecture}
-   * (printed as "Kernel panic - not syncing: <text>"); empty for a trigger that does not panic.
+   * The text {@code panic()} is given when the cell's trigger panics its guest (printed as "Kernel
+   * panic - not syncing: <text>"); empty when it does not panic.
    */
-  public static Optional<String> panicMessage(Trigger trigger, Architecture architecture) {
-    return LinuxRules.panicMessage(trigger, architecture);
+  public static Optional<String> panicMessage(CellSetup setup) {
+    return LinuxRules.panicMessage(setup);
+  }
+
+  /**
+   * Whether the cell's trigger can run on this image (it brings the modules the trigger loads);
+   * decided from the image's manifest before the guest boots.
+   */
+  public static Applicability applicability(CellSetup setup, ImageFacts image) {
+    return Applicability.ofImage(setup, image);
   }
 
   /** Whether the cell can exist with this QEMU; the matrix leaves it out with the reason if not. */
@@ -79,9 +87,32 @@ public final class Oracle {
         panic(setup, guest, qemu, prediction);
       }
       case POWEROFF -> powerOff(setup, guest, qemu, prediction);
+      case WATCHDOG -> watchdog(setup, guest, qemu, prediction);
+      case OOPS -> {
+        prediction.because(
+            "the crasher module dereferences NULL with kernel.panic_on_oops=1 (set while arming)"
+                + " -> the oops becomes a panic");
+        if (LinuxRules.oopsKexecsBeforePanic(setup)) {
+          prediction.because(
+              "kdump loaded and crash_kexec_post_notifiers off -> the oops path calls"
+                  + " crash_kexec() before panic() (kexec_should_crash: panic_on_oops): no panic"
+                  + " notifier, no pvpanic event, no panic line in the dump's log");
+          captureKernelRuns(prediction);
+        } else {
+          panic(setup, guest, qemu, prediction);
+        }
+      }
+      case OOPS_NO_PANIC -> {
+        prediction.because(
+            "the crasher module dereferences NULL with kernel.panic_on_oops=0 -> an oops is not a"
+                + " panic: the kernel kills the task that oopsed (insmod, neither init nor in an"
+                + " interrupt, so kexec_should_crash() is false and no crash kernel runs either)"
+                + " and goes on; no panic notifier runs -> no pvpanic event, status running");
+        prediction.end(FinalState.running());
+      }
     }
     if (prediction.captureKernelRuns) {
-      prediction.dumpLogHolds = LinuxRules.panicMessage(setup.trigger(), setup.architecture());
+      prediction.dumpLogHolds = LinuxRules.panicMessage(setup);
       prediction.dumpLogHolds.ifPresent(
           m ->
               prediction.because(
@@ -207,6 +238,35 @@ public final class Oracle {
             : "QEMU " + qemu.version() + " < 6.0 (no -action: pause, then power off)";
     p.because(how + " handles PANICKED -> " + describe(reaction));
     return reaction;
+  }
+
+  /**
+   * The guest arms the i6300esb and stops feeding it; at the end of its second stage QEMU performs
+   * the cell's -action watchdog= ({@link QemuRules#onWatchdogExpired}). inject-nmi then goes on
+   * like the nmi trigger.
+   */
+  private static void watchdog(
+      CellSetup setup, GuestFacts guest, QemuCapabilities qemu, Prediction prediction) {
+    WatchdogAction action = setup.watchdogAction();
+    prediction.because(
+        "the guest opens /dev/watchdog (i6300esb, heartbeat 2 s) and stops feeding it: stage 1"
+            + " runs out (no interrupt: the driver disables it), stage 2 runs out -> QEMU performs"
+            + " -action watchdog="
+            + action.qemuValue()
+            + (action == WatchdogAction.DEFAULT ? " (default)" : ""));
+    QemuRules.Reaction reaction = QemuRules.onWatchdogExpired(action, setup.architecture());
+    prediction.because("QEMU -> " + describe(reaction));
+    if (prediction.apply(reaction)) {
+      return;
+    }
+    if (action.effective() == WatchdogAction.INJECT_NMI) {
+      prediction.because(
+          "the NMI reaches every vCPU with kernel.unknown_nmi_panic=1 (set while arming) -> an"
+              + " NMI no handler claims: nmi_panic(\"NMI: Not continuing\")");
+      panic(setup, guest, qemu, prediction);
+      return;
+    }
+    prediction.end(FinalState.running());
   }
 
   private static void powerOff(

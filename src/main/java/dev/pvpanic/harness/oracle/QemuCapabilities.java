@@ -31,6 +31,9 @@ import java.util.Set;
  * @param isaEventsDefault the ISA device's {@code events} default as the build reports it
  * @param pciEventsDefault the PCI device's {@code events} default as the build reports it
  * @param machineTypes the machine types the build has, when it was asked
+ * @param i6300esb the {@code i6300esb} watchdog device (hw/watchdog/wdt_i6300esb.c)
+ * @param watchdogActions the {@code -action watchdog=} values the build takes (qapi/run-state.json
+ *     WatchdogAction, through {@code set-action}, 6.0); empty without {@code -action}
  * @param notes where the capabilities came from, and where introspection and the version rules
  *     disagree
  */
@@ -47,6 +50,8 @@ public record QemuCapabilities(
     OptionalInt isaEventsDefault,
     OptionalInt pciEventsDefault,
     Optional<Set<String>> machineTypes,
+    boolean i6300esb,
+    Set<String> watchdogActions,
     List<String> notes) {
 
   public QemuCapabilities {
@@ -54,8 +59,13 @@ public record QemuCapabilities(
     Objects.requireNonNull(isaEventsDefault, "isaEventsDefault");
     Objects.requireNonNull(pciEventsDefault, "pciEventsDefault");
     machineTypes = machineTypes.map(Set::copyOf);
+    watchdogActions = Set.copyOf(watchdogActions);
     notes = List.copyOf(notes);
   }
+
+  /** qapi/run-state.json WatchdogAction ("inject-nmi" since 2.4). */
+  static final Set<String> WATCHDOG_ACTIONS =
+      Set.of("reset", "shutdown", "poweroff", "pause", "debug", "none", "inject-nmi");
 
   /** The capabilities of upstream QEMU {@code version}, by version rules alone. */
   public static QemuCapabilities of(QemuVersion version) {
@@ -73,6 +83,8 @@ public record QemuCapabilities(
         version.atLeast(5, 2) ? OptionalInt.of(events) : OptionalInt.of(1),
         version.atLeast(6, 0) ? OptionalInt.of(events) : OptionalInt.empty(),
         Optional.empty(),
+        true,
+        version.atLeast(6, 0) ? WATCHDOG_ACTIONS : Set.of(),
         List.of("QEMU " + version + ": capabilities from version rules (the build was not asked)"));
   }
 
@@ -126,6 +138,8 @@ public record QemuCapabilities(
         isaDefault,
         pciDefault,
         i.machineTypes().isEmpty() ? Optional.empty() : Optional.of(i.machineTypes()),
+        i.hasDevice("i6300esb"),
+        i.watchdogActions(),
         notes);
   }
 

@@ -139,4 +139,53 @@ final class QemuRules {
     return new Reaction(
         List.of(ExpectedEvent.guestReset(Multiplicity.ONE_OR_MORE)), Optional.empty());
   }
+
+  /**
+   * A watchdog device ran out: hw/watchdog/watchdog.c watchdog_perform_action() first sends
+   * WATCHDOG{action} (qapi/run-state.json), then:
+   *
+   * <ul>
+   *   <li>reset ("same as 'system_reset' in monitor"):
+   *       qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET), so RESET{guest: true, reason:
+   *       guest-reset} and the guest boots again. On x86 SeaBIOS then finds its POST already run
+   *       and hard-reboots (see {@link Recovery}): one or more RESET; an arm64 guest booted with
+   *       -kernel has no firmware to do that: exactly one;
+   *   <li>shutdown ("same as 'system_powerdown'"): qemu_system_powerdown_request(), so POWERDOWN;
+   *       Linux turns the ACPI power button (drivers/acpi/button.c) or the virt machine's GPIO
+   *       power key (gpio-keys) into an input event and leaves the power-off to user space, which
+   *       the guest's init does not do: the guest runs on;
+   *   <li>poweroff ("same as 'quit'"): {@code exit(0)} at once: no SHUTDOWN event, QEMU exits 0;
+   *   <li>pause: qemu_system_vmstop_request(RUN_STATE_WATCHDOG): STOP, status watchdog;
+   *   <li>debug: "watchdog: timer fired" on stderr, none: nothing; the guest runs on;
+   *   <li>inject-nmi: nmi_monitor_handle(), as QMP inject-nmi: what the guest does with the NMI is
+   *       the caller's part.
+   * </ul>
+   *
+   * After the action hw/watchdog/wdt_i6300esb.c i6300esb_timer_expired() resets the device
+   * (disabled, not free running): it does not fire again.
+   */
+  static Reaction onWatchdogExpired(WatchdogAction action, Architecture architecture) {
+    WatchdogAction a = action.effective();
+    List<ExpectedEvent> events = new ArrayList<>();
+    events.add(ExpectedEvent.one("WATCHDOG", java.util.Map.of("action", a.qemuValue())));
+    return switch (a) {
+      case RESET -> {
+        events.add(
+            ExpectedEvent.guestReset(
+                architecture == Architecture.X86_64 ? Multiplicity.ONE_OR_MORE : Multiplicity.ONE));
+        yield new Reaction(events, Optional.empty());
+      }
+      case SHUTDOWN -> {
+        events.add(ExpectedEvent.one("POWERDOWN", java.util.Map.of()));
+        yield new Reaction(events, Optional.empty());
+      }
+      case POWEROFF -> new Reaction(events, Optional.of(FinalState.exits(0)));
+      case PAUSE -> {
+        events.add(ExpectedEvent.stop());
+        yield new Reaction(events, Optional.of(new FinalState.Status("watchdog", false)));
+      }
+      case DEBUG, NONE, INJECT_NMI -> new Reaction(events, Optional.empty());
+      case DEFAULT -> throw new IllegalStateException("effective() never gives DEFAULT");
+    };
+  }
 }

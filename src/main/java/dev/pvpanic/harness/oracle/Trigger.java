@@ -18,7 +18,25 @@ public enum Trigger {
    */
   NMI("nmi", true),
   /** A normal power-off ({@code poweroff -f}, i.e. reboot(LINUX_REBOOT_CMD_POWER_OFF)). */
-  POWEROFF("poweroff", false);
+  POWEROFF("poweroff", false),
+  /**
+   * The guest arms an {@code i6300esb} watchdog (its driver loaded with a 2 s heartbeat) and stops
+   * feeding it: when its second stage runs out QEMU performs {@code -action watchdog=} (the cell's
+   * {@link WatchdogAction}). Only {@code inject-nmi} leads into a panic (an NMI no handler claims,
+   * with kernel.unknown_nmi_panic=1).
+   */
+  WATCHDOG("watchdog", false),
+  /**
+   * A kernel oops from a crasher module of the harness's own ({@code pvh_oops}, images/guest/oops):
+   * a NULL dereference in its init, with {@code kernel.panic_on_oops=1} (set while arming): the
+   * oops becomes a panic.
+   */
+  OOPS("oops", true),
+  /**
+   * The same oops with {@code kernel.panic_on_oops=0}: an oops is not a panic. The kernel kills the
+   * task that oopsed (insmod) and goes on; no panic notifier runs.
+   */
+  OOPS_NO_PANIC("oops-no-panic", false);
 
   private final String id;
   private final boolean panics;
@@ -28,12 +46,15 @@ public enum Trigger {
     this.panics = panics;
   }
 
-  /** The axis value: {@code sysrq-c}, {@code sysrq-break}, {@code nmi}, {@code poweroff}. */
+  /** The axis value: {@code sysrq-c}, {@code sysrq-break}, {@code nmi}, {@code poweroff}, ... */
   public String id() {
     return id;
   }
 
-  /** Whether it panics the kernel (every trigger but a power-off). */
+  /**
+   * Whether it always panics the kernel (the sysrq triggers, an NMI, an oops with panic_on_oops); a
+   * watchdog panics only with {@code -action watchdog=inject-nmi} ({@link CellSetup#panics()}).
+   */
   public boolean panics() {
     return panics;
   }

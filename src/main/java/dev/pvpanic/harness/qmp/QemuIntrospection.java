@@ -21,11 +21,14 @@ import java.util.TreeSet;
  * @param panicActions the values {@code set-action}'s {@code panic} member takes; empty without
  *     {@code set-action}
  * @param resetHasReason whether the RESET event carries {@code reason}
- * @param pvpanicDevices for each pvpanic device type the build has, the {@code events} property's
- *     default when the device has that property and reports a default (an absent key: no such
- *     device; an empty value: no {@code events} property)
+ * @param pvpanicDevices for each device type asked about ({@link #PROBED_DEVICES}: the pvpanic
+ *     devices and the i6300esb watchdog) that the build has, the {@code events} property's default
+ *     when the device has that property and reports a default (an absent key: no such device; an
+ *     empty value: no {@code events} property)
  * @param eventsProperty the device types that have an {@code events} property at all
  * @param machineTypes every machine type name and alias
+ * @param watchdogActions the values {@code set-action}'s {@code watchdog} member takes ({@code
+ *     -action watchdog=}); empty without it
  */
 public record QemuIntrospection(
     QemuVersion version,
@@ -35,11 +38,16 @@ public record QemuIntrospection(
     boolean resetHasReason,
     Map<String, OptionalInt> pvpanicDevices,
     Set<String> eventsProperty,
-    Set<String> machineTypes) {
+    Set<String> machineTypes,
+    Set<String> watchdogActions) {
 
   /** The pvpanic device types asked about. */
   public static final java.util.List<String> PVPANIC_DEVICES =
       java.util.List.of("pvpanic", "pvpanic-pci");
+
+  /** Every device type asked about: the pvpanic devices and the watchdog trigger's device. */
+  public static final java.util.List<String> PROBED_DEVICES =
+      java.util.List.of("pvpanic", "pvpanic-pci", "i6300esb");
 
   public QemuIntrospection {
     Objects.requireNonNull(version, "version");
@@ -49,6 +57,7 @@ public record QemuIntrospection(
     pvpanicDevices = Map.copyOf(pvpanicDevices);
     eventsProperty = Set.copyOf(eventsProperty);
     machineTypes = Set.copyOf(machineTypes);
+    watchdogActions = Set.copyOf(watchdogActions);
   }
 
   /**
@@ -80,6 +89,9 @@ public record QemuIntrospection(
     memberType(byName, byName.get("set-action"), "panic")
         .ifPresent(e -> panicActions.addAll(enumValues(e)));
     boolean resetHasReason = memberType(byName, byName.get("RESET"), "reason").isPresent();
+    Set<String> watchdogActions = new TreeSet<>();
+    memberType(byName, byName.get("set-action"), "watchdog")
+        .ifPresent(e -> watchdogActions.addAll(enumValues(e)));
 
     Map<String, OptionalInt> devices = new LinkedHashMap<>();
     Set<String> withEvents = new TreeSet<>();
@@ -106,7 +118,15 @@ public record QemuIntrospection(
       }
     }
     return new QemuIntrospection(
-        version, events, commands, panicActions, resetHasReason, devices, withEvents, machineTypes);
+        version,
+        events,
+        commands,
+        panicActions,
+        resetHasReason,
+        devices,
+        withEvents,
+        machineTypes,
+        watchdogActions);
   }
 
   /** The schema entity of member {@code member} of the arguments of a command or event. */

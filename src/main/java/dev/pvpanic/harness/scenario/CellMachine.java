@@ -30,9 +30,23 @@ public final class CellMachine {
         .pvpanic(cell.device())
         .actions(cell.actions())
         .machineType(cell.machineType().orElse(null))
-        .extraArgs(cell.qemuArgs())
+        .extraArgs(extraArgs(cell))
         .artifactsDir(artifacts)
         .build();
+  }
+
+  /**
+   * The QEMU arguments a cell adds: the watchdog trigger's {@code -device i6300esb} (part of the
+   * snapshot's machine, so every watchdog action shares one snapshot: the action is an {@code
+   * -action} option of the restoring QEMU), then the cell's own.
+   */
+  static java.util.List<String> extraArgs(Cell cell) {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    if (cell.trigger() == dev.pvpanic.harness.oracle.Trigger.WATCHDOG) {
+      args.addAll(java.util.List.of("-device", "i6300esb"));
+    }
+    args.addAll(cell.qemuArgs());
+    return args;
   }
 
   /**

@@ -70,6 +70,10 @@ public final class CellRunner {
     try {
       Files.createDirectories(artifacts);
       copyManifest(image, artifacts);
+      if (Oracle.applicability(cell.setup(image.arch()), image.facts())
+          instanceof Applicability.NotApplicable na) {
+        return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
+      }
       String cmdline = CellMachine.kernelCmdline(cell, image);
       Files.writeString(artifacts.resolve(CellArtifacts.KERNEL_CMDLINE), cmdline + "\n");
       MachineSpec base = CellMachine.machineSpec(cell, image, qemu, cmdline, artifacts);
@@ -203,8 +207,17 @@ public final class CellRunner {
       case SYSRQ_BREAK -> "QMP chardev-send-break {id: console}, then 'c' on the serial line";
       case NMI -> "QMP inject-nmi";
       case POWEROFF -> "poweroff -f";
+      case WATCHDOG -> WATCHDOG_UNFED;
+      case OOPS, OOPS_NO_PANIC -> "insmod " + GuestArming.OOPS_MODULE;
     };
   }
+
+  /**
+   * Opens /dev/watchdog (which starts the i6300esb), pings it once and closes it without the magic
+   * 'V': the watchdog core logs "watchdog did not stop!" and leaves it running, and nothing feeds
+   * it again (drivers/watchdog/watchdog_dev.c watchdog_release).
+   */
+  static final String WATCHDOG_UNFED = "echo 1 > /dev/watchdog";
 
   /** Pulls the trigger: typed on the console, or sent through QMP. */
   private static void pull(Trigger t, QemuMachine machine, SerialConsole console) {
@@ -216,6 +229,7 @@ public final class CellRunner {
         console.sendRaw("c".getBytes(StandardCharsets.US_ASCII));
       }
       case NMI -> machine.qmp().execute("inject-nmi");
+      case WATCHDOG, OOPS, OOPS_NO_PANIC -> console.send(triggerCommand(t));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.QmpException;
@@ -52,7 +53,12 @@ final class PanicDump {
       dumpTo(machine, elf, "elf");
       dumpTo(machine, kdump, "kdump-zlib");
       problems =
-          check(elf, run.image.arch(), run.image.kernelRelease(), run.cell.trigger(), report);
+          check(
+              elf,
+              run.image.arch(),
+              run.image.kernelRelease(),
+              run.cell.setup(run.image.arch()),
+              report);
       report
           .append("\nfiles:\n")
           .append(line(elf))
@@ -110,6 +116,16 @@ final class PanicDump {
   static List<String> check(
       Path elf, Architecture arch, String release, Trigger trigger, StringBuilder report)
       throws IOException {
+    CellSetup setup =
+        CellSetup.panic(oracleArch(arch), dev.pvpanic.harness.oracle.PvpanicDevice.PCI)
+            .withTrigger(trigger);
+    return check(elf, arch, release, setup, report);
+  }
+
+  /** The same for the cell whose setup is {@code setup}. */
+  static List<String> check(
+      Path elf, Architecture arch, String release, CellSetup setup, StringBuilder report)
+      throws IOException {
     List<String> problems = new ArrayList<>();
     ElfCore core = ElfCore.read(elf);
     problems.addAll(core.problems());
@@ -138,7 +154,7 @@ final class PanicDump {
     List<String[]> wantedText = new ArrayList<>();
     wantedText.add(new String[] {"the kernel's banner", "Linux version " + release + " "});
     wantedText.add(new String[] {"its VMCOREINFO", "OSRELEASE=" + release + "\n"});
-    Oracle.panicMessage(trigger, oracleArch(arch))
+    Oracle.panicMessage(setup)
         .ifPresent(panic -> wantedText.add(new String[] {"the panic message", panic}));
     for (String[] w : wantedText) {
       boolean found = core.memoryContains(w[1].getBytes(StandardCharsets.UTF_8));
