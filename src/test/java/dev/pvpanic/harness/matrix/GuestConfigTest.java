@@ -161,6 +161,24 @@ class GuestConfigTest {
   }
 
   @Test
+  void aWatchdogActionIsPartOfTheCellAndItsActionsButOnlyWithTheWatchdogTrigger() throws Exception {
+    Cell cell =
+        parse("cells: [{name: a, recipe: x86_64-6.12, trigger: watchdog, watchdog: pause}]")
+            .cells()
+            .get(0);
+    assertTrue(cell.id().endsWith("_watchdog_wdt-pause"), cell.id());
+    assertEquals(java.util.List.of("-action", "watchdog=pause"), cell.actions().qemuArgs());
+    assertEquals("pause", cell.parameters().get("watchdog"));
+    // the default stays out of ids and parameters: other cells' history ids do not change
+    Cell plain = parse("cells: [{name: a, recipe: x86_64-6.12}]").cells().get(0);
+    assertFalse(plain.parameters().containsKey("watchdog"));
+    assertFalse(plain.id().contains("wdt"), plain.id());
+
+    String m = rejection("cells: [{name: a, recipe: x86_64-6.12, watchdog: pause}]");
+    assertTrue(m.contains("watchdog: pause needs trigger: watchdog"), m);
+  }
+
+  @Test
   void anExclusionThatMatchesNothingIsReported() throws Exception {
     GuestConfig c =
         parse(

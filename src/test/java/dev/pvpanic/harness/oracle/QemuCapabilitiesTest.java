@@ -78,6 +78,10 @@ class QemuCapabilitiesTest {
     assertEquals(3, q.advertisedEvents(PvpanicDevice.ISA, Optional.empty(), Optional.empty()));
     assertEquals(Optional.of(true), q.hasMachineType("pc-q35-5.1"));
     assertEquals(Optional.of(false), q.hasMachineType("pc-q35-10.0"));
+    // set-action's watchdog member: -action watchdog= and every WatchdogAction value
+    assertEquals(
+        java.util.Set.of("reset", "shutdown", "poweroff", "pause", "debug", "none", "inject-nmi"),
+        q.watchdogActions());
     assertEquals(1, q.notes().size(), "introspection and version rules agree: " + q.notes());
   }
 
