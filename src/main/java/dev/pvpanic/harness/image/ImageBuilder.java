@@ -166,6 +166,15 @@ public final class ImageBuilder implements ImageProvider {
         update(md, "debian-kernel");
       }
       md.update(Files.readAllBytes(guestDir.resolve("init")));
+      Path oops = guestDir.resolve("oops");
+      if (Files.isDirectory(oops)) {
+        try (Stream<Path> files = Files.list(oops)) {
+          for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            update(md, "oops/" + f.getFileName());
+            md.update(Files.readAllBytes(f));
+          }
+        }
+      }
       return HexFormat.of().formatHex(md.digest());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -230,6 +239,13 @@ public final class ImageBuilder implements ImageProvider {
       if (watchdog.isPresent()) {
         addTriggerModule(main, TriggerModules.WATCHDOG, watchdog.get());
         triggerModules.add(TriggerModules.WATCHDOG);
+      }
+      Optional<PvpanicModules.ModuleFile> oops =
+          OopsModule.build(
+              archive, pins, kernel, work, guestDir.resolve("oops"), triggerNotes, log);
+      if (oops.isPresent()) {
+        addTriggerModule(main, OopsModule.NAME, List.of(oops.get()));
+        triggerModules.add(OopsModule.NAME);
       }
       main.file("/boot/vmlinuz", kernel.image(), 0644);
       main.file("/boot/capture.cpio.gz", capturePath, 0644);

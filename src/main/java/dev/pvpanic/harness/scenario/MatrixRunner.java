@@ -161,7 +161,10 @@ public final class MatrixRunner {
         });
   }
 
-  /** The outcome of a cell that does not run: skipped, or its image did not build. */
+  /**
+   * The outcome of a cell that does not run: skipped, its image lacks what its trigger loads, or
+   * its image did not build.
+   */
   private static Optional<Outcome> notRun(
       HarnessSession session, MatrixRun run, PlannedCell p, Listener listener) {
     if (p.skipReason().isPresent()) {
@@ -173,7 +176,19 @@ public final class MatrixRunner {
                   p.cell(), Verdict.NOT_APPLICABLE, p.skipReason().get(), run.artifacts(p))));
     }
     try {
-      session.images().image(p.recipe().name());
+      dev.pvpanic.harness.image.GuestImage image = session.images().image(p.recipe().name());
+      // the image's manifest says whether it brings what the trigger loads: refused before any
+      // snapshot is made or guest boots
+      if (dev.pvpanic.harness.oracle.Oracle.applicability(
+              p.cell().setup(image.arch()), image.facts())
+          instanceof dev.pvpanic.harness.oracle.Applicability.NotApplicable na) {
+        listener.skipped(p, na.reason());
+        return Optional.of(
+            new Outcome(
+                p,
+                CellRunner.notRun(
+                    p.cell(), Verdict.NOT_APPLICABLE, na.reason(), run.artifacts(p))));
+      }
       return Optional.empty();
     } catch (RuntimeException e) {
       String why = "image " + p.recipe().name() + " could not be built: " + e.getMessage();

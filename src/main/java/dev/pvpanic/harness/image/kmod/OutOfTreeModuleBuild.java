@@ -116,7 +116,33 @@ public final class OutOfTreeModuleBuild {
     KernelSourceFiles.extract(
         kernelSource, moduleSet.sourceDir(), moduleSet.sourceFiles(), moduleDir);
     write(moduleDir.resolve("Kbuild"), moduleSet.kbuild());
+    return make(tree, moduleDir, moduleSet.modules());
+  }
 
+  /**
+   * Builds a module of the harness's own: the regular files of {@code sources} (its {@code .c}
+   * files and {@code Kbuild}) copied into {@code workDir/<first module>}, built and checked like
+   * {@link #run}. The kernel source given to the constructor is not read.
+   */
+  public BuiltModules runOwn(Path workDir, Path sources, List<String> modules) {
+    HeaderTree tree = HeaderTree.prepare(headerRoot, packages);
+    checkCompilerMatches(tree);
+    Path moduleDir = workDir.toAbsolutePath().normalize().resolve(modules.get(0));
+    requireKbuildSafe(moduleDir);
+    requireKbuildSafe(tree.buildDir());
+    recreate(moduleDir);
+    try (Stream<Path> files = Files.list(sources)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        Files.copy(f, moduleDir.resolve(f.getFileName().toString()));
+      }
+    } catch (IOException e) {
+      throw new ModuleBuildException("cannot copy " + sources + " to " + moduleDir + ": " + e, e);
+    }
+    return make(tree, moduleDir, modules);
+  }
+
+  /** Runs make in {@code moduleDir} and checks {@code modules}. */
+  private BuiltModules make(HeaderTree tree, Path moduleDir, List<String> modules) {
     Path log = moduleDir.getParent().resolve(LOG_NAME);
     List<String> argv = makeCommand(tree.buildDir().toString(), moduleDir.toString());
     new LoggedCommand(argv, moduleDir, Map.of("PATH", pathWithCompilerFirst())).run(log, timeout);
@@ -124,7 +150,7 @@ public final class OutOfTreeModuleBuild {
     List<Path> built = new ArrayList<>();
     Map<String, String> sha256 = new LinkedHashMap<>();
     String vermagic = null;
-    for (String module : moduleSet.modules()) {
+    for (String module : modules) {
       Path ko = moduleDir.resolve(module + ".ko");
       if (!Files.isRegularFile(ko)) {
         throw new ModuleBuildException(

@@ -1,0 +1,80 @@
+package dev.pvpanic.harness.image;
+
+import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.image.ImageLock.RecipePins;
+import dev.pvpanic.harness.image.debian.DebFile;
+import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.kmod.BuiltModules;
+import dev.pvpanic.harness.image.kmod.CrossCompiler;
+import dev.pvpanic.harness.image.kmod.KernelPackages;
+import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The oops trigger's crasher module, {@code pvh_oops} (source: images/guest/oops), built out of
+ * tree against the kernel's own headers, like the arm64 pvpanic modules. Only a recipe whose lock
+ * pins headers to build with ({@code moduleBuild}) gets it; any other image goes without, its
+ * manifest says why, and an oops cell on it is refused before boot.
+ */
+final class OopsModule {
+  static final String NAME = "pvh_oops";
+
+  private OopsModule() {}
+
+  /** The module, or empty with the reason in {@code notes}. Never fails the image. */
+  static Optional<PvpanicModules.ModuleFile> build(
+      DebianArchive archive,
+      RecipePins pins,
+      KernelFiles kernel,
+      Path work,
+      Path sources,
+      Map<String, Object> notes,
+      Consumer<String> log) {
+    if (!Files.isDirectory(sources)) {
+      notes.put(NAME, "no module source at " + sources);
+      return Optional.empty();
+    }
+    if (pins.moduleBuild().isEmpty()) {
+      notes.put(
+          NAME,
+          "not built: the lock pins no kernel headers for this recipe (pvpanic: build pins them)");
+      return Optional.empty();
+    }
+    log.accept("building " + NAME + " out of tree for " + kernel.release());
+    try {
+      Path headerRoot = work.resolve("oops-headers");
+      for (LockedPackage p : pins.moduleBuild()) {
+        if (!p.name().startsWith("linux-source-")) {
+          DebFile.extract(archive.fetch(p), headerRoot, path -> true);
+        }
+      }
+      KernelPackages packages =
+          KernelPackages.forRelease(kernel.release(), pins.moduleBuild().get(0).version());
+      CrossCompiler cc =
+          CrossCompiler.find(
+              packages.arch().name().toLowerCase(Locale.ROOT).equals("arm64") ? "arm64" : "x86_64");
+      // runOwn reads the module's own sources, not the kernel's: the header root stands in
+      BuiltModules built =
+          new OutOfTreeModuleBuild(headerRoot, headerRoot, packages, cc)
+              .runOwn(work.resolve("oops-kmod"), sources, List.of(NAME));
+      Path ko = built.modules().get(0);
+      notes.put(NAME, Map.of("origin", "out-of-tree", "provenance", built.provenance()));
+      return Optional.of(new PvpanicModules.ModuleFile(NAME, Files.readAllBytes(ko)));
+    } catch (HarnessException | IllegalArgumentException | IllegalStateException e) {
+      notes.put(NAME, "not built: " + e.getMessage());
+      log.accept(NAME + " not built for " + kernel.release() + ": " + e.getMessage());
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
