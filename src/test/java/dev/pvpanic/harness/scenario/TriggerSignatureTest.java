@@ -48,4 +48,18 @@ class TriggerSignatureTest {
         CellJudge.missingSignature(Trigger.NMI, false, List.of()),
         "NMI-context printk is deferred; kexec, a stop or an exit comes before the flush");
   }
+
+  @Test
+  void anOopsShowsTheCrashersLineOrTheNullDereferenceAndAWatchdogHasNone() {
+    List<String> x86 =
+        List.of("[ 5.5] BUG: kernel NULL pointer dereference, address: 0000000000000000");
+    List<String> arm =
+        List.of("[ 5.5] Unable to handle kernel NULL pointer dereference at virtual address 0");
+    for (Trigger t : List.of(Trigger.OOPS, Trigger.OOPS_NO_PANIC)) {
+      assertEquals(Optional.empty(), CellJudge.missingSignature(t, true, x86));
+      assertEquals(Optional.empty(), CellJudge.missingSignature(t, true, arm));
+      assertTrue(CellJudge.missingSignature(t, true, SYSRQ).isPresent());
+    }
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.WATCHDOG, true, List.of()));
+  }
 }
