@@ -156,14 +156,25 @@ public final class CellRunner {
     if (cell.kdump()) {
       progress(cell, "loading the capture kernel");
     }
+    GuestArming arming = new GuestArming(console, options.armTimeout());
     try {
-      report =
-          report.withArmed(
-              new GuestArming(console, options.armTimeout()).arm(cell, run.image.arch(), cmdline));
+      report = report.withArmed(arming.arm(cell, run.image.arch(), cmdline));
     } catch (ConsoleException e) {
       return run.timeoutOrInfra("arming the guest failed", e, machine, phases, start);
     }
     phases.mark("arm");
+    if (arming.unprepared().isPresent()) {
+      return run.finish(
+          Verdict.WRONG_GUEST_STATE,
+          "the guest could not be prepared for trigger "
+              + cell.trigger().id()
+              + ": "
+              + arming.unprepared().get()
+              + "\nconsole tail:\n  "
+              + String.join("\n  ", console.tail(20)),
+          phases,
+          start);
+    }
 
     String trigger = options.trigger().orElse(triggerCommand(cell.trigger()));
     progress(cell, "trigger: " + trigger);

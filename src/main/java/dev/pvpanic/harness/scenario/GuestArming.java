@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 final class GuestArming {
   private final SerialConsole console;
   private final Duration timeout;
+  private Optional<String> unprepared = Optional.empty();
 
   GuestArming(SerialConsole console, Duration timeout) {
     this.console = console;
@@ -57,6 +58,7 @@ final class GuestArming {
       CommandResult set = console.run(prepare, timeout);
       if (set.exitStatus() != 0) {
         detail = Optional.of(detail.map(d -> d + "; ").orElse("") + failed(set));
+        unprepared = Optional.of(unprepared.map(d -> d + "; ").orElse("") + failed(set));
       }
     }
     if (cell.postNotifiers() != PostNotifiers.OFF) {
@@ -64,6 +66,14 @@ final class GuestArming {
           readFlag("cat /sys/module/kernel/parameters/crash_kexec_post_notifiers", "Y", "N");
     }
     return new GuestReport.Armed(kexecLoaded, notifiers, detail);
+  }
+
+  /**
+   * What the trigger needed of the kernel and did not get (a module that did not load, a sysctl
+   * that could not be set), after {@link #arm}: the trigger would do nothing or something else.
+   */
+  Optional<String> unprepared() {
+    return unprepared;
   }
 
   /** The image's copy of the i6300esb driver (ImageBuilder puts trigger modules there). */
