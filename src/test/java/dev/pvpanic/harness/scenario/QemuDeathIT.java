@@ -97,10 +97,11 @@ class QemuDeathIT {
   }
 
   /**
-   * The OOM killer: QEMU moved into a memory cgroup of its own with a 64 MiB limit, then the guest
-   * touches 256 MiB. The kernel kills QEMU (SIGKILL): an infrastructure error that names the
-   * kernel's OOM line for that pid. Needs a cgroup v1 memory controller (this machine's); skipped
-   * elsewhere.
+   * The OOM killer: QEMU started in a memory cgroup of its own with a 384 MiB limit (booted cold: a
+   * restore makes all guest memory resident at once, charged before the move), then the guest fills
+   * 512 MiB of its root file system with new pages. The kernel kills QEMU (SIGKILL): an
+   * infrastructure error that names the kernel's OOM line for that pid. Needs a cgroup v1 memory
+   * controller (this machine's); skipped elsewhere.
    */
   @Test
   void killedByTheOomKillerNamesTheKernelsLine() throws IOException {
@@ -115,31 +116,25 @@ class QemuDeathIT {
     Path group = own.get().resolve("pvh-oom-it-" + ProcessHandle.current().pid());
     java.nio.file.Files.createDirectories(group);
     try {
-      java.nio.file.Files.writeString(group.resolve("memory.limit_in_bytes"), "67108864");
+      java.nio.file.Files.writeString(group.resolve("memory.limit_in_bytes"), "402653184");
       SeedCell seed = SeedCell.named("qemu-death-oom");
       MachineHooks confine =
           new MachineHooks() {
             @Override
             public void launched(QemuMachine m) {
-              m.console()
-                  .addLineListener(
-                      line -> {
-                        if (line.contains(MARK)) {
-                          try {
-                            java.nio.file.Files.writeString(
-                                group.resolve("cgroup.procs"), Long.toString(m.pid()));
-                          } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                          }
-                        }
-                      });
+              try {
+                java.nio.file.Files.writeString(
+                    group.resolve("cgroup.procs"), Long.toString(m.pid()));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
             }
           };
       CellOptions options =
           CellOptions.defaults()
-              .withTrigger(
-                  "echo " + MARK + "; sleep 1; dd if=/dev/zero of=/dev/null bs=256M count=4")
+              .withTrigger("dd if=/dev/zero of=/pvh-fill bs=1M count=512")
               .withHooks(confine)
+              .withCold(true)
               .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
       CellResult r =
           new CellRunner(options)
