@@ -29,7 +29,11 @@ import java.util.regex.Pattern;
  */
 public final class RecipeResolver {
   static final List<String> USERLAND_ROOTS = List.of("busybox-static", "kexec-tools");
-  private static final Pattern KERNEL_PACKAGE = Pattern.compile("^linux-(image|binary|modules)-.*");
+  // From 7.x the kernel's config (and System.map) is in linux-base-<release>, which linux-binary-*
+  // depends on; without it a stock kernel's manifest cannot say it lacks a built-in pvpanic.
+  // Not `linux-base` itself (Debian's kernel-support scripts).
+  private static final Pattern KERNEL_PACKAGE =
+      Pattern.compile("^linux-(image|binary|modules)-.*|^linux-base-\\d.*");
   private static final Pattern RELEASE_IN_NAME =
       Pattern.compile("^linux-(?:image|binary)-(\\d+\\.\\d+\\S*-[a-z][a-z0-9-]*?)(?:-unsigned)?$");
 

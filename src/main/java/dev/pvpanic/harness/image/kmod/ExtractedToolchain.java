@@ -63,6 +63,12 @@ public final class ExtractedToolchain {
     for (Path deb : debs) {
       DebFile.extract(deb, abs, p -> !p.contains("usr/share/"));
     }
+    return open(abs, target, gccMajor, host);
+  }
+
+  /** A toolchain already extracted into {@code root}: finds its loader, wraps the executables. */
+  static ExtractedToolchain open(Path root, KernelArch target, int gccMajor, KernelArch host) {
+    Path abs = root.toAbsolutePath().normalize();
     String triplet = host.crossPrefix().substring(0, host.crossPrefix().length() - 1);
     List<Path> folders = new ArrayList<>();
     for (String f : List.of("usr/lib/" + triplet, "lib/" + triplet)) {
