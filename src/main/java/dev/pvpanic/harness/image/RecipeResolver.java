@@ -9,14 +9,12 @@ import dev.pvpanic.harness.image.debian.DependencyClosure;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.debian.PackageEntry;
 import dev.pvpanic.harness.image.debian.PackagesIndex;
-import dev.pvpanic.harness.image.kmod.KernelArch;
 import dev.pvpanic.harness.image.kmod.KernelPackages;
 import dev.pvpanic.harness.image.kmod.ToolchainPackages;
 import dev.pvpanic.harness.image.qemu.DebianQemuPackages;
 import dev.pvpanic.harness.machine.Architecture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,31 +112,9 @@ public final class RecipeResolver {
       PackageEntry kbuild,
       PackagesIndex host,
       String hostArch) {
-    List<String> headerDeps =
-        DependencyClosure.dependencies(headers.depends()).stream().map(Map.Entry::getKey).toList();
-    KernelArch target = names.arch();
-    int major =
-        ToolchainPackages.gccMajor(headerDeps)
-            .orElseThrow(
-                () ->
-                    new HarnessException(
-                        names.headers()
-                            + " names no compiler in its Depends ("
-                            + headers.depends()
-                            + "): cannot tell which gcc built "
-                            + names.release()));
     List<PackagesIndex> view = new ArrayList<>(List.of(host));
     DebianQemuPackages.baseSuite(suite).ifPresent(b -> view.add(archive.packages(b, hostArch)));
-    List<String> roots = new ArrayList<>(ToolchainPackages.roots(target, major));
-    for (Map.Entry<String, Optional<String>> dep :
-        DependencyClosure.dependencies(kbuild.depends())) {
-      if (ToolchainPackages.follow(dep.getKey(), target, major)) {
-        roots.add(dep.getKey()); // kbuild's own libraries (libelf, libssl...)
-      }
-    }
-    roots.add("libc6"); // the loader everything runs through
-    return new DependencyClosure(view)
-        .resolve(roots, Optional.empty(), n -> ToolchainPackages.follow(n, target, major));
+    return ToolchainPackages.resolve(view, names, headers, kbuild);
   }
 
   private static LockedPackage pin(

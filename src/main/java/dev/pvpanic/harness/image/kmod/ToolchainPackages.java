@@ -1,6 +1,12 @@
 package dev.pvpanic.harness.image.kmod;
 
+import dev.pvpanic.harness.image.debian.DependencyClosure;
+import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.debian.PackageEntry;
+import dev.pvpanic.harness.image.debian.PackagesIndex;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +31,41 @@ public final class ToolchainPackages {
   private static final Pattern GCC_DEPENDENCY = Pattern.compile("^gcc-(\\d+)(?:-for-host)?$");
 
   private ToolchainPackages() {}
+
+  /**
+   * The toolchain's pins for a kernel's module build: the roots for the gcc its headers name,
+   * kbuild's own libraries, and {@code libc6}, with what they need as far as {@link #follow} goes,
+   * each at the newest version {@code view} (the kernel's suite for the build host's architecture,
+   * then its base suite for a backports one) lists.
+   */
+  public static List<LockedPackage> resolve(
+      List<PackagesIndex> view, KernelPackages names, PackageEntry headers, PackageEntry kbuild) {
+    List<String> headerDeps =
+        DependencyClosure.dependencies(headers.depends()).stream().map(Map.Entry::getKey).toList();
+    KernelArch target = names.arch();
+    int major =
+        gccMajor(headerDeps)
+            .orElseThrow(
+                () ->
+                    new ModuleBuildException(
+                        names.headers()
+                            + " names no compiler in its Depends ("
+                            + headers.depends()
+                            + "): cannot tell which gcc built "
+                            + names.release()));
+    List<String> roots = new ArrayList<>(roots(target, major));
+    for (Map.Entry<String, Optional<String>> dep :
+        DependencyClosure.dependencies(kbuild.depends())) {
+      if (follow(dep.getKey(), target, major)) {
+        roots.add(dep.getKey()); // kbuild's own libraries (libelf, libssl...)
+      }
+    }
+    if (!roots.contains("libc6")) {
+      roots.add("libc6"); // the loader everything runs through
+    }
+    return new DependencyClosure(view)
+        .resolve(roots, Optional.empty(), n -> follow(n, target, major));
+  }
 
   /** The gcc major version the headers package's {@code Depends} names, if it names one. */
   public static Optional<Integer> gccMajor(List<String> headersDependencies) {
