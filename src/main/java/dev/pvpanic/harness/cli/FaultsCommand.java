@@ -84,7 +84,7 @@ final class FaultsCommand implements Callable<Integer> {
     Instant start = Instant.now();
     List<FaultCampaign.Strike> strikes =
         new FaultCampaign(seed, rate, Duration.ofSeconds(1))
-            .run(session, run, cells, parallel, dir, o::println);
+            .run(session, run, config, cells, parallel, dir, o::println);
     String table = FaultCampaign.table(strikes);
     List<String> leaks = new ArrayList<>();
     FaultCampaign.leftQemus().forEach(p -> leaks.add("QEMU pid " + p + " still runs"));

@@ -43,7 +43,22 @@ public final class FaultCampaign {
     QEMU_SIGKILL,
     QEMU_SIGSTOP,
     QMP_SOCKET_SHUT,
-    CONSOLE_SOCKET_SHUT;
+    CONSOLE_SOCKET_SHUT,
+    /** A byte of the cell's snapshot stream flipped, before the cell. */
+    SNAPSHOT_CORRUPT,
+    /** The cell's snapshot stream cut in half, before the cell. */
+    SNAPSHOT_TRUNCATED,
+    /** The cell's image's initramfs cut in half, before the cell. */
+    IMAGE_DAMAGED,
+    /** The image built again through a mirror that cuts the kernel package's download. */
+    DOWNLOAD_TRUNCATED,
+    /** The harness JVM killed with SIGKILL mid-cell, then a second run started. */
+    JVM_SIGKILL;
+
+    /** Faults on the cache or the JVM: struck with no other cell running. */
+    boolean alone() {
+      return ordinal() >= SNAPSHOT_CORRUPT.ordinal();
+    }
 
     String id() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -61,7 +76,8 @@ public final class FaultCampaign {
       Duration toVerdict,
       boolean right,
       List<String> leaks,
-      Path artifacts) {}
+      Path artifacts,
+      String detail) {}
 
   private final long seed;
   private final double rate;
@@ -82,9 +98,7 @@ public final class FaultCampaign {
    */
   public List<Map.Entry<Fault, Duration>> plan(int n) {
     Random random = new Random(seed);
-    Fault[] kinds = {
-      Fault.QEMU_SIGKILL, Fault.QEMU_SIGSTOP, Fault.QMP_SOCKET_SHUT, Fault.CONSOLE_SOCKET_SHUT
-    };
+    Fault[] kinds = java.util.Arrays.copyOfRange(Fault.values(), 1, Fault.values().length);
     List<Map.Entry<Fault, Duration>> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       boolean strike = random.nextDouble() < rate;
@@ -101,7 +115,13 @@ public final class FaultCampaign {
    * @param log one line per finished cell
    */
   public List<Strike> run(
-      HarnessSession session, MatrixRun run, int n, int parallel, Path out, Consumer<String> log) {
+      HarnessSession session,
+      MatrixRun run,
+      Path configFile,
+      int n,
+      int parallel,
+      Path out,
+      Consumer<String> log) {
     List<PlannedCell> runnable =
         run.cells().stream().filter(p -> p.skipReason().isEmpty()).toList();
     if (runnable.isEmpty()) {
@@ -126,6 +146,9 @@ public final class FaultCampaign {
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
     List<Strike> strikes = Collections.synchronizedList(new ArrayList<>());
     Map<String, Duration> clean = new java.util.concurrent.ConcurrentHashMap<>();
+    // a fault on the cache or the JVM strikes with no other cell running: it is that cell's alone
+    java.util.concurrent.locks.ReadWriteLock alone =
+        new java.util.concurrent.locks.ReentrantReadWriteLock(true);
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -147,7 +170,19 @@ public final class FaultCampaign {
                               / 10
                               * f.getValue().toMillis()
                               / maxDelay.toMillis());
-                  Strike s = one(session, base, timer, index, p, f.getKey(), delay, out);
+                  java.util.concurrent.locks.Lock held =
+                      f.getKey().alone() ? alone.writeLock() : alone.readLock();
+                  held.lock();
+                  Strike s;
+                  try {
+                    s =
+                        f.getKey().alone()
+                            ? AtRestFaults.one(
+                                session, base, index, p, f.getKey(), delay, out, configFile)
+                            : one(session, base, timer, index, p, f.getKey(), delay, out);
+                  } finally {
+                    held.unlock();
+                  }
                   if (s.fault() == Fault.NONE && s.verdict() == Verdict.PASS) {
                     clean.put(p.cell().id(), s.toVerdict());
                   }
@@ -254,7 +289,8 @@ public final class FaultCampaign {
         struck.get() != null ? Duration.between(struck.get(), end) : r.total(),
         right,
         leaks,
-        artifacts);
+        artifacts,
+        "");
   }
 
   private static void strike(Fault f, QemuMachine m) {
@@ -263,7 +299,7 @@ public final class FaultCampaign {
       case QEMU_SIGSTOP -> signal("STOP", m.pid());
       case QMP_SOCKET_SHUT -> m.qmp().close();
       case CONSOLE_SOCKET_SHUT -> m.console().close();
-      case NONE -> {}
+      default -> throw new IllegalArgumentException(f + " does not strike a running QEMU");
     }
   }
 
@@ -279,7 +315,7 @@ public final class FaultCampaign {
     }
   }
 
-  private static String line(Strike s) {
+  static String line(Strike s) {
     return String.format(
         "%4d %-20s %-8s %-20s %7s  %s%s",
         s.index(),
@@ -288,7 +324,8 @@ public final class FaultCampaign {
         s.verdict(),
         DurationText.of(s.toVerdict()),
         s.cell(),
-        s.leaks().isEmpty() ? "" : "  LEAK: " + s.leaks());
+        (s.detail().isEmpty() ? "" : "  (" + s.detail() + ")")
+            + (s.leaks().isEmpty() ? "" : "  LEAK: " + s.leaks()));
   }
 
   /** Run folders of this JVM left in {@code runDir} (QEMU's sockets live there while it runs). */
