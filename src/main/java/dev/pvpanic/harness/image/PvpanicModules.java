@@ -155,7 +155,7 @@ final class PvpanicModules {
    * and wrapped to run through its own C library; kbuild's host tools (fixdep, modpost...), built
    * against that same newer C library, are wrapped the same way.
    */
-  private CrossCompiler pinnedToolchain(
+  CrossCompiler pinnedToolchain(
       List<Path> debs, List<String> names, KernelPackages packages, Path headerRoot, Path work) {
     int major =
         ToolchainPackages.gccMajorOfPins(names, packages.arch())
