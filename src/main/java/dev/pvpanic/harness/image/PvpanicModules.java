@@ -119,11 +119,7 @@ final class PvpanicModules {
       throw new HarnessException("the lock pins no linux-source package for " + kernel.release());
     }
     KernelPackages packages = KernelPackages.forRelease(kernel.release(), version);
-    CrossCompiler cc =
-        CrossCompiler.find(
-            packages.arch().name().toLowerCase(java.util.Locale.ROOT).equals("arm64")
-                ? "arm64"
-                : "x86_64");
+    CrossCompiler cc = CrossCompiler.find(packages.arch().debianArch());
     OutOfTreeModuleBuild build = new OutOfTreeModuleBuild(headerRoot, source, packages, cc);
     return build.run(work.resolve("kmod"));
   }

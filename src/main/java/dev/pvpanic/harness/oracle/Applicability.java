@@ -92,7 +92,8 @@ public sealed interface Applicability {
   private static Optional<String> machineTypeMatchesArchitecture(
       CellSetup setup, Optional<MachineType> machine) {
     return machine
-        .filter(m -> m.architecture().map(a -> a != setup.architecture()).orElse(false))
+        .filter(
+            m -> !m.architectures().isEmpty() && !m.architectures().contains(setup.architecture()))
         .map(m -> "machine type " + m + " is not a " + arch(setup) + " machine");
   }
 

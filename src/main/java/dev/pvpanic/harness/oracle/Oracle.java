@@ -190,11 +190,19 @@ public final class Oracle {
     return reaction;
   }
 
+  private static String firmwarePowerOff(Architecture architecture) {
+    return switch (architecture) {
+      case X86_64 -> "ACPI (S5)";
+      case AARCH64 -> "PSCI SYSTEM_OFF";
+      case RISCV64 -> "SBI system reset (shutdown)";
+    };
+  }
+
   private static void powerOff(
       CellSetup setup, GuestFacts guest, QemuCapabilities qemu, Prediction prediction) {
     if (LinuxRules.firmwarePowersOff(setup.architecture(), setup.acpiOff())) {
       prediction.because(
-          (setup.architecture() == Architecture.X86_64 ? "ACPI (S5)" : "PSCI SYSTEM_OFF")
+          firmwarePowerOff(setup.architecture())
               + " powers the guest off before pvpanic's lowest-priority power-off handler could"
               + " run -> no GUEST_PVSHUTDOWN");
       QemuRules.Reaction reaction =

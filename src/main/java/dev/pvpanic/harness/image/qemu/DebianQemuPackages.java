@@ -15,11 +15,12 @@ import java.util.Set;
 
 /**
  * Which Debian packages make a QEMU build that boots {@code -kernel} guests: the system emulator
- * ({@code qemu-system-x86} or {@code qemu-system-arm}), {@code qemu-system-common} (its modules),
- * {@code qemu-system-data} (option ROMs such as linuxboot_dma.bin) and, for x86, {@code seabios}
- * (the BIOS). Not {@code ipxe-qemu} ({@code -nodefaults} adds no network card) nor UEFI firmware
- * (the guests boot with {@code -kernel}). Then the shared libraries those need, down to {@code
- * libc6}: a QEMU from any Debian release runs through its own loader, whatever the host has.
+ * ({@code qemu-system-x86}, {@code qemu-system-arm} or {@code qemu-system-misc}), {@code
+ * qemu-system-common} (its modules), {@code qemu-system-data} (option ROMs such as
+ * linuxboot_dma.bin) and, for x86, {@code seabios} (the BIOS). Not {@code ipxe-qemu} ({@code
+ * -nodefaults} adds no network card) nor UEFI firmware (the guests boot with {@code -kernel}). Then
+ * the shared libraries those need, down to {@code libc6}: a QEMU from any Debian release runs
+ * through its own loader, whatever the host has.
  *
  * <p>The emulator comes from the named suite (at the exact version when one is given); a helper
  * package is taken at the version the emulator's {@code Depends} fixes, else at the emulator's own
@@ -37,7 +38,13 @@ public final class DebianQemuPackages {
 
   /** The emulator package for guests of {@code guest}. */
   public static String emulator(Architecture guest) {
-    return guest == Architecture.X86_64 ? "qemu-system-x86" : "qemu-system-arm";
+    return switch (guest) {
+      case X86_64 -> "qemu-system-x86";
+      case AARCH64 -> "qemu-system-arm";
+      // qemu-system-riscv64 is one of the "misc" emulators; OpenSBI (its -bios default) comes in
+      // qemu-system-data as usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin (bookworm).
+      case RISCV64 -> "qemu-system-misc";
+    };
   }
 
   /** The packages besides the emulator. */
