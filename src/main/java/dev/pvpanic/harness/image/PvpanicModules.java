@@ -119,9 +119,23 @@ final class PvpanicModules {
       throw new HarnessException("the lock pins no linux-source package for " + kernel.release());
     }
     KernelPackages packages = KernelPackages.forRelease(kernel.release(), version);
-    CrossCompiler cc = CrossCompiler.find(packages.arch().debianArch());
+    CrossCompiler cc = CrossCompiler.find(packages.arch().debianArch(), gccMajor(kernel));
     OutOfTreeModuleBuild build = new OutOfTreeModuleBuild(headerRoot, source, packages, cc);
     return build.run(work.resolve("kmod"));
+  }
+
+  /**
+   * The gcc major version the kernel was built with (its config's {@code CONFIG_GCC_VERSION}, e.g.
+   * 140200), so the cross compiler of that version is looked for: bookworm's gcc-12 for the 6.12
+   * backports, gcc-14 for trixie's kernels. Without a config, the default.
+   */
+  static int gccMajor(KernelFiles kernel) {
+    return kernel
+        .config("CONFIG_GCC_VERSION")
+        .filter(v -> v.matches("\\d+"))
+        .map(v -> Integer.parseInt(v) / 10000)
+        .filter(major -> major > 0)
+        .orElse(CrossCompiler.DEFAULT_GCC_MAJOR);
   }
 
   /** What the manifest declares about the kernel and its pvpanic drivers, for the oracle. */
