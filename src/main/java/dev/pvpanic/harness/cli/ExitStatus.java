@@ -28,7 +28,13 @@ public enum ExitStatus {
   public static ExitStatus of(Verdict verdict) {
     return switch (verdict) {
       case PASS, NOT_APPLICABLE -> PASS;
-      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED, TIMEOUT -> FAIL;
+      case WRONG_GUEST_STATE,
+          WRONG_EVENTS,
+          UNEXPECTED_PANIC,
+          QEMU_CRASHED,
+          CAPTURE_FAILED,
+          TIMEOUT ->
+          FAIL;
       case INFRASTRUCTURE_ERROR -> INFRASTRUCTURE;
     };
   }

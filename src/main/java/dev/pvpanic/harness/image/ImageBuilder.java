@@ -76,8 +76,41 @@ public final class ImageBuilder implements ImageProvider {
   public GuestImage image(String recipe) {
     ImageRecipe r = recipes.get(recipe);
     synchronized (lockFor(recipe)) {
-      return built.computeIfAbsent(recipe, k -> build(r));
+      GuestImage known = built.get(recipe);
+      if (known != null && damage(known.manifest().getParent()).isEmpty()) {
+        return known;
+      }
+      GuestImage image = build(r);
+      built.put(recipe, image);
+      return image;
     }
+  }
+
+  /**
+   * What is wrong with a published image folder, if anything: a manifest that does not parse, or a
+   * kernel or initramfs whose size or SHA-256 is not what the manifest recorded (disk corruption,
+   * an interrupted copy, someone's edit). Hashed once per JVM for each version of each file.
+   */
+  public static Optional<String> damage(Path dir) {
+    Map<?, ?> manifest;
+    try {
+      manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
+    } catch (IOException e) {
+      return Optional.of("unreadable manifest.json: " + e.getMessage());
+    }
+    for (String[] f : new String[][] {{"vmlinuz", "kernel"}, {"initrd.cpio.gz", "initrd"}}) {
+      Object bytes = manifest.get(f[1] + "Bytes");
+      Object sha = manifest.get(f[1] + "Sha256");
+      if (!(bytes instanceof Number n) || sha == null) {
+        return Optional.of("manifest.json records no size and SHA-256 of " + f[0]);
+      }
+      Optional<String> bad =
+          ContentStore.mismatch(dir.resolve(f[0]), f[0], n.longValue(), String.valueOf(sha), true);
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    return Optional.empty();
   }
 
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
@@ -109,14 +142,24 @@ public final class ImageBuilder implements ImageProvider {
     Instant start = Instant.now();
     RecipePins pins = pins(r);
     String key = inputHash(r, pins);
+    Optional<Path> published = store.derived("image-" + key);
+    Optional<String> damaged = published.flatMap(ImageBuilder::damage);
+    if (damaged.isPresent()) {
+      log.accept(
+          "image "
+              + r.name()
+              + " in the cache is damaged ("
+              + damaged.get()
+              + "): removed, building it again");
+      store.invalidateDerived("image-" + key);
+      published = Optional.empty();
+    }
     Path dir =
-        store
-            .derived("image-" + key)
-            .orElseGet(
-                () -> {
-                  log.accept("building image " + r.name() + " (" + key.substring(0, 12) + ")");
-                  return store.publishDerived("image-" + key, out -> assemble(r, pins, out));
-                });
+        published.orElseGet(
+            () -> {
+              log.accept("building image " + r.name() + " (" + key.substring(0, 12) + ")");
+              return store.publishDerived("image-" + key, out -> assemble(r, pins, out));
+            });
     try {
       Map<?, ?> manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
       log.accept(

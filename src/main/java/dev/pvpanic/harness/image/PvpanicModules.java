@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.image;
 
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
 import dev.pvpanic.harness.image.debian.DebFile;
@@ -9,8 +10,11 @@ import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.initramfs.KernelModules;
 import dev.pvpanic.harness.image.kmod.BuiltModules;
 import dev.pvpanic.harness.image.kmod.CrossCompiler;
+import dev.pvpanic.harness.image.kmod.ExtractedToolchain;
+import dev.pvpanic.harness.image.kmod.KernelArch;
 import dev.pvpanic.harness.image.kmod.KernelPackages;
 import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
+import dev.pvpanic.harness.image.kmod.ToolchainPackages;
 import dev.pvpanic.harness.oracle.ImageFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,9 +110,14 @@ final class PvpanicModules {
     Path headerRoot = work.resolve("headers");
     Path source = null;
     String version = pins.moduleBuild().get(0).version();
+    List<Path> toolchainDebs = new ArrayList<>();
+    List<String> toolchainNames = new ArrayList<>();
     for (LockedPackage p : pins.moduleBuild()) {
       Path deb = archive.fetch(p);
-      if (p.name().startsWith("linux-source-")) {
+      if (ToolchainPackages.isToolchain(p.name())) {
+        toolchainDebs.add(deb);
+        toolchainNames.add(p.name());
+      } else if (p.name().startsWith("linux-source-")) {
         // the cache names blobs by hash; the source reader recognises a .deb by its name
         source = Files.createSymbolicLink(work.resolve(p.name() + ".deb"), deb);
       } else {
@@ -118,10 +127,52 @@ final class PvpanicModules {
     if (source == null) {
       throw new HarnessException("the lock pins no linux-source package for " + kernel.release());
     }
-    KernelPackages packages = KernelPackages.forRelease(kernel.release(), version);
-    CrossCompiler cc = CrossCompiler.find(packages.arch().debianArch(), gccMajor(kernel));
+    KernelPackages packages =
+        KernelPackages.forRelease(
+            kernel.release(),
+            pins.moduleBuild().stream()
+                .filter(p -> p.name().equals("linux-headers-" + kernel.release()))
+                .map(LockedPackage::version)
+                .findFirst()
+                .orElse(version));
+    CrossCompiler cc;
+    if (toolchainDebs.isEmpty()) {
+      // a lock entry written before toolchains were pinned: the host's cross gcc of the kernel's
+      // own major version
+      cc = CrossCompiler.find(packages.arch().debianArch(), gccMajor(kernel));
+    } else {
+      cc = pinnedToolchain(toolchainDebs, toolchainNames, packages, headerRoot, work);
+    }
     OutOfTreeModuleBuild build = new OutOfTreeModuleBuild(headerRoot, source, packages, cc);
     return build.run(work.resolve("kmod"));
+  }
+
+  /**
+   * The kernel suite's own cross toolchain, pinned with the headers: extracted into the work folder
+   * and wrapped to run through its own C library; kbuild's host tools (fixdep, modpost...), built
+   * against that same newer C library, are wrapped the same way.
+   */
+  private CrossCompiler pinnedToolchain(
+      List<Path> debs, List<String> names, KernelPackages packages, Path headerRoot, Path work) {
+    int major =
+        ToolchainPackages.gccMajorOfPins(names, packages.arch())
+            .orElseThrow(
+                () ->
+                    new HarnessException(
+                        "the lock pins a toolchain for "
+                            + packages.release()
+                            + " without its gcc: "
+                            + names
+                            + "; re-run 'images lock'"));
+    KernelArch host = KernelArch.parse(Settings.system().hostArch());
+    log.accept("extracting the pinned gcc-" + major + " toolchain for " + packages.release());
+    ExtractedToolchain toolchain =
+        ExtractedToolchain.extract(debs, work.resolve("toolchain"), packages.arch(), major, host);
+    Path kbuild = headerRoot.resolve("usr/lib/" + packages.kbuild());
+    if (Files.isDirectory(kbuild)) {
+      toolchain.wrapExecutables(kbuild);
+    }
+    return toolchain.compiler();
   }
 
   /**

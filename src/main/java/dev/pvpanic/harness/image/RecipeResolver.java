@@ -7,11 +7,16 @@ import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.DependencyClosure;
 import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.image.debian.PackageEntry;
 import dev.pvpanic.harness.image.debian.PackagesIndex;
+import dev.pvpanic.harness.image.kmod.KernelArch;
 import dev.pvpanic.harness.image.kmod.KernelPackages;
+import dev.pvpanic.harness.image.kmod.ToolchainPackages;
+import dev.pvpanic.harness.image.qemu.DebianQemuPackages;
 import dev.pvpanic.harness.machine.Architecture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,11 +24,16 @@ import java.util.regex.Pattern;
 /**
  * Resolves a recipe against the mirror into the exact packages it is built from (what {@code images
  * lock} writes). Kernel meta packages are followed to the real ones; kexec-tools brings its shared
- * libraries; a recipe that builds pvpanic out of tree also pins the headers, kbuild and source.
+ * libraries; a recipe that builds pvpanic out of tree also pins the headers, kbuild and source, and
+ * the cross toolchain of the kernel's suite with its host libraries.
  */
 public final class RecipeResolver {
   static final List<String> USERLAND_ROOTS = List.of("busybox-static", "kexec-tools");
-  private static final Pattern KERNEL_PACKAGE = Pattern.compile("^linux-(image|binary|modules)-.*");
+  // From 7.x the kernel's config (and System.map) is in linux-base-<release>, which linux-binary-*
+  // depends on; without it a stock kernel's manifest cannot say it lacks a built-in pvpanic.
+  // Not `linux-base` itself (Debian's kernel-support scripts).
+  private static final Pattern KERNEL_PACKAGE =
+      Pattern.compile("^linux-(image|binary|modules)-.*|^linux-base-\\d.*");
   private static final Pattern RELEASE_IN_NAME =
       Pattern.compile("^linux-(?:image|binary)-(\\d+\\.\\d+\\S*-[a-z][a-z0-9-]*?)(?:-unsigned)?$");
 
@@ -80,12 +90,55 @@ public final class RecipeResolver {
             .debianArch();
     PackagesIndex host = archive.packages(suite, hostArch);
     List<LockedPackage> out = new ArrayList<>();
-    out.add(pin(target, suite, arch.debianArch(), names.headers(), Optional.of(version)));
+    PackageEntry headers = target.resolve(names.headers(), Optional.of(version));
+    out.add(LockedPackage.of(suite, arch.debianArch(), headers));
     out.add(pin(target, suite, arch.debianArch(), names.headersCommon(), Optional.of(version)));
     // kbuild's fixdep and modpost run on the build host: its architecture, not the guest's
-    out.add(pin(host, suite, hostArch, names.kbuild(), Optional.of(version)));
+    PackageEntry kbuild = host.resolve(names.kbuild(), Optional.of(version));
+    out.add(LockedPackage.of(suite, hostArch, kbuild));
     out.add(pin(target, suite, arch.debianArch(), names.source(), Optional.of(version)));
+    out.addAll(toolchain(suite, names, headers, kbuild, host, hostArch));
     return out;
+  }
+
+  /**
+   * The cross toolchain the kernel was built with, from the kernel's own suite (a backports suite
+   * over its base), and the host libraries it and kbuild's tools need down to the C library: a
+   * kernel from a newer Debian than the host builds with its own compiler, run through its own
+   * loader (see {@link ToolchainPackages}).
+   */
+  private List<LockedPackage> toolchain(
+      String suite,
+      KernelPackages names,
+      PackageEntry headers,
+      PackageEntry kbuild,
+      PackagesIndex host,
+      String hostArch) {
+    List<String> headerDeps =
+        DependencyClosure.dependencies(headers.depends()).stream().map(Map.Entry::getKey).toList();
+    KernelArch target = names.arch();
+    int major =
+        ToolchainPackages.gccMajor(headerDeps)
+            .orElseThrow(
+                () ->
+                    new HarnessException(
+                        names.headers()
+                            + " names no compiler in its Depends ("
+                            + headers.depends()
+                            + "): cannot tell which gcc built "
+                            + names.release()));
+    List<PackagesIndex> view = new ArrayList<>(List.of(host));
+    DebianQemuPackages.baseSuite(suite).ifPresent(b -> view.add(archive.packages(b, hostArch)));
+    List<String> roots = new ArrayList<>(ToolchainPackages.roots(target, major));
+    for (Map.Entry<String, Optional<String>> dep :
+        DependencyClosure.dependencies(kbuild.depends())) {
+      if (ToolchainPackages.follow(dep.getKey(), target, major)) {
+        roots.add(dep.getKey()); // kbuild's own libraries (libelf, libssl...)
+      }
+    }
+    roots.add("libc6"); // the loader everything runs through
+    return new DependencyClosure(view)
+        .resolve(roots, Optional.empty(), n -> ToolchainPackages.follow(n, target, major));
   }
 
   private static LockedPackage pin(

@@ -112,12 +112,12 @@ public final class RunFolder implements AutoCloseable {
    * This JVM as an owner tag ({@code <pid>-<start second, hex>}), for things that must be
    * recognised as orphaned once it is gone (run folders, containers).
    */
-  static String ownerTag() {
+  public static String ownerTag() {
     return PID + "-" + START;
   }
 
   /** True when the JVM an {@link #ownerTag()} names no longer runs. */
-  static boolean isStaleOwner(String tag) {
+  public static boolean isStaleOwner(String tag) {
     Matcher m = Pattern.compile("(\\d+)-([0-9a-f]+)").matcher(tag);
     return m.matches() && isStale(Long.parseLong(m.group(1)), m.group(2));
   }

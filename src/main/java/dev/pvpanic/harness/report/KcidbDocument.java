@@ -43,7 +43,7 @@ public final class KcidbDocument {
   static String status(Verdict v) {
     return switch (v) {
       case PASS -> "PASS";
-      case WRONG_GUEST_STATE, WRONG_EVENTS, QEMU_CRASHED -> "FAIL";
+      case WRONG_GUEST_STATE, WRONG_EVENTS, QEMU_CRASHED, CAPTURE_FAILED -> "FAIL";
       case UNEXPECTED_PANIC, TIMEOUT -> "ERROR";
       case INFRASTRUCTURE_ERROR -> "MISS";
       case NOT_APPLICABLE -> "SKIP";

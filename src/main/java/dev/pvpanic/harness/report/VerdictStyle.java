@@ -24,6 +24,12 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
       case QEMU_CRASHED ->
           new VerdictStyle(
               "fail", "CRASH", "🧨", "QEMU died of SIGSEGV, SIGABRT, ...: the build under test");
+      case CAPTURE_FAILED ->
+          new VerdictStyle(
+              "fail",
+              "KDUMP",
+              "🪂",
+              "kdump's capture kernel never printed VMCORE (never started, panicked, or hung)");
       case TIMEOUT ->
           new VerdictStyle("timeout", "TIMEOUT", "⏱️", "something awaited never happened");
       case INFRASTRUCTURE_ERROR ->
@@ -40,6 +46,7 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
           WRONG_EVENTS,
           UNEXPECTED_PANIC,
           QEMU_CRASHED,
+          CAPTURE_FAILED,
           TIMEOUT,
           INFRASTRUCTURE_ERROR ->
           0;

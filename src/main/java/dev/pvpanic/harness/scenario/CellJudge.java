@@ -111,6 +111,18 @@ final class CellJudge {
           phases,
           start);
     }
+    if (expected.captureKernelRuns() && !vmcore) {
+      CaptureProgress capture = CaptureProgress.of(machine.console().lines());
+      return run.finish(
+          Verdict.CAPTURE_FAILED,
+          "kdump failed: "
+              + capture.describe()
+              + (c.matches() ? "" : "\nthe QMP events differ too:\n" + c.diff())
+              + "\nconsole tail:\n  "
+              + String.join("\n  ", machine.console().tail(30)),
+          phases,
+          start);
+    }
     Optional<String> unsigned =
         missingSignature(
             run.cell.trigger(),

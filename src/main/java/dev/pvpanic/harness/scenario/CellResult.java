@@ -58,7 +58,7 @@ public record CellResult(
     String where = message + "\n\nartifacts: " + artifacts.toAbsolutePath();
     switch (verdict) {
       case PASS, NOT_APPLICABLE -> {}
-      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED ->
+      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED, CAPTURE_FAILED ->
           throw new WrongEventsError(where);
       case TIMEOUT -> throw new CellTimeoutException(where, failure.orElse(null));
       case INFRASTRUCTURE_ERROR -> throw new InfrastructureException(where, failure.orElse(null));

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Where the evidence of a QEMU death is on this system: for a crash, whether and where a core dump
  * went (the core size limit this JVM hands its children, /proc/sys/kernel/core_pattern); for a
- * SIGKILL, whether the memory cgroup's OOM killer has killed something ({@code memory.events}).
+ * SIGKILL, the kernel's OOM-killer line naming it, or the memory cgroup's OOM kill count.
  */
 final class DeathEvidence {
   private DeathEvidence() {}
@@ -44,15 +44,71 @@ final class DeathEvidence {
                     .map(l -> l.substring("Max core file size".length()).trim().split("\\s+")[0]));
   }
 
-  /** The OOM killer's count for this JVM's memory cgroup, when it has killed: evidence to name. */
+  /**
+   * The evidence that the OOM killer killed {@code pid}: the kernel's own line naming it ("Out of
+   * memory: Killed process 1234 (qemu-system-x86)" or "Memory cgroup out of memory: Killed process
+   * ...", mm/oom_kill.c), else this JVM's memory cgroup's OOM kill count when it is not zero.
+   */
+  static Optional<String> oomKilled(long pid) {
+    return kernelLog()
+        .flatMap(log -> oomLine(log, pid))
+        .map(l -> "the kernel's OOM killer killed it: '" + l + "'")
+        .or(DeathEvidence::oomKills);
+  }
+
+  /** The kernel log line of the OOM killer that names {@code pid}, if any. */
+  static Optional<String> oomLine(String kernelLog, long pid) {
+    String needle = "Killed process " + pid + " ";
+    return kernelLog
+        .lines()
+        .filter(l -> l.contains(needle))
+        .reduce((a, b) -> b)
+        .map(l -> l.replaceFirst("^\\[[^]]*\\]\\s*", "").strip());
+  }
+
+  private static Optional<String> kernelLog() {
+    try {
+      Process p = new ProcessBuilder("dmesg").redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      return Optional.of(new String(out, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The OOM killer's count for this JVM's memory cgroup, when it has killed: {@code memory.events}
+   * on cgroup v2, {@code memory.oom_control} on v1.
+   */
   static Optional<String> oomKills() {
-    return read(Path.of("/proc/self/cgroup"))
-        .flatMap(c -> c.lines().filter(l -> l.startsWith("0::")).findFirst())
-        .map(l -> Path.of("/sys/fs/cgroup" + l.substring(3)).resolve("memory.events"))
-        .flatMap(DeathEvidence::read)
-        .flatMap(DeathEvidence::oomKillCount)
-        .filter(n -> n > 0)
-        .map(n -> "this cgroup's memory.events counts " + n + " OOM kill(s)");
+    Optional<String> cgroups = read(Path.of("/proc/self/cgroup"));
+    Optional<Path> v2 =
+        cgroups
+            .flatMap(c -> c.lines().filter(l -> l.startsWith("0::")).findFirst())
+            .map(l -> Path.of("/sys/fs/cgroup" + l.substring(3)).resolve("memory.events"));
+    Optional<Path> v1 =
+        cgroups
+            .flatMap(c -> c.lines().filter(l -> l.matches("\\d+:memory:.*")).findFirst())
+            .map(
+                l ->
+                    Path.of("/sys/fs/cgroup/memory" + l.substring(l.indexOf(":memory:") + 8))
+                        .resolve("memory.oom_control"));
+    for (Optional<Path> file : java.util.List.of(v2, v1)) {
+      Optional<Long> n =
+          file.flatMap(DeathEvidence::read).flatMap(DeathEvidence::oomKillCount).filter(k -> k > 0);
+      if (n.isPresent()) {
+        return Optional.of(
+            "this cgroup's " + file.get().getFileName() + " counts " + n.get() + " OOM kill(s)");
+      }
+    }
+    return Optional.empty();
   }
 
   static Optional<Long> oomKillCount(String memoryEvents) {

@@ -31,6 +31,9 @@ final class EventCollector {
   /** How often a wait for an event looks whether the panic has ended without it. */
   private static final Duration SLICE = Duration.ofMillis(250);
 
+  /** How often the wait for the VMCORE line looks whether the capture kernel panicked itself. */
+  private static final Duration VMCORE_SLICE = Duration.ofMillis(500);
+
   /**
    * What collection found.
    *
@@ -91,21 +94,12 @@ final class EventCollector {
         }
       }
     }
-    if (expected.captureKernelRuns()) {
-      try {
-        machine
-            .console()
-            .expectLine(
-                "the capture kernel's VMCORE line",
-                GuestProtocol.VMCORE_PATTERN,
-                null,
-                left(deadline));
-      } catch (ConsoleException ce) {
-        // judged later: no VMCORE line, and the comparison says so
-      }
-    }
+    // a capture kernel that panicked itself decides the cell: nothing it was to do can come
+    boolean captureFailed = expected.captureKernelRuns() && !awaitVmcore(machine, deadline);
     for (QuietProof proof :
-        QuietProof.proofs(expected, timeline, options.quietPeriod(), left(deadline))) {
+        captureFailed
+            ? java.util.List.<QuietProof>of()
+            : QuietProof.proofs(expected, timeline, options.quietPeriod(), left(deadline))) {
       if (proof.holds(machine)) {
         LOG.debug("{}: nothing more comes: {}", machine.spec().name(), proof.name());
         break;
@@ -138,6 +132,10 @@ final class EventCollector {
           }
           if (kernelDoneWithout(log, from)) {
             return Optional.of("QMP event " + e.name() + ": the guest kernel finished without it");
+          }
+          if (expected.captureKernelRuns()
+              && CaptureProgress.of(machine.console().lines()).hopeless()) {
+            return Optional.of("QMP event " + e.name() + ": the capture kernel panicked itself");
           }
           continue;
         }
@@ -177,6 +175,40 @@ final class EventCollector {
     if (expected.captureKernelRuns()) {
       timeline.vmcore().ifPresent(t -> phases.markAt("capture", t));
     }
+  }
+
+  /**
+   * Waits for the capture kernel's VMCORE line, in slices, and stops as soon as it can no longer
+   * come (the capture kernel panicked itself) or QEMU is gone: the judge then names what the
+   * capture kernel did ({@link CaptureProgress}).
+   *
+   * @return false when the capture kernel panicked itself before the line
+   */
+  private static boolean awaitVmcore(QemuMachine machine, Instant deadline) {
+    while (machine.isAlive()) {
+      Duration left = left(deadline);
+      if (left.isZero()) {
+        return true;
+      }
+      try {
+        machine
+            .console()
+            .expectLine(
+                "the capture kernel's VMCORE line",
+                GuestProtocol.VMCORE_PATTERN,
+                null,
+                left.compareTo(VMCORE_SLICE) < 0 ? left : VMCORE_SLICE);
+        return true;
+      } catch (ConsoleException ce) {
+        if (!machine.console().isOpen()) {
+          return true;
+        }
+        if (CaptureProgress.of(machine.console().lines()).hopeless()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static Duration left(Instant deadline) {

@@ -55,7 +55,9 @@ record QemuDeath(int signal, String name, boolean crashed) {
                 + name
                 + ") from outside the harness (the OOM killer, an operator, a CI job's timeout):"
                 + " the cell says nothing about the builds under test; retry it"
-                + (signal == 9 ? DeathEvidence.oomKills().map(n -> " (" + n + ")").orElse("") : "");
+                + (signal == 9
+                    ? DeathEvidence.oomKilled(pid).map(n -> " (" + n + ")").orElse("")
+                    : "");
     return how + "\nQEMU stderr:\n" + (stderrTail.isBlank() ? "  (empty)" : stderrTail);
   }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -38,7 +37,6 @@ public final class SnapshotStore {
   // Shared by every store of one JVM: a runner is made per cell, the cache folder is the same.
   private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
   private static final Map<String, String> UNUSABLE = new ConcurrentHashMap<>();
-  private static final Set<String> VERIFIED = ConcurrentHashMap.newKeySet();
 
   private final ContentStore store;
 
@@ -164,32 +162,12 @@ public final class SnapshotStore {
     if (!key.hash().equals(d.path("key").asText())) {
       return Optional.of(DESCRIPTION + " names key " + d.path("key").asText());
     }
-    Path state = dir.resolve(STATE);
-    if (!Files.isRegularFile(state)) {
-      return Optional.of("its " + STATE + " is missing");
-    }
-    try {
-      long size = Files.size(state);
-      long recorded = d.path("stateBytes").asLong(-1);
-      if (size != recorded) {
-        return Optional.of(STATE + " has " + size + " bytes, " + recorded + " were saved");
-      }
-      String version =
-          state + "|" + size + "|" + Files.getLastModifiedTime(state).toMillis() + "|" + recorded;
-      if (!hash || VERIFIED.contains(version)) {
-        VERIFIED.add(version);
-        return Optional.empty();
-      }
-      String sha = ContentStore.sha256Of(state);
-      if (!sha.equals(d.path("stateSha256").asText())) {
-        return Optional.of(
-            STATE + " has SHA-256 " + sha + ", " + d.path("stateSha256").asText() + " was saved");
-      }
-      VERIFIED.add(version);
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of("cannot read " + STATE + ": " + e.getMessage());
-    }
+    return ContentStore.mismatch(
+        dir.resolve(STATE),
+        STATE,
+        d.path("stateBytes").asLong(-1),
+        d.path("stateSha256").asText(),
+        hash);
   }
 
   private static GuestSnapshot load(SnapshotKey key, Path dir) {

@@ -23,6 +23,12 @@ public enum Verdict {
    * INFRASTRUCTURE_ERROR naming the signal instead.
    */
   QEMU_CRASHED,
+  /**
+   * kdump was to run and its capture kernel never printed the VMCORE line: it never started, it
+   * panicked itself (too small a crashkernel reservation, a broken capture initramfs), or it hung.
+   * A finding about the guest kernel's crash path, told apart from wrong pvpanic events.
+   */
+  CAPTURE_FAILED,
   TIMEOUT,
   INFRASTRUCTURE_ERROR,
   NOT_APPLICABLE

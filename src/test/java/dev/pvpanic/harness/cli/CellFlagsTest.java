@@ -140,8 +140,6 @@ class CellFlagsTest {
     "amd64, 6.1, x86_64-6.1",
     "x86_64, 5.10, x86_64-5.10",
     "x86_64, 7.x, x86_64-7.x",
-    "aarch64, 7, aarch64-7.x",
-    "arm64, 7.x, aarch64-7.x",
   })
   void archAndKernelPickTheOneRecipe(String arch, String kernel, String recipe) {
     assertEquals(recipe, cell("--arch", arch, "--kernel", kernel).recipe());
@@ -153,8 +151,20 @@ class CellFlagsTest {
     assertTrue(
         m.contains(
             "aarch64-6.12 (aarch64, kernel 6.12), aarch64-6.12-bpo (aarch64, kernel 6.12),"
-                + " aarch64-7.x (aarch64, kernel 7)"),
+                + " aarch64-7.3 (aarch64, kernel 7.3), aarch64-7.3-stock (aarch64, kernel 7.3),"
+                + " aarch64-7.x (aarch64, kernel 7), aarch64-7.x-drv (aarch64, kernel 7)"),
         m);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"aarch64, 7", "arm64, 7.x"})
+  void anArm64KernelWithADriverRecipeAndAControlNeedsTheRecipeNamed(String arch, String kernel) {
+    String m =
+        assertThrows(UsageException.class, () -> cell("--arch", arch, "--kernel", kernel))
+            .getMessage();
+    assertTrue(
+        m.contains("aarch64-7.x (aarch64, kernel 7), aarch64-7.x-drv (aarch64, kernel 7)"), m);
+    assertTrue(m.contains("give --recipe"), m);
   }
 
   @Test

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,8 +33,15 @@ class ImageBootIT {
   private static final ImageBuilder IMAGES =
       ImageEnvironment.builder(Optional.empty(), line -> System.out.println("  .. " + line));
 
+  /** Every recipe, or those {@code -Dpvh.boot.recipes=a,b} names (to boot only what changed). */
   static Stream<String> recipes() {
-    return ImageRecipes.load(ImageRecipes.defaultFolder()).names().stream();
+    Set<String> only =
+        Stream.of(System.getProperty("pvh.boot.recipes", "").split(","))
+            .map(String::strip)
+            .filter(n -> !n.isEmpty())
+            .collect(Collectors.toSet());
+    return ImageRecipes.load(ImageRecipes.defaultFolder()).names().stream()
+        .filter(n -> only.isEmpty() || only.contains(n));
   }
 
   /**

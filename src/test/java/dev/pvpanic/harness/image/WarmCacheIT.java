@@ -73,4 +73,111 @@ class WarmCacheIT {
             RuntimeException.class, () -> builder.image("x86_64-6.1"));
     assertTrue(String.valueOf(e.getMessage()).contains("127.0.0.1:9"), e.getMessage());
   }
+
+  /**
+   * A damaged image in the cache (its initramfs cut short, as an interrupted copy or a full disk
+   * leaves it) is found before a guest boots from it and built again; a damaged .deb under it is
+   * found by its hash and fetched again (here: from nowhere, so the build names the mirror).
+   */
+  @Test
+  void aDamagedImageIsBuiltAgainAndADamagedPackageFetchedAgain() throws Exception {
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    GuestImage reference = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
+    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
+    ContentStore warm = new ContentStore(cache);
+    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(RECIPE).orElseThrow();
+    for (LockedPackage p : pins.all()) {
+      try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
+        warm.put(p.sha256(), in);
+      }
+    }
+    DebianArchive offline =
+        new DebianArchive(
+            DebianMirrors.of(UNREACHABLE),
+            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+            warm,
+            DebianArchive.defaultHttpClient(),
+            ProgressSink.silent());
+    java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ImageBuilder builder =
+        new ImageBuilder(
+            recipes, offline, warm, ImageLock.defaultFile(), Path.of("images/guest"), log::add);
+    GuestImage first = builder.image(RECIPE);
+    assertEquals(first, builder.image(RECIPE), "an intact image is the same image");
+
+    // cut the initramfs short, as a copy interrupted half-way leaves it
+    long size = Files.size(first.initrd());
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(
+            first.initrd(), java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(size / 2);
+    }
+    GuestImage again = builder.image(RECIPE);
+    assertEquals(size, Files.size(again.initrd()), "built again whole");
+    assertEquals(ContentStore.sha256Of(reference.initrd()), ContentStore.sha256Of(again.initrd()));
+    assertTrue(
+        log.stream().anyMatch(l -> l.contains("damaged") && l.contains("initrd.cpio.gz has")),
+        "the log says what was damaged: " + log);
+
+    // a byte of the kernel package flipped in the cache, and the image gone: the rebuild must not
+    // use the bad .deb; with the mirror unreachable it can only fail, naming the mirror
+    LockedPackage kernel =
+        pins.kernel().stream().max(java.util.Comparator.comparingLong(LockedPackage::size)).get();
+    Path blob = warm.root().resolve("blobs/sha256/" + kernel.sha256());
+    blob.toFile().setWritable(true);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(blob.toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      int b = f.read();
+      f.seek(f.length() / 2);
+      f.write(b ^ 0xff);
+    }
+    Files.writeString(again.manifest().getParent().resolve("manifest.json"), "{");
+    RuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class, () -> builder.image(RECIPE));
+    assertTrue(String.valueOf(e.getMessage()).contains("127.0.0.1:9"), e.getMessage());
+    assertTrue(Files.notExists(blob), "the damaged .deb is gone from the cache");
+  }
+
+  /**
+   * The out-of-tree driver of a kernel from a newer Debian than the host builds offline too: its
+   * headers, source, cross toolchain and the toolchain's C library all come from the lock's pins.
+   * The modules are checked by what the manifest declares, not byte for byte (kbuild records the
+   * build folder, a fresh temporary one each time).
+   */
+  @Test
+  void aWarmCacheBuildsANewerSuitesDriverWithItsPinnedToolchainOffline() throws Exception {
+    String recipe = "aarch64-7.3";
+    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    GuestImage reference = ImageEnvironment.builder(Optional.empty(), s -> {}).image(recipe);
+    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
+    ContentStore warm = new ContentStore(cache);
+    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(recipe).orElseThrow();
+    assertTrue(
+        pins.moduleBuild().stream().anyMatch(p -> p.name().startsWith("gcc-")),
+        "the lock pins the kernel suite's compiler: " + pins.moduleBuild());
+    for (LockedPackage p : pins.all()) {
+      try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
+        warm.put(p.sha256(), in);
+      }
+    }
+    DebianArchive offline =
+        new DebianArchive(
+            DebianMirrors.of(UNREACHABLE),
+            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+            warm,
+            DebianArchive.defaultHttpClient(),
+            ProgressSink.silent());
+    ImageBuilder builder =
+        new ImageBuilder(
+            recipes, offline, warm, ImageLock.defaultFile(), Path.of("images/guest"), s -> {});
+
+    GuestImage rebuilt = builder.image(recipe);
+
+    assertTrue(
+        rebuilt.initrd().startsWith(cache), "built in the private cache: " + rebuilt.initrd());
+    assertEquals(reference.id(), rebuilt.id(), "same inputs, same image key");
+    assertEquals("out-of-tree", rebuilt.driver());
+    assertEquals(reference.facts(), rebuilt.facts(), "the manifest declares the same drivers");
+  }
 }

@@ -162,7 +162,8 @@ public final class CellReport {
   private static Status status(Verdict v) {
     return switch (v) {
       case PASS -> Status.PASSED;
-      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED -> Status.FAILED;
+      case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED, CAPTURE_FAILED ->
+          Status.FAILED;
       case TIMEOUT, INFRASTRUCTURE_ERROR -> Status.BROKEN;
       case NOT_APPLICABLE -> Status.SKIPPED;
     };

@@ -58,6 +58,7 @@ class MatrixSummaryTest {
     expected.put(Verdict.WRONG_EVENTS, 1);
     expected.put(Verdict.UNEXPECTED_PANIC, 0);
     expected.put(Verdict.QEMU_CRASHED, 0);
+    expected.put(Verdict.CAPTURE_FAILED, 0);
     expected.put(Verdict.TIMEOUT, 1);
     expected.put(Verdict.INFRASTRUCTURE_ERROR, 0);
     expected.put(Verdict.NOT_APPLICABLE, 1);

@@ -33,4 +33,17 @@ class DeathEvidenceTest {
         Optional.of(3L), DeathEvidence.oomKillCount("low 0\nhigh 0\nmax 12\noom 4\noom_kill 3\n"));
     assertEquals(Optional.empty(), DeathEvidence.oomKillCount("low 0\n"));
   }
+
+  @Test
+  void theKernelsOomLineForThePidIsFound() {
+    String log =
+        "[  10.0] Killed process 4242 (other)\n"
+            + "[ 571.1] Memory cgroup out of memory: Killed process 1234 (qemu-system-x86) total-vm:1kB\n"
+            + "[ 572.0] Killed process 12345 (qemu-system-x86)\n";
+    assertEquals(
+        Optional.of(
+            "Memory cgroup out of memory: Killed process 1234 (qemu-system-x86) total-vm:1kB"),
+        DeathEvidence.oomLine(log, 1234));
+    assertEquals(Optional.empty(), DeathEvidence.oomLine(log, 123));
+  }
 }

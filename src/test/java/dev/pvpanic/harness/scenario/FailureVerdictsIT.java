@@ -126,4 +126,30 @@ class FailureVerdictsIT {
     assertThrows(CellTimeoutException.class, r::assertPassed);
     assertFalse(r.phases().containsKey("trigger"), "no trigger effect may be recorded: " + collect);
   }
+
+  /**
+   * syzkaller's "no output" class: a guest that says nothing for longer than {@link
+   * StuckCell#SILENT} is called silent, told apart from one that was still printing.
+   */
+  @Test
+  void aSilentGuestIsToldApartFromOneStillPrinting() {
+    Duration bound = StuckCell.SILENT.plusSeconds(5);
+    CellResult silent =
+        new CellRunner(CellOptions.defaults().withTrigger("true").withTimeouts(bound, bound))
+            .run(planned.cell(), image, planned.qemu(), artifacts("silent"));
+    assertEquals(Verdict.TIMEOUT, silent.verdict(), silent.message());
+    assertTrue(
+        silent.message().contains("a silent guest: no console output for the last"),
+        silent.message());
+
+    CellResult printing =
+        new CellRunner(
+                CellOptions.defaults()
+                    .withTrigger("(while :; do echo tick; sleep 1; done) &")
+                    .withTimeouts(bound, bound))
+            .run(planned.cell(), image, planned.qemu(), artifacts("printing"));
+    assertEquals(Verdict.TIMEOUT, printing.verdict(), printing.message());
+    assertTrue(printing.message().contains("the guest was still printing"), printing.message());
+    assertTrue(printing.message().contains("tick"), "its console tail: " + printing.message());
+  }
 }

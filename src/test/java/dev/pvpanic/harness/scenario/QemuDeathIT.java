@@ -95,4 +95,68 @@ class QemuDeathIT {
     assertTrue(r.message().contains("is stopped (process state T"), r.message());
     assertTrue(took.compareTo(java.time.Duration.ofSeconds(120)) < 0, "took " + took);
   }
+
+  /**
+   * The OOM killer: QEMU moved into a memory cgroup of its own with a 64 MiB limit, then the guest
+   * touches 256 MiB. The kernel kills QEMU (SIGKILL): an infrastructure error that names the
+   * kernel's OOM line for that pid. Needs a cgroup v1 memory controller (this machine's); skipped
+   * elsewhere.
+   */
+  @Test
+  void killedByTheOomKillerNamesTheKernelsLine() throws IOException {
+    java.util.Optional<Path> own =
+        java.nio.file.Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
+            .filter(l -> l.matches("\\d+:memory:.*"))
+            .map(l -> Path.of("/sys/fs/cgroup/memory" + l.substring(l.indexOf(":memory:") + 8)))
+            .filter(java.nio.file.Files::isDirectory)
+            .findFirst();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        own.isPresent(), "no cgroup v1 memory controller here");
+    Path group = own.get().resolve("pvh-oom-it-" + ProcessHandle.current().pid());
+    java.nio.file.Files.createDirectories(group);
+    try {
+      java.nio.file.Files.writeString(group.resolve("memory.limit_in_bytes"), "67108864");
+      SeedCell seed = SeedCell.named("qemu-death-oom");
+      MachineHooks confine =
+          new MachineHooks() {
+            @Override
+            public void launched(QemuMachine m) {
+              m.console()
+                  .addLineListener(
+                      line -> {
+                        if (line.contains(MARK)) {
+                          try {
+                            java.nio.file.Files.writeString(
+                                group.resolve("cgroup.procs"), Long.toString(m.pid()));
+                          } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                          }
+                        }
+                      });
+            }
+          };
+      CellOptions options =
+          CellOptions.defaults()
+              .withTrigger(
+                  "echo " + MARK + "; sleep 1; dd if=/dev/zero of=/dev/null bs=256M count=4")
+              .withHooks(confine)
+              .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
+      CellResult r =
+          new CellRunner(options)
+              .run(
+                  seed.planned().cell(),
+                  seed.image(),
+                  seed.planned().qemu(),
+                  Settings.system().buildDir().resolve("qemu-death-it").resolve("oom"));
+      assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
+      assertTrue(r.message().contains("signal 9 (SIGKILL) from outside"), r.message());
+      assertTrue(
+          r.message().contains("OOM killer killed it: '")
+              && r.message().contains("Killed process "),
+          r.message());
+    } finally {
+      // empty once QEMU is gone; rmdir removes a v1 cgroup
+      java.nio.file.Files.deleteIfExists(group);
+    }
+  }
 }

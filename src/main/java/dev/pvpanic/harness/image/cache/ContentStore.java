@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.image.cache;
 
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.machine.RunFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,13 +29,18 @@ import org.apache.commons.io.FileUtils;
  * <p>Nothing half-written is ever visible: blobs and derived directories are built under a
  * temporary name in the same folder and renamed into place, so several processes may share one
  * cache. A blob is re-hashed on every {@link #get}; a corrupted one is deleted and reported
- * missing, so the caller fetches it again.
+ * missing, so the caller fetches it again. A temporary name carries its process's owner tag, so
+ * what a killed process left half-written is removed when the next store is opened ({@link
+ * #sweepOrphans}).
  */
 public final class ContentStore {
 
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern DERIVED_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-  private static final String TEMP_PREFIX = ".tmp-";
+  private static final String TEMP_PREFIX = ".tmp-" + RunFolder.ownerTag() + "-";
+  private static final Pattern TEMP_NAME = Pattern.compile("\\.tmp-(\\d+-[0-9a-f]+)-.*");
+  private static final java.util.Set<Path> SWEPT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final Path root;
   private final Path blobs;
@@ -44,6 +50,36 @@ public final class ContentStore {
     this.root = root.toAbsolutePath().normalize();
     this.blobs = this.root.resolve("blobs").resolve("sha256");
     this.derived = this.root.resolve("derived");
+    if (SWEPT.add(this.root)) {
+      sweepOrphans();
+    }
+  }
+
+  /**
+   * Removes the temporary blobs and folders of processes that no longer run (a JVM killed while it
+   * downloaded or built); those of running processes, this one included, are left alone.
+   *
+   * @return the paths removed
+   */
+  public java.util.List<Path> sweepOrphans() {
+    java.util.List<Path> removed = new java.util.ArrayList<>();
+    for (Path dir : java.util.List.of(blobs, derived)) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".tmp-*")) {
+        for (Path entry : entries) {
+          java.util.regex.Matcher m = TEMP_NAME.matcher(entry.getFileName().toString());
+          if (m.matches() && RunFolder.isStaleOwner(m.group(1))) {
+            FileUtils.deleteQuietly(entry.toFile());
+            removed.add(entry);
+          }
+        }
+      } catch (IOException e) {
+        // nothing of ours could be swept there; the next store tries again
+      }
+    }
+    return removed;
   }
 
   /** The cache where the settings put it ({@link Settings#cacheDir()}). */
@@ -185,6 +221,52 @@ public final class ContentStore {
   public static String sha256Of(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       return sha256Of(in);
+    }
+  }
+
+  // Files found whole, by path, size, modification time and the hash they were checked against.
+  private static final java.util.Set<String> VERIFIED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * What is wrong with {@code file} against the size and SHA-256 recorded for it, if anything: it
+   * is missing, has another size, or (hashed once per JVM for each version of the file: path, size
+   * and modification time) another hash. {@code hash} false checks the size only (the caller has
+   * just hashed it). A tamper that keeps size and time inside one file-time tick goes unseen for
+   * the rest of the JVM's life: the price of not hashing every cache hit.
+   *
+   * @param name how the file is called in the answer (e.g. "state.bin")
+   */
+  public static Optional<String> mismatch(
+      Path file, String name, long recordedBytes, String recordedSha256, boolean hash) {
+    if (!Files.isRegularFile(file)) {
+      return Optional.of("its " + name + " is missing");
+    }
+    try {
+      long size = Files.size(file);
+      if (size != recordedBytes) {
+        return Optional.of(name + " has " + size + " bytes, " + recordedBytes + " were saved");
+      }
+      String version =
+          file
+              + "|"
+              + size
+              + "|"
+              + Files.getLastModifiedTime(file).toMillis()
+              + "|"
+              + recordedSha256;
+      if (!hash || VERIFIED.contains(version)) {
+        VERIFIED.add(version);
+        return Optional.empty();
+      }
+      String sha = sha256Of(file);
+      if (!sha.equals(recordedSha256)) {
+        return Optional.of(name + " has SHA-256 " + sha + ", " + recordedSha256 + " was saved");
+      }
+      VERIFIED.add(version);
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("cannot read " + name + ": " + e.getMessage());
     }
   }
 

@@ -27,13 +27,18 @@ import java.util.stream.Stream;
  *   <li>the flavour's one-line Makefile, {@code include
  *       /usr/src/linux-headers-<abi>-common/Makefile}: a file, not a link. It is rewritten to the
  *       absolute path of that Makefile inside the folder (kbuild resolves the source tree from it).
+ *       From 7.x it also sets {@code KBUILD_OUTPUT=/usr/src/linux-headers-<release>}, rewritten the
+ *       same way.
  * </ul>
  *
  * Both rewrites are idempotent, so a cached folder can be prepared again.
  */
 public final class HeaderTree {
 
-  private static final Pattern INCLUDE = Pattern.compile("^include\\s+(/\\S+)\\s*$");
+  // include /usr/src/...-common/Makefile; from 7.x also
+  // KBUILD_OUTPUT=/usr/src/linux-headers-<release>
+  private static final Pattern INCLUDE =
+      Pattern.compile("^(include\\s+|KBUILD_OUTPUT\\s*:?=\\s*)(/\\S+)\\s*$");
 
   private final Path root;
   private final KernelPackages packages;
@@ -119,8 +124,8 @@ public final class HeaderTree {
   }
 
   /**
-   * Points each {@code include /abs/path} line of a Makefile at the same path under {@code root}
-   * when it exists there; returns whether the file changed.
+   * Points each {@code include /abs/path} (and {@code KBUILD_OUTPUT=/abs/path}) line of a Makefile
+   * at the same path under {@code root} when it exists there; returns whether the file changed.
    */
   static boolean rewriteIncludes(Path makefile, Path root) {
     try {
@@ -129,11 +134,11 @@ public final class HeaderTree {
       boolean changed = false;
       for (String line : lines) {
         Matcher m = INCLUDE.matcher(line);
-        if (m.matches() && !Path.of(m.group(1)).startsWith(root)) {
-          Path target = Path.of(m.group(1));
+        if (m.matches() && !Path.of(m.group(2)).startsWith(root)) {
+          Path target = Path.of(m.group(2));
           Path inTree = root.resolve(target.getRoot().relativize(target)).normalize();
           if (inTree.startsWith(root) && Files.exists(inTree)) {
-            out.add("include " + inTree);
+            out.add(m.group(1) + inTree);
             changed = true;
             continue;
           }

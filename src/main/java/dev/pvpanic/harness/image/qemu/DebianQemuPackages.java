@@ -180,7 +180,7 @@ public final class DebianQemuPackages {
   }
 
   /** {@code bookworm} for {@code bookworm-backports}; empty for a suite that is no overlay. */
-  static Optional<String> baseSuite(String suite) {
+  public static Optional<String> baseSuite(String suite) {
     for (String overlay : List.of("-backports-sloppy", "-backports")) {
       if (suite.endsWith(overlay)) {
         return Optional.of(suite.substring(0, suite.length() - overlay.length()));

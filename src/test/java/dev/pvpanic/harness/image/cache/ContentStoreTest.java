@@ -151,4 +151,50 @@ class ContentStoreTest {
     assertEquals("2", Files.readString(rebuilt.resolve("v")));
     assertThrows(IllegalArgumentException.class, () -> store.derived("../escape"));
   }
+
+  @Test
+  void whatAKilledProcessLeftHalfWrittenIsSweptAndOnlyThat() throws IOException {
+    Path blobs = Files.createDirectories(root.resolve("blobs/sha256"));
+    Path derived = Files.createDirectories(root.resolve("derived"));
+    // pid 1 runs, but not since 1970: its tag names a process that is gone
+    Path orphanBlob = Files.writeString(blobs.resolve(".tmp-1-0-abc"), "half");
+    Path orphanDir = Files.createDirectories(derived.resolve(".tmp-1-0-image-x-uuid"));
+    Path ours =
+        Files.writeString(
+            blobs.resolve(".tmp-" + dev.pvpanic.harness.machine.RunFolder.ownerTag() + "-x"), "");
+    Path oldStyle = Files.writeString(blobs.resolve(".tmp-0b1c-uuid"), "");
+
+    List<Path> removed = new ContentStore(root.resolve("other")).sweepOrphans();
+    assertTrue(removed.isEmpty(), "another store's folder is not this one's: " + removed);
+    new ContentStore(root); // opening a store sweeps its folder (once per JVM)
+    Path later = Files.writeString(blobs.resolve(".tmp-1-0-later"), "half");
+    removed = new ContentStore(root).sweepOrphans();
+    assertEquals(List.of(later), removed);
+
+    assertFalse(Files.exists(orphanBlob));
+    assertFalse(Files.exists(orphanDir));
+    assertTrue(Files.exists(ours), "this process's own temp file stays");
+    assertTrue(Files.exists(oldStyle), "a name without an owner tag is not guessed at");
+  }
+
+  @Test
+  void aFileIsCheckedAgainstItsRecordedSizeAndHash() throws IOException {
+    Path f = Files.write(root.resolve("state.bin"), CONTENT);
+    assertEquals(
+        java.util.Optional.empty(),
+        ContentStore.mismatch(f, "state.bin", CONTENT.length, CONTENT_SHA256, true));
+    assertTrue(
+        ContentStore.mismatch(f, "state.bin", CONTENT.length + 1, CONTENT_SHA256, true)
+            .orElseThrow()
+            .contains("has " + CONTENT.length + " bytes"));
+    Path g = Files.write(root.resolve("other.bin"), "busyboy\n".getBytes(StandardCharsets.UTF_8));
+    assertTrue(
+        ContentStore.mismatch(g, "other.bin", CONTENT.length, CONTENT_SHA256, true)
+            .orElseThrow()
+            .contains("has SHA-256"));
+    assertTrue(
+        ContentStore.mismatch(root.resolve("gone"), "gone", 1, CONTENT_SHA256, true)
+            .orElseThrow()
+            .contains("missing"));
+  }
 }

@@ -63,6 +63,28 @@ class HeaderTreeTest {
   }
 
   @Test
+  void aSevenXMakefileHasItsKbuildOutputPointedIntoTheTreeToo() throws IOException {
+    FakeHeaderTree.create(root);
+    Path makefile = root.resolve("usr/src/linux-headers-" + RELEASE + "/Makefile");
+    // as Debian's 7.x linux-headers-<release> ships it
+    Files.writeString(
+        makefile,
+        "KBUILD_OUTPUT=/usr/src/linux-headers-"
+            + RELEASE
+            + "\ninclude /usr/src/linux-headers-"
+            + ABI
+            + "-common/Makefile\n");
+
+    HeaderTree tree = HeaderTree.prepare(root, PACKAGES);
+
+    assertEquals(
+        List.of(
+            "KBUILD_OUTPUT=" + tree.buildDir(), "include " + tree.commonDir().resolve("Makefile")),
+        Files.readAllLines(makefile));
+    assertFalse(HeaderTree.rewriteIncludes(makefile, root.toAbsolutePath()));
+  }
+
+  @Test
   void preparingTwiceChangesNothingTheSecondTime() throws IOException {
     FakeHeaderTree.create(root);
     HeaderTree tree = HeaderTree.prepare(root, PACKAGES);

@@ -1,0 +1,117 @@
+package dev.pvpanic.harness.image.kmod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wraps real host programs with a copy of the host's own C library standing in for another suite's:
+ * the wrapper must run the program through the copied loader, keep the name it was called by, and
+ * refuse a program whose libraries the copy lacks.
+ */
+class ExtractedToolchainTest {
+  private static final Path HOST_LIBS = Path.of("/lib/x86_64-linux-gnu");
+
+  @TempDir Path root;
+
+  private void fakeSuiteLibc() throws IOException {
+    assumeTrue(
+        Files.isRegularFile(HOST_LIBS.resolve("ld-linux-x86-64.so.2"))
+            && Files.isRegularFile(Path.of("/bin/echo")),
+        "needs an x86_64 glibc host");
+    Path libs = Files.createDirectories(root.resolve("usr/lib/x86_64-linux-gnu"));
+    for (String lib : List.of("ld-linux-x86-64.so.2", "libc.so.6")) {
+      Files.copy(HOST_LIBS.resolve(lib).toRealPath(), libs.resolve(lib));
+    }
+  }
+
+  @Test
+  void aWrappedProgramRunsThroughTheClosuresLoaderUnderItsOwnName() throws Exception {
+    fakeSuiteLibc();
+    Path bin = Files.createDirectories(root.resolve("usr/bin"));
+    Files.copy(Path.of("/bin/echo"), bin.resolve("aarch64-linux-gnu-echo"));
+    Files.createSymbolicLink(bin.resolve("echo-link"), Path.of("aarch64-linux-gnu-echo"));
+
+    ExtractedToolchain tc = ExtractedToolchain.open(root, KernelArch.ARM64, 16, KernelArch.X86_64);
+
+    Path wrapper = bin.resolve("aarch64-linux-gnu-echo");
+    String script = Files.readString(wrapper);
+    assertTrue(script.startsWith("#!/bin/sh\n"), script);
+    assertTrue(script.contains("'" + tc.loader() + "' --library-path "), script);
+    assertTrue(script.contains("--argv0 \"$0\""), script);
+    assertTrue(Files.isRegularFile(bin.resolve(".pvh-elf/aarch64-linux-gnu-echo")));
+    assertTrue(Files.isSymbolicLink(bin.resolve("echo-link")), "links are left as they are");
+    assertEquals(
+        "hello from the closure", run(wrapper.toString(), "hello", "from", "the", "closure"));
+    assertEquals("via link", run(bin.resolve("echo-link").toString(), "via", "link"));
+    // wrapping again finds no ELF left to wrap
+    assertEquals(List.of(), tc.wrapExecutables(bin));
+  }
+
+  @Test
+  void aProgramNeedingALibraryTheClosureLacksIsRefusedByName() throws Exception {
+    fakeSuiteLibc();
+    assumeTrue(Files.isRegularFile(Path.of("/usr/bin/xz")), "needs xz (liblzma)");
+    Path bin = Files.createDirectories(root.resolve("usr/bin"));
+    Files.copy(Path.of("/usr/bin/xz"), bin.resolve("xz"));
+
+    ModuleBuildException e =
+        assertThrows(
+            ModuleBuildException.class,
+            () -> ExtractedToolchain.open(root, KernelArch.ARM64, 16, KernelArch.X86_64));
+
+    // the loader falls back to the host's folders: a mix of two C libraries, refused
+    assertTrue(e.getMessage().contains("liblzma.so.5 (from the host's "), e.getMessage());
+  }
+
+  @Test
+  void noLoaderMeansNoLibc6InTheClosure() throws IOException {
+    Files.createDirectories(root.resolve("usr/lib/x86_64-linux-gnu"));
+
+    ModuleBuildException e =
+        assertThrows(
+            ModuleBuildException.class,
+            () -> ExtractedToolchain.open(root, KernelArch.ARM64, 16, KernelArch.X86_64));
+
+    assertTrue(e.getMessage().contains("lacks libc6"), e.getMessage());
+  }
+
+  @Test
+  void librariesFromOutsideTheFolderAreProblems() {
+    Path r = Path.of("/tc");
+    String listing =
+        "\tlinux-vdso.so.1 (0x00007ffd)\n"
+            + "\tlibc.so.6 => /tc/usr/lib/x86_64-linux-gnu/libc.so.6 (0x1)\n"
+            + "\tlibmpfr.so.6 => /lib/x86_64-linux-gnu/libmpfr.so.6 (0x2)\n"
+            + "\tlibisl.so.23 => not found\n";
+
+    assertEquals(
+        List.of(
+            "libmpfr.so.6 (from the host's /lib/x86_64-linux-gnu/libmpfr.so.6)",
+            "libisl.so.23 (not found)"),
+        ExtractedToolchain.parseProblems(listing, r));
+    assertFalse(
+        ExtractedToolchain.parseProblems("\tlibc.so.6 => /tc/lib/libc.so.6 (0x1)\n", r)
+            .iterator()
+            .hasNext());
+  }
+
+  private static String run(String... argv) throws Exception {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+}
