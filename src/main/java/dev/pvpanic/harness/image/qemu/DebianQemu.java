@@ -230,7 +230,7 @@ public final class DebianQemu {
         seen.add(suite + " (not served: " + e.getMessage().split("\n")[0] + ")");
         continue;
       }
-      List<PackageEntry> versions = index.versions(DebianQemuPackages.emulator(guest));
+      List<PackageEntry> versions = index.versions(DebianQemuPackages.emulator(guest, index));
       for (PackageEntry e : versions) {
         if (series.equals(seriesOf(e.version()).orElse(null))) {
           return DebianQemuPackages.resolve(
