@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the harness needs on a Debian machine, only what is missing:
-# QEMU for both architectures, and the cross compiler that builds pvpanic modules
+# QEMU for the three architectures, and the cross compiler that builds pvpanic modules
 # for Debian's arm64 kernels (which ship without them).
 # Runs as root, or through sudo when it is there.
 set -euo pipefail
@@ -8,6 +8,10 @@ set -euo pipefail
 need=()
 command -v qemu-system-x86_64  >/dev/null || need+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
+# qemu-system-riscv64 and its OpenSBI (-bios default): bookworm's qemu-system-misc has both (the
+# firmware through qemu-system-data); from trixie qemu-system-misc depends on qemu-system-riscv,
+# which depends on opensbi
+command -v qemu-system-riscv64 >/dev/null || need+=(qemu-system-misc)
 command -v aarch64-linux-gnu-gcc-12 >/dev/null || need+=(gcc-12-aarch64-linux-gnu)
 command -v make >/dev/null || need+=(make)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)

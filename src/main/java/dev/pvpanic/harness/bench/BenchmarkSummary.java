@@ -237,10 +237,13 @@ final class BenchmarkSummary {
   }
 
   private static Architecture arch(CellResult r) {
-    return r.guest()
-        .map(g -> g.arch().equals("aarch64") ? Architecture.AARCH64 : Architecture.X86_64)
-        .orElse(
-            r.cell().recipe().startsWith("aarch64") ? Architecture.AARCH64 : Architecture.X86_64);
+    String name = r.guest().map(g -> g.arch()).orElse(r.cell().recipe().split("-", 2)[0]);
+    for (Architecture a : Architecture.values()) {
+      if (a.id().equals(name)) {
+        return a;
+      }
+    }
+    return Architecture.X86_64;
   }
 
   static List<String> cellNames(List<CellResult> rs) {

@@ -21,7 +21,10 @@ final class CellFlags {
   @Option(names = "--recipe", paramLabel = "NAME", description = "image recipe, e.g. x86_64-6.12")
   String recipe;
 
-  @Option(names = "--arch", paramLabel = "ARCH", description = "x86_64 or aarch64 (with --kernel)")
+  @Option(
+      names = "--arch",
+      paramLabel = "ARCH",
+      description = "x86_64, aarch64 or riscv64 (with --kernel)")
   String arch;
 
   @Option(

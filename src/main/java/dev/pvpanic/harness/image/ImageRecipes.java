@@ -143,7 +143,7 @@ public final class ImageRecipes {
       if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
         throw new IllegalArgumentException("name must be letters, digits, '.', '_', '-'");
       }
-      require(arch, "arch", "x86_64 or aarch64");
+      require(arch, "arch", "x86_64, aarch64 or riscv64");
       require(version, "version", "the kernel's major.minor, e.g. \"6.12\"");
       if (kernel == null) {
         throw new IllegalArgumentException(

@@ -137,12 +137,9 @@ final class PvpanicModules {
                 .orElse(version));
     CrossCompiler cc;
     if (toolchainDebs.isEmpty()) {
-      // a lock entry written before toolchains were pinned: the host's cross gcc-12
-      cc =
-          CrossCompiler.find(
-              packages.arch().name().toLowerCase(java.util.Locale.ROOT).equals("arm64")
-                  ? "arm64"
-                  : "x86_64");
+      // a lock entry written before toolchains were pinned: the host's cross gcc of the kernel's
+      // own major version
+      cc = CrossCompiler.find(packages.arch().debianArch(), gccMajor(kernel));
     } else {
       cc = pinnedToolchain(toolchainDebs, toolchainNames, packages, headerRoot, work);
     }
@@ -176,6 +173,20 @@ final class PvpanicModules {
       toolchain.wrapExecutables(kbuild);
     }
     return toolchain.compiler();
+  }
+
+  /**
+   * The gcc major version the kernel was built with (its config's {@code CONFIG_GCC_VERSION}, e.g.
+   * 140200), so the cross compiler of that version is looked for: bookworm's gcc-12 for the 6.12
+   * backports, gcc-14 for trixie's kernels. Without a config, the default.
+   */
+  static int gccMajor(KernelFiles kernel) {
+    return kernel
+        .config("CONFIG_GCC_VERSION")
+        .filter(v -> v.matches("\\d+"))
+        .map(v -> Integer.parseInt(v) / 10000)
+        .filter(major -> major > 0)
+        .orElse(CrossCompiler.DEFAULT_GCC_MAJOR);
   }
 
   /** What the manifest declares about the kernel and its pvpanic drivers, for the oracle. */

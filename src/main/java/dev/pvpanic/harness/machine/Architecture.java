@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
 public enum Architecture {
   X86_64("x86_64", "qemu-system-x86_64", "q35", Optional.empty(), "amd64"),
   // cortex-a57 boots about 3x faster than -cpu max under TCG (FACTS.md).
-  AARCH64("aarch64", "qemu-system-aarch64", "virt", Optional.of("cortex-a57"), "arm64");
+  AARCH64("aarch64", "qemu-system-aarch64", "virt", Optional.of("cortex-a57"), "arm64"),
+  // QEMU's riscv64 default CPU (rv64) on virt, with OpenSBI (-bios default) as the firmware.
+  RISCV64("riscv64", "qemu-system-riscv64", "virt", Optional.empty(), "riscv64");
 
   private final String id;
   private final String qemuBinary;
@@ -31,7 +33,10 @@ public enum Architecture {
     this.debianArch = debianArch;
   }
 
-  /** The name {@code uname -m} prints and configs use: {@code x86_64}, {@code aarch64}. */
+  /**
+   * The name {@code uname -m} prints and configs use: {@code x86_64}, {@code aarch64}, {@code
+   * riscv64}.
+   */
   public String id() {
     return id;
   }
@@ -48,7 +53,7 @@ public enum Architecture {
     return defaultCpu;
   }
 
-  /** Debian's name for the architecture: {@code amd64}, {@code arm64}. */
+  /** Debian's name for the architecture: {@code amd64}, {@code arm64}, {@code riscv64}. */
   public String debianArch() {
     return debianArch;
   }
@@ -63,11 +68,12 @@ public enum Architecture {
     return switch (os.toLowerCase(Locale.ROOT)) {
       case "amd64", "x86_64" -> Optional.of(X86_64);
       case "aarch64", "arm64" -> Optional.of(AARCH64);
+      case "riscv64" -> Optional.of(RISCV64);
       default -> Optional.empty();
     };
   }
 
-  /** Parses {@code x86_64}/{@code amd64} or {@code aarch64}/{@code arm64}. */
+  /** Parses {@code x86_64}/{@code amd64}, {@code aarch64}/{@code arm64} or {@code riscv64}. */
   public static Architecture parse(String text) {
     String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
     for (Architecture a : values()) {

@@ -146,9 +146,11 @@ public record Cell(
         ShutdownAction.valueOf(enumName(get(Axis.SHUTDOWN))),
         trigger(),
         acpiOff(),
-        arch == dev.pvpanic.harness.machine.Architecture.X86_64
-            ? Architecture.X86_64
-            : Architecture.AARCH64,
+        switch (arch) {
+          case X86_64 -> Architecture.X86_64;
+          case AARCH64 -> Architecture.AARCH64;
+          case RISCV64 -> Architecture.RISCV64;
+        },
         machineType(),
         watchdogAction());
   }
@@ -229,13 +231,13 @@ public record Cell(
     }
     Optional<String> family =
         machineType()
-            .filter(m -> new dev.pvpanic.harness.oracle.MachineType(m).architecture().isEmpty())
+            .filter(m -> new dev.pvpanic.harness.oracle.MachineType(m).architectures().isEmpty())
             .map(
                 m ->
                     "machine_type: '"
                         + m
                         + "' is no machine type the harness knows (valid: pc, pc-i440fx-X.Y, q35,"
-                        + " pc-q35-X.Y, microvm on x86_64; virt, virt-X.Y on aarch64)");
+                        + " pc-q35-X.Y, microvm on x86_64; virt, virt-X.Y on aarch64 and riscv64)");
     return family;
   }
 

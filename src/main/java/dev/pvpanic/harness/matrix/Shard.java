@@ -62,10 +62,10 @@ public record Shard(int index, int count) {
   /**
    * A cell's expected cost, in rough seconds of one guest under TCG on a small CI runner: booting a
    * guest and panicking it costs 4; loading kdump's capture kernel and booting it after the panic
-   * adds 5; an aarch64 guest adds 2 (a foreign architecture under TCG, and pvpanic modules built
-   * out of tree). The architecture is read from the recipe's name ({@code aarch64-…}, as
-   * images/recipes names them): a recipe named otherwise only loses the surcharge, the split stays
-   * deterministic.
+   * adds 5; an aarch64 or riscv64 guest adds 2 (a foreign architecture under TCG, and pvpanic
+   * modules built out of tree). The architecture is read from the recipe's name ({@code aarch64-…},
+   * {@code riscv64-…}, as images/recipes names them): a recipe named otherwise only loses the
+   * surcharge, the split stays deterministic.
    */
   public static int cost(Cell cell) {
     int cost = 4;
@@ -73,7 +73,9 @@ public record Shard(int index, int count) {
       cost += 5;
     }
     String recipe = cell.recipe();
-    if (recipe.startsWith("aarch64") || recipe.startsWith("arm64")) {
+    if (recipe.startsWith("aarch64")
+        || recipe.startsWith("arm64")
+        || recipe.startsWith("riscv64")) {
       cost += 2;
     }
     return cost;

@@ -142,8 +142,8 @@ public sealed interface Applicability {
 
   /**
    * QMP inject-nmi needs a machine with an NMI interface: the PC machines deliver one to every
-   * CPU's local APIC; QEMU's arm virt machine implements none and replies "this feature or command
-   * is not currently supported" (seen with QEMU 7.2 and 11.1).
+   * CPU's local APIC; QEMU's arm and riscv virt machines implement none and reply "this feature or
+   * command is not currently supported" (seen with QEMU 7.2 and 11.1 on arm, 7.2 on riscv).
    */
   private static Optional<String> nmiIsX86Only(CellSetup setup) {
     return setup.trigger() == Trigger.NMI && setup.architecture() != Architecture.X86_64
@@ -174,7 +174,8 @@ public sealed interface Applicability {
   private static Optional<String> machineTypeMatchesArchitecture(
       CellSetup setup, Optional<MachineType> machine) {
     return machine
-        .filter(m -> m.architecture().map(a -> a != setup.architecture()).orElse(false))
+        .filter(
+            m -> !m.architectures().isEmpty() && !m.architectures().contains(setup.architecture()))
         .map(m -> "machine type " + m + " is not a " + arch(setup) + " machine");
   }
 

@@ -68,10 +68,13 @@ final class LinuxRules {
    * acpi_power_off() enters S5 (ACPICA's legacy sleep then waits for WAK_STS), and arm64's PSCI
    * SYSTEM_OFF is taken by QEMU at once (target/arm/psci.c powers the calling CPU off). So
    * pvpanic's handler never runs while ACPI (x86) or PSCI (arm64) is there. {@code acpi=off}
-   * removes it on x86; arm64 guests here always have PSCI.
+   * removes it on x86; arm64 guests here always have PSCI. riscv64: arch/riscv/kernel/sbi.c
+   * sbi_init() sets {@code pm_power_off} (legacy power-off, run from a SYS_OFF_PRIO_DEFAULT handler
+   * in kernel/reboot.c) to the SBI call (SRST SHUTDOWN, or the v0.1 legacy shutdown), which OpenSBI
+   * carries out on QEMU's virt machine and which does not return; riscv64 guests always have SBI.
    */
   static boolean firmwarePowersOff(Architecture architecture, boolean acpiOff) {
-    return architecture == Architecture.AARCH64 || !acpiOff;
+    return architecture != Architecture.X86_64 || !acpiOff;
   }
 
   /**

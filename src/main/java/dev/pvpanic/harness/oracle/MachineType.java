@@ -1,7 +1,9 @@
 package dev.pvpanic.harness.oracle;
 
 import dev.pvpanic.harness.qmp.QemuVersion;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,15 +40,19 @@ public record MachineType(String name) {
     return version().map(v -> v.compareTo(QemuVersion.of(major, minor, 0)) <= 0).orElse(false);
   }
 
-  /** The architecture a known machine family belongs to; empty when the name is not one. */
-  public Optional<Architecture> architecture() {
+  /**
+   * The architectures a known machine family belongs to; empty when the name is not one. {@code
+   * virt} is a family of both hw/arm/virt.c and hw/riscv/virt.c; the build's {@code query-machines}
+   * says which names of it exist.
+   */
+  public Set<Architecture> architectures() {
     if (name.startsWith("pc") || name.startsWith("q35") || name.startsWith("microvm")) {
-      return Optional.of(Architecture.X86_64);
+      return EnumSet.of(Architecture.X86_64);
     }
     if (name.startsWith("virt")) {
-      return Optional.of(Architecture.AARCH64);
+      return EnumSet.of(Architecture.AARCH64, Architecture.RISCV64);
     }
-    return Optional.empty();
+    return EnumSet.noneOf(Architecture.class);
   }
 
   @Override

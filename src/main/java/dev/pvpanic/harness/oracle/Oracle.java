@@ -269,13 +269,31 @@ public final class Oracle {
     prediction.end(FinalState.running());
   }
 
+  private static String firmwarePowerOff(Architecture architecture) {
+    return switch (architecture) {
+      case X86_64 -> "ACPI (S5)";
+      case AARCH64 -> "PSCI SYSTEM_OFF";
+      case RISCV64 -> "The SBI shutdown (or syscon-poweroff) on the virt machine's test finisher";
+    };
+  }
+
   private static void powerOff(
       CellSetup setup, GuestFacts guest, QemuCapabilities qemu, Prediction prediction) {
     if (LinuxRules.firmwarePowersOff(setup.architecture(), setup.acpiOff())) {
       prediction.because(
-          (setup.architecture() == Architecture.X86_64 ? "ACPI (S5)" : "PSCI SYSTEM_OFF")
+          firmwarePowerOff(setup.architecture())
               + " powers the guest off before pvpanic's lowest-priority power-off handler could"
               + " run -> no GUEST_PVSHUTDOWN");
+      if (setup.architecture() == Architecture.RISCV64
+          && !QemuRules.finisherRequestsShutdown(qemu)) {
+        prediction.because(
+            "QEMU "
+                + qemu.version()
+                + " < 8.2: the test finisher's PASS write calls exit(0) -> no SHUTDOWN event,"
+                + " -action shutdown= is not consulted; QEMU exits 0");
+        prediction.apply(QemuRules.onFinisherExit());
+        return;
+      }
       QemuRules.Reaction reaction =
           QemuRules.onShutdownRequest(
               "guest-shutdown", setup.panicAction(), setup.shutdownAction());

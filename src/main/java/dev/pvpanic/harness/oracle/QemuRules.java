@@ -113,6 +113,24 @@ final class QemuRules {
   }
 
   /**
+   * QEMU's riscv virt machine powers off through its SiFive test finisher (hw/misc/sifive_test.c;
+   * OpenSBI's SBI shutdown and Linux's syscon-poweroff both write FINISHER_PASS there). Before 8.2
+   * that write calls {@code exit(0)}: no SHUTDOWN event, no {@code -action shutdown=}. From 8.2
+   * (commit 215128e44bd3 "hw/misc/sifive_test.c: replace exit calls with proper shutdown") it is
+   * qemu_system_shutdown_request_with_code(SHUTDOWN_CAUSE_GUEST_SHUTDOWN, 0), handled by {@link
+   * #onShutdownRequest} (seen: 7.2 exits with no event, 11.1 sends SHUTDOWN and honours
+   * shutdown=pause). A version rule: introspection cannot show it.
+   */
+  static boolean finisherRequestsShutdown(QemuCapabilities qemu) {
+    return qemu.version().atLeast(8, 2);
+  }
+
+  /** The test finisher's {@code exit(0)} before QEMU 8.2: no event, QEMU exits 0. */
+  static Reaction onFinisherExit() {
+    return new Reaction(List.of(), Optional.of(FinalState.exits(0)));
+  }
+
+  /**
    * qemu_system_guest_pvshutdown() (9.1): GUEST_PVSHUTDOWN, then
    * qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN), handled by {@link
    * #onShutdownRequest}. Before 9.1 hw/misc/pvpanic.c dropped bit 2.

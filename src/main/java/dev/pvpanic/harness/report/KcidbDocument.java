@@ -159,6 +159,7 @@ public final class KcidbDocument {
     return switch (arch) {
       case "aarch64" -> "arm64";
       case "x86_64" -> "x86_64";
+      case "riscv64" -> "riscv";
       default -> token(arch).toLowerCase(Locale.ROOT);
     };
   }

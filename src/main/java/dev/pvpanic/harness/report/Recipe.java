@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
 /**
  * A grid row: an image recipe name such as {@code aarch64-6.12-bpo}, split into its architecture
  * (the part before the first {@code -}) and its kernel. Rows sort by architecture (x86_64 first,
- * then aarch64, then any other) and then by kernel version in numeric order (5.10 before 6.1 before
- * 6.12 before 7.x).
+ * then aarch64, then riscv64, then any other) and then by kernel version in numeric order (5.10
+ * before 6.1 before 6.12 before 7.x).
  */
 record Recipe(String name, String arch, String kernel) implements Comparable<Recipe> {
-  private static final List<String> ARCH_ORDER = List.of("x86_64", "aarch64");
+  private static final List<String> ARCH_ORDER = List.of("x86_64", "aarch64", "riscv64");
   private static final Pattern CHUNK = Pattern.compile("\\d+|\\D+");
 
   static Recipe parse(String name) {

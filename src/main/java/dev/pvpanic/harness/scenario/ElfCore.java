@@ -22,6 +22,7 @@ import java.util.Map;
 final class ElfCore {
   static final int EM_X86_64 = 62;
   static final int EM_AARCH64 = 183;
+  static final int EM_RISCV = 243;
   private static final int PT_LOAD = 1;
   private static final int PT_NOTE = 4;
   private static final int ET_CORE = 4;

@@ -129,7 +129,12 @@ final class PanicDump {
     List<String> problems = new ArrayList<>();
     ElfCore core = ElfCore.read(elf);
     problems.addAll(core.problems());
-    int wanted = arch == Architecture.X86_64 ? ElfCore.EM_X86_64 : ElfCore.EM_AARCH64;
+    int wanted =
+        switch (arch) {
+          case X86_64 -> ElfCore.EM_X86_64;
+          case AARCH64 -> ElfCore.EM_AARCH64;
+          case RISCV64 -> ElfCore.EM_RISCV;
+        };
     if (core.problems().isEmpty() && core.machine() != wanted) {
       problems.add("ELF machine " + core.machine() + ", not " + arch.id() + " (" + wanted + ")");
     }
@@ -174,9 +179,11 @@ final class PanicDump {
   }
 
   private static dev.pvpanic.harness.oracle.Architecture oracleArch(Architecture arch) {
-    return arch == Architecture.X86_64
-        ? dev.pvpanic.harness.oracle.Architecture.X86_64
-        : dev.pvpanic.harness.oracle.Architecture.AARCH64;
+    return switch (arch) {
+      case X86_64 -> dev.pvpanic.harness.oracle.Architecture.X86_64;
+      case AARCH64 -> dev.pvpanic.harness.oracle.Architecture.AARCH64;
+      case RISCV64 -> dev.pvpanic.harness.oracle.Architecture.RISCV64;
+    };
   }
 
   private static String line(Path file) {

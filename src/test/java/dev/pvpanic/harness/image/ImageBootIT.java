@@ -45,7 +45,8 @@ class ImageBootIT {
   }
 
   /**
-   * x86 boots with the ISA device (every x86 kernel has a driver for it), arm64 with the PCI one.
+   * x86 boots with the ISA device (every x86 kernel has a driver for it), arm64 and riscv64 with
+   * the PCI one.
    */
   private static PvpanicDevice deviceFor(Architecture arch) {
     return arch == Architecture.X86_64 ? PvpanicDevice.isa() : PvpanicDevice.pci();
@@ -58,7 +59,7 @@ class ImageBootIT {
     if (!image.hasDriver()) {
       return "none";
     }
-    if (image.arch() == Architecture.AARCH64) {
+    if (image.arch() != Architecture.X86_64) {
       return "pvpanic-pci";
     }
     return kernel.atLeast(5, 13) ? "pvpanic-mmio" : "pvpanic";

@@ -68,4 +68,16 @@ class SchedulingTest {
         CellCost.longestFirst(List.of(skipped, x86, x86b, arm, armKdump, x86Kdump));
     assertEquals(List.of(x86Kdump, armKdump, arm, x86, x86b, skipped), order);
   }
+
+  @Test
+  void aRiscvKdumpCellGoesFirstItsPanicCellLast() {
+    ImageRecipes r = ImageRecipes.load(ImageRecipes.defaultFolder());
+    PlannedCell x86 = planned("x86", "x86_64-6.12", "no", r);
+    PlannedCell x86Kdump = planned("x86-kdump", "x86_64-6.12", "yes", r);
+    PlannedCell riscv = planned("riscv", "riscv64-6.12", "no", r);
+    PlannedCell riscvKdump = planned("riscv-kdump", "riscv64-6.12", "yes", r);
+    assertEquals(
+        List.of(riscvKdump, x86Kdump, x86, riscv),
+        CellCost.longestFirst(List.of(riscv, x86, x86Kdump, riscvKdump)));
+  }
 }

@@ -4,6 +4,7 @@ import static dev.pvpanic.harness.oracle.Cells.arm64;
 import static dev.pvpanic.harness.oracle.Cells.events;
 import static dev.pvpanic.harness.oracle.Cells.oldGuest;
 import static dev.pvpanic.harness.oracle.Cells.qemu;
+import static dev.pvpanic.harness.oracle.Cells.riscv64;
 import static dev.pvpanic.harness.oracle.Cells.x86;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -81,6 +82,27 @@ class ApplicabilityTest {
   void machineTypeMustMatchTheArchitecture() {
     assertNotApplicable(
         arm64(PvpanicDevice.PCI).withMachineType("pc-q35-5.1"), qemu(7, 2), "not a aarch64");
+  }
+
+  @Test
+  void riscvSharesTheVirtFamilyButNotThePcOnes() {
+    assertTrue(
+        Oracle.applicability(riscv64(PvpanicDevice.PCI).withMachineType("virt"), qemu(7, 2))
+            .applicable());
+    assertNotApplicable(
+        riscv64(PvpanicDevice.PCI).withMachineType("q35"), qemu(7, 2), "not a riscv64");
+    assertNotApplicable(riscv64(PvpanicDevice.ISA), qemu(7, 2), "ISA device");
+  }
+
+  @Test
+  void nmiIsX86Only() {
+    assertNotApplicable(
+        riscv64(PvpanicDevice.PCI).withTrigger(Trigger.NMI), qemu(7, 2), "riscv64 virt machine");
+    assertNotApplicable(
+        arm64(PvpanicDevice.PCI).withTrigger(Trigger.NMI), qemu(7, 2), "aarch64 virt machine");
+    assertTrue(
+        Oracle.applicability(x86(PvpanicDevice.PCI).withTrigger(Trigger.NMI), qemu(7, 2))
+            .applicable());
   }
 
   @Test

@@ -24,6 +24,10 @@ final class Cells {
     return CellSetup.panic(Architecture.AARCH64, device);
   }
 
+  static CellSetup riscv64(PvpanicDevice device) {
+    return CellSetup.panic(Architecture.RISCV64, device);
+  }
+
   static Optional<Integer> events(int mask) {
     return Optional.of(mask);
   }

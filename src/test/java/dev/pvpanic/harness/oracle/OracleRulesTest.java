@@ -6,6 +6,7 @@ import static dev.pvpanic.harness.oracle.Cells.events;
 import static dev.pvpanic.harness.oracle.Cells.guest;
 import static dev.pvpanic.harness.oracle.Cells.oldGuest;
 import static dev.pvpanic.harness.oracle.Cells.qemu;
+import static dev.pvpanic.harness.oracle.Cells.riscv64;
 import static dev.pvpanic.harness.oracle.Cells.x86;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -391,6 +392,36 @@ class OracleRulesTest {
 
       assertEquals(List.of("SHUTDOWN {guest: true, reason: guest-shutdown}"), described(outcome));
       assertTrue(outcome.reasoning().get(0).startsWith("PSCI SYSTEM_OFF"));
+    }
+
+    @Test
+    void riscvPowersOffThroughTheTestFinisherWhichExitsQemuBefore82() {
+      CellSetup setup =
+          riscv64(PvpanicDevice.PCI)
+              .withTrigger(Trigger.POWEROFF)
+              .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
+
+      ExpectedOutcome outcome =
+          Oracle.expect(setup, oldGuest("6.12.117", PvpanicDriver.NONE), qemu(7, 2));
+
+      assertEquals(List.of(), described(outcome), "exit(0): no SHUTDOWN, no shutdown=pause");
+      assertEquals(new FinalState.QemuExits(0), outcome.finalState());
+      assertTrue(outcome.reasoning().get(0).contains("test finisher"), outcome.reasoning().get(0));
+    }
+
+    @Test
+    void riscvFromQemu82TheTestFinisherRequestsAShutdownThatHonoursTheAction() {
+      CellSetup setup =
+          riscv64(PvpanicDevice.PCI)
+              .withTrigger(Trigger.POWEROFF)
+              .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
+
+      ExpectedOutcome outcome =
+          Oracle.expect(setup, guest("6.12.117", PvpanicDriver.PVPANIC_PCI, 7), qemu(8, 2));
+
+      assertEquals(
+          List.of("SHUTDOWN {guest: true, reason: guest-shutdown}", "STOP"), described(outcome));
+      assertEquals(SHUTDOWN_PAUSED, outcome.finalState());
     }
 
     @Test

@@ -100,6 +100,18 @@ class QemuCapabilitiesTest {
     assertEquals(1, q.notes().size(), q.notes().toString());
   }
 
+  /** qemu-system-aarch64 and -riscv64 have no ISA device: nothing to say about its rules. */
+  @Test
+  void aBuildWithoutTheIsaDeviceMakesNoNoteAboutIt() {
+    JsonNode rec = recorded("qemu-7.2").deepCopy();
+    ((ObjectNode) rec.path("device-list-properties")).putNull("pvpanic");
+    QemuCapabilities q = QemuCapabilities.from(introspection(rec, version(rec)));
+    assertTrue(q.pvpanicPci());
+    assertFalse(q.isaEventsProperty());
+    assertEquals(3, q.advertisedEvents(PvpanicDevice.PCI, Optional.empty(), Optional.empty()));
+    assertEquals(1, q.notes().size(), q.notes().toString());
+  }
+
   /** A development build after 10.2 whose pvpanic-pci advertises a made-up fourth bit. */
   @Test
   void development10250GoesByTheBuildAndSaysWhereTheRulesDisagree() {

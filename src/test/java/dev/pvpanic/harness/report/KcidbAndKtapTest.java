@@ -48,6 +48,13 @@ class KcidbAndKtapTest {
   }
 
   @Test
+  void architecturesAreNamedTheWayLinuxNamesThem() {
+    assertEquals("arm64", KcidbDocument.kernelArch("aarch64"));
+    assertEquals("x86_64", KcidbDocument.kernelArch("x86_64"));
+    assertEquals("riscv", KcidbDocument.kernelArch("riscv64"));
+  }
+
+  @Test
   void everyVerdictMapsToTheKcidbStatusOfWhoseFaultItIs() {
     assertEquals("PASS", KcidbDocument.status(Verdict.PASS));
     assertEquals("FAIL", KcidbDocument.status(Verdict.WRONG_EVENTS));

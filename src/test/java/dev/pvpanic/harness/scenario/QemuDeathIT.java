@@ -73,6 +73,12 @@ class QemuDeathIT {
     assertEquals(Verdict.QEMU_CRASHED, r.verdict(), r.message());
     assertTrue(r.message().contains("(SIGSEGV) on its own"), r.message());
     assertTrue(r.message().contains("QEMU stderr:"), r.message());
+    // where its core went, or why there is none (core files off, a core handler, a pattern)
+    assertTrue(
+        r.message().contains("no core dump: core files are off")
+            || r.message().contains("the core went to")
+            || r.message().contains("a core file named by core_pattern"),
+        r.message());
   }
 
   @Test

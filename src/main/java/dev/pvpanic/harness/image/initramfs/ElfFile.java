@@ -29,6 +29,9 @@ public final class ElfFile {
   /** {@code e_machine} of aarch64. */
   public static final int EM_AARCH64 = 183;
 
+  /** {@code e_machine} of RISC-V (32 and 64 bit alike; the ELF class tells them apart). */
+  public static final int EM_RISCV = 243;
+
   private static final int PT_LOAD = 1;
   private static final int PT_DYNAMIC = 2;
   private static final int PT_INTERP = 3;

@@ -38,7 +38,10 @@ public record SharedLibraryClosure(
 
   /** Debian's multiarch triplet by {@code e_machine}. */
   private static final Map<Integer, String> TRIPLETS =
-      Map.of(ElfFile.EM_X86_64, "x86_64-linux-gnu", ElfFile.EM_AARCH64, "aarch64-linux-gnu");
+      Map.of(
+          ElfFile.EM_X86_64, "x86_64-linux-gnu",
+          ElfFile.EM_AARCH64, "aarch64-linux-gnu",
+          ElfFile.EM_RISCV, "riscv64-linux-gnu");
 
   public SharedLibraryClosure {
     files = Collections.unmodifiableSortedMap(new TreeMap<>(files));

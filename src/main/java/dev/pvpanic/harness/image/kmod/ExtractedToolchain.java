@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.image.kmod;
 
 import dev.pvpanic.harness.image.debian.DebFile;
+import dev.pvpanic.harness.image.debian.LoaderListing;
 import dev.pvpanic.harness.image.initramfs.ElfFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -34,7 +33,6 @@ import java.util.stream.Stream;
 public final class ExtractedToolchain {
   static final String REAL_FOLDER = ".pvh-elf";
   private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
-  private static final Pattern LISTED = Pattern.compile("^\\s*(\\S+) => (not found|\\S+)");
   private static final Pattern LOADER = Pattern.compile("^ld-linux-[a-z0-9_-]+\\.so\\.\\d+$");
 
   private final Path root;
@@ -204,46 +202,8 @@ public final class ExtractedToolchain {
 
   /** Libraries the loader lists as not found or taken from outside the folder. */
   List<String> closureProblems(Path elf) {
-    List<String> argv =
-        List.of(loader.toString(), "--library-path", libraryPath, "--list", "" + elf);
-    try {
-      Process p =
-          new ProcessBuilder(argv)
-              .redirectErrorStream(true)
-              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(CHECK_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return List.of("the loader did not list the libraries within " + CHECK_TIMEOUT);
-      }
-      List<String> problems = parseProblems(out, root);
-      if (problems.isEmpty() && p.exitValue() != 0) {
-        return List.of("the loader exits " + p.exitValue() + ": " + out.strip());
-      }
-      return problems;
-    } catch (IOException e) {
-      return List.of("the loader does not run: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of("interrupted while listing the libraries");
-    }
-  }
-
-  static List<String> parseProblems(String listing, Path root) {
-    List<String> problems = new ArrayList<>();
-    for (String line : listing.split("\n")) {
-      Matcher m = LISTED.matcher(line);
-      if (!m.find()) {
-        continue;
-      }
-      if (m.group(2).equals("not found")) {
-        problems.add(m.group(1) + " (not found)");
-      } else if (!Path.of(m.group(2)).normalize().startsWith(root)) {
-        problems.add(m.group(1) + " (from the host's " + m.group(2) + ")");
-      }
-    }
-    return problems;
+    return LoaderListing.problems(
+        List.of(loader.toString(), "--library-path", libraryPath), elf, root);
   }
 
   private static Stream<Path> loadersIn(Path folder) {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
  */
 public enum KernelArch {
   ARM64("arm64", "aarch64-linux-gnu-", "CONFIG_ARM64", 183, "arm64", "aarch64"),
+  RISCV64("riscv", "riscv64-linux-gnu-", "CONFIG_RISCV", 243, "riscv64", "riscv64"),
   X86_64("x86", "x86_64-linux-gnu-", "CONFIG_X86_64", 62, "amd64", "x86_64");
 
   private final String kbuildArch;

@@ -10,6 +10,7 @@ import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.DebianVersion;
+import dev.pvpanic.harness.image.debian.LoaderListing;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.debian.PackageEntry;
 import dev.pvpanic.harness.image.debian.PackageNotFoundException;
@@ -31,7 +32,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -69,7 +69,6 @@ public final class DebianQemu {
   static final List<String> SERIES_SUITES =
       List.of("bullseye", "bookworm", "trixie", "bookworm-backports", "trixie-backports", "sid");
 
-  private static final Pattern LISTED = Pattern.compile("^\\s*(\\S+) => (not found|\\S+)");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -231,7 +230,7 @@ public final class DebianQemu {
         seen.add(suite + " (not served: " + e.getMessage().split("\n")[0] + ")");
         continue;
       }
-      List<PackageEntry> versions = index.versions(DebianQemuPackages.emulator(guest));
+      List<PackageEntry> versions = index.versions(DebianQemuPackages.emulator(guest, index));
       for (PackageEntry e : versions) {
         if (series.equals(seriesOf(e.version()).orElse(null))) {
           return DebianQemuPackages.resolve(
@@ -334,49 +333,6 @@ public final class DebianQemu {
    * closure's.
    */
   static List<String> closureProblems(List<String> launcher, Path binary, Path root) {
-    List<String> argv = new ArrayList<>(launcher);
-    argv.add(1, "--list");
-    argv.add(binary.toString());
-    try {
-      Process p =
-          new ProcessBuilder(argv)
-              .redirectErrorStream(true)
-              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return List.of("its loader did not list the libraries within 20 s");
-      }
-      List<String> problems = parseProblems(out, root.toString());
-      if (problems.isEmpty() && p.exitValue() != 0) {
-        return List.of("its loader exits " + p.exitValue() + ": " + out.strip());
-      }
-      return problems;
-    } catch (IOException e) {
-      return List.of("its loader does not run: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of("interrupted while listing its libraries");
-    }
-  }
-
-  /** The libraries a loader's {@code --list} shows not found or taken from outside {@code root}. */
-  static List<String> parseProblems(String listing, String root) {
-    List<String> problems = new ArrayList<>();
-    for (String line : listing.split("\n")) {
-      Matcher m = LISTED.matcher(line);
-      if (!m.find()) {
-        continue;
-      }
-      String name = m.group(1);
-      String where = m.group(2);
-      if (where.equals("not found")) {
-        problems.add(name + " (not found)");
-      } else if (!where.startsWith(root + "/")) {
-        problems.add(name + " (from the host's " + where + ")");
-      }
-    }
-    return problems;
+    return LoaderListing.problems(launcher, binary, root);
   }
 }

@@ -15,11 +15,12 @@ import java.util.Set;
 
 /**
  * Which Debian packages make a QEMU build that boots {@code -kernel} guests: the system emulator
- * ({@code qemu-system-x86} or {@code qemu-system-arm}), {@code qemu-system-common} (its modules),
- * {@code qemu-system-data} (option ROMs such as linuxboot_dma.bin) and, for x86, {@code seabios}
- * (the BIOS). Not {@code ipxe-qemu} ({@code -nodefaults} adds no network card) nor UEFI firmware
- * (the guests boot with {@code -kernel}). Then the shared libraries those need, down to {@code
- * libc6}: a QEMU from any Debian release runs through its own loader, whatever the host has.
+ * ({@code qemu-system-x86}, {@code qemu-system-arm} or {@code qemu-system-misc}), {@code
+ * qemu-system-common} (its modules), {@code qemu-system-data} (option ROMs such as
+ * linuxboot_dma.bin) and, for x86, {@code seabios} (the BIOS). Not {@code ipxe-qemu} ({@code
+ * -nodefaults} adds no network card) nor UEFI firmware (the guests boot with {@code -kernel}). Then
+ * the shared libraries those need, down to {@code libc6}: a QEMU from any Debian release runs
+ * through its own loader, whatever the host has.
  *
  * <p>The emulator comes from the named suite (at the exact version when one is given); a helper
  * package is taken at the version the emulator's {@code Depends} fixes, else at the emulator's own
@@ -35,10 +36,39 @@ public final class DebianQemuPackages {
 
   private DebianQemuPackages() {}
 
-  /** The emulator package for guests of {@code guest}. */
+  /**
+   * The emulator package for guests of {@code guest}, as the lock names it. For riscv64 that is
+   * {@code qemu-system-riscv} whichever package a suite has (see {@link #emulator(Architecture,
+   * PackagesIndex)}).
+   */
   public static String emulator(Architecture guest) {
-    return guest == Architecture.X86_64 ? "qemu-system-x86" : "qemu-system-arm";
+    return emulators(guest).get(0);
   }
+
+  /**
+   * The emulator packages that can hold the guest's {@code qemu-system-*}, newest packaging first.
+   * Debian's QEMU 10.0 (trixie, bookworm-backports) and 11.x have {@code qemu-system-riscv}
+   * (Depends: opensbi, the firmware {@code -bios default} loads); 7.2 (bookworm) and 5.2 have
+   * qemu-system-riscv64 in {@code qemu-system-misc}, with OpenSBI in qemu-system-data.
+   */
+  static List<String> emulators(Architecture guest) {
+    return switch (guest) {
+      case X86_64 -> List.of("qemu-system-x86");
+      case AARCH64 -> List.of("qemu-system-arm");
+      case RISCV64 -> List.of("qemu-system-riscv", "qemu-system-misc");
+    };
+  }
+
+  /** The first of {@link #emulators} that {@code index} has (else the first, to fail naming it). */
+  public static String emulator(Architecture guest, PackagesIndex index) {
+    return emulators(guest).stream()
+        .filter(name -> !index.versions(name).isEmpty())
+        .findFirst()
+        .orElse(emulator(guest));
+  }
+
+  /** Firmware packages an emulator may depend on, taken along when it does. */
+  static final Set<String> FIRMWARE_PACKAGES = Set.of("opensbi");
 
   /** The packages besides the emulator. */
   static List<String> helpers(Architecture guest) {
@@ -59,10 +89,16 @@ public final class DebianQemuPackages {
       Architecture guest,
       String hostArch) {
     PackagesIndex index = indexes.packages(suite, hostArch);
-    PackageEntry main = index.resolve(emulator(guest), version);
+    PackageEntry main = index.resolve(emulator(guest, index), version);
     List<Picked> qemu = new ArrayList<>();
     qemu.add(new Picked(index, main));
-    for (String helper : helpers(guest)) {
+    List<String> helpers = new ArrayList<>(helpers(guest));
+    // qemu-system-riscv's firmware is a package of its own
+    DependencyClosure.dependencies(main.depends()).stream()
+        .map(Map.Entry::getKey)
+        .filter(FIRMWARE_PACKAGES::contains)
+        .forEach(helpers::add);
+    for (String helper : helpers) {
       qemu.add(helper(indexes, index, suite, hostArch, main, helper));
     }
     List<LockedPackage> pins = new ArrayList<>();

@@ -65,7 +65,7 @@ class CrossCompilerTest {
   @Test
   void anUnknownArchitectureListsTheKnownOnes() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> CrossCompiler.find("riscv64"));
+        assertThrows(IllegalArgumentException.class, () -> CrossCompiler.find("s390x"));
     assertTrue(e.getMessage().contains("arm64/aarch64"), e.getMessage());
   }
 

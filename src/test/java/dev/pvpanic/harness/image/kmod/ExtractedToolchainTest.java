@@ -100,9 +100,10 @@ class ExtractedToolchainTest {
         List.of(
             "libmpfr.so.6 (from the host's /lib/x86_64-linux-gnu/libmpfr.so.6)",
             "libisl.so.23 (not found)"),
-        ExtractedToolchain.parseProblems(listing, r));
+        dev.pvpanic.harness.image.debian.LoaderListing.parseProblems(listing, r));
     assertFalse(
-        ExtractedToolchain.parseProblems("\tlibc.so.6 => /tc/lib/libc.so.6 (0x1)\n", r)
+        dev.pvpanic.harness.image.debian.LoaderListing.parseProblems(
+                "\tlibc.so.6 => /tc/lib/libc.so.6 (0x1)\n", r)
             .iterator()
             .hasNext());
   }

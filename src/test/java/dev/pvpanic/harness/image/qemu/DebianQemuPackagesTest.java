@@ -70,6 +70,14 @@ class DebianQemuPackagesTest {
                       + "), qemu-system-data (>> 1:10.0.2+ds~), seabios (>> 1.16.3-1~)"),
               stanza("qemu-system-x86", V10_OLD, "qemu", "qemu-system-common (= " + V10_OLD + ")"),
               stanza("qemu-system-arm", V10, "qemu", "qemu-system-common (= " + V10 + ")"),
+              stanza(
+                  "qemu-system-riscv",
+                  V10,
+                  "qemu",
+                  "qemu-system-common (= "
+                      + V10
+                      + "), qemu-system-data (>> 1:10.0.2+ds~), opensbi (>> 1.5.1-1~)"),
+              stanza("opensbi", "1.6-1~bpo12+1", "opensbi", ""),
               stanza("qemu-system-common", V10, "qemu", ""),
               stanza("qemu-system-common", V10_OLD, "qemu", ""),
               stanza("qemu-system-data", V10, "qemu", ""),
@@ -150,6 +158,42 @@ class DebianQemuPackagesTest {
         resolve("bookworm-backports", Optional.empty(), Architecture.AARCH64).stream()
             .map(LockedPackage::name)
             .toList());
+  }
+
+  @Test
+  void riscvTakesQemuSystemRiscvAndTheOpensbiItDependsOn() {
+    assertEquals(
+        List.of(
+            "qemu-system-riscv",
+            "qemu-system-common",
+            "qemu-system-data",
+            "opensbi",
+            "libc6",
+            "libgcc-s1"),
+        resolve("bookworm-backports", Optional.empty(), Architecture.RISCV64).stream()
+            .map(LockedPackage::name)
+            .toList());
+  }
+
+  @Test
+  void riscvBeforeTheSplitIsInQemuSystemMisc() {
+    String v72 = "1:7.2+dfsg-7+deb12u18+b3";
+    PackagesIndex bookworm =
+        index(
+            "bookworm",
+            stanza("qemu-system-misc", v72, "qemu", "qemu-system-common (= " + v72 + ")"),
+            stanza("qemu-system-common", v72, "qemu", ""),
+            stanza("qemu-system-data", "1:7.2+dfsg-7+deb12u18", "qemu", ""),
+            stanza("libc6", "2.36-9+deb12u13", "glibc", ""));
+    assertEquals("qemu-system-misc", DebianQemuPackages.emulator(Architecture.RISCV64, bookworm));
+    assertEquals(
+        List.of("qemu-system-misc", "qemu-system-common", "qemu-system-data", "libc6"),
+        DebianQemuPackages.resolve(
+                (s, a) -> bookworm, "bookworm", Optional.empty(), Architecture.RISCV64, "amd64")
+            .stream()
+            .map(LockedPackage::name)
+            .toList());
+    assertEquals("qemu-system-riscv", DebianQemuPackages.emulator(Architecture.RISCV64));
   }
 
   @Test

@@ -61,12 +61,16 @@ class DebianQemuTest {
         List.of(
             "libcapstone.so.5 (not found)",
             "libzstd.so.1 (from the host's /lib/x86_64-linux-gnu/libzstd.so.1)"),
-        DebianQemu.parseProblems(listing, "/c"));
+        dev.pvpanic.harness.image.debian.LoaderListing.parseProblems(
+            listing, java.nio.file.Path.of("/c")));
     assertEquals(
-        List.of(), DebianQemu.parseProblems("\tlibc.so.6 => /c/lib/libc.so.6 (0x1)\n", "/c"));
+        List.of(),
+        dev.pvpanic.harness.image.debian.LoaderListing.parseProblems(
+            "\tlibc.so.6 => /c/lib/libc.so.6 (0x1)\n", java.nio.file.Path.of("/c")));
     // a root that is only a prefix of another folder's name is not that folder
     assertEquals(
         List.of("libc.so.6 (from the host's /cc/libc.so.6)"),
-        DebianQemu.parseProblems("\tlibc.so.6 => /cc/libc.so.6 (0x1)\n", "/c"));
+        dev.pvpanic.harness.image.debian.LoaderListing.parseProblems(
+            "\tlibc.so.6 => /cc/libc.so.6 (0x1)\n", java.nio.file.Path.of("/c")));
   }
 }
