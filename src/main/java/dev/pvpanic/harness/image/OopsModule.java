@@ -2,21 +2,14 @@ package dev.pvpanic.harness.image;
 
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
-import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
-import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.kmod.BuiltModules;
-import dev.pvpanic.harness.image.kmod.CrossCompiler;
-import dev.pvpanic.harness.image.kmod.KernelPackages;
 import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
-import dev.pvpanic.harness.image.kmod.ToolchainPackages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -54,37 +47,11 @@ final class OopsModule {
     log.accept("building " + NAME + " out of tree for " + kernel.release());
     try {
       Path oopsWork = Files.createDirectories(work.resolve("oops"));
-      Path headerRoot = oopsWork.resolve("headers");
-      List<Path> toolchainDebs = new ArrayList<>();
-      List<String> toolchainNames = new ArrayList<>();
-      for (LockedPackage p : pins.moduleBuild()) {
-        if (ToolchainPackages.isToolchain(p.name())) {
-          toolchainDebs.add(archive.fetch(p));
-          toolchainNames.add(p.name());
-        } else if (!p.name().startsWith("linux-source-")) {
-          DebFile.extract(archive.fetch(p), headerRoot, path -> true);
-        }
-      }
-      KernelPackages packages =
-          KernelPackages.forRelease(
-              kernel.release(),
-              pins.moduleBuild().stream()
-                  .filter(p -> p.name().equals("linux-headers-" + kernel.release()))
-                  .map(LockedPackage::version)
-                  .findFirst()
-                  .orElse(pins.moduleBuild().get(0).version()));
-      // the compiler the pvpanic build uses: the kernel suite's pinned toolchain, else the host's
-      CrossCompiler cc =
-          toolchainDebs.isEmpty()
-              ? CrossCompiler.find(
-                  packages.arch().name().toLowerCase(Locale.ROOT).equals("arm64")
-                      ? "arm64"
-                      : "x86_64")
-              : new PvpanicModules(archive, log)
-                  .pinnedToolchain(toolchainDebs, toolchainNames, packages, headerRoot, oopsWork);
+      PvpanicModules.BuildKit kit = new PvpanicModules(archive, log).kit(pins, kernel, oopsWork);
       // runOwn reads the module's own sources, not the kernel's: the header root stands in
       BuiltModules built =
-          new OutOfTreeModuleBuild(headerRoot, headerRoot, packages, cc)
+          new OutOfTreeModuleBuild(
+                  kit.headerRoot(), kit.headerRoot(), kit.packages(), kit.compiler())
               .runOwn(oopsWork.resolve("kmod"), sources, List.of(NAME));
       Path ko = built.modules().get(0);
       notes.put(NAME, Map.of("origin", "out-of-tree", "provenance", built.provenance()));

@@ -107,9 +107,30 @@ final class PvpanicModules {
           "the kernel has no pvpanic driver and the lock pins no headers/source to build one;"
               + " re-run 'images lock'");
     }
+    BuildKit kit = kit(pins, kernel, work);
+    Path source =
+        kit.source()
+            .orElseThrow(
+                () ->
+                    new HarnessException(
+                        "the lock pins no linux-source package for " + kernel.release()));
+    OutOfTreeModuleBuild build =
+        new OutOfTreeModuleBuild(kit.headerRoot(), source, kit.packages(), kit.compiler());
+    return build.run(work.resolve("kmod"));
+  }
+
+  /**
+   * What an out-of-tree module is built with: the kernel's pinned headers extracted under {@code
+   * work}, its linux-source .deb when the lock pins one, and the compiler (the kernel suite's
+   * pinned toolchain, else, for a lock entry written before toolchains were pinned, the host's
+   * cross gcc of the kernel's own major version).
+   */
+  record BuildKit(
+      Path headerRoot, Optional<Path> source, KernelPackages packages, CrossCompiler compiler) {}
+
+  BuildKit kit(RecipePins pins, KernelFiles kernel, Path work) throws IOException {
     Path headerRoot = work.resolve("headers");
     Path source = null;
-    String version = pins.moduleBuild().get(0).version();
     List<Path> toolchainDebs = new ArrayList<>();
     List<String> toolchainNames = new ArrayList<>();
     for (LockedPackage p : pins.moduleBuild()) {
@@ -124,9 +145,6 @@ final class PvpanicModules {
         DebFile.extract(deb, headerRoot, path -> true);
       }
     }
-    if (source == null) {
-      throw new HarnessException("the lock pins no linux-source package for " + kernel.release());
-    }
     KernelPackages packages =
         KernelPackages.forRelease(
             kernel.release(),
@@ -134,17 +152,12 @@ final class PvpanicModules {
                 .filter(p -> p.name().equals("linux-headers-" + kernel.release()))
                 .map(LockedPackage::version)
                 .findFirst()
-                .orElse(version));
-    CrossCompiler cc;
-    if (toolchainDebs.isEmpty()) {
-      // a lock entry written before toolchains were pinned: the host's cross gcc of the kernel's
-      // own major version
-      cc = CrossCompiler.find(packages.arch().debianArch(), gccMajor(kernel));
-    } else {
-      cc = pinnedToolchain(toolchainDebs, toolchainNames, packages, headerRoot, work);
-    }
-    OutOfTreeModuleBuild build = new OutOfTreeModuleBuild(headerRoot, source, packages, cc);
-    return build.run(work.resolve("kmod"));
+                .orElse(pins.moduleBuild().get(0).version()));
+    CrossCompiler cc =
+        toolchainDebs.isEmpty()
+            ? CrossCompiler.find(packages.arch().debianArch(), gccMajor(kernel))
+            : pinnedToolchain(toolchainDebs, toolchainNames, packages, headerRoot, work);
+    return new BuildKit(headerRoot, Optional.ofNullable(source), packages, cc);
   }
 
   /**
