@@ -30,30 +30,12 @@ class WarmCacheIT {
 
   @Test
   void aWarmCacheBuildsWithTheMirrorUnreachable() throws Exception {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
     // Warm the shared cache the normal way (a no-op when earlier tests did).
     ImageBuilder normal = ImageEnvironment.builder(Optional.empty(), s -> {});
     GuestImage reference = normal.image(RECIPE);
 
     // A private cache holding only the pinned .debs: the image itself must be rebuilt from them.
-    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
-    ContentStore warm = new ContentStore(cache);
-    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(RECIPE).orElseThrow();
-    for (LockedPackage p : pins.all()) {
-      try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
-        warm.put(p.sha256(), in);
-      }
-    }
-    DebianArchive offline =
-        new DebianArchive(
-            DebianMirrors.of(UNREACHABLE),
-            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
-            warm,
-            DebianArchive.defaultHttpClient(),
-            ProgressSink.silent());
-    ImageBuilder builder =
-        new ImageBuilder(
-            recipes, offline, warm, ImageLock.defaultFile(), Path.of("images/guest"), s -> {});
+    ImageBuilder builder = offline(RECIPE, s -> {});
 
     GuestImage rebuilt = builder.image(RECIPE);
 
@@ -81,27 +63,10 @@ class WarmCacheIT {
    */
   @Test
   void aDamagedImageIsBuiltAgainAndADamagedPackageFetchedAgain() throws Exception {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
     GuestImage reference = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
-    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
-    ContentStore warm = new ContentStore(cache);
     RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(RECIPE).orElseThrow();
-    for (LockedPackage p : pins.all()) {
-      try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
-        warm.put(p.sha256(), in);
-      }
-    }
-    DebianArchive offline =
-        new DebianArchive(
-            DebianMirrors.of(UNREACHABLE),
-            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
-            warm,
-            DebianArchive.defaultHttpClient(),
-            ProgressSink.silent());
     java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-    ImageBuilder builder =
-        new ImageBuilder(
-            recipes, offline, warm, ImageLock.defaultFile(), Path.of("images/guest"), log::add);
+    ImageBuilder builder = offline(RECIPE, log::add);
     GuestImage first = builder.image(RECIPE);
     assertEquals(first, builder.image(RECIPE), "an intact image is the same image");
 
@@ -123,7 +88,7 @@ class WarmCacheIT {
     // use the bad .deb; with the mirror unreachable it can only fail, naming the mirror
     LockedPackage kernel =
         pins.kernel().stream().max(java.util.Comparator.comparingLong(LockedPackage::size)).get();
-    Path blob = warm.root().resolve("blobs/sha256/" + kernel.sha256());
+    Path blob = cache.resolve("blobs/sha256/" + kernel.sha256());
     blob.toFile().setWritable(true);
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(blob.toFile(), "rw")) {
       f.seek(f.length() / 2);
@@ -148,29 +113,12 @@ class WarmCacheIT {
   @Test
   void aWarmCacheBuildsANewerSuitesDriverWithItsPinnedToolchainOffline() throws Exception {
     String recipe = "aarch64-7.3";
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
     GuestImage reference = ImageEnvironment.builder(Optional.empty(), s -> {}).image(recipe);
-    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
-    ContentStore warm = new ContentStore(cache);
     RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(recipe).orElseThrow();
     assertTrue(
         pins.moduleBuild().stream().anyMatch(p -> p.name().startsWith("gcc-")),
         "the lock pins the kernel suite's compiler: " + pins.moduleBuild());
-    for (LockedPackage p : pins.all()) {
-      try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
-        warm.put(p.sha256(), in);
-      }
-    }
-    DebianArchive offline =
-        new DebianArchive(
-            DebianMirrors.of(UNREACHABLE),
-            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
-            warm,
-            DebianArchive.defaultHttpClient(),
-            ProgressSink.silent());
-    ImageBuilder builder =
-        new ImageBuilder(
-            recipes, offline, warm, ImageLock.defaultFile(), Path.of("images/guest"), s -> {});
+    ImageBuilder builder = offline(recipe, s -> {});
 
     GuestImage rebuilt = builder.image(recipe);
 
@@ -179,5 +127,35 @@ class WarmCacheIT {
     assertEquals(reference.id(), rebuilt.id(), "same inputs, same image key");
     assertEquals("out-of-tree", rebuilt.driver());
     assertEquals(reference.facts(), rebuilt.facts(), "the manifest declares the same drivers");
+  }
+
+  /**
+   * A builder on a private cache holding only {@code recipe}'s pinned .debs (copied from the shared
+   * cache), with the mirror unreachable: any request would fail.
+   */
+  private ImageBuilder offline(String recipe, java.util.function.Consumer<String> log)
+      throws java.io.IOException {
+    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
+    ContentStore warm = new ContentStore(cache);
+    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(recipe).orElseThrow();
+    for (LockedPackage p : pins.all()) {
+      try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
+        warm.put(p.sha256(), in);
+      }
+    }
+    DebianArchive archive =
+        new DebianArchive(
+            DebianMirrors.of(UNREACHABLE),
+            ArchiveKeyring.standard(ArchiveKeyring.PROJECT_KEYS),
+            warm,
+            DebianArchive.defaultHttpClient(),
+            ProgressSink.silent());
+    return new ImageBuilder(
+        ImageRecipes.load(ImageRecipes.defaultFolder()),
+        archive,
+        warm,
+        ImageLock.defaultFile(),
+        Path.of("images/guest"),
+        log);
   }
 }
