@@ -18,6 +18,10 @@ class ContainerBackendIT extends QemuBackendContract {
 
   private static Optional<String> unavailable;
 
+  /** What ci/qemu-container/build.sh installs: qemu-system-x86 and qemu-system-arm. */
+  private static final java.util.Set<Architecture> IMAGE_ARCHITECTURES =
+      java.util.EnumSet.of(Architecture.X86_64, Architecture.AARCH64);
+
   /** Asked once; each test then reports itself skipped with the reason (never a silent 0 run). */
   private static synchronized Optional<String> unavailable() {
     if (unavailable == null) {
@@ -30,6 +34,9 @@ class ContainerBackendIT extends QemuBackendContract {
   QemuBuild build(Architecture arch) {
     Optional<String> reason = unavailable();
     assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
+    assumeTrue(
+        IMAGE_ARCHITECTURES.contains(arch),
+        () -> IMAGE + " holds QEMU for " + IMAGE_ARCHITECTURES + " only (ci/qemu-container)");
     return new QemuBuild(
         "container:" + IMAGE, arch.qemuBinary(), Map.of(), List.of(), new ContainerBackend(IMAGE));
   }
