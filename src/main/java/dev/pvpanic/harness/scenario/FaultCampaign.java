@@ -340,10 +340,24 @@ public final class FaultCampaign {
 
   /** QEMU processes this JVM started that still run. */
   public static List<Long> leftQemus() {
-    return ProcessHandle.current()
+    return qemusUnder(ProcessHandle.current());
+  }
+
+  /**
+   * The running QEMU processes below {@code parent}: the program itself, or a Debian build started
+   * through its library closure's loader (qemu-system-... is then its first argument).
+   */
+  static List<Long> qemusUnder(ProcessHandle parent) {
+    return parent
         .descendants()
         .filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().command().map(c -> c.contains("qemu-system")).orElse(false))
+        .filter(
+            h ->
+                h.info().command().map(c -> c.contains("qemu-system")).orElse(false)
+                    || h.info()
+                        .arguments()
+                        .map(a -> String.join(" ", a).contains("qemu-system"))
+                        .orElse(false))
         .map(ProcessHandle::pid)
         .toList();
   }

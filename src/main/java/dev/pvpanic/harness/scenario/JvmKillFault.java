@@ -40,7 +40,7 @@ final class JvmKillFault {
     try {
       Instant until = Instant.now().plus(CHILD_BOUND);
       while (qemus.isEmpty() && first.isAlive() && Instant.now().isBefore(until)) {
-        qemus.addAll(qemuOf(first.toHandle()));
+        qemus.addAll(FaultCampaign.qemusUnder(first.toHandle()));
         sleep(Duration.ofMillis(20));
       }
       sleep(delay);
@@ -134,19 +134,6 @@ final class JvmKillFault {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start a second harness JVM: " + e, e);
     }
-  }
-
-  private static List<Long> qemuOf(ProcessHandle jvm) {
-    return jvm.descendants()
-        .filter(
-            h ->
-                h.info().command().map(c -> c.contains("qemu-system")).orElse(false)
-                    || h.info()
-                        .arguments()
-                        .map(a -> String.join(" ", a).contains("qemu-system"))
-                        .orElse(false))
-        .map(ProcessHandle::pid)
-        .toList();
   }
 
   private static boolean alive(long pid) {
