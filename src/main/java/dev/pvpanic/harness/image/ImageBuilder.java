@@ -238,8 +238,8 @@ public final class ImageBuilder implements ImageProvider {
       extractKernel(r, pins, kernelRoot);
       KernelFiles kernel = KernelFiles.find(kernelRoot);
       Map<String, Object> driver = new LinkedHashMap<>();
-      List<PvpanicModules.ModuleFile> modules =
-          new PvpanicModules(archive, log).of(r, pins, kernel, work, driver);
+      PvpanicModules pvpanicModules = new PvpanicModules(archive, log);
+      List<PvpanicModules.ModuleFile> modules = pvpanicModules.of(r, pins, kernel, work, driver);
 
       Path userRoot = Files.createDirectories(work.resolve("userland"));
       for (LockedPackage p : pins.userland()) {
@@ -285,7 +285,7 @@ public final class ImageBuilder implements ImageProvider {
       }
       Optional<PvpanicModules.ModuleFile> oops =
           OopsModule.build(
-              archive, pins, kernel, work, guestDir.resolve("oops"), triggerNotes, log);
+              pvpanicModules, pins, kernel, work, guestDir.resolve("oops"), triggerNotes, log);
       if (oops.isPresent()) {
         addTriggerModule(main, OopsModule.NAME, List.of(oops.get()));
         triggerModules.add(OopsModule.NAME);

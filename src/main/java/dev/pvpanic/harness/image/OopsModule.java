@@ -2,7 +2,6 @@ package dev.pvpanic.harness.image;
 
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
-import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.kmod.BuiltModules;
 import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
 import java.io.IOException;
@@ -27,7 +26,7 @@ final class OopsModule {
 
   /** The module, or empty with the reason in {@code notes}. Never fails the image. */
   static Optional<PvpanicModules.ModuleFile> build(
-      DebianArchive archive,
+      PvpanicModules modules,
       RecipePins pins,
       KernelFiles kernel,
       Path work,
@@ -47,7 +46,7 @@ final class OopsModule {
     log.accept("building " + NAME + " out of tree for " + kernel.release());
     try {
       Path oopsWork = Files.createDirectories(work.resolve("oops"));
-      PvpanicModules.BuildKit kit = new PvpanicModules(archive, log).kit(pins, kernel, oopsWork);
+      PvpanicModules.BuildKit kit = modules.kit(pins, kernel, work);
       // runOwn reads the module's own sources, not the kernel's: the header root stands in
       BuiltModules built =
           new OutOfTreeModuleBuild(

@@ -37,6 +37,7 @@ final class PvpanicModules {
 
   private final DebianArchive archive;
   private final Consumer<String> log;
+  private BuildKit kit;
 
   PvpanicModules(DebianArchive archive, Consumer<String> log) {
     this.archive = archive;
@@ -128,7 +129,18 @@ final class PvpanicModules {
   record BuildKit(
       Path headerRoot, Optional<Path> source, KernelPackages packages, CrossCompiler compiler) {}
 
+  /**
+   * The kit for {@code work}, set up once per image: the pvpanic build and the oops module's build
+   * share its headers and extracted toolchain (tens of seconds each to set up).
+   */
   BuildKit kit(RecipePins pins, KernelFiles kernel, Path work) throws IOException {
+    if (kit == null) {
+      kit = newKit(pins, kernel, work);
+    }
+    return kit;
+  }
+
+  private BuildKit newKit(RecipePins pins, KernelFiles kernel, Path work) throws IOException {
     Path headerRoot = work.resolve("headers");
     Path source = null;
     List<Path> toolchainDebs = new ArrayList<>();
