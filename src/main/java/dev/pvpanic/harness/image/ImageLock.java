@@ -85,14 +85,8 @@ public record ImageLock(
       if (!userland.isEmpty() && !suites.equals(List.of(recipe.userlandSuite()))) {
         changed.add("userland from " + recipe.userlandSuite() + " (the lock pins " + suites + ")");
       }
-      boolean builds = recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD;
-      if (builds == moduleBuild.isEmpty() && recipe.kernel() instanceof ImageRecipe.DebianKernel) {
-        changed.add(
-            builds
-                ? "pvpanic: build (the lock pins no module build packages)"
-                : "pvpanic: "
-                    + recipe.pvpanic().name().toLowerCase(java.util.Locale.ROOT)
-                    + " (the lock pins module build packages)");
+      if (recipe.kernel() instanceof ImageRecipe.DebianKernel) {
+        moduleBuildChange(recipe).ifPresent(changed::add);
       }
       return changed.isEmpty()
           ? Optional.empty()
@@ -104,6 +98,36 @@ public record ImageLock(
                   + ". Re-resolve it with `pvpanic images lock "
                   + recipe.name()
                   + "`");
+    }
+
+    /**
+     * Whether the module-build pins still fit the recipe: headers, kbuild and toolchain exactly
+     * when it builds modules ({@link ImageRecipe#buildsModules}), and the kernel's linux-source
+     * exactly when it builds pvpanic.
+     */
+    private Optional<String> moduleBuildChange(ImageRecipe recipe) {
+      String what =
+          "pvpanic: "
+              + recipe.pvpanic().name().toLowerCase(java.util.Locale.ROOT)
+              + ", triggerModules: "
+              + (recipe.triggerModules() ? "build" : "none");
+      if (recipe.buildsModules() == moduleBuild.isEmpty()) {
+        return Optional.of(
+            what
+                + (recipe.buildsModules()
+                    ? " (the lock pins no module build packages)"
+                    : " (the lock pins module build packages)"));
+      }
+      boolean source = moduleBuild.stream().anyMatch(p -> p.name().startsWith("linux-source-"));
+      boolean wantsSource = recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD;
+      if (!moduleBuild.isEmpty() && source != wantsSource) {
+        return Optional.of(
+            what
+                + (wantsSource
+                    ? " (the lock pins no linux-source to build pvpanic from)"
+                    : " (the lock pins a linux-source only a pvpanic build needs)"));
+      }
+      return Optional.empty();
     }
 
     /** Every pin, in a stable order. */

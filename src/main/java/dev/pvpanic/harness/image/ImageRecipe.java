@@ -12,6 +12,10 @@ import java.util.Optional;
  *
  * @param version the kernel series the recipe promises ("6.12", "7"): the boot test checks the
  *     guest's {@code uname -r} against it
+ * @param triggerModules whether the image carries the trigger modules built out of tree against the
+ *     kernel's headers (the {@code oops} triggers' {@code pvh_oops}): YAML {@code triggerModules:
+ *     build} or {@code none}; by default {@code build} exactly when {@code pvpanic: build} (which
+ *     pins the headers anyway)
  */
 public record ImageRecipe(
     String name,
@@ -21,7 +25,38 @@ public record ImageRecipe(
     String userlandSuite,
     String cmdline,
     DriverPolicy pvpanic,
-    Optional<Path> file) {
+    Optional<Path> file,
+    boolean triggerModules) {
+
+  /** A recipe that builds trigger modules only when it builds pvpanic (the YAML default). */
+  public ImageRecipe(
+      String name,
+      Architecture arch,
+      String version,
+      KernelSource kernel,
+      String userlandSuite,
+      String cmdline,
+      DriverPolicy pvpanic,
+      Optional<Path> file) {
+    this(
+        name,
+        arch,
+        version,
+        kernel,
+        userlandSuite,
+        cmdline,
+        pvpanic,
+        file,
+        pvpanic == DriverPolicy.BUILD);
+  }
+
+  /**
+   * Whether the image is built from the kernel's headers (its lock then pins them, kbuild and the
+   * kernel suite's toolchain): to build pvpanic, or the trigger modules ({@code pvh_oops}) alone.
+   */
+  public boolean buildsModules() {
+    return pvpanic == DriverPolicy.BUILD || triggerModules;
+  }
 
   /** Where the kernel comes from. */
   public sealed interface KernelSource permits DebianKernel, LocalKernel, LocalDeb {}

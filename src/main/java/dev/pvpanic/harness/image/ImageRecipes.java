@@ -73,7 +73,7 @@ public final class ImageRecipes {
               + ": unknown key '"
               + e.getPropertyName()
               + "'; valid: name, arch, version, kernel (suite, package, version, image, modules,"
-              + " deb), userland (suite), cmdline, pvpanic",
+              + " deb), userland (suite), cmdline, pvpanic, triggerModules",
           e);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
@@ -139,6 +139,8 @@ public final class ImageRecipes {
 
     public String pvpanic = "auto";
 
+    public String triggerModules;
+
     ImageRecipe toRecipe(Path file) {
       if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
         throw new IllegalArgumentException("name must be letters, digits, '.', '_', '-'");
@@ -158,7 +160,24 @@ public final class ImageRecipes {
           userland.suite,
           cmdline,
           DriverPolicy.parse(pvpanic),
-          Optional.of(file));
+          Optional.of(file),
+          triggerModules(DriverPolicy.parse(pvpanic)));
+    }
+
+    private boolean triggerModules(DriverPolicy policy) {
+      if (triggerModules == null) {
+        return policy == DriverPolicy.BUILD;
+      }
+      return switch (triggerModules.strip()) {
+        case "build" -> true;
+        case "none" -> false;
+        default ->
+            throw new IllegalArgumentException(
+                "triggerModules: '"
+                    + triggerModules
+                    + "'; valid: build (the oops crasher built against the kernel's headers),"
+                    + " none");
+      };
     }
   }
 

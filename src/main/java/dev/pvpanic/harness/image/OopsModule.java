@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 /**
  * The oops trigger's crasher module, {@code pvh_oops} (source: images/guest/oops), built out of
  * tree against the kernel's own headers, like the arm64 pvpanic modules. Only a recipe whose lock
- * pins headers to build with ({@code moduleBuild}) gets it; any other image goes without, its
- * manifest says why, and an oops cell on it is refused before boot.
+ * pins headers to build with ({@code moduleBuild}: {@code pvpanic: build} or {@code triggerModules:
+ * build}) gets it; any other image goes without, its manifest says why, and an oops cell on it is
+ * refused before boot.
  */
 final class OopsModule {
   static final String NAME = "pvh_oops";
@@ -40,7 +41,8 @@ final class OopsModule {
     if (pins.moduleBuild().isEmpty()) {
       notes.put(
           NAME,
-          "not built: the lock pins no kernel headers for this recipe (pvpanic: build pins them)");
+          "not built: the lock pins no kernel headers for this recipe (pvpanic: build or"
+              + " triggerModules: build pins them)");
       return Optional.empty();
     }
     log.accept("building " + NAME + " out of tree for " + kernel.release());

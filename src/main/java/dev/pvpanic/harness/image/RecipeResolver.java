@@ -48,8 +48,13 @@ public final class RecipeResolver {
     if (recipe.kernel() instanceof DebianKernel k) {
       PackagesIndex idx = archive.packages(k.suite(), arch);
       kernel = closure(idx, List.of(k.pkg()), k.exactVersion(), true);
-      if (recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD) {
-        build = moduleBuild(k.suite(), recipe.arch(), kernel);
+      if (recipe.buildsModules()) {
+        build =
+            moduleBuild(
+                k.suite(),
+                recipe.arch(),
+                kernel,
+                recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD);
       }
     }
     PackagesIndex user = archive.packages(recipe.userlandSuite(), arch);
@@ -70,8 +75,12 @@ public final class RecipeResolver {
     return Optional.empty();
   }
 
+  /**
+   * The headers, kbuild and toolchain to build modules against the kernel; with {@code source} also
+   * its linux-source (pvpanic's own source: the trigger modules bring theirs).
+   */
   private List<LockedPackage> moduleBuild(
-      String suite, Architecture arch, List<LockedPackage> kernel) {
+      String suite, Architecture arch, List<LockedPackage> kernel, boolean source) {
     String release =
         release(kernel)
             .orElseThrow(
@@ -94,7 +103,9 @@ public final class RecipeResolver {
     // kbuild's fixdep and modpost run on the build host: its architecture, not the guest's
     PackageEntry kbuild = host.resolve(names.kbuild(), Optional.of(version));
     out.add(LockedPackage.of(suite, hostArch, kbuild));
-    out.add(pin(target, suite, arch.debianArch(), names.source(), Optional.of(version)));
+    if (source) {
+      out.add(pin(target, suite, arch.debianArch(), names.source(), Optional.of(version)));
+    }
     out.addAll(toolchain(suite, names, headers, kbuild, host, hostArch));
     return out;
   }
@@ -114,7 +125,7 @@ public final class RecipeResolver {
       String hostArch) {
     List<PackagesIndex> view = new ArrayList<>(List.of(host));
     DebianQemuPackages.baseSuite(suite).ifPresent(b -> view.add(archive.packages(b, hostArch)));
-    return ToolchainPackages.resolve(view, names, headers, kbuild);
+    return ToolchainPackages.resolve(view, names, headers, kbuild, hostArch);
   }
 
   private static LockedPackage pin(

@@ -97,4 +97,45 @@ class ImageLockTest {
     assertTrue(all.contains("userland from trixie (the lock pins [bookworm])"), all);
     assertTrue(all.contains("pvpanic: build"), all);
   }
+
+  @Test
+  void moduleBuildPinsMustFitWhatTheRecipeBuilds() {
+    ImageRecipes recipes = ImageRecipes.load(java.nio.file.Path.of("images/recipes"));
+    ImageLock lock = ImageLock.readOrEmpty(java.nio.file.Path.of("images/packages.lock.json"));
+    // x86_64-7.3 builds only the trigger modules: headers and toolchain, no linux-source
+    ImageRecipe r = recipes.get("x86_64-7.3");
+    ImageLock.RecipePins pins = lock.pins(r.name()).orElseThrow();
+    assertTrue(r.triggerModules());
+    assertEquals(java.util.Optional.empty(), pins.staleFor(r));
+    assertTrue(pins.moduleBuild().stream().noneMatch(p -> p.name().startsWith("linux-source-")));
+
+    ImageRecipe withoutModules = with(r, r.pvpanic(), false);
+    String none = pins.staleFor(withoutModules).orElseThrow();
+    assertTrue(
+        none.contains("pvpanic: auto, triggerModules: none (the lock pins module build packages)"),
+        none);
+    ImageRecipe buildsPvpanic = with(r, ImageRecipe.DriverPolicy.BUILD, true);
+    String source = pins.staleFor(buildsPvpanic).orElseThrow();
+    assertTrue(source.contains("(the lock pins no linux-source to build pvpanic from)"), source);
+
+    // and an arm64 pvpanic build's pins (with linux-source) do not fit a triggers-only recipe
+    ImageRecipe arm = recipes.get("aarch64-7.3");
+    ImageLock.RecipePins armPins = lock.pins(arm.name()).orElseThrow();
+    String extra = armPins.staleFor(with(arm, ImageRecipe.DriverPolicy.AUTO, true)).orElseThrow();
+    assertTrue(extra.contains("a linux-source only a pvpanic build needs"), extra);
+  }
+
+  private static ImageRecipe with(
+      ImageRecipe r, ImageRecipe.DriverPolicy pvpanic, boolean triggerModules) {
+    return new ImageRecipe(
+        r.name(),
+        r.arch(),
+        r.version(),
+        r.kernel(),
+        r.userlandSuite(),
+        r.cmdline(),
+        pvpanic,
+        r.file(),
+        triggerModules);
+  }
 }

@@ -50,6 +50,33 @@ class ImageRecipesTest {
   }
 
   @Test
+  void triggerModulesFollowsAPvpanicBuildUnlessTheRecipeSaysOtherwise() throws Exception {
+    String base =
+        "name: x86_64-6.12\narch: x86_64\nversion: \"6.12\"\ncmdline: console=ttyS0\n"
+            + "kernel: {suite: trixie, package: linux-image-amd64}\n";
+    Path file = dir.resolve("x86_64-6.12.yaml");
+    Files.writeString(file, base);
+    ImageRecipe auto = ImageRecipes.parse(file);
+    assertEquals(false, auto.triggerModules());
+    assertEquals(false, auto.buildsModules());
+    Files.writeString(file, base + "triggerModules: build\n");
+    ImageRecipe oops = ImageRecipes.parse(file);
+    assertEquals(true, oops.triggerModules());
+    assertEquals(true, oops.buildsModules());
+    assertEquals(ImageRecipe.DriverPolicy.AUTO, oops.pvpanic());
+    Files.writeString(file, base + "pvpanic: build\n");
+    assertEquals(true, ImageRecipes.parse(file).triggerModules());
+    Files.writeString(file, base + "pvpanic: build\ntriggerModules: none\n");
+    ImageRecipe driverOnly = ImageRecipes.parse(file);
+    assertEquals(false, driverOnly.triggerModules());
+    assertEquals(true, driverOnly.buildsModules());
+
+    String m = refusal(base + "triggerModules: yes please\n");
+    assertTrue(m.contains("triggerModules: 'yes please'; valid: build"), m);
+    assertTrue(m.contains(", none"), m);
+  }
+
+  @Test
   void theShippedRecipesParse() {
     ImageRecipes recipes = ImageRecipes.load(Path.of("images/recipes"));
     assertEquals("console=ttyS0 crashkernel=192M", recipes.get("x86_64-6.12").cmdline());

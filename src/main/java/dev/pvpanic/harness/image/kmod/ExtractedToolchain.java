@@ -87,6 +87,7 @@ public final class ExtractedToolchain {
                             + triplet
                             + ": its library closure lacks libc6"));
     String path = String.join(":", folders.stream().map(Path::toString).toList());
+    linkToolFolder(abs, target);
     ExtractedToolchain tc = new ExtractedToolchain(abs, target, gccMajor, loader, path);
     for (String dir : List.of("usr/bin", "usr/libexec", "usr/lib/gcc-cross")) {
       if (Files.isDirectory(abs.resolve(dir))) {
@@ -94,6 +95,30 @@ public final class ExtractedToolchain {
       }
     }
     return tc;
+  }
+
+  /**
+   * gcc runs {@code as} (and {@code ld}) from its tool folder {@code usr/<triplet>/bin}: a cross
+   * binutils package ships them there, a native one (Debian's binutils-x86-64-linux-gnu on amd64)
+   * only as {@code usr/bin/<triplet>-as}. Without a link there gcc would take the host's {@code as}
+   * from PATH.
+   */
+  private static void linkToolFolder(Path root, KernelArch target) {
+    String triplet = target.crossPrefix().substring(0, target.crossPrefix().length() - 1);
+    Path tools = root.resolve("usr").resolve(triplet).resolve("bin");
+    for (String tool : List.of("as", "ld")) {
+      Path prefixed = root.resolve("usr/bin").resolve(target.crossPrefix() + tool);
+      Path link = tools.resolve(tool);
+      if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) || !Files.exists(prefixed)) {
+        continue;
+      }
+      try {
+        Files.createDirectories(tools);
+        Files.createSymbolicLink(link, link.getParent().relativize(prefixed));
+      } catch (IOException e) {
+        throw new ModuleBuildException("cannot link " + link + " to " + prefixed + ": " + e, e);
+      }
+    }
   }
 
   /**

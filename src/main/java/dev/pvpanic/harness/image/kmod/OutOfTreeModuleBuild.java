@@ -116,7 +116,7 @@ public final class OutOfTreeModuleBuild {
     KernelSourceFiles.extract(
         kernelSource, moduleSet.sourceDir(), moduleSet.sourceFiles(), moduleDir);
     write(moduleDir.resolve("Kbuild"), moduleSet.kbuild());
-    return make(tree, moduleDir, moduleSet.modules());
+    return make(tree, moduleDir, moduleSet.modules(), packages.sourcePackage());
   }
 
   /**
@@ -131,18 +131,26 @@ public final class OutOfTreeModuleBuild {
     requireKbuildSafe(moduleDir);
     requireKbuildSafe(tree.buildDir());
     recreate(moduleDir);
+    StringBuilder hashes = new StringBuilder();
     try (Stream<Path> files = Files.list(sources)) {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
         Files.copy(f, moduleDir.resolve(f.getFileName().toString()));
+        hashes.append(f.getFileName()).append(' ').append(sha256(f)).append('\n');
       }
     } catch (IOException e) {
       throw new ModuleBuildException("cannot copy " + sources + " to " + moduleDir + ": " + e, e);
     }
-    return make(tree, moduleDir, modules);
+    // the module's source is the harness's folder, named with a hash of its files
+    PackageRef own =
+        new PackageRef(
+            "harness:" + sources.getFileName(),
+            "sha256:" + sha256(hashes.toString().getBytes(StandardCharsets.UTF_8)));
+    return make(tree, moduleDir, modules, own);
   }
 
   /** Runs make in {@code moduleDir} and checks {@code modules}. */
-  private BuiltModules make(HeaderTree tree, Path moduleDir, List<String> modules) {
+  private BuiltModules make(
+      HeaderTree tree, Path moduleDir, List<String> modules, PackageRef source) {
     Path log = moduleDir.getParent().resolve(LOG_NAME);
     List<String> argv = makeCommand(tree.buildDir().toString(), moduleDir.toString());
     new LoggedCommand(argv, moduleDir, Map.of("PATH", pathWithCompilerFirst())).run(log, timeout);
@@ -167,7 +175,7 @@ public final class OutOfTreeModuleBuild {
     }
     ModuleProvenance provenance =
         new ModuleProvenance(
-            packages.sourcePackage(),
+            source,
             packages.buildTree(),
             compiler.versionText(),
             makeCommand(
@@ -302,10 +310,17 @@ public final class OutOfTreeModuleBuild {
   private static String sha256(Path file) {
     try {
       // Modules are well under a megabyte.
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-      return HexFormat.of().formatHex(digest);
-    } catch (IOException | NoSuchAlgorithmException e) {
+      return sha256(Files.readAllBytes(file));
+    } catch (IOException e) {
       throw new ModuleBuildException("cannot hash " + file + ": " + e, e);
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -39,7 +39,11 @@ public final class ToolchainPackages {
    * then its base suite for a backports one) lists.
    */
   public static List<LockedPackage> resolve(
-      List<PackagesIndex> view, KernelPackages names, PackageEntry headers, PackageEntry kbuild) {
+      List<PackagesIndex> view,
+      KernelPackages names,
+      PackageEntry headers,
+      PackageEntry kbuild,
+      String hostArch) {
     List<String> headerDeps =
         DependencyClosure.dependencies(headers.depends()).stream().map(Map.Entry::getKey).toList();
     KernelArch target = names.arch();
@@ -53,7 +57,7 @@ public final class ToolchainPackages {
                             + headers.depends()
                             + "): cannot tell which gcc built "
                             + names.release()));
-    List<String> roots = new ArrayList<>(roots(target, major));
+    List<String> roots = new ArrayList<>(roots(target, major, hostArch));
     for (Map.Entry<String, Optional<String>> dep :
         DependencyClosure.dependencies(kbuild.depends())) {
       if (follow(dep.getKey(), target, major)) {
@@ -91,12 +95,20 @@ public final class ToolchainPackages {
     return Optional.empty();
   }
 
-  /** The packages to resolve, for kernels of {@code target} built with gcc {@code gccMajor}. */
-  public static List<String> roots(KernelArch target, int gccMajor) {
+  /**
+   * The packages to resolve, for kernels of {@code target} built with gcc {@code gccMajor} on a
+   * {@code hostArch} (Debian name) machine. A native toolchain (target = host) has the same
+   * triplet-named compiler and binutils packages (Debian's gcc-14 on amd64 depends on
+   * gcc-14-x86-64-linux-gnu), but its compiler's own files are in {@code libgcc-N-dev}, not a
+   * {@code -cross} package.
+   */
+  public static List<String> roots(KernelArch target, int gccMajor, String hostArch) {
     return List.of(
         CrossCompiler.debianPackage(target, gccMajor),
         binutils(target),
-        "libgcc-" + gccMajor + "-dev-" + target.debianArch() + "-cross");
+        target.debianArch().equals(hostArch)
+            ? "libgcc-" + gccMajor + "-dev"
+            : "libgcc-" + gccMajor + "-dev-" + target.debianArch() + "-cross");
   }
 
   /** {@code binutils-aarch64-linux-gnu}. */

@@ -60,6 +60,37 @@ class ExtractedToolchainTest {
   }
 
   @Test
+  void aNativeToolchainsPrefixedAssemblerIsLinkedWhereGccLooksForAs() throws Exception {
+    fakeSuiteLibc();
+    Path bin = Files.createDirectories(root.resolve("usr/bin"));
+    // Debian's native binutils-x86-64-linux-gnu ships only usr/bin/x86_64-linux-gnu-as
+    Files.copy(Path.of("/bin/echo"), bin.resolve("x86_64-linux-gnu-as"));
+
+    ExtractedToolchain.open(root, KernelArch.X86_64, 14, KernelArch.X86_64);
+
+    Path as = root.resolve("usr/x86_64-linux-gnu/bin/as");
+    assertTrue(Files.isSymbolicLink(as), "gcc's tool folder gets an as");
+    assertEquals(bin.resolve("x86_64-linux-gnu-as"), as.toRealPath());
+    assertEquals("assembled", run(as.toString(), "assembled"));
+    assertFalse(
+        Files.exists(root.resolve("usr/x86_64-linux-gnu/bin/ld")),
+        "no ld without a prefixed ld to link to");
+  }
+
+  @Test
+  void aCrossBinutilsToolFolderIsLeftAsItIs() throws Exception {
+    fakeSuiteLibc();
+    Path bin = Files.createDirectories(root.resolve("usr/bin"));
+    Files.copy(Path.of("/bin/echo"), bin.resolve("aarch64-linux-gnu-as"));
+    Path tools = Files.createDirectories(root.resolve("usr/aarch64-linux-gnu/bin"));
+    Files.copy(Path.of("/bin/echo"), tools.resolve("as"));
+
+    ExtractedToolchain.open(root, KernelArch.ARM64, 14, KernelArch.X86_64);
+
+    assertFalse(Files.isSymbolicLink(tools.resolve("as")), "the package's own as stays");
+  }
+
+  @Test
   void aProgramNeedingALibraryTheClosureLacksIsRefusedByName() throws Exception {
     fakeSuiteLibc();
     assumeTrue(Files.isRegularFile(Path.of("/usr/bin/xz")), "needs xz (liblzma)");

@@ -44,11 +44,19 @@ class ToolchainPackagesTest {
     assertEquals(
         List.of(
             "gcc-16-aarch64-linux-gnu", "binutils-aarch64-linux-gnu", "libgcc-16-dev-arm64-cross"),
-        ToolchainPackages.roots(KernelArch.ARM64, 16));
+        ToolchainPackages.roots(KernelArch.ARM64, 16, "amd64"));
     assertEquals(
         List.of(
             "gcc-14-x86-64-linux-gnu", "binutils-x86-64-linux-gnu", "libgcc-14-dev-amd64-cross"),
-        ToolchainPackages.roots(KernelArch.X86_64, 14));
+        ToolchainPackages.roots(KernelArch.X86_64, 14, "arm64"));
+  }
+
+  @Test
+  void aNativeToolchainTakesTheCompilersOwnFilesFromLibgccDev() {
+    // trixie amd64: gcc-14 depends on gcc-14-x86-64-linux-gnu; stdarg.h is in libgcc-14-dev
+    assertEquals(
+        List.of("gcc-14-x86-64-linux-gnu", "binutils-x86-64-linux-gnu", "libgcc-14-dev"),
+        ToolchainPackages.roots(KernelArch.X86_64, 14, "amd64"));
   }
 
   @Test
@@ -195,7 +203,8 @@ class ToolchainPackagesTest {
                 "gcc-14-for-host, linux-base (>= 4.12~), linux-headers-7.3.4+deb13-common (= "
                     + V73
                     + "), linux-kbuild-7.3.4+deb13"),
-            kbuild);
+            kbuild,
+            "amd64");
 
     Map<String, String> got = new TreeMap<>();
     pins.forEach(p -> got.put(p.name(), p.version() + " " + p.suite()));
@@ -228,7 +237,8 @@ class ToolchainPackagesTest {
                     view,
                     KernelPackages.forRelease("7.3.4+deb13-arm64", V73),
                     headers("linux-base (>= 4.12~), linux-kbuild-7.3.4+deb13"),
-                    kbuild));
+                    kbuild,
+                    "amd64"));
     assertTrue(e.getMessage().contains("names no compiler"), e.getMessage());
   }
 }
