@@ -195,8 +195,42 @@ final class CellBundle {
           "- `artifacts/`: the run's QEMU argv (qemu-argv.txt), kernel command line, console and"
               + " QMP transcripts, expected/actual events and their diff, image manifest,"
               + " cell.json\n");
+      dumps(c.artifacts().get()).ifPresent(sb::append);
     }
     return sb.toString();
+  }
+
+  /**
+   * For a cell that collected a memory dump ({@code after: dump}): the dump check's files with
+   * their SHA-256, the command that checks them and the one that reopens the dump, from the dump
+   * report the run wrote.
+   */
+  static Optional<String> dumps(Path artifacts) {
+    Path report = artifacts.resolve(CellArtifacts.DUMP_REPORT);
+    if (!Files.isRegularFile(report)) {
+      return Optional.empty();
+    }
+    String text;
+    try {
+      text = Files.readString(report);
+    } catch (IOException e) {
+      return Optional.of("\n## Memory dump\n\n" + report + " could not be read: " + e + "\n");
+    }
+    StringBuilder sb = new StringBuilder("\n## Memory dump\n\n");
+    sb.append(
+        "The guest's memory was dumped after the panic (`dump-guest-memory`); the ELF dump was"
+            + " checked and removed, the kdump-compressed one is in `artifacts/`. As recorded"
+            + " (`artifacts/"
+            + CellArtifacts.DUMP_REPORT
+            + "`):\n\n");
+    text.lines()
+        .filter(l -> l.startsWith("  guest-memory") || l.startsWith("  " + CellArtifacts.REGISTERS))
+        .forEach(l -> sb.append("    ").append(l.strip()).append('\n'));
+    sb.append("\nCheck and reopen:\n\n    cd \"$B/artifacts\"\n");
+    text.lines()
+        .filter(l -> l.startsWith("verify: ") || l.startsWith("reopen: "))
+        .forEach(l -> sb.append("    ").append(l.substring(l.indexOf(' ') + 1)).append('\n'));
+    return Optional.of(sb.toString());
   }
 
   private static Optional<String> verdict(Optional<Path> artifacts) {

@@ -4,6 +4,7 @@ import static dev.pvpanic.harness.report.Html.escape;
 
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.Verdict;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -308,7 +309,19 @@ final class HtmlPage {
         .append(c.time().map(TimeText::of).orElse("–"))
         .append("</span><a class=\"d\" href=\"")
         .append(escape(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DIFF)))
-        .append("\">diff</a></div>");
+        .append("\">diff</a>");
+    if (Files.isRegularFile(c.folder().resolve(CellArtifacts.DUMP_REPORT))) {
+      // after: dump: the dump check's report (files, SHA-256, how to reopen) and the kept dump
+      sb.append("<a class=\"d\" href=\"")
+          .append(escape(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DUMP_REPORT)))
+          .append("\" title=\"the memory dump's check, files and SHA-256\">dump</a>");
+      if (Files.isRegularFile(c.folder().resolve(CellArtifacts.MEMORY_KDUMP))) {
+        sb.append("<a class=\"d\" href=\"")
+            .append(escape(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.MEMORY_KDUMP)))
+            .append("\" title=\"the kdump-compressed memory dump, for crash\">vmcore</a>");
+      }
+    }
+    sb.append("</div>");
   }
 
   private static String tooltip(CellSummary c) {

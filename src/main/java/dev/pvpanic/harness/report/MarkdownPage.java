@@ -73,6 +73,11 @@ final class MarkdownPage {
           .append(RelativeLink.toFolder(pageFolder, c.folder()))
           .append(") · [diff](")
           .append(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DIFF))
+          .append(
+              java.nio.file.Files.isRegularFile(c.folder().resolve(CellArtifacts.DUMP_REPORT))
+                  ? ") · [dump]("
+                      + RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DUMP_REPORT)
+                  : "")
           .append(") | ")
           .append(
               VerdictStyle.readingRank(c.verdict()) == 0 || c.verdict() == Verdict.NOT_APPLICABLE

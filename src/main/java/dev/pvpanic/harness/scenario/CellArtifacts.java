@@ -24,4 +24,21 @@ public final class CellArtifacts {
   public static final String QEMU_STDERR = MachineArtifacts.STDERR;
   public static final String CONSOLE = MachineArtifacts.CONSOLE;
   public static final String QMP = MachineArtifacts.QMP;
+
+  /**
+   * {@code after: dump}: the dump check's report, with each file's SHA-256 and how to reopen it.
+   */
+  public static final String DUMP_REPORT = "dump.txt";
+
+  /** {@code after: dump}: every vCPU's registers ({@code info registers -a}). */
+  public static final String REGISTERS = "registers.txt";
+
+  /** {@code after: dump}: the ELF dump, checked and then removed (as large as the guest's RAM). */
+  public static final String MEMORY_ELF = "guest-memory.elf";
+
+  /** {@code after: dump}: the kdump-compressed dump, kept for {@code crash}. */
+  public static final String MEMORY_KDUMP = "guest-memory.kdump";
+
+  /** {@code after: dump}: {@code sha256sum -c} lines for the dump files kept in the folder. */
+  public static final String DUMP_SUMS = "dump.sha256";
 }

@@ -30,10 +30,10 @@ import java.util.Map;
  * VMCOREINFO text of the kernel release the image manifest names, and the trigger's panic message.
  */
 final class PanicDump {
-  static final String REPORT = "dump.txt";
-  static final String REGISTERS = "registers.txt";
-  static final String ELF = "guest-memory.elf";
-  static final String KDUMP = "guest-memory.kdump";
+  static final String REPORT = CellArtifacts.DUMP_REPORT;
+  static final String REGISTERS = CellArtifacts.REGISTERS;
+  static final String ELF = CellArtifacts.MEMORY_ELF;
+  static final String KDUMP = CellArtifacts.MEMORY_KDUMP;
   private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(3);
 
   private PanicDump() {}
@@ -43,6 +43,7 @@ final class PanicDump {
     Path elf = run.artifacts.resolve(ELF);
     Path kdump = run.artifacts.resolve(KDUMP);
     StringBuilder report = new StringBuilder();
+    Map<Path, String> hashes = new java.util.HashMap<>();
     List<String> problems;
     try {
       JsonNode regs =
@@ -61,14 +62,10 @@ final class PanicDump {
               report);
       report
           .append("\nfiles:\n")
-          .append(line(elf))
-          .append(line(kdump))
-          .append(
-              "\nreopen: crash <vmlinux with debug info for "
-                  + run.image.kernelRelease()
-                  + "> "
-                  + KDUMP
-                  + "\n");
+          .append(line(elf, hashes))
+          .append(line(kdump, hashes))
+          .append(line(run.artifacts.resolve(REGISTERS), hashes))
+          .append(reopen(run.image.kernelRelease()));
     } catch (QmpException | IOException e) {
       problems = List.of("the dump could not be taken: " + e.getMessage());
     } finally {
@@ -79,6 +76,7 @@ final class PanicDump {
       }
     }
     run.write(REPORT, report.toString());
+    run.write(CellArtifacts.DUMP_SUMS, sums(run.artifacts, List.of(KDUMP, REGISTERS), hashes));
     phases.mark("dump");
     if (!problems.isEmpty()) {
       return run.finish(
@@ -186,7 +184,7 @@ final class PanicDump {
     };
   }
 
-  private static String line(Path file) {
+  private static String line(Path file, Map<Path, String> hashes) {
     if (!Files.exists(file)) {
       return "  " + file.getFileName() + ": (removed after the check)\n";
     }
@@ -196,11 +194,52 @@ final class PanicDump {
           + "  "
           + Files.size(file)
           + " bytes  sha256 "
-          + sha256(file)
+          + hash(file, hashes)
           + "\n";
     } catch (IOException e) {
       return "  " + file.getFileName() + ": " + e.getMessage() + "\n";
     }
+  }
+
+  private static String hash(Path file, Map<Path, String> hashes) throws IOException {
+    String known = hashes.get(file);
+    if (known == null) {
+      known = sha256(file);
+      hashes.put(file, known);
+    }
+    return known;
+  }
+
+  /**
+   * How to check and reopen the kept dump: its checksums, and {@code crash} with the kernel's debug
+   * vmlinux (Debian ships it as {@code linux-image-<release>-dbg}, in /usr/lib/debug/boot).
+   */
+  static String reopen(String release) {
+    return "\nverify: sha256sum -c "
+        + CellArtifacts.DUMP_SUMS
+        + "\nreopen: crash /usr/lib/debug/boot/vmlinux-"
+        + release
+        + " "
+        + KDUMP
+        + "   # vmlinux from Debian's linux-image-"
+        + release
+        + "-dbg\n";
+  }
+
+  /** {@code sha256sum -c} lines for those of {@code names} in {@code folder}. */
+  static String sums(Path folder, List<String> names, Map<Path, String> hashes) {
+    StringBuilder sb = new StringBuilder();
+    for (String name : names) {
+      Path f = folder.resolve(name);
+      if (Files.isRegularFile(f)) {
+        try {
+          sb.append(hash(f, hashes)).append("  ").append(name).append('\n');
+        } catch (IOException e) {
+          // left out: the report's files: line names the error
+        }
+      }
+    }
+    return sb.toString();
   }
 
   static String sha256(Path file) throws IOException {

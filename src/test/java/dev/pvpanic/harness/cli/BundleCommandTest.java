@@ -127,6 +127,39 @@ class BundleCommandTest {
   }
 
   @Test
+  void aBundleOfACellWithAMemoryDumpSaysHowToCheckAndReopenIt() throws IOException {
+    // as PanicDump writes them (the ELF dump checked and removed)
+    Files.writeString(artifacts.resolve("guest-memory.kdump"), "KDUMP   ");
+    Files.writeString(
+        artifacts.resolve("dump.txt"),
+        "ELF core: x86_64\n\nfiles:\n"
+            + "  guest-memory.elf  537000000 bytes  sha256 aaaa\n"
+            + "  guest-memory.kdump  8 bytes  sha256 bbbb\n"
+            + "  registers.txt  100 bytes  sha256 cccc\n"
+            + "\nverify: sha256sum -c dump.sha256\n"
+            + "reopen: crash /usr/lib/debug/boot/vmlinux-6.12.107+deb13-amd64"
+            + " guest-memory.kdump\n");
+    Files.writeString(artifacts.resolve("dump.sha256"), "bbbb  guest-memory.kdump\n");
+    Path out = tmp.resolve("dump.tar.gz");
+
+    CliRun r = CliRun.of("bundle", "--from", artifacts.toString(), "--out", out.toString());
+
+    assertEquals(0, r.exit(), r.err());
+    Map<String, String> files = read(out);
+    assertEquals("KDUMP   ", files.get(ROOT + "artifacts/guest-memory.kdump"));
+    assertTrue(files.containsKey(ROOT + "artifacts/dump.sha256"), files.keySet().toString());
+    String readme = files.get(ROOT + "README.md");
+    assertTrue(readme.contains("## Memory dump"), readme);
+    assertTrue(readme.contains("    guest-memory.kdump  8 bytes  sha256 bbbb\n"), readme);
+    assertTrue(readme.contains("    guest-memory.elf  537000000 bytes  sha256 aaaa\n"), readme);
+    assertTrue(readme.contains("    cd \"$B/artifacts\"\n    sha256sum -c dump.sha256\n"), readme);
+    assertTrue(
+        readme.contains(
+            "    crash /usr/lib/debug/boot/vmlinux-6.12.107+deb13-amd64 guest-memory.kdump\n"),
+        readme);
+  }
+
+  @Test
   void anArtifactsFolderAloneNamesItsCell() throws IOException {
     Path out = tmp.resolve("from.tar.gz");
     CliRun r = CliRun.of("bundle", "--from", artifacts.toString(), "--out", out.toString());

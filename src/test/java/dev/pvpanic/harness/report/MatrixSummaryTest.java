@@ -214,6 +214,28 @@ class MatrixSummaryTest {
   }
 
   @Test
+  void aCellThatKeptAMemoryDumpLinksItsReportAndTheDump() throws IOException {
+    Path dir = cells();
+    Path dumped = cell("x86_64-6.12").writeTo(dir);
+    Files.writeString(dumped.resolve("dump.txt"), "files:\n");
+    Files.writeString(dumped.resolve("guest-memory.kdump"), "KDUMP   ");
+    Path plain = cell("x86_64-6.1").writeTo(dir);
+    MatrixSummary s = MatrixSummary.read(dir);
+    s.writeHtml(tmp.resolve("report/summary.html"));
+    s.writeMarkdown(tmp.resolve("report/summary.md"));
+    String html = read(tmp.resolve("report/summary.html"));
+    String md = read(tmp.resolve("report/summary.md"));
+    String folder = "../cells/smoke/" + dumped.getFileName() + "/";
+
+    assertTrue(html.contains("href=\"" + folder + "dump.txt\""), html);
+    assertTrue(html.contains("href=\"" + folder + "guest-memory.kdump\""), html);
+    assertTrue(md.contains("[dump](" + folder + "dump.txt)"), md);
+    String other = "../cells/smoke/" + plain.getFileName() + "/";
+    assertFalse(html.contains(other + "dump.txt"), html);
+    assertFalse(md.contains(other + "dump.txt"), md);
+  }
+
+  @Test
   void tooltipCarriesTheMessagesFirstLines() throws IOException {
     Path dir = cells();
     StringBuilder msg = new StringBuilder();

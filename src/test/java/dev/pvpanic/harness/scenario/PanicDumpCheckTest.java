@@ -136,6 +136,43 @@ class PanicDumpCheckTest {
   }
 
   @Test
+  void theKeptDumpsSumsCheckWithSha256sumAndTheReopenCommandNamesTheDebugVmlinux()
+      throws Exception {
+    Files.writeString(tmp.resolve(PanicDump.KDUMP), "compressed dump");
+    Files.writeString(tmp.resolve(PanicDump.REGISTERS), "RAX=0\n");
+    java.util.Map<Path, String> hashes = new java.util.HashMap<>();
+
+    String sums =
+        PanicDump.sums(tmp, List.of(PanicDump.KDUMP, PanicDump.REGISTERS, "absent"), hashes);
+    Files.writeString(tmp.resolve(CellArtifacts.DUMP_SUMS), sums);
+
+    assertEquals(2, sums.lines().count(), sums);
+    Process p =
+        new ProcessBuilder("sha256sum", "-c", CellArtifacts.DUMP_SUMS)
+            .directory(tmp.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    Files.writeString(tmp.resolve(PanicDump.KDUMP), "another dump");
+    Process again =
+        new ProcessBuilder("sha256sum", "-c", CellArtifacts.DUMP_SUMS)
+            .directory(tmp.toFile())
+            .redirectErrorStream(true)
+            .start();
+    again.getInputStream().readAllBytes();
+    assertEquals(1, again.waitFor(), "a changed dump no longer checks");
+
+    String reopen = PanicDump.reopen("7.3.4+deb13-amd64");
+    assertTrue(reopen.contains("verify: sha256sum -c dump.sha256\n"), reopen);
+    assertTrue(
+        reopen.contains(
+            "reopen: crash /usr/lib/debug/boot/vmlinux-7.3.4+deb13-amd64 guest-memory.kdump"),
+        reopen);
+    assertTrue(reopen.contains("linux-image-7.3.4+deb13-amd64-dbg"), reopen);
+  }
+
+  @Test
   void notAnElfFileFails() throws IOException {
     Path f = tmp.resolve("junk");
     Files.writeString(f, "not a dump");
