@@ -201,7 +201,7 @@ public final class CellRunner {
             start);
       }
       progress(cell, "dump: registers, dump-guest-memory (elf, kdump-zlib)");
-      return PanicDump.dump(run, machine, judged, phases, start);
+      return PanicDump.dump(run, machine, judged, options.hooks(), phases, start);
     }
     if (judged.verdict() == Verdict.PASS && cell.recovers()) {
       progress(cell, "recovery: system_reset, cont");

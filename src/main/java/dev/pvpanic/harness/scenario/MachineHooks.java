@@ -24,4 +24,10 @@ public interface MachineHooks {
    * is closed. May block: the cell's machine lives until this returns.
    */
   default void beforeClose(CellResult result, QemuMachine machine) {}
+
+  /**
+   * {@code after: dump}: called with the ELF memory dump QEMU has just written, before it is
+   * checked (tests doctor it: a truncated dump, or another kernel's, must fail the cell).
+   */
+  default void dumped(java.nio.file.Path elf) {}
 }

@@ -39,7 +39,12 @@ final class PanicDump {
   private PanicDump() {}
 
   static CellResult dump(
-      CellRun run, QemuMachine machine, CellResult passed, Phases phases, Instant start) {
+      CellRun run,
+      QemuMachine machine,
+      CellResult passed,
+      MachineHooks hooks,
+      Phases phases,
+      Instant start) {
     Path elf = run.artifacts.resolve(ELF);
     Path kdump = run.artifacts.resolve(KDUMP);
     StringBuilder report = new StringBuilder();
@@ -53,6 +58,7 @@ final class PanicDump {
       run.write(REGISTERS, regs.asText());
       dumpTo(machine, elf, "elf");
       dumpTo(machine, kdump, "kdump-zlib");
+      hooks.dumped(elf);
       problems =
           check(
               elf,
