@@ -260,7 +260,6 @@ public final class SerialConsole implements AutoCloseable {
     return buffer.tail(n);
   }
 
-  /** All completed lines so far; a line's index is its number. */
   /** How long ago the guest last sent anything on this console. */
   public java.time.Duration sinceLastOutput() {
     return buffer.sinceLastOutput();
@@ -273,6 +272,7 @@ public final class SerialConsole implements AutoCloseable {
     return closedLocally;
   }
 
+  /** All completed lines so far; a line's index is its number. */
   public List<String> lines() {
     return buffer.lines();
   }

@@ -99,6 +99,21 @@ final class CellJudge {
           phases,
           start);
     }
+    if (collected.awaitedButMissing().isPresent() && collected.triggerFailed().isPresent()) {
+      // the guest is alive at its shell, the trigger refused: not a hang, not a timeout
+      return run.finish(
+          Verdict.WRONG_GUEST_STATE,
+          "the trigger "
+              + run.cell.trigger().id()
+              + " did not take: "
+              + collected.triggerFailed().get()
+              + "\nevents so far: "
+              + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
+              + "\nconsole tail:\n  "
+              + String.join("\n  ", machine.console().tail(20)),
+          phases,
+          start);
+    }
     boolean triggerSeen =
         !events.isEmpty()
             || !machine.isAlive()

@@ -187,7 +187,13 @@ public final class CellRunner {
       pull(cell.trigger(), machine, console);
     }
     EventCollector.Collected collected =
-        new EventCollector(machine, expected, timeline, options).collect(run.eventsFrom, phases);
+        new EventCollector(
+                machine,
+                expected,
+                timeline,
+                options,
+                options.trigger().isPresent() ? Optional.empty() : Optional.of(cell.trigger()))
+            .collect(run.eventsFrom, phases);
     machine.samplePeakMemory();
     CellResult judged = CellJudge.judge(run, machine, expected, report, collected, phases, start);
     phases.mark("judge");
@@ -233,14 +239,13 @@ public final class CellRunner {
   /** Pulls the trigger: typed on the console, or sent through QMP. */
   private static void pull(Trigger t, QemuMachine machine, SerialConsole console) {
     switch (t) {
-      case SYSRQ_C -> console.send("echo c > /proc/sysrq-trigger");
-      case POWEROFF -> console.send("poweroff -f");
+      case SYSRQ_C, POWEROFF -> console.send(TriggerExit.typed(triggerCommand(t)));
       case SYSRQ_BREAK -> {
         machine.qmp().execute("chardev-send-break", Map.of("id", "console"));
         console.sendRaw("c".getBytes(StandardCharsets.US_ASCII));
       }
       case NMI -> machine.qmp().execute("inject-nmi");
-      case WATCHDOG, OOPS, OOPS_NO_PANIC -> console.send(triggerCommand(t));
+      case WATCHDOG, OOPS, OOPS_NO_PANIC -> console.send(TriggerExit.typed(triggerCommand(t)));
     }
   }
 

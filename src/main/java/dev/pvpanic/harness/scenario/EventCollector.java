@@ -6,6 +6,7 @@ import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import dev.pvpanic.harness.oracle.Multiplicity;
+import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.EventLog;
 import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
@@ -39,23 +40,41 @@ final class EventCollector {
    *
    * @param awaitedButMissing what was awaited and never came (or what came instead)
    * @param qemuExited QEMU was gone when collection ended
+   * @param triggerFailed why the trigger typed on the shell did not do its part, when its exit
+   *     status says so ({@link TriggerExit})
    */
-  record Collected(Optional<String> awaitedButMissing, boolean qemuExited) {}
+  record Collected(
+      Optional<String> awaitedButMissing, boolean qemuExited, Optional<String> triggerFailed) {
+    Collected(Optional<String> awaitedButMissing, boolean qemuExited) {
+      this(awaitedButMissing, qemuExited, Optional.empty());
+    }
+  }
 
   private final QemuMachine machine;
   private final ExpectedOutcome expected;
   private final TriggerTimeline timeline;
   private final CellOptions options;
+  private final Optional<Trigger> typed;
 
+  /**
+   * @param typed the trigger, when it was typed on the shell with its {@link TriggerExit} line
+   */
   EventCollector(
       QemuMachine machine,
       ExpectedOutcome expected,
       TriggerTimeline timeline,
-      CellOptions options) {
+      CellOptions options,
+      Optional<Trigger> typed) {
     this.machine = machine;
     this.expected = expected;
     this.timeline = timeline;
     this.options = options;
+    this.typed = typed;
+  }
+
+  /** Why the typed trigger did not do its part, once its exit line says so. */
+  private Optional<String> triggerFailed() {
+    return typed.flatMap(t -> timeline.triggerExit().flatMap(s -> TriggerExit.failure(t, s)));
   }
 
   Collected collect(int eventsFrom, Phases phases) {
@@ -75,24 +94,12 @@ final class EventCollector {
         machine.qmp().events().awaitQuiet(options.quietPeriod(), options.quietPeriod());
       }
       markTimeline(phases);
-      return new Collected(missing, !machine.isAlive());
+      return new Collected(missing, !machine.isAlive(), triggerFailed());
     }
-    if (expected.events().isEmpty()) {
-      // No event expected: the console must show that the trigger did something.
-      try {
-        machine
-            .console()
-            .expect(
-                "console proof that the trigger took effect",
-                ConsolePatterns.TRIGGER_TOOK_EFFECT,
-                null,
-                left(deadline));
-      } catch (ConsoleException ce) {
-        if (machine.isAlive()) {
-          markTimeline(phases);
-          return new Collected(Optional.of("the guest to panic or power off (console)"), false);
-        }
-      }
+    if (expected.events().isEmpty() && !consoleShowsEffect(deadline)) {
+      markTimeline(phases);
+      return new Collected(
+          Optional.of("the guest to panic or power off (console)"), false, triggerFailed());
     }
     // a capture kernel that panicked itself decides the cell: nothing it was to do can come
     boolean captureFailed = expected.captureKernelRuns() && !awaitVmcore(machine, deadline);
@@ -126,6 +133,9 @@ final class EventCollector {
         } catch (QmpTimeoutException t) {
           if (!Instant.now().isBefore(deadline)) {
             return Optional.of("QMP event " + e.name() + " within " + DurationText.of(budget));
+          }
+          if (triggerFailed().isPresent()) {
+            return Optional.of("QMP event " + e.name() + ": the trigger did not take");
           }
           if (StuckCell.qemuStopped(machine).isPresent()) {
             return Optional.of("QMP event " + e.name() + ": QEMU is stopped");
@@ -162,6 +172,33 @@ final class EventCollector {
     }
     QuietProof.running(machine); // the ordering barrier: its reply follows every earlier event
     return log.size() <= from;
+  }
+
+  /**
+   * No event expected: the console must show that the trigger did something. Waits in slices, and
+   * stops as soon as the typed trigger's exit line says it did not take; true when the proof came
+   * or QEMU is gone.
+   */
+  private boolean consoleShowsEffect(Instant deadline) {
+    while (true) {
+      try {
+        machine
+            .console()
+            .expect(
+                "console proof that the trigger took effect",
+                ConsolePatterns.TRIGGER_TOOK_EFFECT,
+                null,
+                slice(deadline));
+        return true;
+      } catch (ConsoleException ce) {
+        if (!machine.isAlive()) {
+          return true;
+        }
+        if (!Instant.now().isBefore(deadline) || triggerFailed().isPresent()) {
+          return false;
+        }
+      }
+    }
   }
 
   private static Duration slice(Instant deadline) {

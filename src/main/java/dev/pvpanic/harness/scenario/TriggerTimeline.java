@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * When a trigger's effects showed, from listeners set up just before the trigger is typed: the
  * first QMP event, the first console line proving the trigger took effect, the capture kernel's
- * VMCORE line, and the end of the kernel's panic path.
+ * VMCORE line, the end of the kernel's panic path, and the exit status of a trigger typed on the
+ * shell when it returned.
  *
  * <p>Listening, rather than marking phases as the waits return, gives the real times: the waits run
  * in the order the expectation lists things, not the order they happened.
@@ -21,6 +22,7 @@ final class TriggerTimeline {
   private final AtomicReference<Instant> firstEvent = new AtomicReference<>();
   private final AtomicReference<Instant> firstSign = new AtomicReference<>();
   private final AtomicReference<Instant> vmcore = new AtomicReference<>();
+  private final AtomicReference<Integer> exit = new AtomicReference<>();
   private final CountDownLatch kernelDone = new CountDownLatch(1);
   private volatile boolean listening;
 
@@ -50,6 +52,12 @@ final class TriggerTimeline {
     if (ConsolePatterns.KERNEL_DONE.matcher(line).find()) {
       kernelDone.countDown();
     }
+    TriggerExit.status(line).ifPresent(status -> exit.compareAndSet(null, status));
+  }
+
+  /** The exit status of the trigger typed on the shell, once its {@link TriggerExit} line came. */
+  Optional<Integer> triggerExit() {
+    return Optional.ofNullable(exit.get());
   }
 
   /**
