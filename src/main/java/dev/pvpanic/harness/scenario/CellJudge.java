@@ -107,10 +107,7 @@ final class CellJudge {
               + run.cell.trigger().id()
               + " did not take: "
               + collected.triggerFailed().get()
-              + "\nevents so far: "
-              + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
-              + "\nconsole tail:\n  "
-              + String.join("\n  ", machine.console().tail(20)),
+              + eventsAndTail(events, machine, 20),
           phases,
           start);
     }
@@ -126,10 +123,7 @@ final class CellJudge {
               + collected.awaitedButMissing().get()
               + "; the trigger never took effect; "
               + StuckCell.consoleClass(machine.console().sinceLastOutput())
-              + "\nevents so far: "
-              + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
-              + "\nconsole tail:\n  "
-              + String.join("\n  ", machine.console().tail(40)),
+              + eventsAndTail(events, machine, 40),
           phases,
           start);
     }
@@ -263,5 +257,13 @@ final class CellJudge {
                     .append(a.detail().map(d -> " (" + d + ")").orElse(""))
                     .append('\n'));
     return sb.toString();
+  }
+
+  /** The events so far and the console's last {@code lines}, for a verdict's message. */
+  private static String eventsAndTail(List<ObservedEvent> events, QemuMachine machine, int lines) {
+    return "\nevents so far: "
+        + (events.isEmpty() ? "none" : events.stream().map(ObservedEvent::describe).toList())
+        + "\nconsole tail:\n  "
+        + String.join("\n  ", machine.console().tail(lines));
   }
 }
