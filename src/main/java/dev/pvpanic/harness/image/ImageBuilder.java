@@ -39,7 +39,8 @@ import org.apache.commons.io.FileUtils;
  */
 public final class ImageBuilder implements ImageProvider {
   /** Bump when the layout of a built image changes, so old cache entries are not reused. */
-  static final String LAYOUT = "pvh-image-2"; // 2: trigger modules, vmcore-dmesg
+  // 2: trigger modules, vmcore-dmesg; 3: out-of-tree modules built reproducibly (-ffile-prefix-map)
+  static final String LAYOUT = "pvh-image-3";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -152,7 +152,12 @@ public final class OutOfTreeModuleBuild {
   private BuiltModules make(
       HeaderTree tree, Path moduleDir, List<String> modules, PackageRef source) {
     Path log = moduleDir.getParent().resolve(LOG_NAME);
-    List<String> argv = makeCommand(tree.buildDir().toString(), moduleDir.toString());
+    List<String> argv =
+        makeCommand(
+            tree.buildDir().toString(),
+            moduleDir.toString(),
+            // the image's work folder (an extracted toolchain is in it too)
+            commonFolder(List.of(headerRoot.toAbsolutePath().normalize(), moduleDir)).toString());
     new LoggedCommand(argv, moduleDir, Map.of("PATH", pathWithCompilerFirst())).run(log, timeout);
 
     List<Path> built = new ArrayList<>();
@@ -180,14 +185,21 @@ public final class OutOfTreeModuleBuild {
             compiler.versionText(),
             makeCommand(
                 "<headers>/" + headerRoot.toAbsolutePath().normalize().relativize(tree.buildDir()),
-                "<module-dir>"),
+                "<module-dir>",
+                "<work>"),
             vermagic,
             sha256);
     return new BuiltModules(built, provenance, log);
   }
 
-  /** The make argv for a headers folder and a module folder. */
-  List<String> makeCommand(String buildDir, String moduleDir) {
+  /**
+   * The make argv for a headers folder and a module folder. {@code work}, the folder both are in
+   * (with the toolchain), is mapped to {@value #BUILD_PREFIX} in everything the compiler writes
+   * ({@code -ffile-prefix-map}: the debug info's file names and folders, {@code __FILE__}): the
+   * work folder's name is random, and without the map each build of the same pins gave another
+   * module.
+   */
+  List<String> makeCommand(String buildDir, String moduleDir, String work) {
     return List.of(
         "make",
         "-C",
@@ -196,8 +208,24 @@ public final class OutOfTreeModuleBuild {
         "ARCH=" + compiler.arch().kbuildArch(),
         "CROSS_COMPILE=" + compiler.crossPrefix(),
         "CC=" + compiler.command(),
+        "KCFLAGS=-ffile-prefix-map=" + work + "=" + BUILD_PREFIX,
         "CONFIG_DEBUG_INFO_BTF_MODULES=",
         "modules");
+  }
+
+  /** What the work folder is called inside the built modules. */
+  static final String BUILD_PREFIX = "/pvh-build";
+
+  /** The deepest folder holding all of {@code paths} (absolute). */
+  static Path commonFolder(List<Path> paths) {
+    Path common = paths.get(0).toAbsolutePath().normalize();
+    for (Path p : paths) {
+      Path abs = p.toAbsolutePath().normalize();
+      while (!abs.startsWith(common)) {
+        common = common.getParent();
+      }
+    }
+    return common;
   }
 
   /** Checks one built module; returns its vermagic. */

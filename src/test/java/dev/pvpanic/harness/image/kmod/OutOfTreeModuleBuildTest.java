@@ -68,6 +68,10 @@ class OutOfTreeModuleBuildTest {
             + " M="
             + m
             + " ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC=aarch64-linux-gnu-gcc-12"
+            // the headers and the module folder are both in dir: the random part is mapped away
+            + " KCFLAGS=-ffile-prefix-map="
+            + dir.toAbsolutePath().normalize()
+            + "=/pvh-build"
             + " CONFIG_DEBUG_INFO_BTF_MODULES= modules",
         Files.readString(dir.resolve("make.args")).strip());
     assertTrue(Files.readString(built.log()).contains("LD [M]  pvpanic.ko"));
@@ -86,10 +90,27 @@ class OutOfTreeModuleBuildTest {
             "ARCH=arm64",
             "CROSS_COMPILE=aarch64-linux-gnu-",
             "CC=aarch64-linux-gnu-gcc-12",
+            "KCFLAGS=-ffile-prefix-map=<work>=/pvh-build",
             "CONFIG_DEBUG_INFO_BTF_MODULES=",
             "modules"),
         p.makeCommand());
     assertEquals(64, p.sha256().get("pvpanic-pci.ko").length());
+  }
+
+  @Test
+  void theWorkFolderIsTheDeepestFolderHoldingTheHeadersAndTheModule() {
+    assertEquals(
+        java.nio.file.Path.of("/tmp/pvh-image-1"),
+        OutOfTreeModuleBuild.commonFolder(
+            List.of(
+                java.nio.file.Path.of("/tmp/pvh-image-1/headers"),
+                java.nio.file.Path.of("/tmp/pvh-image-1/oops/kmod/pvh_oops"))));
+    assertEquals(
+        java.nio.file.Path.of("/tmp/pvh-image-1/kmod"),
+        OutOfTreeModuleBuild.commonFolder(
+            List.of(
+                java.nio.file.Path.of("/tmp/pvh-image-1/kmod/a"),
+                java.nio.file.Path.of("/tmp/pvh-image-1/kmod/b/c"))));
   }
 
   @Test
