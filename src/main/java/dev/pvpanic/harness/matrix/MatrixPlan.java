@@ -78,12 +78,23 @@ public final class MatrixPlan {
           recipe,
           qemu,
           Optional.of(
-              "QEMU build '"
-                  + cell.qemu()
-                  + "' ("
-                  + qemu.binary()
-                  + ") is not installed or did not"
-                  + " report a version"));
+              qemu.backend() instanceof ContainerBackend c
+                  ? "QEMU build '"
+                      + cell.qemu()
+                      + "': the container image "
+                      + c.image()
+                      + " has no "
+                      + qemu.binary()
+                      + " for "
+                      + recipe.arch().id()
+                      + " guests, or it did not report a version (ci/qemu-container/build.sh"
+                      + " installs QEMU for x86_64 and aarch64)"
+                  : "QEMU build '"
+                      + cell.qemu()
+                      + "' ("
+                      + qemu.binary()
+                      + ") is not installed or did not"
+                      + " report a version"));
     }
     if (cell.accelerator() == Accelerator.KVM) {
       Optional<String> kvm = AcceleratorSelector.staticProblem(recipe.arch());

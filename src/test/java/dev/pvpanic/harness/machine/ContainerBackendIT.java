@@ -41,6 +41,36 @@ class ContainerBackendIT extends QemuBackendContract {
         "container:" + IMAGE, arch.qemuBinary(), Map.of(), List.of(), new ContainerBackend(IMAGE));
   }
 
+  /**
+   * A cell for an architecture the image has no QEMU for is skipped when it is planned, before any
+   * container or guest starts, and the reason names the missing binary.
+   */
+  @org.junit.jupiter.api.Test
+  void aGuestTheImageHasNoQemuForIsSkippedAtPlanningNamingTheBinary() {
+    Optional<String> reason = unavailable();
+    assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
+    String recipe = "riscv64-6.12";
+    dev.pvpanic.harness.matrix.Cell cell =
+        new dev.pvpanic.harness.matrix.Cell(
+            Optional.of("riscv-in-container"),
+            Map.of(
+                dev.pvpanic.harness.matrix.Axis.RECIPE,
+                recipe,
+                dev.pvpanic.harness.matrix.Axis.DEVICE,
+                "pci",
+                dev.pvpanic.harness.matrix.Axis.QEMU,
+                "container:" + IMAGE));
+    dev.pvpanic.harness.matrix.PlannedCell planned =
+        dev.pvpanic.harness.matrix.MatrixPlan.plan(
+            cell,
+            dev.pvpanic.harness.image.ImageRecipes.load(
+                    dev.pvpanic.harness.image.ImageRecipes.defaultFolder())
+                .get(recipe));
+    String why = planned.skipReason().orElseThrow();
+    org.junit.jupiter.api.Assertions.assertTrue(
+        why.contains("the container image " + IMAGE + " has no qemu-system-riscv64"), why);
+  }
+
   @Override
   void assertReleased(QemuMachine m) {
     assertEquals(List.of(), containersOf(m.spec().name()), "containers left for " + m);
