@@ -134,6 +134,12 @@ final class CellStarter {
    * Starts QEMU from the snapshot and lets the guest run again. Returns null when that fails: the
    * snapshot is then dropped for this run and the cell boots cold, saying why.
    */
+  /**
+   * How long a failed restore waits for QEMU's exit status, to tell a kill from outside from a
+   * snapshot QEMU could not load.
+   */
+  private static final Duration KILLED_GRACE = Duration.ofMillis(500);
+
   private QemuMachine restore(
       CellRun run, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
     progress(run.cell, "restoring snapshot " + snapshot.shortKey());
@@ -142,6 +148,7 @@ final class CellStarter {
       copySnapshotFacts(snapshot, run.artifacts);
       machine = QemuMachine.launch(spec.toBuilder().incoming(snapshot.state()).build());
       phases.mark("start");
+      options.hooks().restoring(machine);
       String status = machine.awaitIncoming(RESTORE_TIMEOUT);
       EventLog log = machine.qmp().events();
       if (!status.equals("running")) {
@@ -157,12 +164,29 @@ final class CellStarter {
       run.cellStart = CellStart.snapshot(snapshot.key());
       return machine;
     } catch (RuntimeException | IOException e) {
+      // A QEMU killed from outside while it loaded (the OOM killer, an operator) says nothing
+      // about the snapshot: it is kept for the next cell. Asked before close() kills it itself.
+      Optional<QemuDeath> killed =
+          machine == null
+              ? Optional.empty()
+              : machine.awaitExit(KILLED_GRACE).flatMap(QemuDeath::of).filter(d -> !d.crashed());
       // whatever went wrong, this QEMU must not outlive the attempt
       if (machine != null) {
         machine.close();
       }
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      snapshots.markUnusable(snapshot, why);
+      if (killed.isPresent()) {
+        why =
+            "QEMU was killed by signal "
+                + killed.get().signal()
+                + " ("
+                + killed.get().name()
+                + ") from outside while it loaded the snapshot, which is kept ("
+                + why
+                + ")";
+      } else {
+        snapshots.markUnusable(snapshot, why);
+      }
       run.cellStart =
           CellStart.cold("restoring snapshot " + snapshot.shortKey() + " failed: " + why);
       progress(run.cell, "booting cold: " + run.cellStart.reason().orElse(""));

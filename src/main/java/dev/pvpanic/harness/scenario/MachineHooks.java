@@ -20,6 +20,12 @@ public interface MachineHooks {
   default void launched(QemuMachine machine) {}
 
   /**
+   * Called once QEMU has been started to restore a snapshot, before the restore is awaited (tests:
+   * a QEMU killed from outside while it loads must not cost the snapshot).
+   */
+  default void restoring(QemuMachine machine) {}
+
+  /**
    * Called with the verdict while the machine still runs (or has just exited by itself), before it
    * is closed. May block: the cell's machine lives until this returns.
    */

@@ -40,6 +40,10 @@ class SnapshotFallbackIT {
   }
 
   private static CellRunner runner(String name) throws IOException {
+    return runner(name, MachineHooks.NONE);
+  }
+
+  private static CellRunner runner(String name, MachineHooks hooks) throws IOException {
     Path cache = build(name).resolve("cache");
     if (Files.exists(cache)) {
       try (var files = Files.walk(cache)) {
@@ -47,7 +51,8 @@ class SnapshotFallbackIT {
       }
     }
     return new CellRunner(
-        CellOptions.defaults().withCold(false), new SnapshotStore(new ContentStore(cache)));
+        CellOptions.defaults().withCold(false).withHooks(hooks),
+        new SnapshotStore(new ContentStore(cache)));
   }
 
   private static GuestSnapshot prepared(CellRunner runner) {
@@ -106,5 +111,45 @@ class SnapshotFallbackIT {
     SnapshotStore.Lookup again = runner.prepareSnapshot(planned.cell(), image, planned.qemu());
     String later = assertInstanceOf(SnapshotStore.Unusable.class, again).reason();
     assertTrue(later.contains("earlier in this run"), later);
+  }
+
+  /**
+   * A QEMU killed from outside (SIGKILL: the OOM killer, an operator) while it loads the snapshot
+   * says nothing about the snapshot: the cell boots cold saying so, and the snapshot is kept for
+   * the next cell, which restores it.
+   */
+  @Test
+  void aQemuKilledFromOutsideWhileRestoringKeepsTheSnapshot() throws IOException {
+    java.util.concurrent.atomic.AtomicLong killed = new java.util.concurrent.atomic.AtomicLong();
+    CellRunner runner =
+        runner(
+            "killed",
+            new MachineHooks() {
+              @Override
+              public void restoring(dev.pvpanic.harness.machine.QemuMachine machine) {
+                if (killed.compareAndSet(0, machine.pid())) {
+                  ProcessHandle.of(machine.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                }
+              }
+            });
+    GuestSnapshot s = prepared(runner);
+
+    CellResult r =
+        runner.run(planned.cell(), image, planned.qemu(), build("killed").resolve("cell"));
+
+    assertTrue(killed.get() > 0, "the hook killed the restoring QEMU");
+    assertEquals(Verdict.PASS, r.verdict(), r.message());
+    assertFalse(r.start().restored());
+    String reason = r.start().reason().orElse("");
+    assertTrue(
+        reason.contains(
+            "killed by signal 9 (SIGKILL) from outside while it loaded the snapshot,"
+                + " which is kept"),
+        reason);
+    assertTrue(Files.exists(s.state()), "the snapshot is kept");
+    CellResult again =
+        runner.run(planned.cell(), image, planned.qemu(), build("killed").resolve("again"));
+    assertEquals(Verdict.PASS, again.verdict(), again.message());
+    assertTrue(again.start().restored(), "the next cell restores it: " + again.start());
   }
 }
