@@ -120,7 +120,7 @@ public record ImageLock(
       }
       boolean source = moduleBuild.stream().anyMatch(p -> p.name().startsWith("linux-source-"));
       boolean wantsSource = recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD;
-      if (!moduleBuild.isEmpty() && source != wantsSource) {
+      if (source != wantsSource) {
         return Optional.of(
             what
                 + (wantsSource

@@ -28,28 +28,6 @@ public record ImageRecipe(
     Optional<Path> file,
     boolean triggerModules) {
 
-  /** A recipe that builds trigger modules only when it builds pvpanic (the YAML default). */
-  public ImageRecipe(
-      String name,
-      Architecture arch,
-      String version,
-      KernelSource kernel,
-      String userlandSuite,
-      String cmdline,
-      DriverPolicy pvpanic,
-      Optional<Path> file) {
-    this(
-        name,
-        arch,
-        version,
-        kernel,
-        userlandSuite,
-        cmdline,
-        pvpanic,
-        file,
-        pvpanic == DriverPolicy.BUILD);
-  }
-
   /**
    * Whether the image is built from the kernel's headers (its lock then pins them, kbuild and the
    * kernel suite's toolchain): to build pvpanic, or the trigger modules ({@code pvh_oops}) alone.

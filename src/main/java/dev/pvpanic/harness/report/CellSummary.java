@@ -2,8 +2,10 @@ package dev.pvpanic.harness.report;
 
 import dev.pvpanic.harness.matrix.InjectedRegression;
 import dev.pvpanic.harness.oracle.DiffLine;
+import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.CellRecord;
 import dev.pvpanic.harness.scenario.Verdict;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import java.util.stream.Collectors;
  * @param time how long the cell took, when cell.json says
  * @param regression the regression the cell injects, and the verdict that must catch it
  * @param diff the cell's comparison as data (empty when it never got to one)
+ * @param dumpFiles the memory dump files in the folder ({@code after: dump}): the dump report, then
+ *     the kept dump when it is there; empty for any other cell
  */
 public record CellSummary(
     String id,
@@ -36,10 +40,12 @@ public record CellSummary(
     String message,
     Path folder,
     Optional<InjectedRegression> regression,
-    List<DiffLine> diff) {
+    List<DiffLine> diff,
+    List<String> dumpFiles) {
 
   public CellSummary {
     diff = List.copyOf(diff);
+    dumpFiles = List.copyOf(dumpFiles);
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
   }
@@ -54,6 +60,7 @@ public record CellSummary(
     }
     Map<String, Duration> phases = new LinkedHashMap<>();
     r.phases().forEach((k, v) -> phases.put(k, seconds(v)));
+    Path folder = cellJson.toAbsolutePath().getParent();
     return new CellSummary(
         r.id(),
         r.cell(),
@@ -64,9 +71,20 @@ public record CellSummary(
         r.secondsTaken().map(CellSummary::seconds),
         phases,
         r.message(),
-        cellJson.toAbsolutePath().getParent(),
+        folder,
         r.injected().map(g -> new InjectedRegression(g.what(), g.verdict())),
-        r.diff());
+        r.diff(),
+        dumpFiles(folder));
+  }
+
+  /** The dump report and the kept dump, of those in {@code folder}; none without the report. */
+  private static List<String> dumpFiles(Path folder) {
+    if (!Files.isRegularFile(folder.resolve(CellArtifacts.DUMP_REPORT))) {
+      return List.of();
+    }
+    return java.util.stream.Stream.of(CellArtifacts.DUMP_REPORT, CellArtifacts.MEMORY_KDUMP)
+        .filter(f -> Files.isRegularFile(folder.resolve(f)))
+        .toList();
   }
 
   /** Whether the cell injects a regression and got the verdict that catches it. */

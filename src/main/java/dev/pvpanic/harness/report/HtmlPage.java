@@ -4,7 +4,6 @@ import static dev.pvpanic.harness.report.Html.escape;
 
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.Verdict;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -310,16 +309,19 @@ final class HtmlPage {
         .append("</span><a class=\"d\" href=\"")
         .append(escape(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DIFF)))
         .append("\">diff</a>");
-    if (Files.isRegularFile(c.folder().resolve(CellArtifacts.DUMP_REPORT))) {
-      // after: dump: the dump check's report (files, SHA-256, how to reopen) and the kept dump
+    // after: dump: the dump check's report (files, SHA-256, how to reopen) and the kept dump
+    for (String f : c.dumpFiles()) {
+      boolean report = f.equals(CellArtifacts.DUMP_REPORT);
       sb.append("<a class=\"d\" href=\"")
-          .append(escape(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DUMP_REPORT)))
-          .append("\" title=\"the memory dump's check, files and SHA-256\">dump</a>");
-      if (Files.isRegularFile(c.folder().resolve(CellArtifacts.MEMORY_KDUMP))) {
-        sb.append("<a class=\"d\" href=\"")
-            .append(escape(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.MEMORY_KDUMP)))
-            .append("\" title=\"the kdump-compressed memory dump, for crash\">vmcore</a>");
-      }
+          .append(escape(RelativeLink.toFile(pageFolder, c.folder(), f)))
+          .append("\" title=\"")
+          .append(
+              report
+                  ? "the memory dump's check, files and SHA-256"
+                  : "the kdump-compressed memory dump, for crash")
+          .append("\">")
+          .append(report ? "dump" : "vmcore")
+          .append("</a>");
     }
     sb.append("</div>");
   }

@@ -74,7 +74,7 @@ final class MarkdownPage {
           .append(") · [diff](")
           .append(RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DIFF))
           .append(
-              java.nio.file.Files.isRegularFile(c.folder().resolve(CellArtifacts.DUMP_REPORT))
+              c.dumpFiles().contains(CellArtifacts.DUMP_REPORT)
                   ? ") · [dump]("
                       + RelativeLink.toFile(pageFolder, c.folder(), CellArtifacts.DUMP_REPORT)
                   : "")

@@ -131,15 +131,16 @@ final class CellStarter {
   }
 
   /**
-   * Starts QEMU from the snapshot and lets the guest run again. Returns null when that fails: the
-   * snapshot is then dropped for this run and the cell boots cold, saying why.
-   */
-  /**
    * How long a failed restore waits for QEMU's exit status, to tell a kill from outside from a
    * snapshot QEMU could not load.
    */
   private static final Duration KILLED_GRACE = Duration.ofMillis(500);
 
+  /**
+   * Starts QEMU from the snapshot and lets the guest run again. Returns null when that fails: the
+   * snapshot is then dropped for this run (unless QEMU was killed from outside) and the cell boots
+   * cold, saying why.
+   */
   private QemuMachine restore(
       CellRun run, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
     progress(run.cell, "restoring snapshot " + snapshot.shortKey());

@@ -44,11 +44,7 @@ final class EventCollector {
    *     status says so ({@link TriggerExit})
    */
   record Collected(
-      Optional<String> awaitedButMissing, boolean qemuExited, Optional<String> triggerFailed) {
-    Collected(Optional<String> awaitedButMissing, boolean qemuExited) {
-      this(awaitedButMissing, qemuExited, Optional.empty());
-    }
-  }
+      Optional<String> awaitedButMissing, boolean qemuExited, Optional<String> triggerFailed) {}
 
   private final QemuMachine machine;
   private final ExpectedOutcome expected;
@@ -86,7 +82,7 @@ final class EventCollector {
       missing = awaitExpected(eventsFrom, deadline, budget);
     } catch (QmpDisconnectedException gone) {
       markTimeline(phases);
-      return new Collected(Optional.empty(), true);
+      return new Collected(Optional.empty(), true, Optional.empty());
     }
     if (missing.isPresent()) {
       if (machine.isAlive()) {
@@ -114,7 +110,7 @@ final class EventCollector {
     }
     markTimeline(phases);
     phases.mark("collect");
-    return new Collected(Optional.empty(), !machine.isAlive());
+    return new Collected(Optional.empty(), !machine.isAlive(), Optional.empty());
   }
 
   /**

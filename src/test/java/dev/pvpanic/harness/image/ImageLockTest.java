@@ -78,7 +78,8 @@ class ImageLockTest {
             r.userlandSuite(),
             r.cmdline(),
             r.pvpanic(),
-            r.file());
+            r.file(),
+            r.triggerModules());
     String why = pins.staleFor(otherSuite).orElseThrow();
     assertTrue(why.contains("kernel linux-image-amd64 from sid"), why);
     assertTrue(why.contains("pvpanic images lock x86_64-6.12"), why);
@@ -91,7 +92,8 @@ class ImageLockTest {
             "trixie",
             r.cmdline(),
             ImageRecipe.DriverPolicy.BUILD,
-            r.file());
+            r.file(),
+            true);
     String all = pins.staleFor(otherPackage).orElseThrow();
     assertTrue(all.contains("linux-image-cloud-amd64"), all);
     assertTrue(all.contains("userland from trixie (the lock pins [bookworm])"), all);
