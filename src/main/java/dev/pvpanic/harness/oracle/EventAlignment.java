@@ -5,9 +5,11 @@ import java.util.List;
 
 /**
  * Lines up expected and actual events with the fewest differences (an edit-distance alignment in
- * which a {@link Multiplicity#ONE_OR_MORE} event absorbs a run of equal actual events). An actual
- * event with the expected name but other data is shown as one changed line rather than a missing
- * and an unexpected one.
+ * which a repeating event absorbs a run of equal actual events, as long as its {@link Multiplicity}
+ * allows: the rest of a longer run is unexpected). An actual event with the expected name but other
+ * data is shown as one changed line rather than a missing and an unexpected one. Consecutive equal
+ * unexpected events are one line with their count (a reset storm's thousands of RESETs read as one
+ * line).
  */
 final class EventAlignment {
   private EventAlignment() {}
@@ -55,13 +57,13 @@ final class EventAlignment {
       ExpectedEvent e = expected.get(i);
       ObservedEvent a = actual.get(j);
       if (same(e, a)) {
-        if (e.multiplicity() == Multiplicity.ONE && cost[i][j] == cost[i + 1][j + 1]) {
+        if (!e.multiplicity().repeats() && cost[i][j] == cost[i + 1][j + 1]) {
           lines.add(new Line(Mark.SAME, e, a, 1));
           i++;
           j++;
           continue;
         }
-        if (e.multiplicity() == Multiplicity.ONE_OR_MORE) {
+        if (e.multiplicity().repeats()) {
           int end = longestOptimalRun(expected, actual, cost, i, j);
           if (end > j) {
             lines.add(new Line(Mark.REPEATED, e, a, end - j));
@@ -83,7 +85,24 @@ final class EventAlignment {
         j++;
       }
     }
-    return lines;
+    return collapseUnexpected(lines);
+  }
+
+  /** Runs of equal unexpected events as one line each, with the run's length as its count. */
+  private static List<Line> collapseUnexpected(List<Line> lines) {
+    List<Line> out = new ArrayList<>();
+    for (Line l : lines) {
+      Line last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (l.mark() == Mark.UNEXPECTED
+          && last != null
+          && last.mark() == Mark.UNEXPECTED
+          && last.actual().equals(l.actual())) {
+        out.set(out.size() - 1, new Line(Mark.UNEXPECTED, null, last.actual(), last.count() + 1));
+      } else {
+        out.add(l);
+      }
+    }
+    return out;
   }
 
   /** cost[i][j]: fewest differences aligning expected[i..] with actual[j..]. */
@@ -102,10 +121,9 @@ final class EventAlignment {
         ExpectedEvent e = expected.get(i);
         int best = Math.min(1 + cost[i + 1][j], 1 + cost[i][j + 1]);
         if (same(e, actual.get(j))) {
-          if (e.multiplicity() == Multiplicity.ONE) {
-            best = Math.min(best, cost[i + 1][j + 1]);
-          } else {
-            for (int k = j; k < m && same(e, actual.get(k)); k++) {
+          Multiplicity times = e.multiplicity();
+          for (int k = j; k < m && k - j < times.max() && same(e, actual.get(k)); k++) {
+            if (k - j + 1 >= times.min()) {
               best = Math.min(best, cost[i + 1][k + 1]);
             }
           }
@@ -118,13 +136,17 @@ final class EventAlignment {
     return cost;
   }
 
-  /** The end of the longest run from j that a one-or-more event can take at optimal cost. */
+  /**
+   * The end of the longest run from j, within its multiplicity, that a repeating event can take at
+   * optimal cost; j when none can.
+   */
   private static int longestOptimalRun(
       List<ExpectedEvent> expected, List<ObservedEvent> actual, int[][] cost, int i, int j) {
     ExpectedEvent e = expected.get(i);
+    Multiplicity times = e.multiplicity();
     int end = j;
-    for (int k = j; k < actual.size() && same(e, actual.get(k)); k++) {
-      if (cost[i + 1][k + 1] == cost[i][j]) {
+    for (int k = j; k < actual.size() && k - j < times.max() && same(e, actual.get(k)); k++) {
+      if (k - j + 1 >= times.min() && cost[i + 1][k + 1] == cost[i][j]) {
         end = k + 1;
       }
     }
@@ -132,6 +154,6 @@ final class EventAlignment {
   }
 
   static boolean same(ExpectedEvent e, ObservedEvent a) {
-    return e.name().equals(a.name()) && EventData.equal(e.data(), a.data());
+    return e.matches(a);
   }
 }

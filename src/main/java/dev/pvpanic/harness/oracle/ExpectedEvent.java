@@ -66,9 +66,14 @@ public record ExpectedEvent(String name, Map<String, Object> data, Multiplicity 
     return one("GUEST_PVSHUTDOWN", Map.of());
   }
 
-  /** This event as a person reads it: {@code RESET {guest: true, reason: guest-reset}+}. */
+  /** Whether {@code actual} is this event: the same name and exactly the same data. */
+  public boolean matches(ObservedEvent actual) {
+    return name.equals(actual.name()) && EventData.equal(data, actual.data());
+  }
+
+  /** This event as a person reads it: {@code RESET {guest: true, reason: guest-reset} x1..4}. */
   public String describe() {
-    return EventData.describe(name, data) + (multiplicity == Multiplicity.ONE_OR_MORE ? "+" : "");
+    return EventData.describe(name, data) + multiplicity.describe();
   }
 
   private static Map<String, Object> reasonData(String reason) {

@@ -43,6 +43,26 @@ public record ExpectedOutcome(
     this(events, finalState, captureKernelRuns, reasoning, guest, Optional.empty());
   }
 
+  /**
+   * Whether the guest boots again: an expected RESET starts it anew (QEMU's reboot action is
+   * "reset" unless a cell's own arguments change it), and a reboot counts only when the guest is
+   * seen booting (its kernel banner after the reset, or its READY line), not when QEMU only resets.
+   */
+  public boolean bootsAgain() {
+    return events.stream().anyMatch(e -> e.name().equals("RESET"));
+  }
+
+  /**
+   * The most RESET events the expected sequence allows: one more proves a reset loop, and a harness
+   * waiting for the reboot can stop there.
+   */
+  public int maxResets() {
+    return events.stream()
+        .filter(e -> e.name().equals("RESET"))
+        .mapToInt(e -> e.multiplicity().max())
+        .sum();
+  }
+
   /** The expectation as a few lines: events, final state, capture kernel, then why. */
   public String describe() {
     StringBuilder out = new StringBuilder();
@@ -55,6 +75,9 @@ public record ExpectedOutcome(
     }
     out.append("final: ").append(finalState.describe()).append('\n');
     out.append("capture kernel: ").append(captureKernelRuns ? "runs" : "does not run").append('\n');
+    if (bootsAgain()) {
+      out.append("boots again: the kernel banner after the reset\n");
+    }
     dumpLogHolds.ifPresent(
         m -> out.append("dump log (vmcore-dmesg): holds the panic '").append(m).append("'\n"));
     for (String reason : reasoning) {

@@ -97,7 +97,7 @@ public final class Oracle {
               "kdump loaded and crash_kexec_post_notifiers off -> the oops path calls"
                   + " crash_kexec() before panic() (kexec_should_crash: panic_on_oops): no panic"
                   + " notifier, no pvpanic event, no panic line in the dump's log");
-          captureKernelRuns(prediction);
+          captureKernelRuns(prediction, setup.architecture());
         } else {
           panic(setup, guest, qemu, prediction);
         }
@@ -131,7 +131,7 @@ public final class Oracle {
       prediction.because(
           "kdump loaded and crash_kexec_post_notifiers off -> panic() kexecs the capture kernel"
               + " before the panic notifiers run: no pvpanic event");
-      captureKernelRuns(prediction);
+      captureKernelRuns(prediction, setup.architecture());
       return;
     }
     Optional<PvpanicEvent> written = eventWrittenAtPanic(setup, guest, qemu, prediction);
@@ -151,7 +151,7 @@ public final class Oracle {
       }
     }
     if (kdump) {
-      captureKernelRuns(prediction);
+      captureKernelRuns(prediction, setup.architecture());
     } else {
       prediction.because(
           "no crash kernel -> the guest stays in its panic loop (no panic= timeout on its"
@@ -330,14 +330,28 @@ public final class Oracle {
     prediction.end(FinalState.running());
   }
 
-  private static void captureKernelRuns(Prediction prediction) {
+  private static void captureKernelRuns(Prediction prediction, Architecture architecture) {
     prediction.captureKernelRuns = true;
+    QemuRules.Reaction reboot = QemuRules.onCaptureKernelReboot(architecture);
     prediction.because(
-        "the capture kernel runs, prints VMCORE and reboots -> one or more RESET{guest: true,"
-            + " reason: guest-reset} (how many is not stable), then the guest boots again:"
-            + " status running");
-    prediction.apply(QemuRules.onCaptureKernelReboot());
+        "the capture kernel runs, prints VMCORE and reboots -> "
+            + reboot.events().stream()
+                .map(ExpectedEvent::describe)
+                .collect(Collectors.joining(", "))
+            + " ("
+            + rule(reboot)
+            + "), then the guest is seen booting again: status running");
+    prediction.apply(reboot);
     prediction.end(FinalState.running());
+  }
+
+  /** The rule that bounds a reaction's repeated events, or "exactly once". */
+  private static String rule(QemuRules.Reaction reaction) {
+    return reaction.events().stream()
+        .map(e -> e.multiplicity().rule())
+        .filter(r -> !r.isEmpty())
+        .findFirst()
+        .orElse("exactly once");
   }
 
   private static String actions(CellSetup setup) {

@@ -28,9 +28,11 @@ public final class OutcomeComparison {
     boolean finalMatches = expected.finalState().equals(actual.finalState());
     boolean captureMatches = expected.captureKernelRuns() == actual.vmcoreSeen();
     boolean dumpLogMatches = dumpLogLine(expected, actual).map(l -> !l.differs()).orElse(true);
+    boolean bootMatches = bootLine(expected, actual).map(l -> !l.differs()).orElse(true);
     List<GuestFactCheck> guest = guestChecks(expected, actual);
     boolean guestMatches = guest.stream().allMatch(GuestFactCheck::matches);
-    boolean outcomeMatches = eventsMatch && finalMatches && captureMatches && dumpLogMatches;
+    boolean outcomeMatches =
+        eventsMatch && finalMatches && captureMatches && dumpLogMatches && bootMatches;
     return new Comparison(
         guestMatches,
         outcomeMatches,
@@ -65,7 +67,27 @@ public final class OutcomeComparison {
             expected.captureKernelRuns() ? "runs" : "does not run",
             actual.vmcoreSeen() ? "VMCORE seen" : "no VMCORE"));
     dumpLogLine(expected, actual).ifPresent(out::add);
+    bootLine(expected, actual).ifPresent(out::add);
     return out;
+  }
+
+  /**
+   * Whether the guest booted again after its reset, when the rules say it reboots or it was seen
+   * doing so: RESET events alone do not prove a reboot (a firmware that resets in a loop sends them
+   * by the thousand and never starts the kernel).
+   */
+  static Optional<DiffLine> bootLine(ExpectedOutcome expected, ObservedOutcome actual) {
+    if (!expected.bootsAgain() && !actual.bootSeen()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new DiffLine(
+            expected.bootsAgain() == actual.bootSeen() ? "=" : "!",
+            "boot",
+            expected.bootsAgain() ? "boots again after the reset" : "no reboot",
+            actual.bootSeen()
+                ? "seen booting (kernel banner after the reset)"
+                : "not seen booting (no kernel banner after the reset)"));
   }
 
   /**
@@ -137,9 +159,18 @@ public final class OutcomeComparison {
                                 + l.actual()
                             : "= dump log: " + l.actual() + " (vmcore-dmesg)")
                     .append('\n'));
+    bootLine(expected, actual)
+        .ifPresent(
+            l ->
+                out.append(
+                        l.differs()
+                            ? "! boot: expected " + l.expected() + ", actual " + l.actual()
+                            : "= boot: " + l.actual())
+                    .append('\n'));
     if (!matches) {
       out.append(
-          "(= same, ~ one or more, ! other data, - missing, + unexpected, ? going by the guest)\n");
+          "(= same, ~ repeated within its bound, ! other data, - missing, + unexpected, ? going by the"
+              + " guest)\n");
     }
     out.append("expected because:\n");
     for (String reason : expected.reasoning()) {
@@ -157,7 +188,9 @@ public final class OutcomeComparison {
       return MISSING;
     }
     String text = line.actual().describe();
-    return line.mark() == EventAlignment.Mark.REPEATED ? text + " x" + line.count() : text;
+    return line.mark() == EventAlignment.Mark.REPEATED || line.count() > 1
+        ? text + " x" + line.count()
+        : text;
   }
 
   private static String finalLine(FinalState expected, FinalState actual) {

@@ -13,8 +13,9 @@ import java.util.Optional;
  * RESUME. On a VM that was running, {@code cont} does nothing (vm_prepare_start returns early, no
  * event). Either way the guest boots again to its READY line and QEMU runs. On x86 the reset
  * re-enters SeaBIOS with its POST already run (src/resume.c: HaveRunPost), and SeaBIOS asks for a
- * hard reboot of its own (i8042 or PCI reset): one or more RESET {guest: true, reason: guest-reset}
- * follow (seen: one or two). An arm64 guest booted with -kernel has no firmware to do that.
+ * hard reboot of its own (qemu_reboot: port 0xcf9, then a triple fault): one or two RESET {guest:
+ * true, reason: guest-reset} follow ({@link QemuRules#seabiosResets}). An arm64 or riscv64 guest
+ * booted with -kernel has no firmware to do that.
  */
 public final class Recovery {
   private Recovery() {}
@@ -50,9 +51,9 @@ public final class Recovery {
               + "): the reset leaves it in prelaunch, cont starts it -> RESUME");
     }
     if (arch == Architecture.X86_64) {
-      events.add(ExpectedEvent.guestReset(Multiplicity.ONE_OR_MORE));
+      events.add(ExpectedEvent.guestReset(QemuRules.seabiosResets()));
       reasons.add(
-          "SeaBIOS finds its POST already run and hard-reboots -> one or more RESET {guest: true,"
+          "SeaBIOS finds its POST already run and hard-reboots -> one or two RESET {guest: true,"
               + " reason: guest-reset}");
     }
     reasons.add("the guest boots to READY again: status running");

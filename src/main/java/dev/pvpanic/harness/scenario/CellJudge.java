@@ -84,7 +84,8 @@ final class CellJudge {
             finalState,
             vmcore,
             Optional.of(report),
-            GuestProtocol.dumpLog(machine.console().lines()));
+            GuestProtocol.dumpLog(machine.console().lines()),
+            collected.bootSeen());
     run.observed = Optional.of(observed);
     run.write(CellArtifacts.ACTUAL, describe(observed));
     Comparison c = OutcomeComparison.compare(expected, observed);
@@ -173,7 +174,17 @@ final class CellJudge {
         ? run.finish(Verdict.PASS, c.diff(), phases, start)
         : run.finish(
             Verdict.WRONG_EVENTS,
-            "the QMP events differ from what the rules predict:\n" + c.diff(),
+            collected
+                    .notBooted()
+                    .map(why -> "the guest was to reboot, but " + why + ":\n")
+                    .orElse("the QMP events differ from what the rules predict:\n")
+                + c.diff()
+                + collected
+                    .notBooted()
+                    .map(
+                        why ->
+                            "console tail:\n  " + String.join("\n  ", machine.console().tail(20)))
+                    .orElse(""),
             phases,
             start);
   }

@@ -5,7 +5,7 @@ import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
-import dev.pvpanic.harness.oracle.Multiplicity;
+import dev.pvpanic.harness.oracle.ObservedEvent;
 import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.EventLog;
 import dev.pvpanic.harness.qmp.QmpDisconnectedException;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * awaited one has come (the sequence can no longer match), or the panic ended without the awaited
  * event.
  *
- * <p>Then a {@link QuietProof} shows that nothing more comes.
+ * <p>When the rules say the guest reboots, a {@link RebootWatch} then waits to see it booting (and
+ * stops at a reset loop); then a {@link QuietProof} shows that nothing more comes.
  */
 final class EventCollector {
   private static final Logger LOG = LoggerFactory.getLogger(EventCollector.class);
@@ -42,9 +43,20 @@ final class EventCollector {
    * @param qemuExited QEMU was gone when collection ended
    * @param triggerFailed why the trigger typed on the shell did not do its part, when its exit
    *     status says so ({@link TriggerExit})
+   * @param bootSeen a kernel banner came on the console after the cell's first RESET
+   * @param notBooted why a guest the rules say reboots was not seen booting ({@link RebootWatch})
    */
   record Collected(
-      Optional<String> awaitedButMissing, boolean qemuExited, Optional<String> triggerFailed) {}
+      Optional<String> awaitedButMissing,
+      boolean qemuExited,
+      Optional<String> triggerFailed,
+      boolean bootSeen,
+      Optional<String> notBooted) {
+    Collected(
+        Optional<String> awaitedButMissing, boolean qemuExited, Optional<String> triggerFailed) {
+      this(awaitedButMissing, qemuExited, triggerFailed, false, Optional.empty());
+    }
+  }
 
   private final QemuMachine machine;
   private final ExpectedOutcome expected;
@@ -99,8 +111,18 @@ final class EventCollector {
     }
     // a capture kernel that panicked itself decides the cell: nothing it was to do can come
     boolean captureFailed = expected.captureKernelRuns() && !awaitVmcore(machine, deadline);
+    Optional<String> notBooted =
+        captureFailed || !expected.bootsAgain()
+            ? Optional.empty()
+            : RebootWatch.await(
+                machine,
+                eventsFrom,
+                expected.maxResets(),
+                timeline::awaitBootAfterReset,
+                "kernel banner after the reset",
+                options.bootTimeout());
     for (QuietProof proof :
-        captureFailed
+        captureFailed || notBooted.isPresent()
             ? java.util.List.<QuietProof>of()
             : QuietProof.proofs(expected, timeline, options.quietPeriod(), left(deadline))) {
       if (proof.holds(machine)) {
@@ -110,50 +132,88 @@ final class EventCollector {
     }
     markTimeline(phases);
     phases.mark("collect");
-    return new Collected(Optional.empty(), !machine.isAlive(), Optional.empty());
+    return new Collected(
+        Optional.empty(),
+        !machine.isAlive(),
+        Optional.empty(),
+        timeline.bootSeenAfterReset(),
+        notBooted);
   }
 
   /**
    * Awaits each expected event in order; returns what was awaited in vain, or empty when all came.
-   * Extra events of a one-or-more event are passed over; any other event in its place decides at
-   * once.
+   * A repeating event's further occurrences are passed over up to its bound; any other event in its
+   * place, the expected one with other data, or one repeat too many decides at once: the sequence
+   * can no longer match.
    */
   private Optional<String> awaitExpected(int from, Instant deadline, Duration budget) {
     EventLog log = machine.qmp().events();
-    String repeatable = null;
+    ExpectedEvent previous = null;
+    int previousCount = 0;
     for (ExpectedEvent e : expected.events()) {
       while (true) {
         QmpEvent got;
         try {
           got = log.await(ev -> true, "QMP event " + e.name(), from, slice(deadline));
         } catch (QmpTimeoutException t) {
-          if (!Instant.now().isBefore(deadline)) {
-            return Optional.of("QMP event " + e.name() + " within " + DurationText.of(budget));
-          }
-          if (triggerFailed().isPresent()) {
-            return Optional.of("QMP event " + e.name() + ": the trigger did not take");
-          }
-          if (StuckCell.qemuStopped(machine).isPresent()) {
-            return Optional.of("QMP event " + e.name() + ": QEMU is stopped");
-          }
-          if (kernelDoneWithout(log, from)) {
-            return Optional.of("QMP event " + e.name() + ": the guest kernel finished without it");
-          }
-          if (expected.captureKernelRuns()
-              && CaptureProgress.of(machine.console().lines()).hopeless()) {
-            return Optional.of("QMP event " + e.name() + ": the capture kernel panicked itself");
+          Optional<String> hopeless = hopeless(e, log, from, deadline, budget);
+          if (hopeless.isPresent()) {
+            return hopeless;
           }
           continue;
         }
         from = (int) got.index() + 1;
-        if (got.name().equals(e.name())) {
+        ObservedEvent actual = new ObservedEvent(got.name(), CellJudge.toMap(got.data()));
+        if (e.matches(actual)) {
           break;
         }
-        if (!got.name().equals(repeatable)) {
-          return Optional.of("QMP event " + e.name() + ", but " + got.name() + " came instead");
+        if (previous != null
+            && previous.matches(actual)
+            && previousCount < previous.multiplicity().max()) {
+          previousCount++;
+          continue;
         }
+        String awaited = "QMP event " + e.describe();
+        if (previous != null && previous.matches(actual)) {
+          return Optional.of(
+              awaited
+                  + ", but "
+                  + previous.name()
+                  + " came "
+                  + (previousCount + 1)
+                  + " times (the rules allow at most "
+                  + previous.multiplicity().max()
+                  + ")");
+        }
+        return Optional.of(
+            awaited
+                + ", but "
+                + actual.describe()
+                + (got.name().equals(e.name()) ? " came, with other data" : " came instead"));
       }
-      repeatable = e.multiplicity() == Multiplicity.ONE_OR_MORE ? e.name() : null;
+      previous = e;
+      previousCount = 1;
+    }
+    return Optional.empty();
+  }
+
+  /** Why the awaited event can no longer come, once a wait's slice ran out; empty while it can. */
+  private Optional<String> hopeless(
+      ExpectedEvent e, EventLog log, int from, Instant deadline, Duration budget) {
+    if (!Instant.now().isBefore(deadline)) {
+      return Optional.of("QMP event " + e.name() + " within " + DurationText.of(budget));
+    }
+    if (triggerFailed().isPresent()) {
+      return Optional.of("QMP event " + e.name() + ": the trigger did not take");
+    }
+    if (StuckCell.qemuStopped(machine).isPresent()) {
+      return Optional.of("QMP event " + e.name() + ": QEMU is stopped");
+    }
+    if (kernelDoneWithout(log, from)) {
+      return Optional.of("QMP event " + e.name() + ": the guest kernel finished without it");
+    }
+    if (expected.captureKernelRuns() && CaptureProgress.of(machine.console().lines()).hopeless()) {
+      return Optional.of("QMP event " + e.name() + ": the capture kernel panicked itself");
     }
     return Optional.empty();
   }

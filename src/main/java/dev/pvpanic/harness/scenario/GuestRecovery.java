@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.scenario;
 
-import dev.pvpanic.harness.DurationText;
 import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.CellNotApplicableException;
@@ -46,19 +45,20 @@ final class GuestRecovery {
     machine.console().moveCursorToEnd();
     machine.qmp().execute("system_reset");
     machine.qmp().execute("cont");
-    try {
-      machine
-          .console()
-          .expectLine(
-              "READY after system_reset and cont",
-              GuestProtocol.READY_PATTERN,
-              null,
-              options.bootTimeout());
-    } catch (ConsoleException e) {
+    Optional<String> notBooted =
+        RebootWatch.await(
+            machine,
+            from,
+            want.maxResets(),
+            slice -> readyWithin(machine, slice),
+            "READY line",
+            options.bootTimeout());
+    boolean loop = notBooted.isPresent() && RebootWatch.resets(machine, from) > want.maxResets();
+    if (notBooted.isPresent() && !loop) {
       return run.finish(
           Verdict.TIMEOUT,
-          "the cell passed, but after system_reset and cont the guest did not print READY within "
-              + DurationText.of(options.bootTimeout())
+          "the cell passed, but after system_reset and cont the guest did not boot to READY: "
+              + notBooted.get()
               + "\nevents since the reset: "
               + observed(machine, from).stream().map(ObservedEvent::describe).toList()
               + "\nconsole tail:\n  "
@@ -66,17 +66,26 @@ final class GuestRecovery {
           phases,
           start);
     }
-    machine.qmp().events().awaitQuiet(options.quietPeriod(), options.quietPeriod());
+    if (!loop) {
+      machine.qmp().events().awaitQuiet(options.quietPeriod(), options.quietPeriod());
+    }
     ObservedOutcome got =
         new ObservedOutcome(
-            observed(machine, from), CellJudge.finalState(machine), false, Optional.empty());
+            observed(machine, from),
+            CellJudge.finalState(machine),
+            false,
+            Optional.empty(),
+            Optional.empty(),
+            notBooted.isEmpty());
     Comparison c = OutcomeComparison.compare(want, got);
     run.write(ARTIFACT, "after system_reset, cont:\n" + c.diff() + "\n");
     phases.mark("recover");
     if (!c.matches()) {
       return run.finish(
           Verdict.WRONG_EVENTS,
-          "the panic went as the rules say, but the recovery (system_reset, cont) did not:\n"
+          "the panic went as the rules say, but the recovery (system_reset, cont) did not"
+              + notBooted.map(why -> ": " + why).orElse("")
+              + ":\n"
               + c.diff()
               + "\n\nthe panic:\n"
               + passed.message(),
@@ -88,6 +97,19 @@ final class GuestRecovery {
         passed.message() + "\nrecovery (system_reset, cont):\n" + c.diff(),
         phases,
         start);
+  }
+
+  /** Whether the READY line comes within {@code slice}. */
+  private static boolean readyWithin(QemuMachine machine, java.time.Duration slice) {
+    try {
+      machine
+          .console()
+          .expectLine(
+              "READY after system_reset and cont", GuestProtocol.READY_PATTERN, null, slice);
+      return true;
+    } catch (ConsoleException e) {
+      return false;
+    }
   }
 
   private static List<ObservedEvent> observed(QemuMachine machine, int from) {

@@ -24,6 +24,8 @@ final class TriggerTimeline {
   private final AtomicReference<Instant> vmcore = new AtomicReference<>();
   private final AtomicReference<Integer> exit = new AtomicReference<>();
   private final CountDownLatch kernelDone = new CountDownLatch(1);
+  private final AtomicReference<Instant> firstReset = new AtomicReference<>();
+  private final CountDownLatch bootAfterReset = new CountDownLatch(1);
   private volatile boolean listening;
 
   private TriggerTimeline() {}
@@ -31,7 +33,16 @@ final class TriggerTimeline {
   /** Starts listening; lines and events that were there before are not counted. */
   static TriggerTimeline watch(QemuMachine machine) {
     TriggerTimeline t = new TriggerTimeline();
-    machine.qmp().events().addListener(e -> t.firstEvent.compareAndSet(null, e.receivedAt()));
+    machine
+        .qmp()
+        .events()
+        .addListener(
+            e -> {
+              t.firstEvent.compareAndSet(null, e.receivedAt());
+              if (e.name().equals("RESET")) {
+                t.firstReset.compareAndSet(null, e.receivedAt());
+              }
+            });
     // The listener first gets the lines so far, on this thread, while listening is still false.
     machine.console().addLineListener(t::line);
     t.listening = true;
@@ -51,6 +62,11 @@ final class TriggerTimeline {
     }
     if (ConsolePatterns.KERNEL_DONE.matcher(line).find()) {
       kernelDone.countDown();
+    }
+    // a banner comes seconds after the reset that starts its boot: the two listeners' clocks
+    // need no finer order than that
+    if (firstReset.get() != null && CaptureProgress.BANNER.matcher(line).find()) {
+      bootAfterReset.countDown();
     }
     TriggerExit.status(line).ifPresent(status -> exit.compareAndSet(null, status));
   }
@@ -88,5 +104,23 @@ final class TriggerTimeline {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * Waits up to {@code bound} for a kernel banner on the console after the cell's first RESET: the
+   * guest is booting again. True when it was seen.
+   */
+  boolean awaitBootAfterReset(Duration bound) {
+    try {
+      return bootAfterReset.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Whether a kernel banner came after the cell's first RESET. */
+  boolean bootSeenAfterReset() {
+    return bootAfterReset.getCount() == 0;
   }
 }
