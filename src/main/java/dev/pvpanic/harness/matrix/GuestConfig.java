@@ -61,6 +61,69 @@ public record GuestConfig(
   private static final Set<String> TOP_KEYS =
       Set.of("name", "description", "axes", "exclude", "cells");
 
+  /** The file's text: at most {@link #MAX_BYTES}, and UTF-8, or a message that says which. */
+  private static String readBounded(Path file) {
+    byte[] bytes;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    } catch (IOException e) {
+      throw new GuestConfigException(
+          file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new GuestConfigException(
+          file
+              + ": is larger than "
+              + MAX_BYTES / (1 << 20)
+              + " MiB; a guest config is YAML of a few kilobytes (a matrix of thousands of cells"
+              + " takes less): is this the right file?");
+    }
+    java.nio.charset.CharsetDecoder utf8 =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    java.nio.charset.CoderResult r = utf8.decode(in, out, true);
+    if (r.isError()) {
+      throw new GuestConfigException(
+          file
+              + ": is not UTF-8 text (byte "
+              + in.position()
+              + " and the "
+              + r.length()
+              + " after it do not decode); save it as UTF-8");
+    }
+    return out.flip().toString();
+  }
+
+  /**
+   * Refuses YAML aliases ({@code *name}): the parser reads one as its name, not as the anchored
+   * value, so {@code recipe: *r} would ask for a recipe called "r". Expanding them is not worth an
+   * alias bomb's risk in a file that names a few dozen cells.
+   */
+  private static void refuseAliases(String text, Path file) throws IOException {
+    try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p =
+        (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(text)) {
+      while (p.nextToken() != null) {
+        if (p.isCurrentAlias()) {
+          com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
+          throw new GuestConfigException(
+              file
+                  + ":"
+                  + at.getLineNr()
+                  + ":"
+                  + at.getColumnNr()
+                  + ": the YAML alias '*"
+                  + p.getText()
+                  + "' is not supported here: write the value out (an alias would be read as"
+                  + " its name, not as the value it stands for)");
+        }
+      }
+    }
+  }
+
   /** Cells matching every value of {@code match} are left out, for {@code reason}. */
   public record Exclusion(Map<Axis, List<String>> match, String reason) {
     public boolean matches(Cell c) {
@@ -71,17 +134,26 @@ public record GuestConfig(
   /** A cell left out of the matrix, and why. */
   public record Excluded(Cell cell, String reason) {}
 
+  /**
+   * The largest guest config read. A matrix of thousands of cells takes a few kilobytes; the YAML
+   * scanner's cost grows with the longest line, so the size is checked, and at most this many bytes
+   * read, before anything is parsed.
+   */
+  public static final int MAX_BYTES = 1 << 20;
+
   public static GuestConfig load(Path file, Set<String> recipes) {
     if (!Files.isRegularFile(file)) {
       throw new GuestConfigException("no guest config " + file.toAbsolutePath());
     }
+    String text = readBounded(file);
+    if (text.isBlank()) {
+      throw new GuestConfigException(
+          file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
+    }
     Object root;
     try {
-      if (Files.readString(file).isBlank()) {
-        throw new GuestConfigException(
-            file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
-      }
-      root = YAML.readValue(file.toFile(), Object.class);
+      refuseAliases(text, file);
+      root = YAML.readValue(text, Object.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       throw new GuestConfigException(
