@@ -30,8 +30,11 @@ final class CellFlags {
 
   @Option(
       names = "--kernel",
-      paramLabel = "VERSION",
-      description = "kernel series of a recipe, e.g. 6.12 (with --arch)")
+      paramLabel = "VERSION|deb:FILE",
+      description =
+          "kernel series of a recipe, e.g. 6.12 (with --arch); or your own kernel:"
+              + " deb:/path/linux-image-….deb (a kernel package file; --arch, if given, must match"
+              + " it)")
   String kernel;
 
   @Option(names = "--kdump", description = "load the capture kernel before the panic")

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -159,6 +160,27 @@ class CellFlagsTest {
             .getMessage();
     assertTrue(m.contains("--qemu: unknown QEMU build 'qemu-9.1'; valid: host, debian:"), m);
     assertTrue(m.contains("container:<local image>"), m);
+  }
+
+  @Test
+  void kernelTakesAUsersKernelPackageAndArchMustBeItsOwn(@TempDir Path tmp) {
+    Path deb =
+        dev.pvpanic.harness.image.UserKernelsFixture.amd64Kernel(
+            tmp.resolve("linux-image-6.12.107+deb13-amd64_6.12.107-1_amd64.deb"));
+    Cell c = cell("--kernel", "deb:" + deb, "--device", "pci", "--kdump");
+    assertEquals("deb:" + deb, c.recipe());
+    assertEquals("deb:" + deb, cell("--arch", "x86_64", "--kernel", "deb:" + deb).recipe());
+    String m =
+        assertThrows(
+                UsageException.class, () -> cell("--arch", "aarch64", "--kernel", "deb:" + deb))
+            .getMessage();
+    assertTrue(m.contains("that kernel is for x86_64 (amd64), not aarch64"), m);
+    assertTrue(
+        assertThrows(
+                UsageException.class,
+                () -> cell("--recipe", "x86_64-6.12", "--kernel", "deb:" + deb))
+            .getMessage()
+            .contains("not both"));
   }
 
   @Test
