@@ -5,6 +5,7 @@ import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.QemuBuilds;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,8 +30,11 @@ final class CellFlags {
 
   @Option(
       names = "--kernel",
-      paramLabel = "VERSION",
-      description = "kernel series of a recipe, e.g. 6.12 (with --arch)")
+      paramLabel = "VERSION|deb:FILE",
+      description =
+          "kernel series of a recipe, e.g. 6.12 (with --arch); or your own kernel:"
+              + " deb:/path/linux-image-….deb (a kernel package file; --arch, if given, must match"
+              + " it)")
   String kernel;
 
   @Option(names = "--kdump", description = "load the capture kernel before the panic")
@@ -92,6 +96,15 @@ final class CellFlags {
   String accel;
 
   @Option(
+      names = "--qemu",
+      paramLabel = "BUILD",
+      description =
+          "the QEMU build (the qemu axis): host, debian:<x.y>, debian:<suite>[=<version>],"
+              + " prefix:DIR, build:DIR (a relative DIR is taken from the current folder),"
+              + " container:IMAGE")
+  String qemu;
+
+  @Option(
       names = "--kernel-arg",
       paramLabel = "PARAM",
       description =
@@ -124,6 +137,7 @@ final class CellFlags {
         || dump
         || machineType != null
         || accel != null
+        || qemu != null
         || !kernelArgs.isEmpty()
         || !qemuArgs.isEmpty();
   }
@@ -160,6 +174,9 @@ final class CellFlags {
     }
     put(v, Axis.MACHINE_TYPE, machineType, "--machine-type");
     put(v, Axis.ACCELERATOR, accel, "--accel");
+    if (qemu != null) {
+      v.put(Axis.QEMU, qemuBuild(Axis.QEMU.normalise(qemu, "--qemu")));
+    }
     if (!kernelArgs.isEmpty()) {
       put(v, Axis.KERNEL_ARGS, String.join(" ", kernelArgs), "--kernel-arg");
     }
@@ -183,6 +200,25 @@ final class CellFlags {
     if (raw != null) {
       v.put(axis, axis.normalise(raw, flag));
     }
+  }
+
+  /**
+   * A {@code --qemu} value as the axis takes it: the kinds {@link QemuBuilds} knows, and a folder
+   * of {@code prefix:} or {@code build:} made absolute from where the person typed it (a config
+   * takes it from its own folder). Whether the build exists is the plan's to say, as for a config.
+   */
+  static String qemuBuild(String value) {
+    int colon = value.indexOf(':');
+    String kind = colon < 0 ? value : value.substring(0, colon);
+    if (!value.equals("host") && !QemuBuilds.KINDS.contains(kind)) {
+      throw new UsageException(
+          "--qemu: unknown QEMU build '" + value + "'; valid: " + QemuBuilds.VALID);
+    }
+    String rest = colon < 0 ? "" : value.substring(colon + 1);
+    if ((kind.equals("prefix") || kind.equals("build")) && !rest.isBlank()) {
+      return kind + ":" + UserPaths.resolve(rest).toAbsolutePath().normalize();
+    }
+    return value;
   }
 
   /** {@code panic=none,shutdown=pause} as axis values. */

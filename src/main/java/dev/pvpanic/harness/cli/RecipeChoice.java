@@ -2,6 +2,7 @@ package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.UserKernels;
 import dev.pvpanic.harness.machine.Architecture;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,13 @@ final class RecipeChoice {
       Optional<String> recipe,
       Optional<String> arch,
       Optional<String> kernel) {
+    if (kernel.isPresent() && UserKernels.isSource(kernel.get())) {
+      if (recipe.isPresent()) {
+        throw new UsageException(
+            "give --recipe, or --kernel " + kernel.get() + " (your own kernel), not both");
+      }
+      return userKernel(recipes, kernel.get(), arch);
+    }
     if (recipe.isPresent()) {
       if (arch.isPresent() || kernel.isPresent()) {
         throw new UsageException(
@@ -55,6 +63,37 @@ final class RecipeChoice {
               + "; give --recipe with one of them");
     }
     return matches.get(0).name();
+  }
+
+  /**
+   * A user's kernel ({@code deb:FILE}), its path taken from where it was typed; {@code --arch},
+   * when given, must be the kernel's own architecture.
+   */
+  private static String userKernel(ImageRecipes recipes, String value, Optional<String> arch) {
+    String name = UserKernels.absolute(value, UserPaths::resolve);
+    ImageRecipe r = recipes.get(name);
+    Optional<Architecture> asked = arch.map(RecipeChoice::architecture);
+    if (asked.isPresent() && asked.get() != r.arch()) {
+      throw new UsageException(
+          "--arch "
+              + asked.get().id()
+              + " --kernel "
+              + value
+              + ": that kernel is for "
+              + r.arch().id()
+              + " ("
+              + r.arch().debianArch()
+              + "), not "
+              + asked.get().id()
+              + "; give --arch "
+              + r.arch().id()
+              + ", or a kernel built for "
+              + asked.get().id()
+              + " ("
+              + asked.get().debianArch()
+              + ")");
+    }
+    return name;
   }
 
   /** {@code name} if it is a recipe, else a usage error naming the recipes. */

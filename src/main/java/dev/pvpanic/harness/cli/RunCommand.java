@@ -5,11 +5,14 @@ import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.UserKernels;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.oracle.Applicability;
+import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
@@ -123,6 +126,18 @@ final class RunCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new HarnessException(
           "image " + recipe.name() + " could not be built: " + e.getMessage(), e);
+    }
+    if (UserKernels.isSource(recipe.name())
+        && Oracle.applicability(cell.setup(image.arch()), image.facts())
+            instanceof Applicability.NotApplicable na) {
+      // the user's own kernel cannot do what the flags ask: an error of the input, as a recipe
+      // that does not exist would be
+      throw new UsageException(
+          recipe.name()
+              + " (kernel "
+              + image.kernelRelease()
+              + ") cannot run this cell: "
+              + na.reason());
     }
     try (KeepSession session = keep ? KeepSession.create() : null) {
       Hooks hooks = new Hooks(terminal, session);

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
+import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
 import dev.pvpanic.harness.image.ImageRecipe.LocalKernel;
 import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.image.debian.ControlStanza;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.initramfs.InitramfsBuilder;
 import dev.pvpanic.harness.image.initramfs.SharedLibraryClosure;
+import dev.pvpanic.harness.oracle.KernelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -124,6 +127,9 @@ public final class ImageBuilder implements ImageProvider {
   RecipePins pins(ImageRecipe r) {
     synchronized (ImageBuilder.class) {
       ImageLock lock = ImageLock.readOrEmpty(lockFile);
+      if (UserKernels.isSource(r.name())) {
+        return userKernelPins(r, lock);
+      }
       Optional<RecipePins> pinned = lock.pins(r.name());
       if (pinned.isPresent()) {
         Optional<String> stale = pinned.get().staleFor(r);
@@ -137,6 +143,36 @@ public final class ImageBuilder implements ImageProvider {
       ImageLock.readOrEmpty(lockFile).with(r.name(), pins).write(lockFile);
       return pins;
     }
+  }
+
+  /**
+   * A user's kernel comes from its file, and its userland is a recipe's: the pins of a locked
+   * recipe of the same architecture and userland suite (the same busybox, kexec and vmcore-dmesg
+   * the recipes' images carry). Never written to the lock: a user's path is no recipe.
+   */
+  private RecipePins userKernelPins(ImageRecipe r, ImageLock lock) {
+    String arch = r.arch().debianArch();
+    Optional<RecipePins> locked =
+        lock.recipes().entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(Map.Entry::getValue)
+            .filter(p -> !p.userland().isEmpty())
+            .filter(
+                p ->
+                    p.userland().stream()
+                        .allMatch(
+                            u -> u.arch().equals(arch) && u.suite().equals(r.userlandSuite())))
+            .findFirst();
+    if (locked.isPresent()) {
+      return new RecipePins(List.of(), locked.get().userland(), List.of());
+    }
+    log.accept(
+        "no locked recipe has a "
+            + r.userlandSuite()
+            + " "
+            + arch
+            + " userland: resolving it against the Debian mirror");
+    return new RecipeResolver(archive).resolve(r);
   }
 
   GuestImage build(ImageRecipe r) {
@@ -189,7 +225,9 @@ public final class ImageBuilder implements ImageProvider {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       update(md, LAYOUT);
-      update(md, r.name() + "|" + r.arch() + "|" + r.pvpanic());
+      // a user's kernel is named by its path; the key covers its bytes, wherever it lies
+      String name = UserKernels.kind(r.name()).map(k -> "user-" + k).orElse(r.name());
+      update(md, name + "|" + r.arch() + "|" + r.pvpanic());
       for (LockedPackage p : pins.all()) {
         update(md, p.name() + "|" + p.version() + "|" + p.sha256());
       }
@@ -238,6 +276,20 @@ public final class ImageBuilder implements ImageProvider {
       Path kernelRoot = Files.createDirectories(work.resolve("kernel"));
       extractKernel(r, pins, kernelRoot);
       KernelFiles kernel = KernelFiles.find(kernelRoot);
+      Optional<dev.pvpanic.harness.machine.Architecture> imageArch =
+          KernelImageFormat.of(kernel.image());
+      if (imageArch.isPresent() && imageArch.get() != r.arch()) {
+        throw new RecipeException(
+            r.name()
+                + ": its kernel image "
+                + kernelRoot.relativize(kernel.image())
+                + " is an "
+                + imageArch.get().id()
+                + " kernel, not "
+                + r.arch().id()
+                + "; give a kernel built for "
+                + r.arch().id());
+      }
       Map<String, Object> driver = new LinkedHashMap<>();
       PvpanicModules pvpanicModules = new PvpanicModules(archive, log);
       List<PvpanicModules.ModuleFile> modules = pvpanicModules.of(r, pins, kernel, work, driver);
@@ -305,6 +357,17 @@ public final class ImageBuilder implements ImageProvider {
       manifest.put("modules", modules.stream().map(PvpanicModules.ModuleFile::name).toList());
       manifest.put("triggerModules", triggerModules);
       manifest.put("triggerModuleDetails", triggerNotes);
+      manifest.put("kernelSource", kernelSource(r));
+      if (r.kernel() instanceof LocalDeb d) {
+        manifest.put("kernelPackage", debDescription(d.deb()));
+      }
+      Optional<KernelConfig> config = kernel.parsedConfig();
+      if (config.isPresent()) {
+        // the oracle's facts of the kernel (ImageFacts), and the whole file for a person
+        manifest.put("kernelConfig", config.get().only(KernelConfig.FACT_SYMBOLS).values());
+        Files.copy(kernel.config().get(), out.resolve("config"));
+        manifest.put("kernelConfigSha256", ContentStore.sha256Of(out.resolve("config")));
+      }
       Map<String, Object> packages = new LinkedHashMap<>();
       packages.put("kernel", pins.kernel());
       packages.put("userland", pins.userland());
@@ -318,6 +381,28 @@ public final class ImageBuilder implements ImageProvider {
     } finally {
       deleteTree(work);
     }
+  }
+
+  /**
+   * A kernel package file as the manifest records it: its bytes and its control (not its path: the
+   * image is shared by every path those bytes are found at).
+   */
+  private static Map<String, Object> debDescription(Path deb) throws IOException {
+    ControlStanza control = DebFile.control(deb);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("sha256", ContentStore.sha256Of(deb));
+    out.put("bytes", Files.size(deb));
+    out.put("package", control.getOrEmpty("Package"));
+    out.put("version", control.getOrEmpty("Version"));
+    out.put("architecture", control.getOrEmpty("Architecture"));
+    control.get("Source").ifPresent(src -> out.put("source", src));
+    return out;
+  }
+
+  /** Where the kernel came from, as the manifest says it: {@code debian} or a user's kind. */
+  static String kernelSource(ImageRecipe r) {
+    return UserKernels.kind(r.name())
+        .orElse(r.kernel() instanceof DebianKernel ? "debian" : "local");
   }
 
   /**

@@ -97,8 +97,14 @@ public final class ImageRecipes {
     }
   }
 
-  /** The recipe called {@code name}; an unknown name gets an error listing the known ones. */
+  /**
+   * The recipe called {@code name}, or the one a user's kernel ({@code deb:/path}, see {@link
+   * UserKernels}) stands for; an unknown name gets an error listing the known ones.
+   */
   public ImageRecipe get(String name) {
+    if (UserKernels.isSource(name)) {
+      return UserKernels.recipe(name);
+    }
     ImageRecipe r = byName.get(name);
     if (r == null) {
       throw new RecipeException(

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.image;
 
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.initramfs.KernelModules;
+import dev.pvpanic.harness.oracle.KernelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,6 +77,18 @@ record KernelFiles(Path root, Path image, String release, Optional<Path> config)
           .filter(l -> l.startsWith(prefix))
           .map(l -> l.substring(prefix.length()))
           .findFirst();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The kernel's config, parsed; empty when none shipped. */
+  Optional<KernelConfig> parsedConfig() {
+    if (config.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(KernelConfig.parse(Files.readString(config.get())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

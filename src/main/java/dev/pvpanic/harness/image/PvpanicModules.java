@@ -16,6 +16,7 @@ import dev.pvpanic.harness.image.kmod.KernelPackages;
 import dev.pvpanic.harness.image.kmod.OutOfTreeModuleBuild;
 import dev.pvpanic.harness.image.kmod.ToolchainPackages;
 import dev.pvpanic.harness.oracle.ImageFacts;
+import dev.pvpanic.harness.oracle.KernelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -233,12 +234,22 @@ final class PvpanicModules {
     if (manifest.get("triggerModules") instanceof List<?> list) {
       list.forEach(m -> triggerModules.add(String.valueOf(m)));
     }
-    return ImageFacts.fromManifest(
-            String.valueOf(manifest.get("kernelRelease")),
-            String.valueOf(manifest.get("driver")),
-            modules,
-            config)
-        .withTriggerModules(triggerModules);
+    ImageFacts facts =
+        ImageFacts.fromManifest(
+                String.valueOf(manifest.get("kernelRelease")),
+                String.valueOf(manifest.get("driver")),
+                modules,
+                config)
+            .withTriggerModules(triggerModules);
+    if (manifest.get("kernelConfig") instanceof Map<?, ?> recorded) {
+      Map<String, String> values = new LinkedHashMap<>();
+      recorded.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
+      facts = facts.withConfig(new KernelConfig(values));
+    }
+    if (UserKernels.KINDS.contains(String.valueOf(manifest.get("kernelSource")))) {
+      facts = facts.expectingDriver();
+    }
+    return facts;
   }
 
   /** A module as it goes into the image (decompressed). */

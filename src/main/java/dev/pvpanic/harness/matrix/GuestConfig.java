@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.image.UserKernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +175,7 @@ public record GuestConfig(
 
   static GuestConfig parse(Object root, String where, Set<String> recipes, Optional<Path> file) {
     Map<String, Object> top = map(root, where);
+    Optional<Path> base = file.map(f -> f.toAbsolutePath().getParent());
     for (String k : top.keySet()) {
       if (!TOP_KEYS.contains(k)) {
         throw new GuestConfigException(
@@ -193,7 +195,9 @@ public record GuestConfig(
                         .orElse("config"))),
             where + " name");
     Map<Axis, List<String>> axes =
-        top.containsKey("axes") ? axisValues(top.get("axes"), where + " axes", recipes) : Map.of();
+        top.containsKey("axes")
+            ? axisValues(top.get("axes"), where + " axes", recipes, base)
+            : Map.of();
     List<Exclusion> exclusions = new ArrayList<>();
     int i = 0;
     for (Object o : list(top.getOrDefault("exclude", List.of()), where + " exclude")) {
@@ -208,7 +212,7 @@ public record GuestConfig(
       }
       exclusions.add(
           new Exclusion(
-              axisValues(m.get("match"), at + " match", recipes), String.valueOf(reason)));
+              axisValues(m.get("match"), at + " match", recipes, base), String.valueOf(reason)));
     }
     List<Cell> cells = new ArrayList<>();
     Set<String> cellNames = new java.util.HashSet<>();
@@ -231,7 +235,7 @@ public record GuestConfig(
           regression == null
               ? Optional.empty()
               : Optional.of(InjectedRegression.parse(map(regression, at + " regression"), at));
-      Map<Axis, List<String>> v = axisValues(m, at, recipes);
+      Map<Axis, List<String>> v = axisValues(m, at, recipes, base);
       Map<Axis, String> one = new EnumMap<>(Axis.class);
       v.forEach(
           (axis, vals) -> {
@@ -291,7 +295,7 @@ public record GuestConfig(
   }
 
   private static Map<Axis, List<String>> axisValues(
-      Object node, String where, Set<String> recipes) {
+      Object node, String where, Set<String> recipes, Optional<Path> base) {
     Map<Axis, List<String>> out = new EnumMap<>(Axis.class);
     for (Map.Entry<String, Object> e : map(node, where).entrySet()) {
       Axis axis =
@@ -312,7 +316,10 @@ public record GuestConfig(
       List<String> vals = new ArrayList<>();
       for (Object item : items) {
         String v = axis.normalise(item, where);
-        if (axis == Axis.RECIPE && !recipes.contains(v)) {
+        if (axis == Axis.RECIPE && UserKernels.isSource(v)) {
+          // a user's kernel: its file is taken from the config's folder, read when planned
+          v = UserKernels.absolute(v, p -> base.map(b -> b.resolve(p)).orElse(Path.of(p)));
+        } else if (axis == Axis.RECIPE && !recipes.contains(v)) {
           throw new GuestConfigException(
               where
                   + ": unknown recipe '"

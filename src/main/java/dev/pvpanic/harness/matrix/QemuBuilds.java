@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * version probe or its backend says why and the plan skips its cells with that reason.
  */
 public final class QemuBuilds {
-  static final String VALID =
+  /** The kinds of build a value names before its colon ({@code host} has none). */
+  public static final java.util.Set<String> KINDS =
+      java.util.Set.of("debian", "prefix", "build", "container");
+
+  public static final String VALID =
       "host, debian:<suite>[=<version>], debian:<x.y>, prefix:/<install prefix>,"
           + " build:/<meson build folder>,"
           + " container:<local image>";

@@ -87,7 +87,113 @@ public sealed interface Applicability {
               + "); use a recipe whose image has it, or trigger sysrq-c, sysrq-break"
               + (setup.architecture() == Architecture.X86_64 ? ", nmi" : ""));
     }
+    if (image.config() instanceof Derived.Known<KernelConfig> known) {
+      reasons.addAll(ofKernelConfig(setup, known.value(), image));
+    }
     return reasons.isEmpty() ? new Applicable() : new NotApplicable(reasons);
+  }
+
+  /**
+   * What the kernel's own config says it cannot do in this cell, one reason per missing option:
+   * what every cell needs (an initramfs, a serial console), what kdump needs, what the trigger
+   * needs, and, for a kernel whose own pvpanic driver is under test, the driver of the cell's
+   * device.
+   */
+  static List<String> ofKernelConfig(CellSetup setup, KernelConfig config, ImageFacts image) {
+    List<String> reasons = new ArrayList<>();
+    // the guest boots the harness's gzip initramfs (ImageBuilder): init/initramfs.c
+    missing(config, "CONFIG_BLK_DEV_INITRD", "the harness boots its guest from an initramfs")
+        .ifPresent(reasons::add);
+    missing(config, "CONFIG_RD_GZIP", "the harness's initramfs is gzip-compressed")
+        .ifPresent(reasons::add);
+    String console =
+        setup.architecture() == Architecture.AARCH64
+            ? "CONFIG_SERIAL_AMBA_PL011_CONSOLE"
+            : "CONFIG_SERIAL_8250_CONSOLE";
+    missing(
+            config,
+            console,
+            "the harness talks to the guest on its serial console ("
+                + (setup.architecture() == Architecture.AARCH64
+                    ? "QEMU virt's PL011, ttyAMA0"
+                    : "a 16550 UART, ttyS0")
+                + ")")
+        .ifPresent(reasons::add);
+    if (setup.kdumpLoaded()) {
+      // x86_64 loads the capture kernel with kexec -s (kexec_file_load), the others with kexec -p
+      // -i (kexec_load): see CellMachine
+      String kexec =
+          setup.architecture() == Architecture.X86_64 ? "CONFIG_KEXEC_FILE" : "CONFIG_KEXEC";
+      missing(config, kexec, "kdump loads its capture kernel with kexec").ifPresent(reasons::add);
+      missing(config, "CONFIG_CRASH_DUMP", "kdump needs the kernel's crash-dump support")
+          .ifPresent(reasons::add);
+      missing(config, "CONFIG_PROC_VMCORE", "the capture kernel reads the dump from /proc/vmcore")
+          .ifPresent(reasons::add);
+    }
+    switch (setup.trigger()) {
+      case SYSRQ_C, SYSRQ_BREAK ->
+          missing(config, "CONFIG_MAGIC_SYSRQ", "trigger " + setup.trigger().id() + " is SysRq")
+              .ifPresent(reasons::add);
+      case WATCHDOG -> {
+        if (!config.tristate("CONFIG_I6300ESB_WDT").enabled()) {
+          reasons.add(
+              "the kernel's config lacks CONFIG_I6300ESB_WDT (y or m): trigger watchdog needs"
+                  + " the i6300esb driver; use a kernel built with it, or trigger sysrq-c");
+        }
+      }
+      default -> {}
+    }
+    if (image.driverExpected() && setup.device() != PvpanicDevice.NONE) {
+      reasons.addAll(driverOptions(setup, config, image.kernel()));
+    }
+    return reasons;
+  }
+
+  /**
+   * The options of the pvpanic driver for the cell's device: CONFIG_PVPANIC at all, and from 5.13
+   * (commit db3a4f0abefd) CONFIG_PVPANIC_PCI for pvpanic-pci and CONFIG_PVPANIC_MMIO for the ISA
+   * device (found through ACPI). Before 5.13 there is no PCI driver.
+   */
+  private static List<String> driverOptions(
+      CellSetup setup, KernelConfig config, Derived<KernelVersion> kernel) {
+    String what =
+        "the cell's -device " + setup.device().qemuName() + " expects the kernel's driver";
+    String instead = "; use a kernel built with it, or device: none";
+    if (!config.tristate("CONFIG_PVPANIC").enabled()) {
+      return List.of(
+          "the kernel's config lacks CONFIG_PVPANIC (y or m): "
+              + what
+              + " and the kernel has no pvpanic driver at all"
+              + instead);
+    }
+    boolean split = kernel instanceof Derived.Known<KernelVersion> k && k.value().atLeast(5, 13);
+    boolean before = kernel instanceof Derived.Known<KernelVersion> k && !k.value().atLeast(5, 13);
+    String symbol =
+        setup.device() == PvpanicDevice.PCI ? "CONFIG_PVPANIC_PCI" : "CONFIG_PVPANIC_MMIO";
+    if (setup.device() == PvpanicDevice.PCI && before) {
+      return List.of(
+          what
+              + ", and Linux before 5.13 has no pvpanic-pci driver (commit db3a4f0abefd); use"
+              + " device: isa, or a kernel >= 5.13 with CONFIG_PVPANIC_PCI");
+    }
+    if ((split || setup.device() == PvpanicDevice.PCI) && !config.tristate(symbol).enabled()) {
+      return List.of("the kernel's config lacks " + symbol + " (y or m): " + what + instead);
+    }
+    return List.of();
+  }
+
+  /** "the kernel's config lacks X=y: why; ..." when {@code symbol} is not built in. */
+  private static Optional<String> missing(KernelConfig config, String symbol, String why) {
+    return config.builtIn(symbol)
+        ? Optional.empty()
+        : Optional.of(
+            "the kernel's config lacks "
+                + symbol
+                + "=y"
+                + (config.tristate(symbol) == KernelConfig.Tristate.M ? " (it is m)" : "")
+                + ": "
+                + why
+                + "; use a kernel built with it");
   }
 
   /** The watchdog trigger arms {@code -device i6300esb}: the build must have it. */

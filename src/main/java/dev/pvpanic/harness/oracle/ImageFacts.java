@@ -21,19 +21,44 @@ import java.util.Set;
  *     {@code none}, or what the manifest says
  * @param triggerModules the modules the image brings for triggers ({@code i6300esb} for the
  *     watchdog, {@code pvh_oops} for an oops), by name
+ * @param config the kernel's own configuration as the manifest recorded it ({@link
+ *     KernelConfig#FACT_SYMBOLS}); unknown when the kernel shipped none or the image was built
+ *     before manifests recorded it
+ * @param driverExpected whether the image is there to test the kernel's own pvpanic driver: a
+ *     user's kernel ({@code deb:}, {@code build:}, {@code files:}), where a cell with a device and
+ *     a kernel without the driver is a mistake to refuse; false for a recipe's stock kernel, whose
+ *     missing driver is a deliberate control
  */
 public record ImageFacts(
     Derived<KernelVersion> kernel,
     Derived<Set<PvpanicDriver>> drivers,
     String origin,
-    Set<String> triggerModules) {
+    Set<String> triggerModules,
+    Derived<KernelConfig> config,
+    boolean driverExpected) {
 
   public ImageFacts {
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(drivers, "drivers");
     Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(config, "config");
     drivers = drivers.map(Set::copyOf);
     triggerModules = Set.copyOf(triggerModules);
+  }
+
+  /** An image whose manifest records no kernel config. */
+  public ImageFacts(
+      Derived<KernelVersion> kernel,
+      Derived<Set<PvpanicDriver>> drivers,
+      String origin,
+      Set<String> triggerModules) {
+    this(
+        kernel,
+        drivers,
+        origin,
+        triggerModules,
+        Derived.unknown("the image manifest records no kernel config"),
+        false);
   }
 
   /** An image that brings no trigger module. */
@@ -44,7 +69,27 @@ public record ImageFacts(
 
   /** These facts with the trigger modules {@code modules}. */
   public ImageFacts withTriggerModules(Set<String> modules) {
-    return new ImageFacts(kernel, drivers, origin, modules);
+    return new ImageFacts(kernel, drivers, origin, modules, config, driverExpected);
+  }
+
+  /** These facts with the kernel config {@code config}. */
+  public ImageFacts withConfig(KernelConfig config) {
+    return new ImageFacts(
+        kernel, drivers, origin, triggerModules, Derived.known(config), driverExpected);
+  }
+
+  /** These facts for a user's kernel, whose own pvpanic driver is under test. */
+  public ImageFacts expectingDriver() {
+    return new ImageFacts(kernel, drivers, origin, triggerModules, config, true);
+  }
+
+  /**
+   * {@code CONFIG_PANIC_TIMEOUT} of the kernel: a kernel built with a non-zero one reboots by
+   * itself that many seconds after a panic (kernel/panic.c: {@code panic_timeout}), unless a {@code
+   * panic=} parameter overrides it.
+   */
+  public Derived<Long> panicTimeout() {
+    return config.map(KernelConfig::panicTimeout);
   }
 
   /** An image that provides exactly {@code drivers}. */

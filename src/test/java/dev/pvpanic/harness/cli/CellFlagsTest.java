@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -110,6 +111,76 @@ class CellFlagsTest {
             "panic=none");
     assertEquals(fromConfig.id(), fromFlags.id());
     assertEquals(fromConfig.values(), fromFlags.values());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "host, host",
+    "debian:5.2, debian:5.2",
+    "debian:bookworm-backports, debian:bookworm-backports",
+    "debian:bullseye=1:5.2+dfsg-11+deb11u3, debian:bullseye=1:5.2+dfsg-11+deb11u3",
+    "prefix:/opt/qemu-9.1, prefix:/opt/qemu-9.1",
+    "build:/src/qemu/build/, build:/src/qemu/build",
+    "container:pvh-qemu:bookworm-backports, container:pvh-qemu:bookworm-backports",
+  })
+  void qemuTakesEveryKindOfTheAxis(String flag, String axis) {
+    Cell c = cell("--recipe", "x86_64-6.12", "--qemu", flag);
+    assertEquals(axis, c.qemu());
+    assertTrue(c.id().contains("qemu-") || flag.equals("host"), c.id());
+  }
+
+  @Test
+  void aRelativeQemuFolderIsTakenFromWhereItWasTyped() {
+    Path here = Path.of("").toAbsolutePath();
+    assertEquals(
+        "prefix:" + here.resolve("qemu-inst"),
+        cell("--recipe", "x86_64-6.12", "--qemu", "prefix:qemu-inst/").qemu());
+    assertEquals(
+        "build:" + here.getParent().resolve("qemu/build"),
+        cell("--recipe", "x86_64-6.12", "--qemu", "build:../qemu/build").qemu());
+  }
+
+  @Test
+  void qemuGivesTheSameCellAsAConfigNamingIt() {
+    Cell fromConfig =
+        GuestConfig.load(Path.of("guest-configs/smoke.yaml"), RECIPES.names()).cells().stream()
+            .filter(c -> c.name().equals(Optional.of("qemu52-seed-no-kdump")))
+            .findFirst()
+            .orElseThrow();
+    Cell fromFlags = cell("--recipe", "x86_64-6.12", "--device", "isa", "--qemu", "debian:5.2");
+    assertEquals(fromConfig.values(), fromFlags.values());
+    assertEquals(fromConfig.id(), fromFlags.id());
+  }
+
+  @Test
+  void anUnknownQemuKindIsRefusedNamingTheValidOnes() {
+    String m =
+        assertThrows(
+                UsageException.class, () -> cell("--recipe", "x86_64-6.12", "--qemu", "qemu-9.1"))
+            .getMessage();
+    assertTrue(m.contains("--qemu: unknown QEMU build 'qemu-9.1'; valid: host, debian:"), m);
+    assertTrue(m.contains("container:<local image>"), m);
+  }
+
+  @Test
+  void kernelTakesAUsersKernelPackageAndArchMustBeItsOwn(@TempDir Path tmp) {
+    Path deb =
+        dev.pvpanic.harness.image.UserKernelsFixture.amd64Kernel(
+            tmp.resolve("linux-image-6.12.107+deb13-amd64_6.12.107-1_amd64.deb"));
+    Cell c = cell("--kernel", "deb:" + deb, "--device", "pci", "--kdump");
+    assertEquals("deb:" + deb, c.recipe());
+    assertEquals("deb:" + deb, cell("--arch", "x86_64", "--kernel", "deb:" + deb).recipe());
+    String m =
+        assertThrows(
+                UsageException.class, () -> cell("--arch", "aarch64", "--kernel", "deb:" + deb))
+            .getMessage();
+    assertTrue(m.contains("that kernel is for x86_64 (amd64), not aarch64"), m);
+    assertTrue(
+        assertThrows(
+                UsageException.class,
+                () -> cell("--recipe", "x86_64-6.12", "--kernel", "deb:" + deb))
+            .getMessage()
+            .contains("not both"));
   }
 
   @Test

@@ -187,6 +187,22 @@ class UsageErrorsTest {
             "a QEMU build folder that is no build tree",
             new String[] {"matrix", BAD + "qemu-not-a-build-tree.yaml", "--dry-run"},
             "nosuch-build is not a QEMU build tree for x86_64 (missing: the folder itself)"),
+        Arguments.argumentSet(
+            "a --qemu of no kind the axis knows",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--qemu", "qemu-9.1"},
+            "--qemu: unknown QEMU build 'qemu-9.1'; valid: host, debian:"),
+        Arguments.argumentSet(
+            "a --qemu prefix that is no install",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--qemu", "prefix:/nonexistent/qemu"},
+            "/nonexistent/qemu is not a QEMU install prefix (no executable bin/qemu-system-x86_64)"),
+        Arguments.argumentSet(
+            "a --qemu build folder that is no build tree",
+            new String[] {"run", "--recipe", "aarch64-6.12", "--qemu", "build:nosuch-build"},
+            "nosuch-build is not a QEMU build tree for aarch64 (missing: the folder itself)"),
+        Arguments.argumentSet(
+            "a --qemu container of no image",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--qemu", "container:"},
+            "'container:' names no image"),
         Arguments.argumentSet("no command", new String[] {}, "which command?"),
         Arguments.argumentSet("images without a subcommand", new String[] {"images"}, "which?"));
   }

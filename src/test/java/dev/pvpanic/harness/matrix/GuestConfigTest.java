@@ -21,6 +21,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GuestConfigTest {
   private static final Set<String> RECIPES = Set.of("x86_64-6.12", "aarch64-6.12");
 
+  @Test
+  void aUsersKernelIsARecipeValueWhosePathIsTakenFromTheConfigsFolder() throws Exception {
+    Object root =
+        new ObjectMapper(new YAMLFactory())
+            .readValue(
+                "cells:\n  - {name: a, recipe: \"deb:debs/k.deb\", device: pci}\n"
+                    + "  - {name: b, recipe: \"deb:/abs/k.deb\", kdump: yes}\n",
+                Object.class);
+    GuestConfig gc =
+        GuestConfig.parse(root, "u.yaml", RECIPES, Optional.of(Path.of("/home/me/cfg/u.yaml")));
+    assertEquals(
+        List.of("deb:/home/me/cfg/debs/k.deb", "deb:/abs/k.deb"),
+        gc.cells().stream().map(Cell::recipe).toList());
+  }
+
   private static GuestConfig parse(String yaml) throws Exception {
     Object root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
     return GuestConfig.parse(root, "test.yaml", RECIPES, Optional.empty());

@@ -19,23 +19,23 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
 /** Builds small .deb files inside tests, the way dpkg-deb lays them out. */
-final class TestDeb {
+public final class TestDeb {
 
   /** One tar entry: a directory, a file (with mode), a symlink or a hard link. */
-  record Entry(String name, byte type, int mode, String contentOrTarget) {
-    static Entry dir(String name) {
+  public record Entry(String name, byte type, int mode, String contentOrTarget) {
+    public static Entry dir(String name) {
       return new Entry(name, TarConstants.LF_DIR, 0755, "");
     }
 
-    static Entry file(String name, int mode, String content) {
+    public static Entry file(String name, int mode, String content) {
       return new Entry(name, TarConstants.LF_NORMAL, mode, content);
     }
 
-    static Entry symlink(String name, String target) {
+    public static Entry symlink(String name, String target) {
       return new Entry(name, TarConstants.LF_SYMLINK, 0777, target);
     }
 
-    static Entry hardLink(String name, String target) {
+    public static Entry hardLink(String name, String target) {
       return new Entry(name, TarConstants.LF_LINK, 0644, target);
     }
   }
@@ -45,23 +45,23 @@ final class TestDeb {
   private String controlCompression = "gz";
   private String dataCompression = "xz";
 
-  TestDeb control(String text, String compression) {
+  public TestDeb control(String text, String compression) {
     this.control = text;
     this.controlCompression = compression;
     return this;
   }
 
-  TestDeb dataCompression(String compression) {
+  public TestDeb dataCompression(String compression) {
     this.dataCompression = compression;
     return this;
   }
 
-  TestDeb add(Entry entry) {
+  public TestDeb add(Entry entry) {
     data.add(entry);
     return this;
   }
 
-  Path writeTo(Path file) {
+  public Path writeTo(Path file) {
     try {
       ByteArrayOutputStream deb = new ByteArrayOutputStream();
       try (ArArchiveOutputStream ar = new ArArchiveOutputStream(deb)) {
