@@ -70,10 +70,4 @@ public record ImageRecipe(
       }
     }
   }
-
-  /** The kernel command line the capture (kdump) kernel gets. */
-  public String captureCmdline() {
-    String base = cmdline.replaceAll("(^|\\s)crashkernel=\\S+", " ").strip();
-    return (base + " irqpoll nr_cpus=1 reset_devices").strip();
-  }
 }

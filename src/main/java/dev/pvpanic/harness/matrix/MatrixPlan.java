@@ -44,6 +44,11 @@ public final class MatrixPlan {
   }
 
   private static PlannedCell plan(Cell cell, ImageRecipe recipe, Optional<Path> base) {
+    KernelCommandLine.problem(cell, recipe)
+        .ifPresent(
+            p -> {
+              throw new GuestConfigException(cell.displayName() + ": " + p);
+            });
     QemuBuild qemu;
     try {
       qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch(), base);

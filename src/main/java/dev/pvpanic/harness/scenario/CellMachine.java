@@ -7,7 +7,7 @@ import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuFingerprint;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.oracle.PostNotifiers;
+import dev.pvpanic.harness.matrix.KernelCommandLine;
 import java.nio.file.Path;
 
 /**
@@ -66,33 +66,12 @@ public final class CellMachine {
 
   /** The main kernel's command line for a cell. */
   public static String kernelCmdline(Cell cell, GuestImage image) {
-    StringBuilder sb = new StringBuilder(image.recipe().cmdline());
-    if (cell.postNotifiers() == PostNotifiers.CMDLINE) {
-      sb.append(" crash_kexec_post_notifiers");
-    }
-    if (cell.acpiOff()) {
-      sb.append(" acpi=off");
-    }
-    if (!cell.kernelArgs().isEmpty()) {
-      sb.append(' ').append(cell.kernelArgs());
-    }
-    return sb.toString();
+    return KernelCommandLine.main(cell, image.recipe().cmdline());
   }
 
-  /**
-   * The capture kernel's command line: the main one less crashkernel and notifiers, plus kdump's
-   * usual.
-   */
+  /** The capture kernel's command line ({@link KernelCommandLine#capture}). */
   public static String captureCmdline(String main) {
-    String base =
-        main.replaceAll("(^|\\s)(crashkernel=\\S+|crash_kexec_post_notifiers\\S*)", " ")
-            .replaceAll("\\s+", " ")
-            .strip();
-    // no_timer_check: a TCG vCPU slowed by a loaded host can fail x86's IO-APIC timer check
-    // (arch/x86/kernel/apic/io_apic.c, timer_irq_works) and the capture kernel then panics "IO-APIC
-    // + timer doesn't work!" (seen with 5.10 here): a timing artefact of emulation, not the kernel
-    // under test. Other architectures ignore the parameter.
-    return base + " irqpoll nr_cpus=1 reset_devices no_timer_check";
+    return KernelCommandLine.capture(main);
   }
 
   /** The kexec command that loads the capture kernel. */
