@@ -134,12 +134,17 @@ public final class CellRunner {
       progress(cell, "booting " + run.image.recipe().name());
       try {
         ConsoleMatch m =
-            console.expectLine(
-                "the guest's READY line",
-                GuestProtocol.READY_PATTERN,
-                ConsolePatterns.PANIC_DURING_BOOT,
-                options.bootTimeout());
+            BootWatch.awaitReady(machine, ConsolePatterns.PANIC_DURING_BOOT, options.bootTimeout());
         ready = GuestProtocol.ReadyLine.parse(m.line());
+      } catch (BootWatch.Hopeless h) {
+        return run.finish(
+            Verdict.WRONG_GUEST_STATE,
+            "the guest did not reach READY: "
+                + h.getMessage()
+                + "\nconsole tail:\n  "
+                + String.join("\n  ", console.tail(30)),
+            phases,
+            start);
       } catch (ConsoleException e) {
         return run.timeoutOrInfra("the guest did not reach READY", e, machine, phases, start);
       }

@@ -56,13 +56,7 @@ final class SnapshotMaker {
     Instant start = Instant.now();
     try (QemuMachine machine = QemuMachine.launch(source, accelerator)) {
       ConsoleMatch ready =
-          machine
-              .console()
-              .expectLine(
-                  "the guest's READY line",
-                  GuestProtocol.READY_PATTERN,
-                  ConsolePatterns.PANIC_DURING_BOOT,
-                  bootTimeout);
+          BootWatch.awaitReady(machine, ConsolePatterns.PANIC_DURING_BOOT, bootTimeout);
       // Parse now: a snapshot whose READY line the oracle cannot read is of no use.
       GuestProtocol.ReadyLine.parse(ready.line());
       // Let the kernel finish its late boot work (e.g. x86's TSC calibration prints ~1 s after
@@ -93,7 +87,7 @@ final class SnapshotMaker {
               machine.peakResidentKb().isPresent()
                   ? Optional.of(machine.peakResidentKb().getAsLong())
                   : Optional.empty()));
-    } catch (ConsoleException | MachineException | GuestProtocolException e) {
+    } catch (ConsoleException | MachineException | GuestProtocolException | BootWatch.Hopeless e) {
       throw new SnapshotException(
           "booting the guest to save " + key + " failed: " + e.getMessage(), e);
     }
