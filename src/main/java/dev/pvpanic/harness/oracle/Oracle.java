@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
  * state.
  */
 public final class Oracle {
+  /** The most RESET events one reboot gives on any architecture (x86's SeaBIOS, see QemuRules). */
+  public static final int MOST_RESETS_PER_REBOOT = QemuRules.X86_REBOOT_RESETS;
+
   private Oracle() {}
 
   /**

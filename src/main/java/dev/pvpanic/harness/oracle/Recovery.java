@@ -13,7 +13,7 @@ import java.util.Optional;
  * RESUME. On a VM that was running, {@code cont} does nothing (vm_prepare_start returns early, no
  * event). Either way the guest boots again to its READY line and QEMU runs. On x86 the reset
  * re-enters SeaBIOS with its POST already run (src/resume.c: HaveRunPost), and SeaBIOS asks for a
- * hard reboot of its own (qemu_reboot: port 0xcf9, then a triple fault): one or two RESET {guest:
+ * hard reboot of its own (qemu_reboot: port 0xcf9, then a triple fault): a handful of RESET {guest:
  * true, reason: guest-reset} follow ({@link QemuRules#seabiosResets}). An arm64 or riscv64 guest
  * booted with -kernel has no firmware to do that.
  */
@@ -53,8 +53,8 @@ public final class Recovery {
     if (arch == Architecture.X86_64) {
       events.add(ExpectedEvent.guestReset(QemuRules.seabiosResets()));
       reasons.add(
-          "SeaBIOS finds its POST already run and hard-reboots -> one or two RESET {guest: true,"
-              + " reason: guest-reset}");
+          "SeaBIOS finds its POST already run and hard-reboots -> "
+              + ExpectedEvent.guestReset(QemuRules.seabiosResets()).describe());
     }
     reasons.add("the guest boots to READY again: status running");
     return new ExpectedOutcome(events, FinalState.running(), false, reasons, Optional.empty());

@@ -21,7 +21,7 @@ final class BootWatch {
   private static final Duration SLICE = Duration.ofSeconds(1);
 
   /** More RESETs than a reboot gives on any architecture ({@code QemuRules.rebootResets}). */
-  static final int LOOP_RESETS = 4;
+  static final int LOOP_RESETS = dev.pvpanic.harness.oracle.Oracle.MOST_RESETS_PER_REBOOT;
 
   /** How long a console may be quiet after "Run /init" before init is taken to write elsewhere. */
   static final Duration QUIET_AFTER_INIT = Duration.ofSeconds(15);

@@ -47,7 +47,7 @@ class RecoveryTest {
         List.of(
             "RESET {guest: false, reason: host-qmp-system-reset}",
             "RESUME",
-            "RESET {guest: true, reason: guest-reset} x1..2"),
+            "RESET {guest: true, reason: guest-reset} x1..7"),
         described(o));
   }
 

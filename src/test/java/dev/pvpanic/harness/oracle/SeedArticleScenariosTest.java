@@ -42,7 +42,7 @@ class SeedArticleScenariosTest {
             new ExpectedEvent(
                 "RESET",
                 Map.of("guest", true, "reason", "guest-reset"),
-                QemuRules.rebootResets(Architecture.X86_64, true))),
+                QemuRules.rebootResets(Architecture.X86_64))),
         outcome.events());
     assertTrue(outcome.captureKernelRuns());
     assertEquals(new FinalState.Status("running", true), outcome.finalState());
@@ -61,7 +61,7 @@ class SeedArticleScenariosTest {
             new ExpectedEvent(
                 "RESET",
                 Map.of("guest", true, "reason", "guest-reset"),
-                QemuRules.rebootResets(Architecture.X86_64, true))),
+                QemuRules.rebootResets(Architecture.X86_64))),
         outcome.events());
     assertTrue(outcome.captureKernelRuns());
     assertEquals(java.util.Optional.of("sysrq triggered crash"), outcome.dumpLogHolds());

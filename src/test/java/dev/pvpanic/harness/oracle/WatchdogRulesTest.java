@@ -28,7 +28,7 @@ class WatchdogRulesTest {
     ExpectedOutcome o = x86Watchdog(WatchdogAction.DEFAULT);
 
     assertEquals(
-        List.of("WATCHDOG {action: reset}", "RESET {guest: true, reason: guest-reset} x1..3"),
+        List.of("WATCHDOG {action: reset}", "RESET {guest: true, reason: guest-reset} x1..8"),
         described(o));
     assertEquals(FinalState.running(), o.finalState());
     assertFalse(o.captureKernelRuns());
@@ -107,7 +107,7 @@ class WatchdogRulesTest {
         List.of(
             "WATCHDOG {action: inject-nmi}",
             "GUEST_CRASHLOADED {action: run}",
-            "RESET {guest: true, reason: guest-reset} x1..4"),
+            "RESET {guest: true, reason: guest-reset} x1..8"),
         described(o));
     assertEquals(Optional.of("NMI: Not continuing"), o.dumpLogHolds());
   }
