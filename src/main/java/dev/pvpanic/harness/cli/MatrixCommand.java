@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.GuestParallelism;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.scenario.CellOptions;
@@ -85,8 +86,9 @@ final class MatrixCommand implements Callable<Integer> {
     if (retryInfra != null && (retryInfra < 0 || retryInfra > 10)) {
       throw new UsageException("--retry-infra " + retryInfra + " out of range; valid: 0..10");
     }
-    if (parallel != null && (parallel < 1 || parallel > 64)) {
-      throw new UsageException("--parallel " + parallel + " out of range; valid: 1..64");
+    if (parallel != null && (parallel < 1 || parallel > GuestParallelism.MAX)) {
+      throw new UsageException(
+          "--parallel " + parallel + " out of range; valid: 1.." + GuestParallelism.MAX);
     }
     if (outDir != null && outDir.toString().isBlank()) {
       throw new UsageException("--out is empty; give a folder for the cells' artifacts");

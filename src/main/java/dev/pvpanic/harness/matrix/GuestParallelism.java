@@ -45,9 +45,12 @@ public final class GuestParallelism {
     return availableMemoryMb().orElse(LARGEST_GUEST_MB + QEMU_OVERHEAD_MB);
   }
 
+  /** The most guests at once a run takes (the command line's {@code --parallel} too). */
+  public static final int MAX = 64;
+
   /**
-   * @param value {@code null}, empty or {@code auto} for the default, else a positive number
-   * @throws IllegalArgumentException for anything else, naming what is valid
+   * @param value {@code null}, empty or {@code auto} for the default, else a number 1..{@link #MAX}
+   * @throws dev.pvpanic.harness.SettingException for anything else, naming what is valid
    */
   public static int resolve(String value, int cores, long availableMb, int guestMb) {
     String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
@@ -56,14 +59,19 @@ public final class GuestParallelism {
     }
     try {
       int n = Integer.parseInt(v);
-      if (n >= 1) {
+      if (n >= 1 && n <= MAX) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(
-        PROPERTY + "='" + value + "' is not a number of guests; valid: a positive number or auto");
+    throw new dev.pvpanic.harness.SettingException(
+        PROPERTY
+            + " (PVH_PARALLEL) '"
+            + value
+            + "' is not a number of guests; valid: 1.."
+            + MAX
+            + " or auto");
   }
 
   /** {@code min(cores, availableMb / (guestMb + 300))}, at least 1. */

@@ -27,14 +27,16 @@ class SchedulingTest {
     assertEquals(2, GuestParallelism.resolve("auto", 2, 20_000, 1024));
     assertEquals(2, GuestParallelism.resolve(null, 2, 20_000, 1024));
     assertEquals(2, GuestParallelism.resolve(" ", 2, 20_000, 1024));
-    String m =
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> GuestParallelism.resolve("0", 2, 20_000, 1024))
-            .getMessage();
-    assertTrue(m.contains("pvh.parallel='0'") && m.contains("positive number or auto"), m);
-    assertThrows(
-        IllegalArgumentException.class, () -> GuestParallelism.resolve("two", 2, 20_000, 1024));
+    for (String bad : List.of("0", "two", "100000")) {
+      String m =
+          assertThrows(
+                  dev.pvpanic.harness.SettingException.class,
+                  () -> GuestParallelism.resolve(bad, 2, 20_000, 1024))
+              .getMessage();
+      assertTrue(
+          m.contains("pvh.parallel (PVH_PARALLEL) '" + bad + "'") && m.contains("1..64 or auto"),
+          m);
+    }
   }
 
   @Test
