@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image.cache;
 
+import dev.pvpanic.harness.IoText;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.machine.RunFolder;
 import java.io.IOException;
@@ -115,7 +116,8 @@ public final class ContentStore {
     try {
       Files.deleteIfExists(blob);
     } catch (IOException e) {
-      throw new CacheException("cannot delete corrupted cache blob " + blob + ": " + e, e);
+      throw new CacheException(
+          "cannot delete corrupted cache blob " + blob + ": " + IoText.of(e, blob), e);
     }
     return Optional.empty();
   }
@@ -149,7 +151,8 @@ public final class ContentStore {
       temp = null;
       return blob;
     } catch (IOException e) {
-      throw new CacheException("cannot store blob " + expected + " under " + blobs + ": " + e, e);
+      throw new CacheException(
+          "cannot store blob " + expected + " under " + blobs + ": " + IoText.of(e, blobs), e);
     } finally {
       deleteQuietly(temp);
     }
@@ -185,7 +188,8 @@ public final class ContentStore {
       }
       return target;
     } catch (IOException e) {
-      throw new CacheException("cannot build derived cache entry '" + key + "': " + e, e);
+      throw new CacheException(
+          "cannot build derived cache entry '" + key + "': " + IoText.of(e, derived), e);
     } finally {
       deleteTree(temp);
     }
@@ -202,7 +206,8 @@ public final class ContentStore {
     try {
       Files.move(target, doomed, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new CacheException("cannot remove derived cache entry " + target + ": " + e, e);
+      throw new CacheException(
+          "cannot remove derived cache entry " + target + ": " + IoText.of(e, target), e);
     }
     deleteTree(doomed);
   }

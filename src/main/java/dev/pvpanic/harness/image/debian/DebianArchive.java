@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image.debian;
 
+import dev.pvpanic.harness.IoText;
 import dev.pvpanic.harness.image.cache.ContentHashMismatchException;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import java.io.IOException;
@@ -234,7 +235,8 @@ public final class DebianArchive {
       sourceIndexes.put(suite, index);
       return index;
     } catch (IOException e) {
-      throw new DebianArchiveException("cannot read " + suite + "/" + path + ": " + e, e);
+      throw new DebianArchiveException(
+          "cannot read " + suite + "/" + path + ": " + IoText.of(e, blob), e);
     }
   }
 
@@ -333,7 +335,8 @@ public final class DebianArchive {
     try {
       size = Files.size(deb);
     } catch (IOException e) {
-      throw new LockFileException("cannot read " + deb + " for " + pin + ": " + e, e);
+      throw new LockFileException(
+          "cannot read " + deb + " for " + pin + ": " + IoText.of(e, deb), e);
     }
     String fix =
         "; the lock entry was edited or is corrupt: re-resolve it with `pvpanic images lock`";
