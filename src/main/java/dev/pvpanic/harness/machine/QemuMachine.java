@@ -367,8 +367,47 @@ public final class QemuMachine implements AutoCloseable {
       }
     } finally {
       closeQuietly(qmp, console, process);
+      if (spec.qemu().backend() instanceof LocalProcessBackend) {
+        reapByPidFile();
+      }
       runFolder.close();
       LIVE.remove(this);
+    }
+  }
+
+  /**
+   * Ends a QEMU the pid file names that is not the process the harness started and waited for: a
+   * QEMU that forked away (a daemonized one) would outlive its cell. Only a live process whose
+   * command line is a qemu-system binary is killed.
+   */
+  private void reapByPidFile() {
+    Path pidFile = QemuCommandLine.pidFile(runFolder.path());
+    try {
+      if (!Files.isRegularFile(pidFile)) {
+        return;
+      }
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      if (pid == process.pid()) {
+        return;
+      }
+      ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().commandLine().orElse("").contains("qemu-system"))
+          .ifPresent(
+              h -> {
+                LOG.warn("QEMU {} left pid {} running (forked away); killing it", spec.name(), pid);
+                h.destroyForcibly();
+                try {
+                  h.onExit().get(KILL_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
+                  LOG.warn("pid {} did not end within {}", pid, KILL_GRACE);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+    } catch (IOException | NumberFormatException e) {
+      LOG.debug("pid file {} unreadable: {}", pidFile, e.toString());
     }
   }
 
