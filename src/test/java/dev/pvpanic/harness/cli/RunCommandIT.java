@@ -74,6 +74,27 @@ class RunCommandIT {
   }
 
   @Test
+  void aGuestThatResetsInALoopWhileBootingSaysSoNotSilentGuest() throws Exception {
+    // 64 MiB cannot hold crashkernel=192M: the kernel fails before its console and x86 resets in
+    // a loop (2,547 RESETs in 150 s, once reported as "a silent guest")
+    Path out = artifacts("reset-loop-boot");
+    CliRun r =
+        CliRun.of(
+            "run",
+            "--recipe",
+            "x86_64-6.12",
+            "--kdump",
+            "--qemu-arg=-m",
+            "--qemu-arg=64",
+            "--out",
+            out.toString());
+    assertEquals(1, r.exit(), r.toString());
+    assertTrue(r.out().contains("== verdict: WRONG_GUEST_STATE"), r.out());
+    assertTrue(r.out().contains("a reset loop while booting"), r.out());
+    assertFalse(r.out().contains("silent guest"), r.out());
+  }
+
+  @Test
   void keepLeavesAVmReachableOnThePrintedQmpSocket() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);

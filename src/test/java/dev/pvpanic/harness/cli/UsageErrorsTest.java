@@ -24,6 +24,30 @@ class UsageErrorsTest {
   static Stream<Arguments> wrongCommands() {
     return Stream.of(
         Arguments.argumentSet(
+            "a QEMU argument that daemonizes (its QEMU outlived the harness)",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--qemu-arg=-daemonize"},
+            "qemu_args '-daemonize' is refused: QEMU would fork away from the harness"),
+        Arguments.argumentSet(
+            "a QEMU argument that starts the VM paused",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--qemu-arg=-S"},
+            "qemu_args '-S' is refused"),
+        Arguments.argumentSet(
+            "a display other than none",
+            new String[] {
+              "run", "--recipe", "x86_64-6.12", "--qemu-arg=-display", "--qemu-arg=gtk"
+            },
+            "only -display none"),
+        Arguments.argumentSet(
+            "a console= that takes /dev/console off the serial console",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--kernel-arg", "console=tty0"},
+            "keep console=ttyS0 last"),
+        Arguments.argumentSet(
+            "a kernel command line over x86's COMMAND_LINE_SIZE",
+            new String[] {
+              "run", "--recipe", "x86_64-6.12", "--kernel-arg", "x=" + "a".repeat(3000)
+            },
+            "over x86_64's COMMAND_LINE_SIZE"),
+        Arguments.argumentSet(
             "unknown device",
             new String[] {"run", "--recipe", "x86_64-6.12", "--device", "usb"},
             "'usb' is not a value of axis 'device'; valid: none, isa, pci"),
