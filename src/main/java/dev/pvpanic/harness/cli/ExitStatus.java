@@ -6,13 +6,15 @@ import dev.pvpanic.harness.scenario.Verdict;
  * The command line's exit codes: 0 every cell passed, 1 a cell failed (a wrong guest state, wrong
  * events, a panic in the wrong place, a timeout), 2 the command was wrong (bad flag, unknown recipe
  * or axis value; found before any guest boots), 3 the harness could not run a cell (QEMU missing or
- * dead, an image that would not build).
+ * dead, an image that would not build), 130 the run was interrupted (Ctrl-C) before every cell had
+ * its verdict.
  */
 public enum ExitStatus {
   PASS(0),
   FAIL(1),
   USAGE(2),
-  INFRASTRUCTURE(3);
+  INFRASTRUCTURE(3),
+  INTERRUPTED(dev.pvpanic.harness.Interruption.EXIT);
 
   private final int code;
 
@@ -36,6 +38,7 @@ public enum ExitStatus {
           TIMEOUT ->
           FAIL;
       case INFRASTRUCTURE_ERROR -> INFRASTRUCTURE;
+      case INTERRUPTED -> INTERRUPTED;
     };
   }
 

@@ -1,11 +1,13 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Interruption;
 import dev.pvpanic.harness.SettingException;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.RecipeException;
 import dev.pvpanic.harness.image.debian.LockFileException;
+import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.GuestConfigException;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import java.io.PrintWriter;
@@ -78,7 +80,16 @@ public final class Main implements Callable<Integer> {
         || java.util.Arrays.asList(args).contains("-v")) {
       System.setProperty("org.slf4j.simpleLogger.log.dev.pvpanic", "debug");
     }
-    System.exit(commandLine(Terminal.system()).execute(args));
+    Interruption.install(System.err);
+    Interruption.onInterrupt(QemuMachine::closeAll);
+    int exit = commandLine(Terminal.system()).execute(args);
+    if (Interruption.requested()) {
+      System.err.println(
+          "pvpanic: interrupted: the cells that finished have their verdicts and records; the"
+              + " ones in flight say INTERRUPTED");
+      exit = Interruption.EXIT;
+    }
+    System.exit(exit);
   }
 
   /** The command line, wired to {@code terminal}: {@code execute(args)} returns the exit code. */

@@ -45,9 +45,12 @@ public final class QemuMachine implements AutoCloseable {
 
   static {
     // Ctrl-C or a normal JVM exit: close what is still open. SIGKILL is covered by pdeathsig.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> List.copyOf(LIVE).forEach(QemuMachine::close), "qemu-cleanup"));
+    Runtime.getRuntime().addShutdownHook(new Thread(QemuMachine::closeAll, "qemu-cleanup"));
+  }
+
+  /** Closes every machine still open in this JVM (a Ctrl-C, the JVM's exit). */
+  public static void closeAll() {
+    List.copyOf(LIVE).forEach(QemuMachine::close);
   }
 
   private final MachineSpec spec;

@@ -45,7 +45,7 @@ public final class KcidbDocument {
       case PASS -> "PASS";
       case WRONG_GUEST_STATE, WRONG_EVENTS, QEMU_CRASHED, CAPTURE_FAILED -> "FAIL";
       case UNEXPECTED_PANIC, TIMEOUT -> "ERROR";
-      case INFRASTRUCTURE_ERROR -> "MISS";
+      case INFRASTRUCTURE_ERROR, INTERRUPTED -> "MISS";
       case NOT_APPLICABLE -> "SKIP";
     };
   }

@@ -34,6 +34,8 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
           new VerdictStyle("timeout", "TIMEOUT", "⏱️", "something awaited never happened");
       case INFRASTRUCTURE_ERROR ->
           new VerdictStyle("infra", "INFRA", "🔧", "the harness could not run the cell");
+      case INTERRUPTED ->
+          new VerdictStyle("infra", "STOP", "⏹️", "the run was interrupted before its verdict");
       case NOT_APPLICABLE ->
           new VerdictStyle("na", "N/A", "➖", "not applicable to this guest, or skipped");
     };
@@ -48,7 +50,8 @@ record VerdictStyle(String cssClass, String shortWord, String emoji, String mean
           QEMU_CRASHED,
           CAPTURE_FAILED,
           TIMEOUT,
-          INFRASTRUCTURE_ERROR ->
+          INFRASTRUCTURE_ERROR,
+          INTERRUPTED ->
           0;
       case PASS -> 1;
       case NOT_APPLICABLE -> 2;

@@ -61,7 +61,8 @@ public record CellResult(
       case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED, CAPTURE_FAILED ->
           throw new WrongEventsError(where);
       case TIMEOUT -> throw new CellTimeoutException(where, failure.orElse(null));
-      case INFRASTRUCTURE_ERROR -> throw new InfrastructureException(where, failure.orElse(null));
+      case INFRASTRUCTURE_ERROR, INTERRUPTED ->
+          throw new InfrastructureException(where, failure.orElse(null));
     }
   }
 }

@@ -160,6 +160,18 @@ final class CellRun {
   }
 
   CellResult finish(Verdict verdict, String message, Phases phases, Instant start) {
+    if (dev.pvpanic.harness.Interruption.requested()
+        && verdict != Verdict.PASS
+        && verdict != Verdict.NOT_APPLICABLE
+        && verdict != Verdict.INTERRUPTED) {
+      // the harness itself stopped this cell: what it saw then is no finding and no fault
+      message =
+          "interrupted (Ctrl-C) after "
+              + (phases.done.isEmpty() ? "no phase" : String.join(", ", phases.done.keySet()))
+              + "; no verdict. What the cell saw when it was stopped: "
+              + message.lines().findFirst().orElse("");
+      verdict = Verdict.INTERRUPTED;
+    }
     CellResult r =
         new CellResult(
             cell,

@@ -242,6 +242,13 @@ public final class MatrixRunner {
    * cell's {@code attempts.txt} lists every attempt's verdict.
    */
   private CellResult runWithRetries(Job job, CellRunner runner) {
+    if (dev.pvpanic.harness.Interruption.requested()) {
+      return CellRunner.notRun(
+          job.planned().cell(),
+          Verdict.INTERRUPTED,
+          "not started: the run was interrupted (Ctrl-C)",
+          job.artifacts());
+    }
     CellResult r =
         runner.run(job.planned().cell(), job.image(), job.planned().qemu(), job.artifacts());
     List<String> attempts = new ArrayList<>();

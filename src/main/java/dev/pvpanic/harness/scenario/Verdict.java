@@ -31,5 +31,10 @@ public enum Verdict {
   CAPTURE_FAILED,
   TIMEOUT,
   INFRASTRUCTURE_ERROR,
+  /**
+   * The run was interrupted (Ctrl-C) before the cell's verdict: neither a finding nor a fault of
+   * the machine to retry; the cell did not finish, and says where it was.
+   */
+  INTERRUPTED,
   NOT_APPLICABLE
 }

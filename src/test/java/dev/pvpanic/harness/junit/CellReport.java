@@ -164,7 +164,7 @@ public final class CellReport {
       case PASS -> Status.PASSED;
       case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED, CAPTURE_FAILED ->
           Status.FAILED;
-      case TIMEOUT, INFRASTRUCTURE_ERROR -> Status.BROKEN;
+      case TIMEOUT, INFRASTRUCTURE_ERROR, INTERRUPTED -> Status.BROKEN;
       case NOT_APPLICABLE -> Status.SKIPPED;
     };
   }

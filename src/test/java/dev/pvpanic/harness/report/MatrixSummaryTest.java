@@ -61,6 +61,7 @@ class MatrixSummaryTest {
     expected.put(Verdict.CAPTURE_FAILED, 0);
     expected.put(Verdict.TIMEOUT, 1);
     expected.put(Verdict.INFRASTRUCTURE_ERROR, 0);
+    expected.put(Verdict.INTERRUPTED, 0);
     expected.put(Verdict.NOT_APPLICABLE, 1);
     assertEquals(expected, s.counts());
 
