@@ -172,8 +172,19 @@ public record ImageLock(
                 + "; re-run 'images lock'");
       }
       return lock;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new dev.pvpanic.harness.image.debian.LockFileException(
+          file
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+              + ": not a lock file the harness can read ("
+              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + "): cut short or edited by hand? Restore it (git checkout "
+              + file.getFileName()
+              + ") or make it anew with 'pvpanic images lock'");
     } catch (IOException e) {
-      throw new HarnessException("cannot read lock file " + file + ": " + e.getMessage(), e);
+      throw new HarnessException(
+          "cannot read lock file " + file + ": " + dev.pvpanic.harness.IoText.of(e, file), e);
     }
   }
 
