@@ -2,6 +2,7 @@ package dev.pvpanic.harness.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.debian.LockedPackage;
@@ -141,22 +142,20 @@ class ImageLockTest {
         triggerModules);
   }
 
-  @org.junit.jupiter.api.Test
-  void aLockCutShortIsNamedWithWhereAndHowToRestoreItNotAJacksonReferenceChain(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    java.nio.file.Path cut = dir.resolve("packages.lock.json");
-    String whole =
-        java.nio.file.Files.readString(java.nio.file.Path.of("images/packages.lock.json"));
-    java.nio.file.Files.writeString(cut, whole.substring(0, 5000));
+  @Test
+  void aLockCutShortIsNamedWithWhereAndHowToRestoreItNotAJacksonReferenceChain(@TempDir Path dir)
+      throws Exception {
+    Path cut = dir.resolve("packages.lock.json");
+    String whole = Files.readString(Path.of("images/packages.lock.json"));
+    Files.writeString(cut, whole.substring(0, 5000));
     String m =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        assertThrows(
                 dev.pvpanic.harness.image.debian.LockFileException.class,
                 () -> ImageLock.readOrEmpty(cut))
             .getMessage();
-    org.junit.jupiter.api.Assertions.assertTrue(
-        m.contains("not a lock file the harness can read"), m);
-    org.junit.jupiter.api.Assertions.assertTrue(m.contains("'pvpanic images lock'"), m);
-    org.junit.jupiter.api.Assertions.assertFalse(m.contains("reference chain"), m);
-    org.junit.jupiter.api.Assertions.assertFalse(m.contains("dev.pvpanic"), m);
+    assertTrue(m.contains("not a lock file the harness can read"), m);
+    assertTrue(m.contains("'pvpanic images lock'"), m);
+    assertFalse(m.contains("reference chain"), m);
+    assertFalse(m.contains("dev.pvpanic"), m);
   }
 }
