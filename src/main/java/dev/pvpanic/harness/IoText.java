@@ -45,7 +45,9 @@ public final class IoText {
       if (Files.exists(p)) {
         try {
           long mib = Files.getFileStore(p).getUsableSpace() >> 20;
-          return " (" + mib + " MiB free there; free some space or point PVH_CACHE_DIR elsewhere)";
+          return " ("
+              + mib
+              + " MiB free there; free some space, or use a folder on another file system)";
         } catch (IOException ignored) {
           return "";
         }

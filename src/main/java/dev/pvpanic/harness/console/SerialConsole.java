@@ -369,7 +369,11 @@ public final class SerialConsole implements AutoCloseable {
       } catch (IOException e) {
         // Keep reading the console: the run can still be judged without its transcript.
         transcriptBroken = true;
-        LOG.warn("cannot write transcript " + transcript() + " of console '" + name() + "'", e);
+        LOG.warn(
+            "cannot write transcript {} of console '{}': {}",
+            transcript(),
+            name(),
+            dev.pvpanic.harness.IoText.of(e, transcript()));
       }
     }
     buffer.received(block, count);

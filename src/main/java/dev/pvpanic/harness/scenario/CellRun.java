@@ -55,16 +55,26 @@ final class CellRun {
   }
 
   void write(String name, String text) {
+    Path file = artifacts.resolve(name);
     try {
-      Files.writeString(artifacts.resolve(name), text, StandardCharsets.UTF_8);
+      Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(
+          "cannot write the cell's " + name + ": " + dev.pvpanic.harness.IoText.of(e, file), e);
     }
   }
 
   CellResult infrastructure(String what, Throwable e, Phases phases, Instant start) {
     failure = e;
-    return finish(Verdict.INFRASTRUCTURE_ERROR, what + ": " + e.getMessage(), phases, start);
+    return finish(Verdict.INFRASTRUCTURE_ERROR, what + ": " + readable(e), phases, start);
+  }
+
+  /** A failure's message as a person reads it: an I/O error says where, never Java's class. */
+  private String readable(Throwable e) {
+    if (e instanceof UncheckedIOException u && e.getMessage().startsWith("java.io.")) {
+      return dev.pvpanic.harness.IoText.of(u.getCause(), artifacts);
+    }
+    return e.getMessage();
   }
 
   /**
