@@ -41,7 +41,7 @@ public final class QemuCommandLine {
     a.addAll(List.of("-chardev", "socket,id=console,path=" + consoleSocket));
     a.addAll(List.of("-serial", "chardev:console"));
     // whatever a cell's own arguments do to the process, the pid file names the QEMU to end
-    a.addAll(List.of("-pidfile", pidFile(qmpSocket.getParent()).toString()));
+    a.addAll(List.of("-pidfile", qmpSocket.resolveSibling(PID_FILE).toString()));
     spec.kernel().ifPresent(k -> a.addAll(List.of("-kernel", k.toString())));
     spec.initrd().ifPresent(i -> a.addAll(List.of("-initrd", i.toString())));
     spec.append().ifPresent(c -> a.addAll(List.of("-append", c)));
@@ -54,10 +54,8 @@ public final class QemuCommandLine {
     return List.copyOf(a);
   }
 
-  /** Where QEMU writes its pid, in its run folder. */
-  static Path pidFile(Path runFolder) {
-    return runFolder.resolve("qemu.pid");
-  }
+  /** The file QEMU writes its pid to, beside its sockets in its run folder. */
+  static final String PID_FILE = "qemu.pid";
 
   /** The argv as one line a person can paste into a shell (single-quoted where needed). */
   public static String toShell(List<String> argv) {

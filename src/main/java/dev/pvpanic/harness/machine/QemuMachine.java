@@ -384,7 +384,7 @@ public final class QemuMachine implements AutoCloseable {
    * command line is a qemu-system binary is killed.
    */
   private void reapByPidFile() {
-    Path pidFile = QemuCommandLine.pidFile(runFolder.path());
+    Path pidFile = runFolder.resolve(QemuCommandLine.PID_FILE);
     try {
       if (!Files.isRegularFile(pidFile)) {
         return;
