@@ -98,12 +98,7 @@ final class TriggerTimeline {
    * seen.
    */
   boolean awaitKernelDone(Duration bound) {
-    try {
-      return kernelDone.await(bound.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return await(kernelDone, bound);
   }
 
   /**
@@ -111,8 +106,12 @@ final class TriggerTimeline {
    * guest is booting again. True when it was seen.
    */
   boolean awaitBootAfterReset(Duration bound) {
+    return await(bootAfterReset, bound);
+  }
+
+  private static boolean await(CountDownLatch latch, Duration bound) {
     try {
-      return bootAfterReset.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+      return latch.await(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
