@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.matrix.CellIdentity;
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
@@ -96,9 +97,10 @@ public final class KcidbDocument {
 
   private static ObjectNode test(CellSummary c, String run, String buildId) {
     ObjectNode t = JSON.createObjectNode();
-    t.put("id", ORIGIN + ":" + run + ":" + c.id());
+    CellIdentity identity = c.identity();
+    t.put("id", identity.kcidbTestId(ORIGIN, run));
     t.put("origin", ORIGIN).put("build_id", buildId);
-    t.put("path", path(c));
+    t.put("path", identity.kcidbPath());
     t.put("status", status(c.verdict()));
     t.put("comment", c.name());
     c.time().ifPresent(d -> t.put("duration", d.toMillis() / 1000.0));
@@ -137,21 +139,9 @@ public final class KcidbDocument {
     return t;
   }
 
-  /** {@code pvpanic.pci.kdump_cmdline.panic_none}: the scenario, dot-separated. */
-  static String path(CellSummary c) {
-    StringBuilder p = new StringBuilder("pvpanic");
-    for (String part : c.scenario().parts()) {
-      String t = token(part);
-      if (!t.isEmpty()) {
-        p.append('.').append(t);
-      }
-    }
-    return p.toString();
-  }
-
   /** {@code [a-zA-Z0-9_-]} only: anything else becomes {@code _}, runs collapsed. */
   static String token(String s) {
-    return s.replaceAll("[^A-Za-z0-9_-]+", "_").replaceAll("^_+|_+$", "");
+    return CellIdentity.kcidbToken(s);
   }
 
   /** Linux's name for the architecture, as KCIDB builds give it. */

@@ -27,7 +27,7 @@ public final class KtapStream {
     int n = 0;
     for (CellSummary c : cells) {
       n++;
-      String name = KcidbDocument.token(c.id());
+      String name = c.identity().ktapName();
       if (c.verdict() == Verdict.PASS) {
         sb.append("ok ").append(n).append(' ').append(name).append('\n');
       } else if (c.verdict() == Verdict.NOT_APPLICABLE) {

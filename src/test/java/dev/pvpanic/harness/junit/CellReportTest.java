@@ -191,6 +191,30 @@ class CellReportTest {
     assertEquals(List.of("QMP transcript"), names(t.getSteps().get(4).getAttachments()));
   }
 
+  /** Allure once filed the six watchdog actions of one kernel as retries of one test. */
+  @Test
+  void historyTestCaseAndNameAreTheCellIdentitysSoEveryAxisCounts() throws IOException {
+    Path dir = artifacts();
+    Map<String, TestResult> byAction = new LinkedHashMap<>();
+    for (String action : List.of("reset", "pause", "none")) {
+      Map<Axis, String> v = new LinkedHashMap<>();
+      v.put(Axis.RECIPE, "x86_64-6.12");
+      v.put(Axis.TRIGGER, "watchdog");
+      v.put(Axis.WATCHDOG, action);
+      PlannedCell p = planned(v);
+      TestResult t =
+          report(p, result(p, Verdict.PASS, "", Map.of(), Duration.ofSeconds(9), "tcg", dir));
+      assertEquals(p.cell().identity().historyId(), t.getHistoryId());
+      assertEquals(p.cell().identity().testCaseId(), t.getTestCaseId());
+      assertEquals(p.cell().identity().testName(), t.getName());
+      byAction.put(action, t);
+    }
+    assertEquals(
+        3,
+        byAction.values().stream().map(TestResult::getHistoryId).distinct().count(),
+        "one history per watchdog action");
+  }
+
   @Test
   void historyIdComesFromStableParametersOnly() throws IOException {
     Path dir = artifacts();

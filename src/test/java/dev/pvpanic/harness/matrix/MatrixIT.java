@@ -34,7 +34,7 @@ class MatrixIT {
 
   static Stream<Arguments> cells() {
     return HarnessContext.get().cells().stream()
-        .map(c -> Arguments.argumentSet(c.displayName(), c));
+        .map(c -> Arguments.argumentSet(c.cell().identity().testName(), c));
   }
 
   @ParameterizedTest

@@ -87,7 +87,8 @@ class KcidbAndKtapTest {
     JsonNode sid = find(doc.path("tests"), "status", "FAIL");
     assertTrue(sid.path("path").asText().startsWith("pvpanic."), sid.toString());
     JsonNode pass = find(doc.path("tests"), "status", "PASS");
-    assertEquals("pvpanic.pci.no-kdump.panic_none", pass.path("path").asText());
+    assertEquals(
+        "pvpanic.pci.nokdump.panic-none.shutdown-default.sysrq-c", pass.path("path").asText());
     assertEquals(0.4, pass.path("duration").asDouble());
     assertTrue(pass.path("log_url").asText().startsWith("file:/"), pass.toString());
     assertTrue(
