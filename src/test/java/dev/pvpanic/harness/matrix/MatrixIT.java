@@ -11,6 +11,7 @@ import dev.pvpanic.harness.report.KcidbDocument;
 import dev.pvpanic.harness.report.KcidbSchema;
 import dev.pvpanic.harness.report.KtapStream;
 import dev.pvpanic.harness.report.MatrixSummary;
+import dev.pvpanic.harness.report.RunFacts;
 import dev.pvpanic.harness.report.TapParser;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.MatrixRunner;
@@ -64,7 +65,11 @@ class MatrixIT {
     assumeTrue(folder != null, "no cell ran");
     MatrixSummary s = MatrixSummary.read(folder);
     assertTrue(s.cells().size() >= ran, s.cells().size() + " cell.json for " + ran + " cells");
-    JsonNode kcidb = KcidbDocument.of(s);
+    JsonNode kcidb =
+        KcidbDocument.of(
+            s,
+            KcidbDocument.Submission.of(
+                dev.pvpanic.harness.Settings.system(), RunFacts.readAll(s.cellsFolder())));
     assertEquals(List.of(), KcidbSchema.problems(kcidb));
     assertEquals(s.cells().size(), kcidb.path("tests").size());
     TapParser ktap = TapParser.parse(KtapStream.of(s));
