@@ -270,6 +270,33 @@ class KcidbAndKtapTest {
     assertTrue(ktap.contains("# ＃ a hash sign"), "a # in a message cannot start a directive");
   }
 
+  /**
+   * The kernel's kunit_parser.py stops at these wherever they are in a line, and reads {@code #
+   * Subtest:} as a nested test: no line of the stream carries them (KunitParserIT runs the parser).
+   */
+  @Test
+  void consoleQuotesThatEndKunitParsersInputAreNeutralised() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("cells/quotes"));
+    String quote =
+        "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n"
+            + "List of all partitions:\nreboot: System halted\n# Subtest: inner";
+    cell("x86_64-6.12").verdict("UNEXPECTED_PANIC").message(quote).writeTo(dir);
+    cell("x86_64-6.1").verdict("NOT_APPLICABLE").message("reboot: System halted").writeTo(dir);
+    String ktap = KtapStream.of(MatrixSummary.read(dir));
+    for (String mark :
+        List.of(
+            "Kernel panic - not syncing: VFS:",
+            "List of all partitions:",
+            "reboot: System halted",
+            "Subtest:")) {
+      assertFalse(ktap.contains(mark), mark + " in\n" + ktap);
+    }
+    assertTrue(ktap.contains("# Kernel panic - not syncing: VFS： Unable to mount root fs"), ktap);
+    assertTrue(ktap.contains("# SKIP reboot： System halted"), ktap);
+    TapParser p = TapParser.parse(ktap);
+    assertEquals(2, p.run(), ktap);
+  }
+
   @Test
   void aBrokenStreamIsAParseErrorSoTheParserCheckCanFail() throws Exception {
     TapParser p = TapParser.parse("KTAP version 1\n1..3\nok 1 a\nok 2 b\n");
