@@ -37,6 +37,9 @@ out="${2:-$build/report}"
 mkdir -p "$out"
 
 args=("$cells" "$out" "${flags[@]}")
+# the Allure results of the run get its Environment panel (machine, QEMU builds, kernels, commit)
+! compgen -G "$build/allure-results/*-result.json" >/dev/null \
+  || args+=("--allure-results=$build/allure-results")
 [ -z "${PVH_WALL_SECONDS:-}" ] || args+=("--wall-time=$PVH_WALL_SECONDS")
 failed=()
 # the compiled classes and their runtime classpath, then a plain java: no plugin to fetch

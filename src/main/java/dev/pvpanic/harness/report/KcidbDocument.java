@@ -93,16 +93,16 @@ public final class KcidbDocument {
     Map<String, ObjectNode> buildById = new LinkedHashMap<>();
     // a recipe's image manifest, from the first of its cells that has one (a cell whose image
     // never built has none)
-    Map<String, Manifest> manifests = new LinkedHashMap<>();
+    Map<String, CellManifest> manifests = new LinkedHashMap<>();
     for (CellSummary c : summary.cells()) {
-      Manifest m = Manifest.read(c.folder());
+      CellManifest m = CellManifest.read(c.folder());
       if (m.file().isPresent()) {
         manifests.putIfAbsent(c.recipe().name(), m);
       }
     }
     for (CellSummary c : summary.cells()) {
       String recipe = c.recipe().name();
-      Manifest m = manifests.getOrDefault(recipe, new Manifest(Optional.empty(), Optional.empty()));
+      CellManifest m = manifests.getOrDefault(recipe, CellManifest.NONE);
       String checkoutId = sub.id(m.kernelRelease().orElse(recipe));
       checkoutById.computeIfAbsent(
           checkoutId,
@@ -236,24 +236,6 @@ public final class KcidbDocument {
       return files.filter(Files::isRegularFile).sorted().toList();
     } catch (IOException e) {
       return List.of();
-    }
-  }
-
-  /** What a cell's image-manifest.json says about its kernel, if the cell has one. */
-  private record Manifest(Optional<Path> file, Optional<String> kernelRelease) {
-    static Manifest read(Path folder) {
-      Path f = folder.resolve(CellArtifacts.IMAGE_MANIFEST);
-      if (!Files.isRegularFile(f)) {
-        return new Manifest(Optional.empty(), Optional.empty());
-      }
-      try {
-        JsonNode n = JSON.readTree(f.toFile());
-        return new Manifest(
-            Optional.of(f),
-            Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()));
-      } catch (IOException e) {
-        return new Manifest(Optional.of(f), Optional.empty());
-      }
     }
   }
 

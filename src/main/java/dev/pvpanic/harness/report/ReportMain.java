@@ -17,15 +17,17 @@ import java.util.stream.Collectors;
  * [--run-id=<id>] [--origin=<kcidb origin>] [--artifacts-url=<url>]} reads {@code
  * <cellsDir>/*\/cell.json} (and the runs' {@code run*.json}, see {@link RunFacts}) and writes
  * {@code <outDir>/summary.html}, {@code summary.md}, {@code kcidb.json} (KCIDB v5, see {@link
- * KcidbDocument}) and {@code results.ktap} (see {@link KtapStream}). The flags take precedence over
- * their settings ({@code pvh.run-id}, {@code pvh.kcidb.origin}, {@code pvh.artifacts-url}). Exit
- * status 0 when written (whatever the verdicts), 1 when the cells could not be read or the files
- * not written, 2 on a usage error.
+ * KcidbDocument}) and {@code results.ktap} (see {@link KtapStream}), and with {@code
+ * --allure-results=<dir>} the Allure Environment panel's {@code <dir>/environment.properties} (see
+ * {@link AllureEnvironment}). The flags take precedence over their settings ({@code pvh.run-id},
+ * {@code pvh.kcidb.origin}, {@code pvh.artifacts-url}). Exit status 0 when written (whatever the
+ * verdicts), 1 when the cells could not be read or the files not written, 2 on a usage error.
  */
 public final class ReportMain {
   static final String USAGE =
       "usage: ReportMain <cellsDir> <outDir> [--wall-time=<seconds>] [--run-id=<id>]"
-          + " [--origin=<kcidb origin>] [--artifacts-url=<url of the cells root>]";
+          + " [--origin=<kcidb origin>] [--artifacts-url=<url of the cells root>]"
+          + " [--allure-results=<dir>]";
 
   /** The flags that stand for a setting, by the setting's property. */
   private static final Map<String, String> SETTING_FLAGS =
@@ -51,10 +53,13 @@ public final class ReportMain {
     List<String> positional = new ArrayList<>();
     Duration wall = null;
     Map<String, String> flags = new HashMap<>();
+    Path allureResults = null;
     for (String a : args) {
       Optional<String> flag = SETTING_FLAGS.keySet().stream().filter(a::startsWith).findFirst();
       if (flag.isPresent()) {
         flags.put(SETTING_FLAGS.get(flag.get()), a.substring(flag.get().length()));
+      } else if (a.startsWith("--allure-results=")) {
+        allureResults = Path.of(a.substring("--allure-results=".length()));
       } else if (a.startsWith("--wall-time=")) {
         String v = a.substring("--wall-time=".length());
         try {
@@ -79,8 +84,9 @@ public final class ReportMain {
       Path cells = Path.of(positional.get(0));
       MatrixSummary summary = MatrixSummary.read(cells);
       KcidbDocument.Submission sub;
+      List<RunFacts> runs = RunFacts.readAll(summary.cellsFolder());
       try {
-        sub = KcidbDocument.Submission.of(settings, RunFacts.readAll(summary.cellsFolder()));
+        sub = KcidbDocument.Submission.of(settings, runs);
       } catch (SettingException e) {
         err.println(e.getMessage() + "\n" + USAGE);
         return 2;
@@ -98,6 +104,10 @@ public final class ReportMain {
       summary.writeMarkdown(md);
       KcidbDocument.write(summary, sub, kcidb);
       KtapStream.write(summary, ktap);
+      Path environment =
+          allureResults == null
+              ? null
+              : AllureEnvironment.write(allureResults, summary, runs, sub.runId());
       out.println(
           summary.configName()
               + ": "
@@ -117,6 +127,9 @@ public final class ReportMain {
       out.println("markdown: " + md.toAbsolutePath());
       out.println("kcidb: " + kcidb.toAbsolutePath());
       out.println("ktap: " + ktap.toAbsolutePath());
+      if (environment != null) {
+        out.println("allure environment: " + environment.toAbsolutePath());
+      }
       return 0;
     } catch (ReportException e) {
       err.println(e.getMessage());

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.junit;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
@@ -16,12 +17,14 @@ import io.qameta.allure.model.StatusDetails;
 import io.qameta.allure.model.StepResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -129,12 +132,26 @@ public final class CellReport {
   /** After the cell ran: run-specific facts, the phases as steps, and the artifacts. */
   public static void attach(CellResult r) {
     Allure.parameter("accelerator used", r.accelerator(), true);
+    Allure.link("cell folder", folderLink(r.artifacts(), Settings.system().artifactsUrl()));
     Allure.description(r.cell().displayName() + "\n\nArtifacts: " + r.artifacts().toAbsolutePath());
     phaseSteps(r);
     Path dir = r.artifacts();
     for (Artifact a : List.of(CONSOLE, SUMMARY)) {
       attachFile(a, dir);
     }
+  }
+
+  /**
+   * Where a person finds the cell's folder from its Allure test: under the artifacts URL when one
+   * is set ({@code pvh.artifacts-url}, where {@code <build>/cells} is served), else relative to the
+   * report ci/report.sh writes ({@code <build>/report/allure/index.html}).
+   */
+  static String folderLink(Path artifacts, Optional<URI> base) {
+    Path folder = artifacts.toAbsolutePath().normalize();
+    String config = folder.getParent().getFileName().toString();
+    String cell = folder.getFileName().toString();
+    return base.map(b -> b + "/" + config + "/" + cell + "/")
+        .orElse("../../cells/" + config + "/" + cell + "/");
   }
 
   private static void phaseSteps(CellResult r) {

@@ -191,6 +191,22 @@ class CellReportTest {
     assertEquals(List.of("QMP transcript"), names(t.getSteps().get(4).getAttachments()));
   }
 
+  @Test
+  void eachTestLinksItsCellFolder() throws IOException {
+    PlannedCell p = planned(seedKdump());
+    TestResult t =
+        report(p, result(p, Verdict.PASS, "", Map.of(), Duration.ofSeconds(9), "tcg", artifacts()));
+    assertEquals(
+        List.of("../../cells/" + tmp.getFileName() + "/cell/"),
+        t.getLinks().stream().map(l -> l.getUrl()).toList(),
+        "relative to <build>/report/allure/index.html, where ci/report.sh puts the report");
+    assertEquals(
+        "https://ci.example/cells/smoke/x86_64-6.12_pci/",
+        CellReport.folderLink(
+            Path.of("/b/cells/smoke/x86_64-6.12_pci"),
+            Optional.of(java.net.URI.create("https://ci.example/cells"))));
+  }
+
   /** Allure once filed the six watchdog actions of one kernel as retries of one test. */
   @Test
   void historyTestCaseAndNameAreTheCellIdentitysSoEveryAxisCounts() throws IOException {

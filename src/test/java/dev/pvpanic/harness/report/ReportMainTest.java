@@ -56,7 +56,12 @@ class ReportMainTest {
     facts.writeTo(cells);
     Path outDir = tmp.resolve("report");
 
-    assertEquals(0, run(cells.toString(), outDir.toString()));
+    Path allure = tmp.resolve("allure-results");
+    assertEquals(
+        0, run(cells.toString(), outDir.toString(), "--allure-results=" + allure.toString()));
+    assertTrue(
+        Files.readString(allure.resolve("environment.properties")).contains("\nrun=gh-4242-1\n"),
+        "the Allure Environment panel");
     String kcidb = Files.readString(outDir.resolve("kcidb.json"));
     assertTrue(kcidb.contains("\"pvpanic_harness:gh-4242-1:x86_64-6.12_pci_"), kcidb);
     assertTrue(
