@@ -74,4 +74,18 @@ class AllureCategoriesTest {
       assertTrue(names.get(0).startsWith(v.name() + ":"), names.get(0));
     }
   }
+
+  @Test
+  void aMissingPrerequisiteAndARunTimeNotApplicableHaveTheirs() throws IOException {
+    JsonNode categories = categories();
+    AssertionError missing =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            AssertionError.class,
+            () -> Prerequisite.QEMU_X86_64.require(false, "not on PATH", List.of("qemu-x86_64")));
+    assertEquals(1, matching(categories, "failed", missing.getMessage()).size());
+    assertEquals(
+        1,
+        matching(categories, "failed", "NOT_APPLICABLE at run time: no i6300esb in the image")
+            .size());
+  }
 }

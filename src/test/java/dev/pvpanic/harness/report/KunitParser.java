@@ -56,6 +56,20 @@ public record KunitParser(int total, List<String> names, String lastLine, String
           "print('PVH STATUS', test.status.name, 'errors', test.counts.errors)",
           "");
 
+  /** Whether python3 runs here. */
+  static boolean python3() {
+    try {
+      Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Where the parser's files are: extracted once per build folder. */
   static Path tools(Settings settings) throws IOException {
     Path dir = settings.buildDir().resolve("kunit-parser");

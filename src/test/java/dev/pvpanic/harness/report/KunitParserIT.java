@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ class KunitParserIT {
 
   @BeforeAll
   static void parser() throws Exception {
+    Prerequisite.PYTHON3.require(KunitParser.python3(), "python3 --version did not run");
     tools = KunitParser.tools(Settings.system());
   }
 
