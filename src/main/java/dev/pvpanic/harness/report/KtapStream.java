@@ -30,7 +30,9 @@ public final class KtapStream {
     List<CellSummary> cells = summary.cells();
     StringBuilder sb = new StringBuilder(256 + 160 * cells.size());
     sb.append("KTAP version 1\n");
-    sb.append("# pvpanic matrix ").append(text(summary.configName())).append('\n');
+    sb.append("# pvpanic matrix ").append(text(summary.configName()));
+    summary.runId().ifPresent(id -> sb.append(", run ").append(text(id)));
+    sb.append('\n');
     sb.append("1..").append(cells.size()).append('\n');
     int n = 0;
     for (CellSummary c : cells) {

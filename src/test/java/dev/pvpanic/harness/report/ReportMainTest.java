@@ -68,6 +68,9 @@ class ReportMainTest {
         Files.readString(outDir.resolve("summary.html")).contains(">gh-4242-1</dd>"),
         "the report shows the run id");
     assertTrue(Files.readString(outDir.resolve("summary.md")).contains("- run: `gh-4242-1`"));
+    assertTrue(
+        Files.readString(outDir.resolve("results.ktap"))
+            .contains("# pvpanic matrix smoke, run gh-4242-1\n"));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("run: gh-4242-1"));
 
     assertEquals(
