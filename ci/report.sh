@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
 # Writes the reports of a matrix run and says where they are:
-#   ci/report.sh [cellsDir] [outDir]
+#   ci/report.sh [cellsDir] [outDir] [--run-id=ID] [--origin=ORIGIN] [--artifacts-url=URL]
 #   <outDir>/summary.html   the matrix as one self-contained page (grid of recipes x scenarios)
 #   <outDir>/summary.md     totals and a table of cells, e.g. for $GITHUB_STEP_SUMMARY
 #   <outDir>/summary.png    a screenshot of summary.html (headless chromium)
 #   <outDir>/allure/index.html and allure.png, when the run left Allure results
 # cellsDir defaults to the newest folder under <build>/cells, outDir to <build>/report, where
 # <build> is $PVH_BUILD_DIR or target/. $PVH_WALL_SECONDS, when set, is shown as the wall time.
-# $PVH_REPORT_SCREENSHOTS=0 skips the screenshots. Exits non-zero when any part failed (after
-# trying every part).
+# $PVH_REPORT_SCREENSHOTS=0 skips the screenshots. The --flags (or $PVH_RUN_ID, $PVH_KCIDB_ORIGIN,
+# $PVH_ARTIFACTS_URL) go to kcidb.json: the run id (else the one the run recorded in
+# <cellsDir>/run*.json), the origin, and where <cellsDir>'s parent is served (the files' URLs).
+# Exits non-zero when any part failed (after trying every part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build="${PVH_BUILD_DIR:-$PWD/target}"
+flags=()
+positional=()
+for a in "$@"; do
+  case "$a" in
+    --*) flags+=("$a") ;;
+    *) positional+=("$a") ;;
+  esac
+done
+set -- "${positional[@]}"
 cells="${1:-}"
 if [ -z "$cells" ]; then
   cells="$(ls -1dt "$build"/cells/*/ 2>/dev/null | head -n 1 || true)"
@@ -25,7 +36,10 @@ cells="${cells%/}"
 out="${2:-$build/report}"
 mkdir -p "$out"
 
-args=("$cells" "$out")
+args=("$cells" "$out" "${flags[@]}")
+# the Allure results of the run get its Environment panel (machine, QEMU builds, kernels, commit)
+! compgen -G "$build/allure-results/*-result.json" >/dev/null \
+  || args+=("--allure-results=$build/allure-results")
 [ -z "${PVH_WALL_SECONDS:-}" ] || args+=("--wall-time=$PVH_WALL_SECONDS")
 failed=()
 # the compiled classes and their runtime classpath, then a plain java: no plugin to fetch

@@ -14,6 +14,8 @@ command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
 command -v qemu-system-riscv64 >/dev/null || need+=(qemu-system-misc)
 command -v aarch64-linux-gnu-gcc-12 >/dev/null || need+=(gcc-12-aarch64-linux-gnu)
 command -v make >/dev/null || need+=(make)
+# KunitParserIT runs the kernel's tools/testing/kunit/kunit_parser.py over results.ktap
+command -v python3 >/dev/null || need+=(python3)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn  >/dev/null || need+=(maven)
 

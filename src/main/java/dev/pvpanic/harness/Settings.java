@@ -82,6 +82,28 @@ public final class Settings {
         "",
         "a QEMU build tree (meson build folder) BuildTreeIT runs on; ci/qemu-build-tree.sh builds"
             + " one"),
+    RUN_ID(
+        "pvh.run-id",
+        "PVH_RUN_ID",
+        "a UTC time and a random suffix, made when the run starts, e.g. 20250611T101502Z-3fa9c1d2",
+        "the run's id in reports and KCIDB ids (CI passes its pipeline id); [A-Za-z0-9._-]"),
+    KCIDB_ORIGIN(
+        "pvh.kcidb.origin",
+        "PVH_KCIDB_ORIGIN",
+        "pvpanic_harness",
+        "the KCIDB origin: the submitting CI system's name, [a-z0-9_]"),
+    ARTIFACTS_URL(
+        "pvh.artifacts-url",
+        "PVH_ARTIFACTS_URL",
+        "",
+        "where the cells folder (<build>/cells) is served, e.g. a CI job's artifact URL: KCIDB's"
+            + " file URLs are made from it; without it KCIDB carries no URLs, only relative paths"),
+    REQUIRE(
+        "pvh.require",
+        "PVH_REQUIRE",
+        "",
+        "what the machine must have, e.g. qemu,container: a test that would skip for a missing"
+            + " one fails naming it (ci/test.sh sets it)"),
     USER_DIR(
         null,
         "PVH_USER_DIR",
@@ -141,6 +163,16 @@ public final class Settings {
   public static Settings of(Map<String, String> properties, Map<String, String> environment) {
     Map<String, String> p = Map.copyOf(properties);
     return new Settings(p::get, environment);
+  }
+
+  /**
+   * These settings with {@code properties} (by property name, e.g. {@code pvh.run-id}) taking
+   * precedence over every other source: a command line's flags over the JVM's properties.
+   */
+  public Settings withProperties(Map<String, String> properties) {
+    Map<String, String> p = Map.copyOf(properties);
+    Function<String, String> before = this.properties;
+    return new Settings(k -> p.containsKey(k) ? p.get(k) : before.apply(k), environment);
   }
 
   /** The environment, for a child process that needs it whole. */
@@ -252,6 +284,72 @@ public final class Settings {
     }
     throw new SettingException(
         source(Setting.RETRY_INFRA) + "=" + v + " is not a number of retries; valid: 0..10");
+  }
+
+  /**
+   * {@link Setting#RUN_ID}, when set: {@code [A-Za-z0-9._-]}, at most 100 characters, else a {@link
+   * SettingException} saying so (it becomes part of KCIDB ids and file names).
+   */
+  public Optional<String> runId() {
+    Optional<String> v = get(Setting.RUN_ID);
+    if (v.isPresent() && !v.get().matches("[A-Za-z0-9._-]{1,100}")) {
+      throw new SettingException(
+          source(Setting.RUN_ID)
+              + "="
+              + v.get()
+              + " is not a run id: use letters, digits, '.', '_' and '-' (at most 100)");
+    }
+    return v;
+  }
+
+  /**
+   * {@link Setting#KCIDB_ORIGIN}: {@code [a-z0-9_]+} as KCIDB requires, else a SettingException.
+   */
+  public String kcidbOrigin() {
+    String v = get(Setting.KCIDB_ORIGIN).orElse("pvpanic_harness");
+    if (!v.matches("[a-z0-9_]+")) {
+      throw new SettingException(
+          source(Setting.KCIDB_ORIGIN)
+              + "="
+              + v
+              + " is not a KCIDB origin: lower-case letters, digits and '_' only");
+    }
+    return v;
+  }
+
+  /**
+   * {@link Setting#ARTIFACTS_URL}, when set: an absolute URL (with a scheme), without a trailing
+   * slash, else a {@link SettingException}.
+   */
+  public Optional<java.net.URI> artifactsUrl() {
+    Optional<String> v = get(Setting.ARTIFACTS_URL);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      java.net.URI u = new java.net.URI(v.get().replaceAll("/+$", ""));
+      if (u.isAbsolute() && u.getHost() != null) {
+        return Optional.of(u);
+      }
+    } catch (URISyntaxException e) {
+      // said below
+    }
+    throw new SettingException(
+        source(Setting.ARTIFACTS_URL)
+            + "="
+            + v.get()
+            + " is not an absolute URL (e.g. https://ci.example/job/42/artifacts/raw/target/cells)");
+  }
+
+  /** {@link Setting#REQUIRE}: the names listed, lower-cased; empty when none. */
+  public List<String> require() {
+    List<String> out = new ArrayList<>();
+    for (String n : get(Setting.REQUIRE).orElse("").split("[,\\s]+")) {
+      if (!n.isBlank()) {
+        out.add(n.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    return out;
   }
 
   public boolean cold() {

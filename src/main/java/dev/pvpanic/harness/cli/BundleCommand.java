@@ -95,7 +95,7 @@ final class BundleCommand implements Callable<Integer> {
     main.terminal().out().println("bundle: " + out.toAbsolutePath());
     main.terminal()
         .out()
-        .println("rerun:  B=$PWD/" + CellBundle.folder(name) + "; " + CellBundle.command(contents));
+        .println("rerun:  B=$PWD/" + CellBundle.folder(cell) + "; " + CellBundle.command(contents));
     return ExitStatus.PASS.code();
   }
 }

@@ -6,8 +6,8 @@ import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe;
-import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.GuestConfigException;
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.CellRecord;
 import java.io.IOException;
@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +52,13 @@ final class CellBundle {
 
   private CellBundle() {}
 
-  /** The folder name inside the tarball. */
-  static String folder(String name) {
-    return "pvh-bundle-" + name.replaceAll("[^A-Za-z0-9._-]", "-");
+  /** The folder name inside the tarball: the cell identity's. */
+  static String folder(Cell cell) {
+    return cell.identity().bundleFolder();
   }
 
   static void write(Contents c, Path tarball) {
-    String root = folder(c.name()) + "/";
+    String root = folder(c.cell()) + "/";
     try {
       Path parent = tarball.toAbsolutePath().getParent();
       Files.createDirectories(parent);
@@ -171,7 +169,7 @@ final class CellBundle {
         .forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     sb.append("\n## Rerun\n\nFrom a checkout of pvpanic-harness:\n\n");
     sb.append("    tar xzf <this bundle>.tar.gz\n");
-    sb.append("    B=$PWD/").append(folder(c.name())).append('\n');
+    sb.append("    B=$PWD/").append(folder(c.cell())).append('\n');
     sb.append("    ").append(command(c)).append("\n\n");
     sb.append(
         "The lock entry pins the same kernel and userland packages (versions and SHA-256), so the"
@@ -261,18 +259,10 @@ final class CellBundle {
       throw new UsageException(
           "--from " + artifacts + ": cannot read cell.json: " + e.getMessage());
     }
-    Map<Axis, String> values = new EnumMap<>(Axis.class);
-    List<String> unknown = new ArrayList<>();
-    record
-        .parameters()
-        .forEach(
-            (k, v) ->
-                Axis.byKey(k)
-                    .ifPresentOrElse(
-                        a -> values.put(a, a.normalise(v, file.toString())), () -> unknown.add(k)));
-    if (!values.containsKey(Axis.RECIPE) || !unknown.isEmpty()) {
-      throw new UsageException(file + ": parameters lack a recipe or name unknown axes " + unknown);
+    try {
+      return Cell.ofParameters(record.nameInConfig(), record.parameters(), file.toString());
+    } catch (GuestConfigException e) {
+      throw new UsageException(e.getMessage());
     }
-    return new Cell(record.nameInConfig(), values);
   }
 }

@@ -4,6 +4,7 @@ import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestParallelism;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
+import dev.pvpanic.harness.report.RunFacts;
 import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
@@ -117,6 +118,13 @@ final class MatrixCommand implements Callable<Integer> {
       }
       return ExitStatus.PASS.code();
     }
+    RunFacts facts =
+        RunFacts.now(
+            session.settings(),
+            run.config().file().orElse(Path.of(run.config().name())),
+            part(shard));
+    facts.writeTo(run.artifactsRoot());
+    out.println("   run " + facts.runId() + " (its KCIDB ids carry it; -Dpvh.run-id sets it)");
     Instant start = Instant.now();
     MatrixProgress counting = new MatrixProgress(run.cells().size(), out);
     List<MatrixRow> rows = new ArrayList<>();

@@ -101,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
                 .buildDir()
                 .resolve("cells")
                 .resolve(choice.configName())
-                .resolve(cell.id());
+                .resolve(cell.identity().folderName());
     out.println("== cell: " + cell.displayName());
     out.println("   id:   " + cell.id());
     if (dryRun) {

@@ -42,6 +42,28 @@ public record Cell(
     values = Collections.unmodifiableMap(all);
   }
 
+  /**
+   * The cell a record's parameters describe (what {@link #parameters} wrote, e.g. into cell.json),
+   * named {@code name}; every value is normalised and checked as a guest config's would be.
+   *
+   * @throws GuestConfigException naming {@code where}, when a key is no axis or the recipe is
+   *     missing
+   */
+  public static Cell ofParameters(
+      Optional<String> name, Map<String, String> parameters, String where) {
+    EnumMap<Axis, String> values = new EnumMap<>(Axis.class);
+    List<String> unknown = new ArrayList<>();
+    parameters.forEach(
+        (k, v) ->
+            Axis.byKey(k)
+                .ifPresentOrElse(a -> values.put(a, a.normalise(v, where)), () -> unknown.add(k)));
+    if (!values.containsKey(Axis.RECIPE) || !unknown.isEmpty()) {
+      throw new GuestConfigException(
+          where + ": parameters lack a recipe or name unknown axes " + unknown);
+    }
+    return new Cell(name, values);
+  }
+
   public String get(Axis axis) {
     return values.get(axis);
   }
@@ -159,50 +181,17 @@ public record Cell(
     return v.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
+  /** The cell's one identity, from which every name of it in every report is derived. */
+  public CellIdentity identity() {
+    return CellIdentity.of(this);
+  }
+
   /**
    * A stable id from every value, used for artifact folders, sharding and report history: the same
-   * cell always gets the same id.
+   * cell always gets the same id (see {@link CellIdentity#id}).
    */
   public String id() {
-    List<String> parts = new ArrayList<>();
-    parts.add(recipe());
-    parts.add(get(Axis.DEVICE) + (events().isPresent() ? "-ev" + events().getAsInt() : ""));
-    parts.add(kdump() ? "kdump-" + get(Axis.POST_NOTIFIERS) : "nokdump" + notifiersSuffix());
-    parts.add("panic-" + get(Axis.PANIC));
-    parts.add("shutdown-" + get(Axis.SHUTDOWN));
-    parts.add(get(Axis.TRIGGER));
-    if (watchdogAction() != WatchdogAction.DEFAULT) {
-      parts.add("wdt-" + get(Axis.WATCHDOG));
-    }
-    if (acpiOff()) {
-      parts.add("acpi-off");
-    }
-    machineType().ifPresent(parts::add);
-    if (accelerator() != Accelerator.TCG) {
-      parts.add(get(Axis.ACCELERATOR));
-    }
-    if (!qemu().equals("host")) {
-      parts.add("qemu-" + qemu());
-    }
-    if (recovers() || dumps()) {
-      parts.add(get(Axis.AFTER));
-    }
-    if (!kernelArgs().isEmpty()) {
-      parts.add("kargs-" + shortHash(kernelArgs()));
-    }
-    if (!qemuArgs().isEmpty()) {
-      parts.add("qargs-" + shortHash(get(Axis.QEMU_ARGS)));
-    }
-    return String.join("_", parts).replaceAll("[^A-Za-z0-9._+-]", "-");
-  }
-
-  /** Eight hex digits naming free text in an id (ids stay short and path-safe). */
-  private static String shortHash(String text) {
-    return String.format("%08x", text.hashCode());
-  }
-
-  private String notifiersSuffix() {
-    return postNotifiers() == PostNotifiers.OFF ? "" : "-" + get(Axis.POST_NOTIFIERS);
+    return identity().id();
   }
 
   /**
@@ -243,37 +232,7 @@ public record Cell(
 
   /** A short name a person reads in a test tree: only what differs from the defaults. */
   public String displayName() {
-    StringBuilder sb = new StringBuilder();
-    name.ifPresent(n -> sb.append(n).append(": "));
-    sb.append(recipe()).append(' ').append(device());
-    sb.append(kdump() ? " kdump" : " no-kdump");
-    if (postNotifiers() != PostNotifiers.OFF) {
-      sb.append(" post_notifiers=").append(get(Axis.POST_NOTIFIERS));
-    }
-    if (!actions().isDefault()) {
-      sb.append(' ').append(actions());
-    }
-    sb.append(' ').append(get(Axis.TRIGGER)); // a watchdog action shows among the actions
-    if (acpiOff()) {
-      sb.append(" acpi=off");
-    }
-    machineType().ifPresent(m -> sb.append(" machine=").append(m));
-    if (accelerator() != Accelerator.TCG) {
-      sb.append(" accel=").append(get(Axis.ACCELERATOR));
-    }
-    if (!kernelArgs().isEmpty()) {
-      sb.append(" +kernel[").append(kernelArgs()).append(']');
-    }
-    if (!qemuArgs().isEmpty()) {
-      sb.append(" +qemu[").append(get(Axis.QEMU_ARGS)).append(']');
-    }
-    if (!qemu().equals("host")) {
-      sb.append(" qemu=").append(qemu());
-    }
-    if (recovers() || dumps()) {
-      sb.append(" then ").append(get(Axis.AFTER));
-    }
-    return sb.toString();
+    return identity().displayName();
   }
 
   /** Every axis value by key, in axis order: the stable parameters reports show. */

@@ -369,7 +369,7 @@ public record GuestConfig(
   public Expansion expand() {
     List<Cell> cells = new ArrayList<>();
     List<Excluded> excluded = new ArrayList<>();
-    Set<String> ids = new java.util.HashSet<>();
+    Map<String, Cell> ids = new java.util.HashMap<>();
     if (!axes.isEmpty()) {
       long size = productSize();
       int max;
@@ -393,7 +393,7 @@ public record GuestConfig(
         Optional<Exclusion> ex = exclusions.stream().filter(x -> x.matches(c)).findFirst();
         if (ex.isPresent()) {
           excluded.add(new Excluded(c, ex.get().reason()));
-        } else if (ids.add(c.id())) {
+        } else if (unique(ids, c)) {
           c.contradiction()
               .ifPresent(
                   why -> {
@@ -410,7 +410,7 @@ public record GuestConfig(
       }
     }
     for (Cell c : namedCells) {
-      if (ids.add(c.id())) {
+      if (unique(ids, c)) {
         cells.add(c);
       } else {
         // a named cell equal to a product cell replaces it, so it shows under its name
@@ -418,6 +418,31 @@ public record GuestConfig(
       }
     }
     return new Expansion(List.copyOf(cells), List.copyOf(excluded));
+  }
+
+  /**
+   * Whether {@code c}'s id is new; false for a cell equal to one seen. Two different cells with one
+   * id (free values that differ only in characters a folder name cannot hold) are refused: every
+   * report would show them as one.
+   */
+  private boolean unique(Map<String, Cell> ids, Cell c) {
+    Cell seen = ids.putIfAbsent(c.id(), c);
+    if (seen == null) {
+      return true;
+    }
+    if (!seen.values().equals(c.values())) {
+      throw new GuestConfigException(
+          name
+              + ": two different cells get the one id "
+              + c.id()
+              + " ("
+              + seen.displayName()
+              + " and "
+              + c.displayName()
+              + "); name their free values (qemu, machine_type, recipe) apart by more than"
+              + " punctuation");
+    }
+    return false;
   }
 
   /** How many cells the axes make before exclusions. */

@@ -55,7 +55,7 @@ public final class MatrixPlan {
       qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch(), base);
     } catch (QemuBuildUnavailableException e) {
       QemuBuild unresolved = new QemuBuild(cell.qemu(), "(unavailable)", Map.of(), List.of());
-      return new PlannedCell(cell, recipe, unresolved, Optional.of(e.getMessage()));
+      return PlannedCell.lacking(cell, recipe, unresolved, "debian-archive", e.getMessage());
     }
     Optional<String> backend = qemu.backend().unavailableReason();
     if (backend.isPresent()
@@ -71,41 +71,48 @@ public final class MatrixPlan {
               + QemuBuilds.VALID);
     }
     if (backend.isPresent()) {
-      return new PlannedCell(
+      return PlannedCell.lacking(
           cell,
           recipe,
           qemu,
-          Optional.of("QEMU build '" + cell.qemu() + "' cannot run here: " + backend.get()));
+          "container",
+          "QEMU build '" + cell.qemu() + "' cannot run here: " + backend.get());
     }
     Optional<QemuCapabilities> caps = BuildCapabilities.of(qemu, recipe.arch());
+    if (caps.isEmpty() && !(qemu.backend() instanceof ContainerBackend)) {
+      // a binary of this machine (the host's QEMU, an install, a build tree) that is not there
+      return PlannedCell.lacking(
+          cell,
+          recipe,
+          qemu,
+          cell.qemu().equals("host") ? "qemu-" + recipe.arch().id() : "qemu-build",
+          "QEMU build '"
+              + cell.qemu()
+              + "' ("
+              + qemu.binary()
+              + ") is not installed or did not report a version");
+    }
     if (caps.isEmpty()) {
       return new PlannedCell(
           cell,
           recipe,
           qemu,
           Optional.of(
-              qemu.backend() instanceof ContainerBackend c
-                  ? "QEMU build '"
-                      + cell.qemu()
-                      + "': the container image "
-                      + c.image()
-                      + " has no "
-                      + qemu.binary()
-                      + " for "
-                      + recipe.arch().id()
-                      + " guests, or it did not report a version (ci/qemu-container/build.sh"
-                      + " installs QEMU for x86_64 and aarch64)"
-                  : "QEMU build '"
-                      + cell.qemu()
-                      + "' ("
-                      + qemu.binary()
-                      + ") is not installed or did not"
-                      + " report a version"));
+              "QEMU build '"
+                  + cell.qemu()
+                  + "': the container image "
+                  + ((ContainerBackend) qemu.backend()).image()
+                  + " has no "
+                  + qemu.binary()
+                  + " for "
+                  + recipe.arch().id()
+                  + " guests, or it did not report a version (ci/qemu-container/build.sh"
+                  + " installs QEMU for x86_64 and aarch64)"));
     }
     if (cell.accelerator() == Accelerator.KVM) {
       Optional<String> kvm = AcceleratorSelector.staticProblem(recipe.arch());
       if (kvm.isPresent()) {
-        return new PlannedCell(cell, recipe, qemu, Optional.of("KVM asked for: " + kvm.get()));
+        return PlannedCell.lacking(cell, recipe, qemu, "kvm", "KVM asked for: " + kvm.get());
       }
     }
     Applicability a = Oracle.applicability(cell.setup(recipe.arch()), caps.get());

@@ -1,5 +1,8 @@
 package dev.pvpanic.harness.report;
 
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.CellIdentity;
+import dev.pvpanic.harness.matrix.GuestConfigException;
 import dev.pvpanic.harness.matrix.InjectedRegression;
 import dev.pvpanic.harness.oracle.DiffLine;
 import dev.pvpanic.harness.scenario.CellArtifacts;
@@ -85,6 +88,18 @@ public record CellSummary(
     return java.util.stream.Stream.of(CellArtifacts.DUMP_REPORT, CellArtifacts.MEMORY_KDUMP)
         .filter(f -> Files.isRegularFile(folder.resolve(f)))
         .toList();
+  }
+
+  /**
+   * The cell's identity (its config name aside), from its recorded parameters: every name a report
+   * gives the cell (KCIDB's test id and path, KTAP's test name) comes from here.
+   */
+  public CellIdentity identity() {
+    try {
+      return Cell.ofParameters(Optional.empty(), parameters, folder.toString()).identity();
+    } catch (GuestConfigException e) {
+      throw new ReportException(folder.resolve(CellArtifacts.CELL_JSON) + ": " + e.getMessage(), e);
+    }
   }
 
   /** Whether the cell injects a regression and got the verdict that catches it. */

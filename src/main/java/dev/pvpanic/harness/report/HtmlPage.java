@@ -144,6 +144,10 @@ final class HtmlPage {
                 .collect(Collectors.joining("<br>")));
     sb.append("</dd>\n");
     summary
+        .runId()
+        .ifPresent(
+            id -> sb.append("<dt>run</dt><dd id=\"run-id\">").append(escape(id)).append("</dd>\n"));
+    summary
         .wallTime()
         .ifPresent(
             w -> sb.append("<dt>wall time</dt><dd>").append(TimeText.of(w)).append("</dd>\n"));

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.matrix.CellIdentity;
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,9 +33,6 @@ import java.util.stream.Stream;
  * MISS} (nothing was learned), a cell that cannot exist here is {@code SKIP}.
  */
 public final class KcidbDocument {
-  /** The KCIDB origin: the submitting CI system's name ({@code [a-z0-9_]+}). */
-  public static final String ORIGIN = "pvpanic_harness";
-
   static final int MAJOR = 5;
   static final int MINOR = 3;
 
@@ -50,55 +52,97 @@ public final class KcidbDocument {
     };
   }
 
+  /**
+   * Who submits and where the files are.
+   *
+   * @param origin the KCIDB origin ({@code [a-z0-9_]+}), the first part of every id
+   * @param runId the run's id, the second part of every id: ids are unique per run, so a dashboard
+   *     that merges objects by id keeps every run
+   * @param artifactsUrl where the cells root (the folder holding {@code <config>/<cell>/}) is
+   *     served; without it the document carries no URLs (KCIDB's {@code url} must be an absolute
+   *     URI: kcidb-io refuses a relative one and a {@code file:} one is useless to a dashboard),
+   *     only each cell's folder relative to the cells root in {@code misc.artifacts_path}
+   */
+  public record Submission(String origin, String runId, Optional<URI> artifactsUrl) {
+    public Submission {
+      if (!origin.matches("[a-z0-9_]+")) {
+        throw new IllegalArgumentException("a KCIDB origin is [a-z0-9_]+, not " + origin);
+      }
+    }
+
+    /** The settings' origin and artifacts URL, and the run id of {@code runs} (see RunFacts). */
+    public static Submission of(Settings settings, List<RunFacts> runs) {
+      return new Submission(
+          settings.kcidbOrigin(), RunFacts.runIdOf(settings, runs), settings.artifactsUrl());
+    }
+
+    String id(String local) {
+      return origin + ":" + runId + ":" + local;
+    }
+  }
+
   /** The document for {@code summary}'s cells. */
-  public static JsonNode of(MatrixSummary summary) {
+  public static JsonNode of(MatrixSummary summary, Submission sub) {
     ObjectNode root = JSON.createObjectNode();
     root.putObject("version").put("major", MAJOR).put("minor", MINOR);
     ArrayNode checkouts = root.putArray("checkouts");
     ArrayNode builds = root.putArray("builds");
     ArrayNode tests = root.putArray("tests");
-    String run = token(summary.configName());
+    Locations files = new Locations(summary, sub.artifactsUrl());
     Map<String, ObjectNode> checkoutById = new LinkedHashMap<>();
     Map<String, ObjectNode> buildById = new LinkedHashMap<>();
+    // a recipe's image manifest, from the first of its cells that has one (a cell whose image
+    // never built has none)
+    Map<String, CellManifest> manifests = new LinkedHashMap<>();
     for (CellSummary c : summary.cells()) {
-      Manifest m = Manifest.read(c.folder());
+      CellManifest m = CellManifest.read(c.folder());
+      if (m.file().isPresent()) {
+        manifests.putIfAbsent(c.recipe().name(), m);
+      }
+    }
+    for (CellSummary c : summary.cells()) {
       String recipe = c.recipe().name();
-      String checkoutId = ORIGIN + ":" + run + ":" + m.kernelRelease().orElse(recipe);
+      CellManifest m = manifests.getOrDefault(recipe, CellManifest.NONE);
+      String checkoutId = sub.id(m.kernelRelease().orElse(recipe));
       checkoutById.computeIfAbsent(
           checkoutId,
           id -> {
             ObjectNode o = checkouts.addObject();
-            o.put("id", id).put("origin", ORIGIN).put("tree_name", "debian");
+            o.put("id", id).put("origin", sub.origin()).put("tree_name", "debian");
             o.put(
                 "comment",
                 "Debian kernel " + m.kernelRelease().orElse("(release unknown: " + recipe + ")"));
             o.put("valid", true);
+            o.putObject("misc").put("run_id", sub.runId());
             return o;
           });
-      String buildId = ORIGIN + ":" + run + ":" + token(recipe);
+      String buildId = sub.id(recipe);
       buildById.computeIfAbsent(
           buildId,
           id -> {
             ObjectNode b = builds.addObject();
-            b.put("id", id).put("origin", ORIGIN).put("checkout_id", checkoutId);
+            b.put("id", id).put("origin", sub.origin()).put("checkout_id", checkoutId);
             b.put("architecture", kernelArch(c.recipe().arch()));
             b.put("config_name", "debian");
             b.put("comment", "image recipe " + recipe);
             b.put("status", "PASS");
-            m.file().ifPresent(f -> resource(b.putArray("input_files"), f));
-            b.putObject("misc").put("recipe", recipe);
+            m.file()
+                .flatMap(files::url)
+                .ifPresent(u -> resource(b.putArray("input_files"), m.file().get(), u));
+            b.putObject("misc").put("recipe", recipe).put("run_id", sub.runId());
             return b;
           });
-      tests.add(test(c, run, buildId));
+      tests.add(test(c, sub, buildId, files));
     }
     return root;
   }
 
-  private static ObjectNode test(CellSummary c, String run, String buildId) {
+  private static ObjectNode test(CellSummary c, Submission sub, String buildId, Locations files) {
     ObjectNode t = JSON.createObjectNode();
-    t.put("id", ORIGIN + ":" + run + ":" + c.id());
-    t.put("origin", ORIGIN).put("build_id", buildId);
-    t.put("path", path(c));
+    CellIdentity identity = c.identity();
+    t.put("id", identity.kcidbTestId(sub.origin(), sub.runId()));
+    t.put("origin", sub.origin()).put("build_id", buildId);
+    t.put("path", identity.kcidbPath());
     t.put("status", status(c.verdict()));
     t.put("comment", c.name());
     c.time().ifPresent(d -> t.put("duration", d.toMillis() / 1000.0));
@@ -115,12 +159,16 @@ public final class KcidbDocument {
     envMisc.put("qemu_version", c.qemuVersion()).put("accelerator", c.accelerator());
     Path console = c.folder().resolve(CellArtifacts.CONSOLE);
     if (Files.isRegularFile(console)) {
-      t.put("log_url", console.toUri().toString());
+      files.url(console).ifPresent(u -> t.put("log_url", u));
     }
-    ArrayNode out = t.putArray("output_files");
-    artifacts(c.folder()).forEach(f -> resource(out, f));
+    if (sub.artifactsUrl().isPresent()) {
+      ArrayNode out = t.putArray("output_files");
+      artifacts(c.folder()).forEach(f -> files.url(f).ifPresent(u -> resource(out, f, u)));
+    }
     ObjectNode misc = t.putObject("misc");
     misc.put("verdict", c.verdict().name());
+    misc.put("run_id", sub.runId());
+    misc.put("artifacts_path", files.relative(c.folder()) + "/");
     ObjectNode params = misc.putObject("parameters");
     c.parameters().forEach(params::put);
     String head = c.messageHead(12, 2000);
@@ -137,21 +185,9 @@ public final class KcidbDocument {
     return t;
   }
 
-  /** {@code pvpanic.pci.kdump_cmdline.panic_none}: the scenario, dot-separated. */
-  static String path(CellSummary c) {
-    StringBuilder p = new StringBuilder("pvpanic");
-    for (String part : c.scenario().parts()) {
-      String t = token(part);
-      if (!t.isEmpty()) {
-        p.append('.').append(t);
-      }
-    }
-    return p.toString();
-  }
-
   /** {@code [a-zA-Z0-9_-]} only: anything else becomes {@code _}, runs collapsed. */
   static String token(String s) {
-    return s.replaceAll("[^A-Za-z0-9_-]+", "_").replaceAll("^_+|_+$", "");
+    return CellIdentity.kcidbToken(s);
   }
 
   /** Linux's name for the architecture, as KCIDB builds give it. */
@@ -164,8 +200,35 @@ public final class KcidbDocument {
     };
   }
 
-  private static void resource(ArrayNode list, Path file) {
-    list.addObject().put("name", file.getFileName().toString()).put("url", file.toUri().toString());
+  private static void resource(ArrayNode list, Path file, String url) {
+    list.addObject().put("name", file.getFileName().toString()).put("url", url);
+  }
+
+  /** Where a cell's files are, relative to the cells root, and their URLs under a base URL. */
+  private record Locations(Path cellsRoot, Optional<URI> base) {
+    Locations(MatrixSummary summary, Optional<URI> base) {
+      this(summary.cellsFolder().getParent(), base);
+    }
+
+    /** {@code <config>/<cell>/<file>}, with {@code /} whatever the platform. */
+    String relative(Path file) {
+      Path rel = cellsRoot.relativize(file.toAbsolutePath().normalize());
+      List<String> parts = new java.util.ArrayList<>();
+      rel.forEach(p -> parts.add(p.toString()));
+      return String.join("/", parts);
+    }
+
+    Optional<String> url(Path file) {
+      return base.map(
+          b -> {
+            StringBuilder u = new StringBuilder(b.toString());
+            for (String part : relative(file).split("/")) {
+              u.append('/')
+                  .append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+            }
+            return u.toString();
+          });
+    }
   }
 
   private static List<Path> artifacts(Path folder) {
@@ -176,29 +239,11 @@ public final class KcidbDocument {
     }
   }
 
-  /** What a cell's image-manifest.json says about its kernel, if the cell has one. */
-  private record Manifest(Optional<Path> file, Optional<String> kernelRelease) {
-    static Manifest read(Path folder) {
-      Path f = folder.resolve(CellArtifacts.IMAGE_MANIFEST);
-      if (!Files.isRegularFile(f)) {
-        return new Manifest(Optional.empty(), Optional.empty());
-      }
-      try {
-        JsonNode n = JSON.readTree(f.toFile());
-        return new Manifest(
-            Optional.of(f),
-            Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()));
-      } catch (IOException e) {
-        return new Manifest(Optional.of(f), Optional.empty());
-      }
-    }
-  }
-
   /** Writes the document for {@code summary} to {@code file}. */
-  public static void write(MatrixSummary summary, Path file) {
+  public static void write(MatrixSummary summary, Submission sub, Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      JSON.writeValue(file.toFile(), of(summary));
+      JSON.writeValue(file.toFile(), of(summary, sub));
     } catch (IOException e) {
       throw new ReportException("cannot write " + file.toAbsolutePath() + ": " + e, e);
     }

@@ -40,6 +40,7 @@ final class MarkdownPage {
           .append(text(HtmlPage.countsText(g.cells())))
           .append('\n');
     }
+    summary.runId().ifPresent(id -> sb.append("- run: `").append(id).append("`\n"));
     summary
         .wallTime()
         .ifPresent(w -> sb.append("- wall time: ").append(TimeText.of(w)).append('\n'));

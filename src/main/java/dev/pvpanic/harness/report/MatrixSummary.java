@@ -30,9 +30,14 @@ import java.util.stream.Stream;
  * @param cellsFolder where the cells' artifact folders are
  * @param cells every cell, in grid order (recipe, then scenario)
  * @param wallTime how long the whole run took, when the caller knows
+ * @param runId the run's id (the one KCIDB's ids carry), when the caller knows
  */
 public record MatrixSummary(
-    String configName, Path cellsFolder, List<CellSummary> cells, Optional<Duration> wallTime) {
+    String configName,
+    Path cellsFolder,
+    List<CellSummary> cells,
+    Optional<Duration> wallTime,
+    Optional<String> runId) {
 
   private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
@@ -71,11 +76,16 @@ public record MatrixSummary(
         name == null ? "matrix" : name.toString(),
         cellsDir.toAbsolutePath().normalize(),
         cells,
+        Optional.empty(),
         Optional.empty());
   }
 
   public MatrixSummary withWallTime(Duration wall) {
-    return new MatrixSummary(configName, cellsFolder, cells, Optional.of(wall));
+    return new MatrixSummary(configName, cellsFolder, cells, Optional.of(wall), runId);
+  }
+
+  public MatrixSummary withRunId(String id) {
+    return new MatrixSummary(configName, cellsFolder, cells, wallTime, Optional.of(id));
   }
 
   /** How many cells ended with each verdict; every verdict is a key, zero when none did. */
@@ -163,7 +173,7 @@ public record MatrixSummary(
         .map(
             e -> {
               MatrixSummary part =
-                  new MatrixSummary(configName, cellsFolder, e.getValue(), wallTime);
+                  new MatrixSummary(configName, cellsFolder, e.getValue(), wallTime, runId);
               return new QemuGrid(e.getKey(), part.qemuVersions(), part);
             })
         .sorted(Comparator.comparing((QemuGrid g) -> versionKey(g.versions())))

@@ -51,11 +51,13 @@ public record CellResult(
 
   /**
    * Returns normally for PASS; throws {@link WrongEventsError} (a failure), {@link
-   * CellTimeoutException} or {@link InfrastructureException} (errors) otherwise. NOT_APPLICABLE
-   * cells are the caller's to skip before this.
+   * CellTimeoutException} or {@link InfrastructureException} (errors) otherwise, its message
+   * starting with the verdict's name and a colon. NOT_APPLICABLE cells are the caller's to skip
+   * before this.
    */
   public void assertPassed() {
-    String where = message + "\n\nartifacts: " + artifacts.toAbsolutePath();
+    // the verdict first: Allure's categories (categories.json) sort failures by it
+    String where = verdict + ": " + message + "\n\nartifacts: " + artifacts.toAbsolutePath();
     switch (verdict) {
       case PASS, NOT_APPLICABLE -> {}
       case WRONG_GUEST_STATE, WRONG_EVENTS, UNEXPECTED_PANIC, QEMU_CRASHED, CAPTURE_FAILED ->

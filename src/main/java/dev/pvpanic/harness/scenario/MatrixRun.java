@@ -50,6 +50,6 @@ public record MatrixRun(
 
   /** The artifact folder of one cell: {@code <root>/<cell id>}. */
   public Path artifacts(PlannedCell cell) {
-    return artifactsRoot.resolve(cell.cell().id());
+    return artifactsRoot.resolve(cell.cell().identity().folderName());
   }
 }

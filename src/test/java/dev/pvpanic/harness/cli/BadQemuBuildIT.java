@@ -3,8 +3,8 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.ContainerBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +53,9 @@ class BadQemuBuildIT {
 
   @Test
   void anImageTheEngineDoesNotHaveIsRefused() {
-    assumeTrue(
+    Prerequisite.CONTAINER.require(
         ContainerBackend.engineProblem().isEmpty(),
-        "needs a Docker engine: " + ContainerBackend.engineProblem().orElse(""));
+        () -> ContainerBackend.engineProblem().orElse(""));
     assertRefused(
         "qemu-no-such-image.yaml",
         List.of(

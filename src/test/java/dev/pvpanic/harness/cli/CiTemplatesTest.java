@@ -120,6 +120,96 @@ class CiTemplatesTest {
     assertFalse(text.contains("ci/report.sh target/allure-results"), "report takes cells");
   }
 
+  /** Every real-guest test class in the checkout. */
+  private static List<String> itClasses() throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(Path.of("src/test/java"))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith("IT.java"))
+          .map(n -> n.substring(0, n.length() - ".java".length()))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /** Whether Failsafe's {@code -Dit.test} value (globs, {@code !} excludes) selects {@code it}. */
+  static boolean selects(String itTest, String it) {
+    boolean in = false;
+    for (String raw : itTest.split(",")) {
+      String p = raw.strip();
+      boolean exclude = p.startsWith("!");
+      String glob = exclude ? p.substring(1) : p;
+      boolean match = it.matches(glob.replace("*", ".*"));
+      if (match && exclude) {
+        return false;
+      }
+      in |= match;
+    }
+    return in;
+  }
+
+  /**
+   * A template runs every real-guest test its runners can run: each IT class is selected by a job's
+   * {@code -Dit.test}, or the template names it in its "Not run here, and why" list.
+   */
+  static List<String> itsNeitherRunNorExplained(String template) throws IOException {
+    List<String> itTests = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("-Dit\\.test='?([^'\\s]+)'?").matcher(template);
+    while (m.find()) {
+      itTests.add(m.group(1));
+    }
+    // the comment lines from the heading on
+    StringBuilder whyNot = new StringBuilder();
+    boolean inList = false;
+    for (String line : template.lines().toList()) {
+      inList |= line.contains("Not run here, and why:");
+      if (inList && !line.stripLeading().startsWith("#")) {
+        break;
+      }
+      if (inList) {
+        whyNot.append(line).append('\n');
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    for (String it : itClasses()) {
+      boolean run = itTests.stream().anyMatch(t -> selects(t, it));
+      boolean explained =
+          java.util.regex.Pattern.compile("(?<![A-Za-z])" + it + "[:,]").matcher(whyNot).find();
+      if (!run && !explained) {
+        missing.add(it);
+      }
+      if (run && explained) {
+        missing.add(it + " (run, yet listed as not run)");
+      }
+    }
+    return missing;
+  }
+
+  @Test
+  void bothTemplatesRunEveryRealGuestTestTheirRunnersCanAndSayWhichNot() throws IOException {
+    assertTrue(itClasses().size() >= 20, itClasses().toString());
+    for (String template : List.of("ci/github/pvpanic-matrix.yml", "ci/gitlab/.gitlab-ci.yml")) {
+      String text = Files.readString(Path.of(template));
+      assertEquals(List.of(), itsNeitherRunNorExplained(text), template);
+      assertTrue(text.contains("PVH_REQUIRE: qemu"), template + " requires what its jobs have");
+    }
+  }
+
+  @Test
+  void theSelectionReadsGlobsAndExclusionsAsFailsafeDoes() throws IOException {
+    assertTrue(selects("*IT,!MatrixIT", "SnapshotIT"));
+    assertFalse(selects("*IT,!MatrixIT", "MatrixIT"));
+    assertTrue(selects("MatrixIT", "MatrixIT"));
+    assertFalse(selects("MatrixIT", "SnapshotIT"));
+    assertEquals(
+        List.of("SnapshotIT"),
+        itsNeitherRunNorExplained("-Dit.test='*IT,!SnapshotIT'").stream()
+            .filter(n -> n.equals("SnapshotIT"))
+            .toList(),
+        "an IT left out without a reason is caught");
+  }
+
   @Test
   void aMissingShardIsCaught() {
     assertThrows(AssertionError.class, () -> coverSmokeOnce(List.of("1/3", "3/3"), "test"));

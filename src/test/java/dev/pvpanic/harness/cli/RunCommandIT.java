@@ -3,10 +3,10 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import java.io.BufferedReader;
@@ -41,10 +41,10 @@ class RunCommandIT {
 
   @BeforeAll
   static void qemu() {
-    assumeTrue(
+    Prerequisite.QEMU_X86_64.require(
         QemuVersionProbe.version(QemuBuild.host(dev.pvpanic.harness.machine.Architecture.X86_64))
             .isPresent(),
-        "qemu-system-x86_64 is not installed");
+        "it did not run");
   }
 
   private static Path artifacts(String name) {

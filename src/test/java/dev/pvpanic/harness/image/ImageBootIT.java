@@ -2,8 +2,8 @@ package dev.pvpanic.harness.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.PvpanicDevice;
@@ -70,7 +70,8 @@ class ImageBootIT {
   void bootsToReadyWithTheFactsTheRecipePromises(String name) {
     ImageRecipe recipe = ImageRecipes.load(ImageRecipes.defaultFolder()).get(name);
     QemuBuild qemu = QemuBuild.host(recipe.arch());
-    assumeTrue(QemuVersionProbe.version(qemu).isPresent(), qemu.binary() + " is not installed");
+    Prerequisite.qemu(recipe.arch())
+        .require(QemuVersionProbe.version(qemu).isPresent(), qemu.binary() + " did not run");
     GuestImage image = IMAGES.image(name);
     Path artifacts = Path.of(System.getProperty("pvh.build.dir", "target"), "image-boot", name);
     MachineSpec spec =

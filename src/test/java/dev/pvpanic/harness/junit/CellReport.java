@@ -1,8 +1,10 @@
 package dev.pvpanic.harness.junit;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.CellIdentity;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.report.Scenario;
 import dev.pvpanic.harness.scenario.CellArtifacts;
@@ -15,26 +17,24 @@ import io.qameta.allure.model.StatusDetails;
 import io.qameta.allure.model.StepResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * Allure glue for one matrix cell.
  *
- * <p>{@link #parameters} runs first: the cell's stable parameters (arch, recipe, kdump, notifiers,
- * device, actions, trigger, QEMU version) and a history id made from them alone. allure-junit would
- * key history on the JUnit invocation index, which shifts whenever a config gains a cell;
- * run-specific values (the accelerator actually used, timings) are shown but kept out of the id.
+ * <p>{@link #parameters} runs first: the cell's parameters (arch, recipe, kdump, notifiers, device,
+ * actions, trigger, what else differs from the defaults, QEMU version) and the history id, test
+ * case id and name of the cell's {@link CellIdentity}; run-specific values (the accelerator
+ * actually used, timings) are shown and kept out of every id.
  *
  * <p>{@link #attach} runs after the cell: one step per phase with its real duration (boot, arm,
  * trigger, collect, then the verdict, failed or broken as the verdict says), each carrying the
@@ -79,49 +79,79 @@ public final class CellReport {
 
   private CellReport() {}
 
-  /** Before the cell runs: labels, the stable parameters, and the history id they make. */
+  /**
+   * Before the cell runs: labels, the cell's parameters, and the history id, test case id and name
+   * of its identity (allure-junit would key history on the JUnit invocation index, which shifts
+   * whenever a config gains a cell).
+   */
   public static void parameters(PlannedCell planned) {
     Cell cell = planned.cell();
+    CellIdentity identity = cell.identity();
     String arch = planned.recipe().arch().id();
     Allure.label("arch", arch);
     Allure.epic(arch);
     Allure.feature(cell.recipe());
     Allure.story(new Scenario(cell.parameters()).label());
 
-    Map<String, String> stable = new LinkedHashMap<>();
-    stable.put("arch", arch);
-    stable.put("recipe", cell.recipe());
-    stable.put("kdump", cell.get(Axis.KDUMP));
-    stable.put("post_notifiers", cell.get(Axis.POST_NOTIFIERS));
-    stable.put("device", cell.device().toString());
-    stable.put("actions", "panic=" + cell.get(Axis.PANIC) + " shutdown=" + cell.get(Axis.SHUTDOWN));
-    stable.put("trigger", cell.get(Axis.TRIGGER));
-    for (Axis rare : List.of(Axis.ACPI, Axis.MACHINE_TYPE, Axis.ACCELERATOR, Axis.QEMU)) {
+    Map<String, String> shown = new LinkedHashMap<>();
+    shown.put("arch", arch);
+    shown.put("recipe", cell.recipe());
+    shown.put("kdump", cell.get(Axis.KDUMP));
+    shown.put("post_notifiers", cell.get(Axis.POST_NOTIFIERS));
+    shown.put("device", cell.device().toString());
+    shown.put("actions", "panic=" + cell.get(Axis.PANIC) + " shutdown=" + cell.get(Axis.SHUTDOWN));
+    shown.put("trigger", cell.get(Axis.TRIGGER));
+    for (Axis rare :
+        List.of(
+            Axis.WATCHDOG,
+            Axis.ACPI,
+            Axis.MACHINE_TYPE,
+            Axis.ACCELERATOR,
+            Axis.QEMU,
+            Axis.AFTER,
+            Axis.KERNEL_ARGS,
+            Axis.QEMU_ARGS)) {
       if (!cell.get(rare).equals(rare.defaultValue())) {
-        stable.put(rare.key(), cell.get(rare));
+        shown.put(rare.key(), cell.get(rare));
       }
     }
-    // the version of the build under test is part of what a cell is; the probe is cached and
-    // gives the same text as the QMP greeting, so a cell that fails before QEMU starts keeps
-    // the same history id as its passing runs
-    stable.put(
+    // the probe is cached and gives the same text as the QMP greeting; shown, not part of the
+    // history: a cell keeps its history across an upgrade of the QEMU it names
+    shown.put(
         "QEMU version",
         QemuVersionProbe.version(planned.qemu()).map(Object::toString).orElse("unknown"));
-    stable.forEach(Allure::parameter);
-    String id = historyId(stable);
-    // the cell's own name, without the JUnit method signature and invocation index
-    Allure.getLifecycle().updateTestCase(r -> r.setHistoryId(id).setName(cell.displayName()));
+    shown.forEach(Allure::parameter);
+    Allure.getLifecycle()
+        .updateTestCase(
+            r ->
+                r.setHistoryId(identity.historyId())
+                    .setTestCaseId(identity.testCaseId())
+                    .setName(identity.testName()));
   }
 
   /** After the cell ran: run-specific facts, the phases as steps, and the artifacts. */
   public static void attach(CellResult r) {
     Allure.parameter("accelerator used", r.accelerator(), true);
+    Allure.link("cell folder", folderLink(r.artifacts(), Settings.system().artifactsUrl()));
     Allure.description(r.cell().displayName() + "\n\nArtifacts: " + r.artifacts().toAbsolutePath());
     phaseSteps(r);
     Path dir = r.artifacts();
     for (Artifact a : List.of(CONSOLE, SUMMARY)) {
       attachFile(a, dir);
     }
+  }
+
+  /**
+   * Where a person finds the cell's folder from its Allure test: under the artifacts URL when one
+   * is set ({@code pvh.artifacts-url}, where {@code <build>/cells} is served), else relative to the
+   * report ci/report.sh writes ({@code <build>/report/allure/index.html}).
+   */
+  static String folderLink(Path artifacts, Optional<URI> base) {
+    Path folder = artifacts.toAbsolutePath().normalize();
+    String config = folder.getParent().getFileName().toString();
+    String cell = folder.getFileName().toString();
+    return base.map(b -> b + "/" + config + "/" + cell + "/")
+        .orElse("../../cells/" + config + "/" + cell + "/");
   }
 
   private static void phaseSteps(CellResult r) {
@@ -213,19 +243,5 @@ public final class CellReport {
 
   private static String firstLines(String message, int n) {
     return message.lines().limit(n).collect(Collectors.joining("\n"));
-  }
-
-  private static String historyId(Map<String, String> stable) {
-    String key =
-        "MatrixIT.cell|"
-            + stable.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("|"));
-    try {
-      byte[] md5 = MessageDigest.getInstance("MD5").digest(key.getBytes(StandardCharsets.UTF_8));
-      return String.format("%032x", new BigInteger(1, md5));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is a required JDK algorithm", e);
-    }
   }
 }

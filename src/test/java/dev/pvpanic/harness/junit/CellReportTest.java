@@ -192,6 +192,46 @@ class CellReportTest {
   }
 
   @Test
+  void eachTestLinksItsCellFolder() throws IOException {
+    PlannedCell p = planned(seedKdump());
+    TestResult t =
+        report(p, result(p, Verdict.PASS, "", Map.of(), Duration.ofSeconds(9), "tcg", artifacts()));
+    assertEquals(
+        List.of("../../cells/" + tmp.getFileName() + "/cell/"),
+        t.getLinks().stream().map(l -> l.getUrl()).toList(),
+        "relative to <build>/report/allure/index.html, where ci/report.sh puts the report");
+    assertEquals(
+        "https://ci.example/cells/smoke/x86_64-6.12_pci/",
+        CellReport.folderLink(
+            Path.of("/b/cells/smoke/x86_64-6.12_pci"),
+            Optional.of(java.net.URI.create("https://ci.example/cells"))));
+  }
+
+  /** Allure once filed the six watchdog actions of one kernel as retries of one test. */
+  @Test
+  void historyTestCaseAndNameAreTheCellIdentitysSoEveryAxisCounts() throws IOException {
+    Path dir = artifacts();
+    Map<String, TestResult> byAction = new LinkedHashMap<>();
+    for (String action : List.of("reset", "pause", "none")) {
+      Map<Axis, String> v = new LinkedHashMap<>();
+      v.put(Axis.RECIPE, "x86_64-6.12");
+      v.put(Axis.TRIGGER, "watchdog");
+      v.put(Axis.WATCHDOG, action);
+      PlannedCell p = planned(v);
+      TestResult t =
+          report(p, result(p, Verdict.PASS, "", Map.of(), Duration.ofSeconds(9), "tcg", dir));
+      assertEquals(p.cell().identity().historyId(), t.getHistoryId());
+      assertEquals(p.cell().identity().testCaseId(), t.getTestCaseId());
+      assertEquals(p.cell().identity().testName(), t.getName());
+      byAction.put(action, t);
+    }
+    assertEquals(
+        3,
+        byAction.values().stream().map(TestResult::getHistoryId).distinct().count(),
+        "one history per watchdog action");
+  }
+
+  @Test
   void historyIdComesFromStableParametersOnly() throws IOException {
     Path dir = artifacts();
     PlannedCell p = planned(seedKdump());

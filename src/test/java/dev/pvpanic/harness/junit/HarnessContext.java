@@ -4,6 +4,7 @@ import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.cli.MatrixProgress;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
+import dev.pvpanic.harness.report.RunFacts;
 import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
@@ -26,6 +27,7 @@ public final class HarnessContext {
   private final HarnessSession session;
   private final MatrixRun run;
   private final MatrixProgress progress;
+  private final RunFacts facts;
   private Map<String, CompletableFuture<MatrixRunner.Outcome>> outcomes;
 
   private HarnessContext() {
@@ -35,6 +37,19 @@ public final class HarnessContext {
         .describe(run.cells().size(), run.config().cells().size())
         .ifPresent(s -> System.out.println(run.config().name() + ": " + s));
     progress = new MatrixProgress(run.cells().size(), System.out);
+    facts = RunFacts.now(session.settings(), session.settings().config(), Shard.configured());
+    facts.writeTo(run.artifactsRoot());
+    System.out.println(run.config().name() + ": run " + facts.runId());
+  }
+
+  /** What this run says about itself (run id, machine, commit), as written next to its cells. */
+  public RunFacts facts() {
+    return facts;
+  }
+
+  /** Where this run's cell folders are: {@code <build>/cells/<config>}. */
+  public java.nio.file.Path cellsFolder() {
+    return run.artifactsRoot();
   }
 
   /** The run the JUnit matrix makes of the settings' config. */

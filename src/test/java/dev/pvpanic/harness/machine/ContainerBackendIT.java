@@ -3,6 +3,7 @@ package dev.pvpanic.harness.machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.junit.Prerequisite;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,8 @@ class ContainerBackendIT extends QemuBackendContract {
   @Override
   QemuBuild build(Architecture arch) {
     Optional<String> reason = unavailable();
-    assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
+    Prerequisite.CONTAINER.require(reason.isEmpty(), () -> reason.orElse(""));
+    // not a prerequisite: the image holds these architectures by design, on every machine
     assumeTrue(
         IMAGE_ARCHITECTURES.contains(arch),
         () -> IMAGE + " holds QEMU for " + IMAGE_ARCHITECTURES + " only (ci/qemu-container)");
@@ -48,7 +50,7 @@ class ContainerBackendIT extends QemuBackendContract {
   @org.junit.jupiter.api.Test
   void aGuestTheImageHasNoQemuForIsSkippedAtPlanningNamingTheBinary() {
     Optional<String> reason = unavailable();
-    assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
+    Prerequisite.CONTAINER.require(reason.isEmpty(), () -> reason.orElse(""));
     String recipe = "riscv64-6.12";
     dev.pvpanic.harness.matrix.Cell cell =
         new dev.pvpanic.harness.matrix.Cell(

@@ -2,9 +2,9 @@ package dev.pvpanic.harness.machine;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.model.Container;
+import dev.pvpanic.harness.junit.Prerequisite;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ class ContainerJvmKilledIT {
   void qemuInAContainerDiesWithTheJvmAndTheContainerIsSweptLater() throws Exception {
     String image = QemuImages.containerImage();
     Optional<String> reason = new ContainerBackend(image).unavailableReason();
-    assumeTrue(reason.isEmpty(), () -> "container backend: " + reason.orElse(""));
+    Prerequisite.CONTAINER.require(reason.isEmpty(), () -> reason.orElse(""));
     OrphanJvm orphan = OrphanJvm.start("x86_64", image);
     long childPid = orphan.child().pid();
     try {

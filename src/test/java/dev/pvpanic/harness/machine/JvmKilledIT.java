@@ -3,8 +3,8 @@ package dev.pvpanic.harness.machine;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.junit.Prerequisite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,7 @@ class JvmKilledIT {
   @ParameterizedTest
   @EnumSource(Architecture.class)
   void qemuDiesWithTheJvmAndItsRunFolderIsSweptLater(Architecture arch) throws Exception {
-    assumeTrue(QemuInstallation.onPath(arch.qemuBinary()), arch.qemuBinary() + " not installed");
+    Prerequisite.qemu(arch).require(QemuInstallation.onPath(arch.qemuBinary()), "not on PATH");
     OrphanJvm orphan = OrphanJvm.start(arch.id());
     long qemuPid = orphan.qemuPid();
     Path runFolder = orphan.runFolder();

@@ -1,16 +1,15 @@
 package dev.pvpanic.harness.machine;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pvpanic.harness.junit.Prerequisite;
 
 /** The backend contract for QEMU as a local, tethered child process (the QEMU on PATH). */
 class LocalProcessBackendIT extends QemuBackendContract {
 
   @Override
   QemuBuild build(Architecture arch) {
-    assumeTrue(
-        QemuInstallation.onPath(arch.qemuBinary()),
-        arch.qemuBinary() + " is not installed (ci/setup.sh installs it)");
+    Prerequisite.qemu(arch).require(QemuInstallation.onPath(arch.qemuBinary()), "not on PATH");
     return QemuBuild.host(arch);
   }
 

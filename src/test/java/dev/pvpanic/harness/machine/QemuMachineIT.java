@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
 import java.nio.file.Files;
@@ -32,9 +32,7 @@ class QemuMachineIT {
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(20);
 
   private static MachineSpec spec(Architecture arch, String name) {
-    assumeTrue(
-        QemuInstallation.onPath(arch.qemuBinary()),
-        arch.qemuBinary() + " is not installed (ci/test.sh installs it)");
+    Prerequisite.qemu(arch).require(QemuInstallation.onPath(arch.qemuBinary()), "not on PATH");
     return MachineSpec.builder(arch).name(name).memoryMb(128).build();
   }
 

@@ -2,9 +2,9 @@ package dev.pvpanic.harness.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
@@ -39,10 +39,7 @@ class BuildTreeIT {
   void theSeedScenariosPassOnAQemuBuildTree() throws IOException {
     Settings settings = Settings.system();
     Optional<String> named = settings.get(Settings.Setting.BUILD_TREE);
-    assumeTrue(
-        named.isPresent(),
-        "no QEMU build tree: set -Dpvh.build-tree=<meson build folder> or PVH_BUILD_TREE"
-            + " (bash ci/qemu-build-tree.sh builds one)");
+    Prerequisite.QEMU_BUILD_TREE.require(named.isPresent(), "none named");
     Path tree = settings.userPath(named.get()).toAbsolutePath().normalize();
     assertTrue(
         Files.isExecutable(tree.resolve(BINARY)),

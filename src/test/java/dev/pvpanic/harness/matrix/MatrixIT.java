@@ -2,22 +2,28 @@ package dev.pvpanic.harness.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.junit.CellReport;
 import dev.pvpanic.harness.junit.HarnessContext;
+import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.report.AllureEnvironment;
 import dev.pvpanic.harness.report.KcidbDocument;
 import dev.pvpanic.harness.report.KcidbSchema;
 import dev.pvpanic.harness.report.KtapStream;
 import dev.pvpanic.harness.report.MatrixSummary;
+import dev.pvpanic.harness.report.RunFacts;
 import dev.pvpanic.harness.report.TapParser;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.MatrixRunner;
 import dev.pvpanic.harness.scenario.Verdict;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,7 +40,7 @@ class MatrixIT {
 
   static Stream<Arguments> cells() {
     return HarnessContext.get().cells().stream()
-        .map(c -> Arguments.argumentSet(c.displayName(), c));
+        .map(c -> Arguments.argumentSet(c.cell().identity().testName(), c));
   }
 
   @ParameterizedTest
@@ -42,11 +48,54 @@ class MatrixIT {
   void cell(PlannedCell planned) {
     CellReport.parameters(planned);
     MatrixRunner.Outcome outcome = HarnessContext.get().outcome(planned);
-    assumeTrue(planned.skipReason().isEmpty(), planned.skipReason().orElse(""));
+    if (planned.skipReason().isPresent()) {
+      String reason = planned.skipReason().get();
+      // this machine lacks something: a failure when pvh.require says it has it
+      Prerequisite.of(planned.lacks()).ifPresent(p -> p.require(false, reason));
+      Assumptions.abort("not applicable, decided at planning: " + reason);
+    }
     CellResult result = outcome.result();
     CellReport.attach(result);
-    assumeTrue(result.verdict() != Verdict.NOT_APPLICABLE, result.message());
+    if (result.verdict() == Verdict.NOT_APPLICABLE) {
+      notApplicable(result);
+    }
     result.assertPassed();
+  }
+
+  /**
+   * A cell that cannot exist is left out at planning (its QEMU build's introspection), or before it
+   * boots (what its image's manifest says it brings): a skip that says so. Found out once its QEMU
+   * ran, it is a failure: the plan let through a cell it should have refused.
+   */
+  private static void notApplicable(CellResult result) {
+    if (result.phases().isEmpty()) {
+      Assumptions.abort(
+          "not applicable, decided before boot from the image's manifest: " + result.message());
+    }
+    fail(
+        "NOT_APPLICABLE at run time: "
+            + result.message()
+            + "\n(after phases "
+            + result.phases().keySet()
+            + "; a cell that cannot exist must be refused at planning)\n\nartifacts: "
+            + result.artifacts().toAbsolutePath());
+  }
+
+  /**
+   * The Allure report's Environment panel: this run's machine, commit, config, run id, and what its
+   * cells ran on (QEMU builds and versions, accelerator, kernel releases). ci/report.sh writes it
+   * again from every shard's cells.
+   */
+  @AfterAll
+  static void environment() {
+    Path cells = HarnessContext.get().cellsFolder();
+    if (Files.isDirectory(cells)) {
+      AllureEnvironment.write(
+          Path.of(System.getProperty("allure.results.directory", "allure-results")),
+          MatrixSummary.read(cells),
+          RunFacts.readAll(cells),
+          HarnessContext.get().facts().runId());
+    }
   }
 
   /** The run as kernel CI ingests it: valid KCIDB v5 and KTAP a TAP parser reads. */
@@ -56,15 +105,29 @@ class MatrixIT {
     int ran = 0;
     for (PlannedCell c : HarnessContext.get().cells()) {
       MatrixRunner.Outcome o = HarnessContext.get().outcome(c);
-      if (!o.skipped()) {
+      if (!o.skipped() && o.result().verdict() != Verdict.NOT_APPLICABLE) {
         folder = o.result().artifacts().getParent();
         ran++;
       }
     }
-    assumeTrue(folder != null, "no cell ran");
+    if (folder == null) {
+      fail(
+          "no cell ran: a run that tested nothing is no pass; "
+              + HarnessContext.get().cells().size()
+              + " planned, skipped because: "
+              + HarnessContext.get().cells().stream()
+                  .map(c -> c.skipReason().orElse("(ran)"))
+                  .distinct()
+                  .limit(5)
+                  .toList());
+    }
     MatrixSummary s = MatrixSummary.read(folder);
     assertTrue(s.cells().size() >= ran, s.cells().size() + " cell.json for " + ran + " cells");
-    JsonNode kcidb = KcidbDocument.of(s);
+    JsonNode kcidb =
+        KcidbDocument.of(
+            s,
+            KcidbDocument.Submission.of(
+                dev.pvpanic.harness.Settings.system(), RunFacts.readAll(s.cellsFolder())));
     assertEquals(List.of(), KcidbSchema.problems(kcidb));
     assertEquals(s.cells().size(), kcidb.path("tests").size());
     TapParser ktap = TapParser.parse(KtapStream.of(s));

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.report;
 
+import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.DiffLine;
 import dev.pvpanic.harness.scenario.CellRecord;
 import dev.pvpanic.harness.scenario.Verdict;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds cell records for report tests and writes them with the runner's own writer. */
 final class CellJson {
@@ -84,16 +86,9 @@ final class CellJson {
     return this;
   }
 
-  /** The id the runner would give; tests only need it unique and readable. */
+  /** The id the runner gives: the cell identity's. */
   String id() {
-    StringBuilder sb = new StringBuilder(parameters.get("recipe"));
-    parameters.forEach(
-        (k, v) -> {
-          if (!k.equals("recipe")) {
-            sb.append('_').append(v);
-          }
-        });
-    return sb.toString();
+    return Cell.ofParameters(Optional.empty(), parameters, "cell.json").id();
   }
 
   /** Writes {@code <cellsDir>/<id>/cell.json} and returns the cell's folder. */

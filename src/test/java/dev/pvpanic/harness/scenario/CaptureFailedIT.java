@@ -2,11 +2,11 @@ package dev.pvpanic.harness.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
@@ -49,7 +49,8 @@ class CaptureFailedIT {
                   Axis.POST_NOTIFIERS, "cmdline",
                   Axis.KERNEL_ARGS, "crashkernel=" + mib + "M"));
       PlannedCell planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
-      assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
+      Prerequisite.qemu(planned.recipe().arch())
+          .require(QemuVersionProbe.version(planned.qemu()).isPresent(), planned.qemu().binary());
       CellOptions options =
           CellOptions.defaults().withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(120));
       CellResult r =

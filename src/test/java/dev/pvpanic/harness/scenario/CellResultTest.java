@@ -2,6 +2,7 @@ package dev.pvpanic.harness.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
@@ -27,7 +28,10 @@ class CellResultTest {
       if (v == Verdict.PASS || v == Verdict.NOT_APPLICABLE) {
         assertDoesNotThrow(r::assertPassed, v.name());
       } else {
-        assertThrows(Throwable.class, r::assertPassed, v.name());
+        Throwable t = assertThrows(Throwable.class, r::assertPassed, v.name());
+        assertTrue(
+            t.getMessage().startsWith(v.name() + ": message"),
+            "Allure's categories match the verdict at the start: " + t.getMessage());
       }
     }
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
@@ -51,7 +52,8 @@ class DoctoredDumpIT {
                 Axis.PANIC, "pause",
                 Axis.AFTER, "dump"));
     planned = MatrixPlan.plan(cell, recipes.get(recipe));
-    assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
+    Prerequisite.qemu(planned.recipe().arch())
+        .require(QemuVersionProbe.version(planned.qemu()).isPresent(), planned.qemu().binary());
     image = ImageEnvironment.builder(Optional.empty(), s -> {}).image(recipe);
   }
 

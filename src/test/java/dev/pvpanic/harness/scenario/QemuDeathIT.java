@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.QemuMachine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -117,8 +118,8 @@ class QemuDeathIT {
             .map(l -> Path.of("/sys/fs/cgroup/memory" + l.substring(l.indexOf(":memory:") + 8)))
             .filter(java.nio.file.Files::isDirectory)
             .findFirst();
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        own.isPresent(), "no cgroup v1 memory controller here");
+    Prerequisite.CGROUP_V1_MEMORY.require(
+        own.isPresent(), "/proc/self/cgroup names no memory group under /sys/fs/cgroup/memory");
     Path group = own.get().resolve("pvh-oom-it-" + ProcessHandle.current().pid());
     java.nio.file.Files.createDirectories(group);
     try {

@@ -1,10 +1,9 @@
 package dev.pvpanic.harness.scenario;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
@@ -27,7 +26,8 @@ record SeedCell(PlannedCell planned, GuestImage image) {
         new Cell(
             Optional.of(name), Map.of(Axis.RECIPE, RECIPE, Axis.DEVICE, "pci", Axis.PANIC, "none"));
     PlannedCell planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
-    assumeTrue(QemuVersionProbe.version(planned.qemu()).isPresent(), "QEMU is not installed");
+    Prerequisite.qemu(planned.recipe().arch())
+        .require(QemuVersionProbe.version(planned.qemu()).isPresent(), planned.qemu().binary());
     return new SeedCell(planned, ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE));
   }
 }

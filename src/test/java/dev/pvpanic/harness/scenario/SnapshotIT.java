@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.PlannedCell;
@@ -113,6 +114,8 @@ class SnapshotIT {
     List<PlannedCell> kept = new ArrayList<>();
     for (PlannedCell p : run.cells()) {
       if (p.skipReason().isPresent()) {
+        // a cell this machine cannot run: a failure when pvh.require says it can
+        Prerequisite.of(p.lacks()).ifPresent(x -> x.missing(p.skipReason().get()));
         continue;
       }
       GuestImage image = session.images().image(p.recipe().name());

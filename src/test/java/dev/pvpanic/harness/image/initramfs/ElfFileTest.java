@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.junit.Prerequisite;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -112,8 +112,12 @@ class ElfFileTest {
   @Test
   void readsTheHostsTrue() {
     Path hostTrue = Path.of("/bin/true");
-    assumeTrue(ElfFile.isElf(hostTrue), "no ELF /bin/true on this host");
-    assumeTrue(System.getProperty("os.arch").equals("amd64"), "host is not x86_64");
+    Prerequisite.X86_64_HOST.require(
+        ElfFile.isElf(hostTrue) && System.getProperty("os.arch").equals("amd64"),
+        "os.arch "
+            + System.getProperty("os.arch")
+            + ", /bin/true an ELF file: "
+            + ElfFile.isElf(hostTrue));
 
     ElfFile elf = ElfFile.read(hostTrue);
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pvpanic.harness.junit.Prerequisite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +26,10 @@ class ExtractedToolchainTest {
   @TempDir Path root;
 
   private void fakeSuiteLibc() throws IOException {
-    assumeTrue(
+    Prerequisite.X86_64_HOST.require(
         Files.isRegularFile(HOST_LIBS.resolve("ld-linux-x86-64.so.2"))
             && Files.isRegularFile(Path.of("/bin/echo")),
-        "needs an x86_64 glibc host");
+        "no " + HOST_LIBS.resolve("ld-linux-x86-64.so.2") + " or /bin/echo");
     Path libs = Files.createDirectories(root.resolve("usr/lib/x86_64-linux-gnu"));
     for (String lib : List.of("ld-linux-x86-64.so.2", "libc.so.6")) {
       Files.copy(HOST_LIBS.resolve(lib).toRealPath(), libs.resolve(lib));
@@ -93,7 +93,7 @@ class ExtractedToolchainTest {
   @Test
   void aProgramNeedingALibraryTheClosureLacksIsRefusedByName() throws Exception {
     fakeSuiteLibc();
-    assumeTrue(Files.isRegularFile(Path.of("/usr/bin/xz")), "needs xz (liblzma)");
+    Prerequisite.XZ.require(Files.isRegularFile(Path.of("/usr/bin/xz")), "not there");
     Path bin = Files.createDirectories(root.resolve("usr/bin"));
     Files.copy(Path.of("/usr/bin/xz"), bin.resolve("xz"));
 

@@ -1,0 +1,31 @@
+package dev.pvpanic.harness.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.scenario.CellArtifacts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What a cell's image-manifest.json says about its kernel, if the cell has one. */
+record CellManifest(Optional<Path> file, Optional<String> kernelRelease) {
+  static final CellManifest NONE = new CellManifest(Optional.empty(), Optional.empty());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static CellManifest read(Path folder) {
+    Path f = folder.resolve(CellArtifacts.IMAGE_MANIFEST);
+    if (!Files.isRegularFile(f)) {
+      return NONE;
+    }
+    try {
+      JsonNode n = JSON.readTree(f.toFile());
+      return new CellManifest(
+          Optional.of(f),
+          Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()));
+    } catch (IOException e) {
+      return new CellManifest(Optional.of(f), Optional.empty());
+    }
+  }
+}
