@@ -242,6 +242,54 @@ public final class UserKernels {
         false);
   }
 
+  /**
+   * Builds a build folder's boot image and modules ({@code make -C DIR ARCH=.. -j<jobs> bzImage
+   * modules}, {@code Image} on arm64 and riscv), for {@code run --make}: the one time the harness
+   * writes into a user's tree, because it was asked to. Throws {@link
+   * dev.pvpanic.harness.image.kmod.ModuleBuildException} with make's last lines when make fails.
+   *
+   * @param value an absolute {@code build:} value
+   * @return the make command run
+   */
+  public static String make(String value, int jobs, Path log) {
+    if (!"build".equals(kind(value).orElse(""))) {
+      throw new RecipeException(
+          "--make builds a Linux build folder: give --kernel build:DIR (not " + value + ")");
+    }
+    Map<String, String> parts =
+        parts(value, value.substring("build:".length()), "folder", Set.of("modules"), BUILD_FORM);
+    Path folder = Path.of(parts.get("folder"));
+    Path config = folder.resolve(".config");
+    if (!Files.isRegularFile(config)) {
+      throw new RecipeException(
+          value
+              + ": "
+              + config
+              + " does not exist: configure the tree before --make builds it (make defconfig,"
+              + " or copy a .config and make olddefconfig)");
+    }
+    dev.pvpanic.harness.oracle.KernelConfig c = UserKernelInputs.readConfig(value, config);
+    Architecture arch = UserKernelInputs.configArch(value, config, c);
+    List<String> targets =
+        c.builtIn("CONFIG_MODULES")
+            ? List.of(KernelBuildTree.bootTarget(arch), "modules")
+            : List.of(KernelBuildTree.bootTarget(arch));
+    dev.pvpanic.harness.image.kmod.TreeMake make =
+        dev.pvpanic.harness.image.kmod.TreeMake.of(
+            folder,
+            dev.pvpanic.harness.image.kmod.KernelArch.parse(arch.id()),
+            c.value("CONFIG_CC_VERSION_TEXT"));
+    make.build(targets, jobs, log);
+    return "make -C "
+        + folder
+        + " ARCH="
+        + make.arch().kbuildArch()
+        + " -j"
+        + jobs
+        + " "
+        + String.join(" ", targets);
+  }
+
   /** A build folder: its .config says the architecture, kernel.release the release. */
   static ImageRecipe buildRecipe(String value) {
     Map<String, String> parts =
