@@ -73,6 +73,7 @@ public final class KcidbDocument {
                 "comment",
                 "Debian kernel " + m.kernelRelease().orElse("(release unknown: " + recipe + ")"));
             o.put("valid", true);
+            m.node().ifPresent(n -> KcidbKernel.checkout(o, n));
             return o;
           });
       String buildId = ORIGIN + ":" + run + ":" + token(recipe);
@@ -87,6 +88,7 @@ public final class KcidbDocument {
             b.put("status", "PASS");
             m.file().ifPresent(f -> resource(b.putArray("input_files"), f));
             b.putObject("misc").put("recipe", recipe);
+            m.node().ifPresent(n -> KcidbKernel.build(b, n));
             return b;
           });
       tests.add(test(c, run, buildId));
@@ -177,19 +179,21 @@ public final class KcidbDocument {
   }
 
   /** What a cell's image-manifest.json says about its kernel, if the cell has one. */
-  private record Manifest(Optional<Path> file, Optional<String> kernelRelease) {
+  private record Manifest(
+      Optional<Path> file, Optional<String> kernelRelease, Optional<JsonNode> node) {
     static Manifest read(Path folder) {
       Path f = folder.resolve(CellArtifacts.IMAGE_MANIFEST);
       if (!Files.isRegularFile(f)) {
-        return new Manifest(Optional.empty(), Optional.empty());
+        return new Manifest(Optional.empty(), Optional.empty(), Optional.empty());
       }
       try {
         JsonNode n = JSON.readTree(f.toFile());
         return new Manifest(
             Optional.of(f),
-            Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()));
+            Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()),
+            Optional.of(n));
       } catch (IOException e) {
-        return new Manifest(Optional.of(f), Optional.empty());
+        return new Manifest(Optional.of(f), Optional.empty(), Optional.empty());
       }
     }
   }
