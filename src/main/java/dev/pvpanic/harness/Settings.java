@@ -82,6 +82,11 @@ public final class Settings {
         "",
         "a QEMU build tree (meson build folder) BuildTreeIT runs on; ci/qemu-build-tree.sh builds"
             + " one"),
+    KERNEL_BUILD_TREE(
+        "pvh.kernel-build-tree",
+        "PVH_KERNEL_BUILD_TREE",
+        "",
+        "a Linux build folder KernelBuildTreeIT runs on; ci/kernel-build-tree.sh builds one"),
     USER_DIR(
         null,
         "PVH_USER_DIR",

@@ -173,7 +173,7 @@ final class UserKernelInputs implements AutoCloseable {
         "make",
         "-C",
         make.folder().toString(),
-        "ARCH=" + make.arch().kbuildArch(),
+        "ARCH=" + dev.pvpanic.harness.image.kmod.TreeMake.makeArch(make.arch()),
         "modules_install",
         "INSTALL_MOD_PATH=<cache>",
         "INSTALL_MOD_STRIP=1");

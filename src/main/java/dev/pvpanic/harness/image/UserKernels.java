@@ -283,7 +283,7 @@ public final class UserKernels {
     return "make -C "
         + folder
         + " ARCH="
-        + make.arch().kbuildArch()
+        + dev.pvpanic.harness.image.kmod.TreeMake.makeArch(make.arch())
         + " -j"
         + jobs
         + " "

@@ -83,9 +83,18 @@ public record TreeMake(Path folder, KernelArch arch, String crossPrefix) {
     run(args, log, BUILD_TIMEOUT);
   }
 
+  /**
+   * The {@code ARCH=} a tree of {@code arch} was most likely configured with: {@code x86_64} for
+   * x86 (what a plain make on an x86_64 host uses, {@code uname -m}), not {@code x86}: kconfig
+   * records ARCH, and another value would re-run syncconfig inside the tree.
+   */
+  public static String makeArch(KernelArch arch) {
+    return arch == KernelArch.X86_64 ? "x86_64" : arch.kbuildArch();
+  }
+
   private void run(List<String> args, Path log, Duration timeout) {
     List<String> argv = new ArrayList<>(List.of("make", "-C", folder.toString()));
-    argv.add("ARCH=" + arch.kbuildArch());
+    argv.add("ARCH=" + makeArch(arch));
     if (!crossPrefix.isEmpty()) {
       argv.add("CROSS_COMPILE=" + crossPrefix);
     }
