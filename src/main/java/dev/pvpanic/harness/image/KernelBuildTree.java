@@ -126,20 +126,34 @@ record KernelBuildTree(
   }
 
   /**
-   * The source tree: the folder itself when built in tree, else where the {@code O=} folder's
-   * {@code source} link (kbuild makes it) points.
+   * The source tree: the folder itself when built in tree; for an {@code O=} folder, the tree its
+   * generated Makefile includes ({@code include <source>/Makefile}), or where its {@code source}
+   * link points (kernels before 6.x made one).
    */
   Path source() {
-    Path link = folder.resolve("source");
-    if (Files.isSymbolicLink(link)) {
-      try {
-        return folder.resolve(Files.readSymbolicLink(link)).normalize();
-      } catch (IOException e) {
-        return folder;
+    Path makefile = folder.resolve("Makefile");
+    try {
+      if (Files.isRegularFile(makefile) && Files.size(makefile) < 4096) {
+        for (String line : Files.readAllLines(makefile, StandardCharsets.UTF_8)) {
+          java.util.regex.Matcher m = INCLUDED_MAKEFILE.matcher(line.strip());
+          if (m.matches()) {
+            return Path.of(m.group(1)).normalize();
+          }
+        }
       }
+      Path link = folder.resolve("source");
+      if (Files.isSymbolicLink(link)) {
+        return folder.resolve(Files.readSymbolicLink(link)).normalize();
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return folder;
     }
     return folder;
   }
+
+  /** The line kbuild writes into an {@code O=} folder's Makefile. */
+  private static final java.util.regex.Pattern INCLUDED_MAKEFILE =
+      java.util.regex.Pattern.compile("^include\\s+(/\\S+)/Makefile$");
 
   /**
    * The source tree's git checkout, if it is one: commit, {@code git describe}, the remote's URL
@@ -160,9 +174,6 @@ record KernelBuildTree(
     git(source, "remote", "get-url", "origin").ifPresent(u -> out.put("repository", u));
     git(source, "status", "--porcelain", "--untracked-files=no")
         .ifPresent(s -> out.put("dirty", !s.isBlank()));
-    if (!out.containsKey("dirty")) {
-      out.put("dirty", false);
-    }
     return out;
   }
 
