@@ -75,6 +75,10 @@ final class KcidbKernel {
     String source = manifest.path("kernelSource").asText("");
     JsonNode kb = manifest.path("kernelBuild");
     ObjectNode misc = build.path("misc") instanceof ObjectNode o ? o : build.putObject("misc");
+    if (!source.isEmpty() && !"debian".equals(source) && manifest.hasNonNull("arch")) {
+      // a user's kernel is named by its path, not '<arch>-<series>': the image says its arch
+      build.put("architecture", KcidbDocument.kernelArch(manifest.path("arch").asText()));
+    }
     switch (source) {
       case "build", "files" -> {
         if (kb.hasNonNull("compiler")) {

@@ -20,11 +20,11 @@ class KcidbKernelTest {
   @Test
   void aBuildFolderIsItsCheckoutsCommitAndItsBuildsCompiler() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("cells/ktree"));
-    Path c = cell("x86_64-7.2").writeTo(dir);
+    Path c = cell("mykernel").writeTo(dir);
     Files.writeString(
         c.resolve("image-manifest.json"),
         """
-        {"recipe": "build:/src/linux-build", "kernelRelease": "7.2.13-pvh+",
+        {"recipe": "build:/src/linux-build", "arch": "x86_64", "kernelRelease": "7.2.13-pvh+",
          "kernelSource": "build",
          "kernelBuild": {"kind": "build", "folder": "/src/linux-build", "release": "7.2.13-pvh+",
            "arch": "x86_64", "compiler": "gcc (Debian 12.2.0-14) 12.2.0",
