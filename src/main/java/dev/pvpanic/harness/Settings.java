@@ -104,6 +104,11 @@ public final class Settings {
         "",
         "what the machine must have, e.g. qemu,container: a test that would skip for a missing"
             + " one fails naming it (ci/test.sh sets it)"),
+    KERNEL_BUILD_TREE(
+        "pvh.kernel-build-tree",
+        "PVH_KERNEL_BUILD_TREE",
+        "",
+        "a Linux build folder KernelBuildTreeIT runs on; ci/kernel-build-tree.sh builds one"),
     USER_DIR(
         null,
         "PVH_USER_DIR",

@@ -179,7 +179,8 @@ final class CellBundle {
       sb.append("\nThe recipe was not locked when bundled: the rerun resolves it anew.\n");
     }
     if (c.recipe().kernel() instanceof ImageRecipe.LocalKernel
-        || c.recipe().kernel() instanceof ImageRecipe.LocalDeb) {
+        || c.recipe().kernel() instanceof ImageRecipe.LocalDeb
+        || c.recipe().kernel() instanceof ImageRecipe.LocalBuild) {
       sb.append(
           "\nThe recipe uses a local kernel, which is not in the bundle: put it where the recipe"
               + " says.\n");

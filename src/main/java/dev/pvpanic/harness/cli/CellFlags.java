@@ -30,11 +30,12 @@ final class CellFlags {
 
   @Option(
       names = "--kernel",
-      paramLabel = "VERSION|deb:FILE",
+      paramLabel = "VERSION|deb:FILE|build:DIR|files:...",
       description =
           "kernel series of a recipe, e.g. 6.12 (with --arch); or your own kernel:"
-              + " deb:/path/linux-image-….deb (a kernel package file; --arch, if given, must match"
-              + " it)")
+              + " deb:/path/linux-image-….deb (a kernel package file), build:DIR (a Linux build"
+              + " folder, in-tree or O=), files:kernel=IMAGE,config=FILE[,modules=DIR]; --arch, if"
+              + " given, must match it")
   String kernel;
 
   @Option(names = "--kdump", description = "load the capture kernel before the panic")

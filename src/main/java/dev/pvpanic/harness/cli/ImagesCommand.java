@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       ImagesCommand.ListImages.class,
       ImagesCommand.Build.class,
       ImagesCommand.Lock.class,
-      QemuSourceCommand.class
+      QemuSourceCommand.class,
+      KernelSourceCommand.class
     })
 final class ImagesCommand implements Callable<Integer> {
   @ParentCommand Main main;

@@ -98,6 +98,15 @@ public final class Main implements Callable<Integer> {
     cl.setOut(new PrintWriter(terminal.out(), true));
     cl.setErr(new PrintWriter(terminal.err(), true));
     cl.registerConverter(Path.class, UserPaths::resolve);
+    // run --bisect: a flag git bisect run passes wrongly is no finding about the commit
+    picocli.CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          int code = usage.handleParseException(e, args);
+          return java.util.Arrays.asList(args).contains("--bisect")
+              ? BisectStatus.SKIP.code()
+              : code;
+        });
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           // "pvpanic images build", not "pvpanic build": a hint must name a real command

@@ -40,7 +40,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Runs one cell on a real guest: from flags (--recipe or --arch/--kernel, and the axis flags)"
           + " or from a guest config (--config FILE --cell NAME).",
-      "Exit: 0 pass, 1 fail, 2 usage, 3 infrastructure or the cell cannot run here."
+      "Exit: 0 pass, 1 fail, 2 usage, 3 infrastructure or the cell cannot run here; with"
+          + " --bisect: 0 good, 1 bad, 125 cannot judge (git bisect run)."
     },
     mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
@@ -74,6 +75,20 @@ final class RunCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(
+      names = "--bisect",
+      description =
+          "exit as 'git bisect run' reads it: 0 PASS, 1 a finding (wrong events or state, a"
+              + " panic in the wrong place, a failed capture, a hang after READY), 125 cannot judge"
+              + " (the tree did not build, infrastructure, not applicable, a usage error)")
+  boolean bisect;
+
+  @Option(
+      names = "--make",
+      description =
+          "with --kernel build:DIR, first build the tree: make -j<cores> <boot image> modules")
+  boolean make;
+
+  @Option(
       names = "--snapshot",
       description =
           "restore the guest from its cached snapshot instead of booting it (faster when the"
@@ -85,6 +100,45 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!bisect) {
+      makeTree();
+      return runCell();
+    }
+    try {
+      makeTree();
+      return runCell();
+    } catch (RuntimeException e) {
+      // exit 2 or 3 would read as "bad" and send the bisect the wrong way
+      main.terminal()
+          .err()
+          .println(
+              "pvpanic run --bisect: this commit cannot be judged (exit "
+                  + BisectStatus.SKIP.code()
+                  + "): "
+                  + e.getMessage());
+      return BisectStatus.SKIP.code();
+    }
+  }
+
+  /** {@code --make}: builds the {@code build:} tree before anything reads it. */
+  private void makeTree() {
+    if (!make) {
+      return;
+    }
+    if (flags.kernel == null || !flags.kernel.startsWith("build:")) {
+      throw new UsageException("--make builds a Linux build folder: give --kernel build:DIR too");
+    }
+    String value = UserKernels.absolute(flags.kernel, UserPaths::resolve);
+    Path log = Settings.system().buildDir().resolve("kernel-make.log");
+    int jobs = Runtime.getRuntime().availableProcessors();
+    PrintStream out = main.terminal().out();
+    out.println("-- make: building " + value.substring("build:".length()) + " (log: " + log + ")");
+    long start = System.nanoTime();
+    String command = UserKernels.make(value, jobs, log);
+    out.printf("-- make: %s: done in %.1f s%n", command, (System.nanoTime() - start) / 1e9);
+  }
+
+  private Integer runCell() {
     Terminal terminal = main.terminal();
     PrintStream out = terminal.out();
     ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
@@ -118,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
       terminal
           .err()
           .println("pvpanic run: this cell cannot run here: " + planned.skipReason().get());
-      return ExitStatus.INFRASTRUCTURE.code();
+      return bisect ? BisectStatus.SKIP.code() : ExitStatus.INFRASTRUCTURE.code();
     }
     GuestImage image;
     try {
@@ -150,6 +204,16 @@ final class RunCommand implements Callable<Integer> {
       CellResult result = runner.run(cell, image, planned.qemu(), artifacts);
       if (!hooks.verdictShown) {
         printVerdict(result, out);
+      }
+      if (bisect) {
+        BisectStatus b = BisectStatus.of(result);
+        out.println(
+            "== bisect: "
+                + b.name().toLowerCase(java.util.Locale.ROOT)
+                + " (exit "
+                + b.code()
+                + ")");
+        return b.code();
       }
       return status(result).code();
     }

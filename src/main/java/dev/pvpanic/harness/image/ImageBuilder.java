@@ -6,7 +6,6 @@ import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
-import dev.pvpanic.harness.image.ImageRecipe.LocalKernel;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.ControlStanza;
 import dev.pvpanic.harness.image.debian.DebFile;
@@ -178,7 +177,15 @@ public final class ImageBuilder implements ImageProvider {
   GuestImage build(ImageRecipe r) {
     Instant start = Instant.now();
     RecipePins pins = pins(r);
-    String key = inputHash(r, pins);
+    // a build folder's modules are installed now, into the cache: their bytes are in the key
+    try (UserKernelInputs inputs = UserKernelInputs.of(r, store.root(), log).orElse(null)) {
+      return build(r, pins, Optional.ofNullable(inputs), start);
+    }
+  }
+
+  private GuestImage build(
+      ImageRecipe r, RecipePins pins, Optional<UserKernelInputs> inputs, Instant start) {
+    String key = inputHash(r, pins, inputs);
     Optional<Path> published = store.derived("image-" + key);
     Optional<String> damaged = published.flatMap(ImageBuilder::damage);
     if (damaged.isPresent()) {
@@ -195,7 +202,7 @@ public final class ImageBuilder implements ImageProvider {
         published.orElseGet(
             () -> {
               log.accept("building image " + r.name() + " (" + key.substring(0, 12) + ")");
-              return store.publishDerived("image-" + key, out -> assemble(r, pins, out));
+              return store.publishDerived("image-" + key, out -> assemble(r, pins, inputs, out));
             });
     try {
       Map<?, ?> manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
@@ -221,7 +228,7 @@ public final class ImageBuilder implements ImageProvider {
   }
 
   /** A hash of everything that goes into the image: any change makes a new one. */
-  String inputHash(ImageRecipe r, RecipePins pins) {
+  String inputHash(ImageRecipe r, RecipePins pins, Optional<UserKernelInputs> inputs) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       update(md, LAYOUT);
@@ -231,17 +238,8 @@ public final class ImageBuilder implements ImageProvider {
       for (LockedPackage p : pins.all()) {
         update(md, p.name() + "|" + p.version() + "|" + p.sha256());
       }
-      if (r.kernel() instanceof LocalKernel k) {
-        update(md, "local-kernel");
-        md.update(Files.readAllBytes(k.image()));
-        if (k.modules().isPresent()) {
-          try (Stream<Path> files = Files.walk(k.modules().get())) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-              update(md, k.modules().get().relativize(f).toString());
-              md.update(Files.readAllBytes(f));
-            }
-          }
-        }
+      if (inputs.isPresent()) {
+        inputs.get().hashInto(md);
       } else if (r.kernel() instanceof LocalDeb d) {
         update(md, ContentStore.sha256Of(d.deb()));
       } else {
@@ -270,11 +268,16 @@ public final class ImageBuilder implements ImageProvider {
     md.update((byte) 0);
   }
 
-  private void assemble(ImageRecipe r, RecipePins pins, Path out) throws IOException {
+  private void assemble(ImageRecipe r, RecipePins pins, Optional<UserKernelInputs> inputs, Path out)
+      throws IOException {
     Path work = Files.createTempDirectory("pvh-image-");
     try {
       Path kernelRoot = Files.createDirectories(work.resolve("kernel"));
-      extractKernel(r, pins, kernelRoot);
+      if (inputs.isPresent()) {
+        inputs.get().copyInto(kernelRoot, ImageBuilder::kernelPath);
+      } else {
+        extractKernel(r, pins, kernelRoot);
+      }
       KernelFiles kernel = KernelFiles.find(kernelRoot);
       Optional<dev.pvpanic.harness.machine.Architecture> imageArch =
           KernelImageFormat.of(kernel.image());
@@ -336,9 +339,13 @@ public final class ImageBuilder implements ImageProvider {
         addTriggerModule(main, TriggerModules.WATCHDOG, watchdog.get());
         triggerModules.add(TriggerModules.WATCHDOG);
       }
+      Optional<KernelBuildTree> tree = inputs.flatMap(UserKernelInputs::tree);
       Optional<PvpanicModules.ModuleFile> oops =
-          OopsModule.build(
-              pvpanicModules, pins, kernel, work, guestDir.resolve("oops"), triggerNotes, log);
+          tree.isPresent()
+              ? OopsModule.buildInTree(
+                  tree.get(), work, guestDir.resolve("oops"), triggerNotes, log)
+              : OopsModule.build(
+                  pvpanicModules, pins, kernel, work, guestDir.resolve("oops"), triggerNotes, log);
       if (oops.isPresent()) {
         addTriggerModule(main, OopsModule.NAME, List.of(oops.get()));
         triggerModules.add(OopsModule.NAME);
@@ -360,6 +367,9 @@ public final class ImageBuilder implements ImageProvider {
       manifest.put("kernelSource", kernelSource(r));
       if (r.kernel() instanceof LocalDeb d) {
         manifest.put("kernelPackage", debDescription(d.deb()));
+      }
+      if (inputs.isPresent()) {
+        manifest.put("kernelBuild", inputs.get().description());
       }
       Optional<KernelConfig> config = kernel.parsedConfig();
       if (config.isPresent()) {
@@ -441,8 +451,6 @@ public final class ImageBuilder implements ImageProvider {
   private void extractKernel(ImageRecipe r, RecipePins pins, Path root) {
     if (r.kernel() instanceof LocalDeb d) {
       DebFile.extract(d.deb(), root, ImageBuilder::kernelPath);
-    } else if (r.kernel() instanceof LocalKernel k) {
-      copyLocalKernel(k, root);
     } else {
       for (LockedPackage p : pins.kernel()) {
         DebFile.extract(archive.fetch(p), root, ImageBuilder::kernelPath);
@@ -462,25 +470,6 @@ public final class ImageBuilder implements ImageProvider {
         || (p.matches("(usr/)?lib/modules/.*") && p.contains("pvpanic"))
         // the watchdog trigger's driver and the watchdog core it may need as a module
         || p.matches("(usr/)?lib/modules/[^/]+/kernel/drivers/watchdog/.*");
-  }
-
-  private static void copyLocalKernel(LocalKernel k, Path root) {
-    try {
-      String release = k.modules().map(m -> m.getFileName().toString()).orElse("local");
-      Path dir = Files.createDirectories(root.resolve("lib/modules/" + release));
-      Files.copy(k.image(), dir.resolve("vmlinuz"));
-      if (k.modules().isPresent()) {
-        try (Stream<Path> files = Files.walk(k.modules().get())) {
-          for (Path f : files.filter(Files::isRegularFile).toList()) {
-            Path to = dir.resolve(k.modules().get().relativize(f).toString());
-            Files.createDirectories(to.getParent());
-            Files.copy(f, to);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static Path firstExisting(Path root, String... candidates) {

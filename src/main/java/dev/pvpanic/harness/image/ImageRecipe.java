@@ -37,17 +37,24 @@ public record ImageRecipe(
   }
 
   /** Where the kernel comes from. */
-  public sealed interface KernelSource permits DebianKernel, LocalKernel, LocalDeb {}
+  public sealed interface KernelSource permits DebianKernel, LocalKernel, LocalDeb, LocalBuild {}
 
   /** A kernel package (concrete or meta, e.g. {@code linux-image-amd64}) from a Debian suite. */
   public record DebianKernel(String suite, String pkg, Optional<String> exactVersion)
       implements KernelSource {}
 
   /**
-   * A user's own build: a kernel image and optionally its modules folder ({@code
-   * lib/modules/<ver>}).
+   * A user's own build named file by file: a kernel image and optionally its modules folder ({@code
+   * lib/modules/<ver>}, or an {@code INSTALL_MOD_PATH}) and its config.
    */
-  public record LocalKernel(Path image, Optional<Path> modules) implements KernelSource {}
+  public record LocalKernel(Path image, Optional<Path> modules, Optional<Path> config)
+      implements KernelSource {}
+
+  /**
+   * A Linux build folder (in-tree or {@code O=}); its modules from {@code make modules_install}, or
+   * from {@code modules} when given.
+   */
+  public record LocalBuild(Path folder, Optional<Path> modules) implements KernelSource {}
 
   /** A user's own kernel .deb. */
   public record LocalDeb(Path deb) implements KernelSource {}

@@ -202,6 +202,7 @@ public final class ImageRecipes {
     public String version;
     public String image;
     public String modules;
+    public String config;
     public String deb;
 
     KernelSource toSource(Path base) {
@@ -209,7 +210,7 @@ public final class ImageRecipes {
       if (kinds != 1) {
         throw new IllegalArgumentException(
             "kernel needs exactly one of: 'package' (with 'suite'), 'image' (with optional"
-                + " 'modules'), 'deb'");
+                + " 'modules' and 'config'), 'deb'");
       }
       if (pkg != null) {
         if (suite == null) {
@@ -220,7 +221,8 @@ public final class ImageRecipes {
       if (image != null) {
         return new LocalKernel(
             base.resolve(image).normalize(),
-            Optional.ofNullable(modules).map(m -> base.resolve(m).normalize()));
+            Optional.ofNullable(modules).map(m -> base.resolve(m).normalize()),
+            Optional.ofNullable(config).map(c -> base.resolve(c).normalize()));
       }
       return new LocalDeb(base.resolve(deb).normalize());
     }

@@ -47,6 +47,36 @@ final class KernelImageFormat {
     return Optional.empty();
   }
 
+  /**
+   * The release ({@code uname -r}) an x86 bzImage names: the header's {@code kernel_version} field
+   * (0x20e, since boot protocol 2.00) points, 0x200 bytes on, at a string beginning with it. Empty
+   * for other images, or when the field points nowhere sensible.
+   */
+  static Optional<String> release(Path image) {
+    byte[] head = new byte[0x210];
+    try (InputStream in = Files.newInputStream(image)) {
+      int n = in.readNBytes(head, 0, head.length);
+      if (n < head.length || !at(head, 0x202, X86_HDRS)) {
+        return Optional.empty();
+      }
+      int offset = ((head[0x20e] & 0xff) | (head[0x20f] & 0xff) << 8) + 0x200;
+      if (offset < head.length || offset > Files.size(image)) {
+        return Optional.empty();
+      }
+      in.skipNBytes(offset - head.length);
+      byte[] text = in.readNBytes(128);
+      int end = 0;
+      while (end < text.length && text[end] > ' ' && text[end] < 0x7f) {
+        end++;
+      }
+      return end == 0
+          ? Optional.empty()
+          : Optional.of(new String(text, 0, end, java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static boolean at(byte[] head, int offset, byte[] magic) {
     return head.length >= offset + magic.length
         && Arrays.equals(head, offset, offset + magic.length, magic, 0, magic.length);

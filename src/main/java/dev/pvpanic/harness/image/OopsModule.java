@@ -65,4 +65,55 @@ final class OopsModule {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * The module built against a user's build folder itself ({@code make -C <folder> M=<copy>
+   * modules}, the tree's own compiler and Module.symvers), in a copy of its sources under {@code
+   * work}: nothing is written into the tree. Empty, with make's reason in {@code notes}, when it
+   * does not build (a tree without CONFIG_MODULES, or whose modules were never built).
+   */
+  static Optional<PvpanicModules.ModuleFile> buildInTree(
+      KernelBuildTree tree,
+      Path work,
+      Path sources,
+      Map<String, Object> notes,
+      Consumer<String> log) {
+    if (!Files.isDirectory(sources)) {
+      notes.put(NAME, "no module source at " + sources);
+      return Optional.empty();
+    }
+    if (!tree.parsedConfig().builtIn("CONFIG_MODULES")) {
+      notes.put(NAME, "not built: the tree's .config has no CONFIG_MODULES");
+      return Optional.empty();
+    }
+    log.accept("building " + NAME + " against " + tree.folder());
+    try {
+      Path dir = Files.createDirectories(work.resolve("oops-tree"));
+      try (java.util.stream.Stream<Path> files = Files.list(sources)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          Files.copy(f, dir.resolve(f.getFileName()));
+        }
+      }
+      tree.make().externalModule(dir, work.resolve("oops-tree.log"));
+      Path ko = dir.resolve(NAME + ".ko");
+      if (!Files.isRegularFile(ko)) {
+        notes.put(NAME, "not built: make wrote no " + NAME + ".ko");
+        return Optional.empty();
+      }
+      notes.put(
+          NAME,
+          Map.of(
+              "origin",
+              "built against the tree",
+              "command",
+              "make -C " + tree.folder() + " M=<copy of images/guest/oops> modules"));
+      return Optional.of(new PvpanicModules.ModuleFile(NAME, Files.readAllBytes(ko)));
+    } catch (HarnessException e) {
+      notes.put(NAME, "not built: " + e.getMessage());
+      log.accept(NAME + " not built against " + tree.folder() + ": " + e.getMessage());
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

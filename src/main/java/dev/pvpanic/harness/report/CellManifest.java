@@ -8,9 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** What a cell's image-manifest.json says about its kernel, if the cell has one. */
-record CellManifest(Optional<Path> file, Optional<String> kernelRelease) {
-  static final CellManifest NONE = new CellManifest(Optional.empty(), Optional.empty());
+/**
+ * What a cell's image-manifest.json says about its kernel, if the cell has one: its release, and
+ * the whole manifest for a user's kernel's checkout and build ({@link KcidbKernel}).
+ */
+record CellManifest(Optional<Path> file, Optional<String> kernelRelease, Optional<JsonNode> node) {
+  static final CellManifest NONE =
+      new CellManifest(Optional.empty(), Optional.empty(), Optional.empty());
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,9 +27,10 @@ record CellManifest(Optional<Path> file, Optional<String> kernelRelease) {
       JsonNode n = JSON.readTree(f.toFile());
       return new CellManifest(
           Optional.of(f),
-          Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()));
+          Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()),
+          Optional.of(n));
     } catch (IOException e) {
-      return new CellManifest(Optional.of(f), Optional.empty());
+      return new CellManifest(Optional.of(f), Optional.empty(), Optional.empty());
     }
   }
 }

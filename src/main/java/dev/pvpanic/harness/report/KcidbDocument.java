@@ -114,6 +114,7 @@ public final class KcidbDocument {
                 "Debian kernel " + m.kernelRelease().orElse("(release unknown: " + recipe + ")"));
             o.put("valid", true);
             o.putObject("misc").put("run_id", sub.runId());
+            m.node().ifPresent(n -> KcidbKernel.checkout(o, n));
             return o;
           });
       String buildId = sub.id(recipe);
@@ -130,6 +131,7 @@ public final class KcidbDocument {
                 .flatMap(files::url)
                 .ifPresent(u -> resource(b.putArray("input_files"), m.file().get(), u));
             b.putObject("misc").put("recipe", recipe).put("run_id", sub.runId());
+            m.node().ifPresent(n -> KcidbKernel.build(b, n));
             return b;
           });
       tests.add(test(c, sub, buildId, files));

@@ -16,4 +16,9 @@ public final class UserKernelsFixture {
         "./boot/config-6.12.107+deb13-amd64",
         "./boot/vmlinuz-6.12.107+deb13-amd64");
   }
+
+  /** A fake x86_64 build folder (see BuildTreeFixture); its Makefile knows only modules_install. */
+  public static Path x86BuildTree(Path folder, String config) {
+    return BuildTreeFixture.x86Tree(folder, config);
+  }
 }
