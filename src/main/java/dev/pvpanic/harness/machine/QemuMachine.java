@@ -47,6 +47,7 @@ public final class QemuMachine implements AutoCloseable {
   private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
   private static final Duration KILL_GRACE = Duration.ofSeconds(10);
   private static final Set<QemuMachine> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<String> WARNED_UNCONFINED = ConcurrentHashMap.newKeySet();
 
   static {
     // Ctrl-C or a normal JVM exit: close what is still open. SIGKILL is covered by pdeathsig.
@@ -122,6 +123,13 @@ public final class QemuMachine implements AutoCloseable {
               + " cannot be confined and pvh.require-confinement is set: "
               + String.join("; ", confinement.warnings()));
     }
+    if (spec.confine() && !confinement.confined() && WARNED_UNCONFINED.add(spec.qemu().label())) {
+      LOG.warn(
+          "QEMU {} runs less confined than intended: {}",
+          spec.qemu().label(),
+          String.join("; ", confinement.warnings()));
+    }
+    LOG.debug("{}: confinement {}", spec.name(), confinement.describe());
     FileHandover handover =
         spec.confine()
             ? FileHandover.forMigration(QemuIntrospector.introspect(spec.qemu(), spec.arch()))
