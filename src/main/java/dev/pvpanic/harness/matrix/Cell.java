@@ -241,6 +241,20 @@ public record Cell(
     return family;
   }
 
+  /**
+   * Why this cell is refused before anything runs: it contradicts itself ({@link
+   * #contradiction()}), or its {@code qemu_args} would undo how QEMU is confined ({@link
+   * dev.pvpanic.harness.machine.UnconfiningArgs}) and the user did not say they mean it.
+   */
+  public Optional<String> refusal(boolean allowUnconfined) {
+    return contradiction()
+        .or(
+            () ->
+                allowUnconfined
+                    ? Optional.empty()
+                    : dev.pvpanic.harness.machine.UnconfiningArgs.find(qemuArgs()));
+  }
+
   /** A short name a person reads in a test tree: only what differs from the defaults. */
   public String displayName() {
     StringBuilder sb = new StringBuilder();

@@ -187,6 +187,22 @@ class UsageErrorsTest {
             "a QEMU build folder that is no build tree",
             new String[] {"matrix", BAD + "qemu-not-a-build-tree.yaml", "--dry-run"},
             "nosuch-build is not a QEMU build tree for x86_64 (missing: the folder itself)"),
+        Arguments.argumentSet(
+            "a QEMU argument that gives the guest a network",
+            new String[] {
+              "run", "--recipe", "x86_64-6.12", "--qemu-arg=-netdev", "--qemu-arg=user,id=n0"
+            },
+            "qemu_args '-netdev user,id=n0' would give the guest a network"),
+        Arguments.argumentSet(
+            "a QEMU argument that writes a host file",
+            new String[] {
+              "run",
+              "--recipe",
+              "x86_64-6.12",
+              "--qemu-arg=-chardev",
+              "--qemu-arg=file,id=f,path=/etc/motd"
+            },
+            "opens a host 'file' outside the machine's private run folder"),
         Arguments.argumentSet("no command", new String[] {}, "which command?"),
         Arguments.argumentSet("images without a subcommand", new String[] {"images"}, "which?"));
   }
