@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the harness needs on a Debian machine, only what is missing:
 # QEMU for the three architectures, and the cross compiler that builds pvpanic modules
-# for Debian's arm64 kernels (which ship without them).
+# for Debian's arm64 kernels (which ship without them); and the account pvh-qemu that QEMU drops
+# to when the harness runs as root (no home, no shell, a group of its own).
 # Runs as root, or through sudo when it is there.
 set -euo pipefail
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
 
 need=()
 command -v qemu-system-x86_64  >/dev/null || need+=(qemu-system-x86)
@@ -21,8 +25,12 @@ command -v mvn  >/dev/null || need+=(maven)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "ci/setup.sh: installing ${need[*]}" >&2
-  as_root=()
-  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
   "${as_root[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+if ! getent passwd pvh-qemu >/dev/null; then
+  echo "ci/setup.sh: adding the system account pvh-qemu (QEMU runs as it under a root harness)" >&2
+  "${as_root[@]}" useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin pvh-qemu
 fi

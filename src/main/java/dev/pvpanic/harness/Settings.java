@@ -76,6 +76,23 @@ public final class Settings {
         "PVH_DEBIAN_ALLOW_STALE",
         "false",
         "take Debian metadata past its Valid-Until (a snapshot archive)"),
+    REQUIRE_CONFINEMENT(
+        "pvh.require-confinement",
+        "PVH_REQUIRE_CONFINEMENT",
+        "false",
+        "refuse to start a QEMU that cannot be confined (no seccomp sandbox, or root with no"
+            + " account to drop to) instead of running it with a warning"),
+    ALLOW_UNCONFINED(
+        "pvh.allow-unconfined",
+        "PVH_ALLOW_UNCONFINED",
+        "false",
+        "take qemu_args that undo the confinement (-sandbox, -runas, -run-with, -netdev, -virtfs,"
+            + " a -chardev on a host path...): the user means it"),
+    QEMU_USER(
+        "pvh.qemu.user",
+        "PVH_QEMU_USER",
+        "pvh-qemu (made by ci/setup.sh), else nobody",
+        "the account QEMU drops to when the harness runs as root"),
     BUILD_TREE(
         "pvh.build-tree",
         "PVH_BUILD_TREE",
@@ -359,6 +376,21 @@ public final class Settings {
 
   public boolean cold() {
     return get(Setting.COLD).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  /** Whether a QEMU that cannot be confined is refused rather than run with a warning. */
+  public boolean requireConfinement() {
+    return get(Setting.REQUIRE_CONFINEMENT).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  /** Whether qemu_args that undo the confinement are taken. */
+  public boolean allowUnconfined() {
+    return get(Setting.ALLOW_UNCONFINED).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+  }
+
+  /** The accounts QEMU may drop to, in order of preference. */
+  public List<String> qemuUsers() {
+    return get(Setting.QEMU_USER).map(List::of).orElse(List.of("pvh-qemu", "nobody"));
   }
 
   /**

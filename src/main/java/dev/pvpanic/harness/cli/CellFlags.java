@@ -188,7 +188,7 @@ final class CellFlags {
       actions(action).forEach((axis, value) -> v.put(axis, value));
     }
     Cell cell = new Cell(Optional.empty(), v);
-    cell.contradiction()
+    cell.refusal(dev.pvpanic.harness.Settings.system().allowUnconfined())
         .ifPresent(
             why -> {
               throw new UsageException("the flags describe a cell that cannot be: " + why);

@@ -62,6 +62,18 @@ public final class Main implements Callable<Integer> {
           "say each decision (cold or snapshot, accelerator, QEMU capabilities) on stderr")
   boolean verbose;
 
+  @Option(
+      names = "--allow-unconfined",
+      description =
+          "take qemu_args that undo QEMU's confinement (-sandbox, -runas, -run-with, -netdev,"
+              + " -virtfs, a -chardev on a host path...): -Dpvh.allow-unconfined=true")
+  void allowUnconfined(boolean allow) {
+    if (allow) {
+      // Settings reads it wherever a cell is checked: config loading, run's flags
+      System.setProperty("pvh.allow-unconfined", "true");
+    }
+  }
+
   @Spec CommandSpec spec;
 
   private final Terminal terminal;

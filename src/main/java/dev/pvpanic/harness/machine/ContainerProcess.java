@@ -182,6 +182,33 @@ final class ContainerProcess implements QemuProcess {
     return pid;
   }
 
+  /**
+   * QEMU is the child of the container's tether shell ({@link #TETHER}) whose command is QEMU's;
+   * the shell itself when it cannot be found (the container is gone).
+   */
+  @Override
+  public long qemuPid() {
+    String children;
+    try {
+      children =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"));
+    } catch (IOException | RuntimeException e) {
+      return pid;
+    }
+    for (String child : children.strip().split("\\s+")) {
+      try {
+        String comm = Files.readString(Path.of("/proc", child, "comm")).strip();
+        if (comm.startsWith("qemu-system")) {
+          return Long.parseLong(child);
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone meanwhile
+      }
+    }
+    return pid;
+  }
+
   @Override
   public String describe() {
     return "container " + id.substring(0, 12) + " (pid " + pid + ")";

@@ -13,9 +13,11 @@ import java.util.Optional;
  * {@link #toBuilder()} derives a variant. Validation happens here, before anything starts.
  *
  * @param incoming a saved machine state (a QEMU migration stream in a file) to start from instead
- *     of booting: QEMU gets {@code -incoming "exec:cat <file>"}. The rest of the spec must describe
- *     the same machine the state was saved from, except {@code actions}, which are not part of the
- *     migrated state.
+ *     of booting: QEMU gets {@code -incoming defer} and the file is handed over on QMP (see {@link
+ *     SavedState#startIncoming}). The rest of the spec must describe the same machine the state was
+ *     saved from, except {@code actions}, which are not part of the migrated state.
+ * @param confine whether QEMU is confined ({@link QemuConfinement}); only the probe that asks a
+ *     build what it can do runs unconfined
  */
 public record MachineSpec(
     String name,
@@ -34,7 +36,8 @@ public record MachineSpec(
     List<String> extraArgs,
     Optional<Path> artifactsDir,
     Optional<Path> incoming,
-    Duration startTimeout) {
+    Duration startTimeout,
+    boolean confine) {
 
   public MachineSpec {
     Objects.requireNonNull(name, "name");
@@ -98,6 +101,7 @@ public record MachineSpec(
     b.artifactsDir = artifactsDir;
     b.incoming = incoming;
     b.startTimeout = startTimeout;
+    b.confine = confine;
     return b;
   }
 
@@ -125,6 +129,7 @@ public record MachineSpec(
     private Optional<Path> artifactsDir = Optional.empty();
     private Optional<Path> incoming = Optional.empty();
     private Duration startTimeout = Duration.ofSeconds(30);
+    private boolean confine = true;
 
     private Builder(Architecture arch) {
       this.arch = Objects.requireNonNull(arch, "arch");
@@ -213,6 +218,12 @@ public record MachineSpec(
       return this;
     }
 
+    /** Confine QEMU (the default), or not: only for the probe that asks a build about itself. */
+    public Builder confine(boolean v) {
+      confine = v;
+      return this;
+    }
+
     public MachineSpec build() {
       return new MachineSpec(
           name,
@@ -231,7 +242,8 @@ public record MachineSpec(
           extraArgs,
           artifactsDir,
           incoming,
-          startTimeout);
+          startTimeout,
+          confine);
     }
   }
 }

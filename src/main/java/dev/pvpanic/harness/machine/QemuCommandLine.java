@@ -16,16 +16,39 @@ public final class QemuCommandLine {
   private QemuCommandLine() {}
 
   /**
+   * The machine the spec describes, without confinement: what decides whether two QEMUs run the
+   * same guest (a snapshot's key).
+   *
    * @param accel the accelerator actually used ({@link Accelerator#TCG} or {@link
    *     Accelerator#KVM}), after {@link Accelerator#AUTO} has been decided
    */
   public static List<String> argv(
       MachineSpec spec, Path qmpSocket, Path consoleSocket, Accelerator accel) {
+    return argv(spec, qmpSocket, consoleSocket, accel, List.of());
+  }
+
+  /** The argv QEMU is started with: the machine, confined by {@code confinement}. */
+  public static List<String> argv(
+      MachineSpec spec,
+      Path qmpSocket,
+      Path consoleSocket,
+      Accelerator accel,
+      QemuConfinement confinement) {
+    return argv(spec, qmpSocket, consoleSocket, accel, confinement.qemuArgs());
+  }
+
+  private static List<String> argv(
+      MachineSpec spec,
+      Path qmpSocket,
+      Path consoleSocket,
+      Accelerator accel,
+      List<String> confinement) {
     if (accel == Accelerator.AUTO) {
       throw new IllegalArgumentException("decide the accelerator before building argv");
     }
     List<String> a = new ArrayList<>();
     a.addAll(spec.qemu().command());
+    a.addAll(confinement);
     a.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none"));
     a.addAll(List.of("-machine", spec.effectiveMachineType()));
     a.addAll(List.of("-accel", accel.id()));
@@ -48,9 +71,9 @@ public final class QemuCommandLine {
     a.addAll(spec.pvpanic().qemuArgs());
     a.addAll(spec.actions().qemuArgs());
     a.addAll(spec.extraArgs());
-    // QEMU 7.2 has no file: migration URI; exec: runs the command through /bin/sh.
-    spec.incoming()
-        .ifPresent(f -> a.addAll(List.of("-incoming", "exec:cat " + quote(f.toString()))));
+    // The state is handed over on QMP once QEMU runs (migrate-incoming, SavedState): an exec:cat
+    // would need a spawned process, which the sandbox forbids.
+    spec.incoming().ifPresent(f -> a.addAll(List.of("-incoming", "defer")));
     return List.copyOf(a);
   }
 

@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks a QEMU build what it can do: starts it once with no guest ({@code -machine none -S}), reads
- * {@code query-qmp-schema}, {@code device-list-properties} of the pvpanic devices and {@code
- * query-machines}, and stops it. One probe per build and architecture per JVM.
+ * {@code query-qmp-schema}, {@code device-list-properties} of the pvpanic devices, {@code
+ * query-machines} and {@code query-command-line-options}, and stops it. The probe runs no guest and
+ * is the one QEMU started unconfined: its confinement is what it is asked about. One probe per
+ * build and architecture per JVM.
  */
 public final class QemuIntrospector {
   private static final Logger LOG = LoggerFactory.getLogger(QemuIntrospector.class);
@@ -40,6 +42,7 @@ public final class QemuIntrospector {
             .accelerator(Accelerator.TCG)
             .machineType("none")
             .extraArgs(List.of("-S"))
+            .confine(false)
             .build();
     try (QemuMachine machine = QemuMachine.launch(spec)) {
       return Optional.of(read(machine.qmp()));
@@ -62,6 +65,7 @@ public final class QemuIntrospector {
       }
     }
     JsonNode machines = qmp.execute("query-machines");
-    return QemuIntrospection.parse(qmp.version(), schema, devices, machines);
+    JsonNode options = qmp.execute("query-command-line-options");
+    return QemuIntrospection.parse(qmp.version(), schema, devices, machines, options);
   }
 }

@@ -1,9 +1,12 @@
 package dev.pvpanic.harness.machine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.console.SerialConsole;
 import dev.pvpanic.harness.qmp.QmpClient;
+import dev.pvpanic.harness.qmp.QmpException;
 import dev.pvpanic.harness.qmp.QmpOptions;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -21,8 +24,10 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +47,7 @@ public final class QemuMachine implements AutoCloseable {
   private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
   private static final Duration KILL_GRACE = Duration.ofSeconds(10);
   private static final Set<QemuMachine> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<String> WARNED_UNCONFINED = ConcurrentHashMap.newKeySet();
 
   static {
     // Ctrl-C or a normal JVM exit: close what is still open. SIGKILL is covered by pdeathsig.
@@ -61,8 +67,12 @@ public final class QemuMachine implements AutoCloseable {
   private final QmpClient qmp;
   private final SerialConsole console;
   private final AcceleratorDecision accelerator;
+  private final QemuConfinement confinement;
+  private final ProcessConfinement measured;
+  private final FileHandover migrationHandover;
   private final Instant startedAt;
   private final AtomicLong peakKb = new AtomicLong(-1);
+  private final AtomicInteger handoverSerial = new AtomicInteger();
   private volatile boolean closing;
   private volatile boolean closed;
 
@@ -75,8 +85,14 @@ public final class QemuMachine implements AutoCloseable {
       QmpClient qmp,
       SerialConsole console,
       AcceleratorDecision accelerator,
+      QemuConfinement confinement,
+      ProcessConfinement measured,
+      FileHandover migrationHandover,
       Instant startedAt) {
     this.spec = spec;
+    this.confinement = confinement;
+    this.measured = measured;
+    this.migrationHandover = migrationHandover;
     this.runFolder = runFolder;
     this.artifacts = artifacts;
     this.argv = argv;
@@ -96,13 +112,40 @@ public final class QemuMachine implements AutoCloseable {
     return launch(spec, decision);
   }
 
-  /** Starts QEMU with an accelerator already decided (TCG or KVM). */
+  /**
+   * Starts QEMU with an accelerator already decided (TCG or KVM), confined as {@link
+   * QemuConfinement} decides for its build; a QEMU that cannot be confined is refused under {@code
+   * pvh.require-confinement}, else it runs and {@link #confinement()} carries the warning.
+   */
   public static QemuMachine launch(MachineSpec spec, AcceleratorDecision decision) {
+    QemuConfinement confinement = QemuConfinement.of(spec);
+    if (!confinement.confined() && spec.confine() && Settings.system().requireConfinement()) {
+      throw new MachineException(
+          "QEMU build "
+              + spec.qemu().label()
+              + " cannot be confined and pvh.require-confinement is set: "
+              + String.join("; ", confinement.warnings()));
+    }
+    if (spec.confine() && !confinement.confined() && WARNED_UNCONFINED.add(spec.qemu().label())) {
+      LOG.warn(
+          "QEMU {} runs less confined than intended: {}",
+          spec.qemu().label(),
+          String.join("; ", confinement.warnings()));
+    }
+    LOG.debug("{}: confinement {}", spec.name(), confinement.describe());
+    FileHandover handover =
+        spec.confine()
+            ? FileHandover.forMigration(QemuIntrospector.introspect(spec.qemu(), spec.arch()))
+            : FileHandover.NAMED_FD;
+    if (confinement.user().isPresent() && spec.qemu().backend() instanceof LocalProcessBackend) {
+      QemuReaper.ensureRunning();
+    }
     RunFolder folder = RunFolder.create(RunFolder.defaultRoot());
     MachineArtifacts artifacts = MachineArtifacts.in(spec.artifactsDir().orElse(folder.path()));
     Path qmpPath = folder.resolve("qmp.sock");
     Path consolePath = folder.resolve("console.sock");
-    List<String> argv = QemuCommandLine.argv(spec, qmpPath, consolePath, decision.used());
+    List<String> argv =
+        QemuCommandLine.argv(spec, qmpPath, consolePath, decision.used(), confinement);
     Instant deadline = Instant.now().plus(spec.startTimeout());
     AFUNIXServerSocket qmpServer = null;
     AFUNIXServerSocket consoleServer = null;
@@ -131,11 +174,13 @@ public final class QemuMachine implements AutoCloseable {
                       artifacts.stderr()));
       qmpSocket = accept(qmpServer, "QMP", process, deadline);
       consoleSocket = accept(consoleServer, "serial console", process, deadline);
+      AFUNIXSocket fdSocket = (AFUNIXSocket) qmpSocket;
       qmp =
           QmpClient.open(
               qmpSocket.getInputStream(),
               qmpSocket.getOutputStream(),
               qmpSocket,
+              fdSocket::setOutboundFileDescriptors,
               new QmpOptions(
                   Duration.ofSeconds(30), Optional.of(artifacts.qmpTranscript()), spec.name()));
       Socket cs = consoleSocket;
@@ -147,9 +192,27 @@ public final class QemuMachine implements AutoCloseable {
               new SerialConsole.Options(
                   artifacts.consoleTranscript(), spec.name(), Duration.ofSeconds(60)));
       checkAccelerator(qmp, decision);
+      // QEMU answers QMP commands from its main loop, which it enters after dropping privileges:
+      // what /proc says now is how the guest's QEMU runs.
+      ProcessConfinement measured = measure(process, confinement);
+      if (spec.incoming().isPresent()) {
+        SavedState.startIncoming(qmp, handover, spec.incoming().get(), 0);
+      }
       QemuMachine machine =
           new QemuMachine(
-              spec, folder, artifacts, argv, process, qmp, console, decision, startedAt);
+              spec,
+              folder,
+              artifacts,
+              argv,
+              process,
+              qmp,
+              console,
+              decision,
+              confinement,
+              measured,
+              handover,
+              startedAt);
+      machine.handoverSerial.set(1);
       LIVE.add(machine);
       return machine;
     } catch (IOException | RuntimeException e) {
@@ -177,6 +240,23 @@ public final class QemuMachine implements AutoCloseable {
     } finally {
       closeQuietly(consoleServer, qmpServer);
     }
+  }
+
+  /**
+   * How the running QEMU is confined, from /proc; a QEMU that is not confined as it was asked to be
+   * is refused: a sandbox that did not take, a user it did not drop to.
+   */
+  private static ProcessConfinement measure(QemuProcess process, QemuConfinement confinement) {
+    long pid = process.qemuPid();
+    ProcessConfinement measured =
+        ProcessConfinement.of(pid)
+            .orElseThrow(
+                () -> new MachineException("cannot read /proc/" + pid + "/status of QEMU"));
+    Optional<String> mismatch = confinement.mismatch(measured);
+    if (mismatch.isPresent()) {
+      throw new MachineException(mismatch.get());
+    }
+    return measured;
   }
 
   /** The files QEMU reads, which a container backend must share with it. */
@@ -244,6 +324,44 @@ public final class QemuMachine implements AutoCloseable {
 
   public Path runFolder() {
     return runFolder.path();
+  }
+
+  /** How this QEMU was asked to be confined. */
+  public QemuConfinement confinement() {
+    return confinement;
+  }
+
+  /** How this QEMU ran, as /proc reported it once it was up: user, group, seccomp mode. */
+  public ProcessConfinement measuredConfinement() {
+    return measured;
+  }
+
+  FileHandover migrationHandover() {
+    return migrationHandover;
+  }
+
+  /** A number no earlier hand-over to this QEMU used (descriptor names and set ids). */
+  int nextHandoverSerial() {
+    return handoverSerial.getAndIncrement();
+  }
+
+  /**
+   * Writes the guest's memory into {@code file} ({@code dump-guest-memory}, {@code format} {@code
+   * elf}, {@code kdump-zlib}, ...): the harness creates the file and hands it over as a descriptor,
+   * so a QEMU running as another user writes where it has no right to.
+   *
+   * @throws QmpException when QEMU refuses or fails the dump
+   * @throws IOException when the file cannot be created
+   */
+  public void dumpGuestMemory(Path file, String format, Duration timeout) throws IOException {
+    try (FileOutputStream out = new FileOutputStream(file.toFile())) {
+      String name = "pvh-" + nextHandoverSerial();
+      qmp.passFd(name, out.getFD());
+      qmp.execute(
+          "dump-guest-memory",
+          Map.of("paging", false, "protocol", "fd:" + name, "format", format),
+          timeout);
+    }
   }
 
   /** Which accelerator really runs this guest, and why. */

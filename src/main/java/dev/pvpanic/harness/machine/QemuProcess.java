@@ -17,6 +17,11 @@ public interface QemuProcess extends AutoCloseable {
   /** The host pid of the process (for a container: its init process, which parents QEMU). */
   long pid();
 
+  /** The host pid of QEMU itself (for a container: the QEMU its init process started). */
+  default long qemuPid() {
+    return pid();
+  }
+
   /** How a person finds it: {@code pid 1234}, {@code container 0123abcd (pid 1234)}. */
   String describe();
 

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.DurationText;
 import dev.pvpanic.harness.qmp.QmpClient;
 import dev.pvpanic.harness.qmp.QmpException;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -29,10 +33,12 @@ final class SavedState {
   /**
    * Saves the whole machine (device state and RAM) into {@code file} with QEMU's migration: stops
    * the guest first, so one pass writes a consistent state and nothing is dirtied meanwhile, then
-   * migrates to {@code exec:cat > file} (see {@link #saveCommand}) and polls {@code query-migrate}
-   * until it completes and the file is whole. The machine stays stopped (status {@code
-   * postmigrate}); start a new QEMU with {@link MachineSpec#incoming()} to go on from the saved
-   * state.
+   * migrates into a part file the harness opened and handed over as a descriptor ({@link
+   * FileHandover}: no process is spawned, and QEMU needs no right to the cache) and polls {@code
+   * query-migrate} until it completes. QEMU writes the stream before it reports {@code completed},
+   * so the part file is then whole and is renamed to {@code file}. The machine stays stopped
+   * (status {@code postmigrate}); start a new QEMU with {@link MachineSpec#incoming()} to go on
+   * from the saved state.
    *
    * @throws MachineException when the migration fails (with QEMU's reason), QEMU exits, or it does
    *     not complete within {@code timeout}
@@ -41,48 +47,17 @@ final class SavedState {
     QmpClient qmp = m.qmp();
     String name = m.spec().name();
     Instant deadline = Instant.now().plus(timeout);
+    Path part = file.resolveSibling(file.getFileName() + ".part");
     try {
-      qmp.execute("stop");
-      qmp.execute(
-          "migrate-set-parameters", Map.of("max-bandwidth", SAVE_BANDWIDTH_BYTES_PER_SECOND));
-      qmp.execute("migrate", Map.of("uri", "exec:" + saveCommand(file)));
-      while (true) {
-        JsonNode info = qmp.execute("query-migrate");
-        String status = info.path("status").asText("none");
-        switch (status) {
-          case "completed" -> {
-            awaitFile(m, file, deadline, timeout);
-            return;
-          }
-          case "failed", "cancelled" ->
-              throw new MachineException(
-                  "saving the state of "
-                      + name
-                      + " into "
-                      + file
-                      + " "
-                      + status
-                      + ": "
-                      + info.path("error-desc").asText("QEMU gave no reason")
-                      + "\nQEMU stderr:\n"
-                      + m.stderrTail(20));
-          default -> {
-            if (Instant.now().isAfter(deadline)) {
-              throw new MachineException(
-                  "saving the state of "
-                      + name
-                      + " into "
-                      + file
-                      + " did not complete within "
-                      + DurationText.of(timeout)
-                      + " (last status "
-                      + status
-                      + ")");
-            }
-            pause(MIGRATION_POLL);
-          }
-        }
+      try (FileOutputStream out = new FileOutputStream(part.toFile())) {
+        qmp.execute("stop");
+        qmp.execute(
+            "migrate-set-parameters", Map.of("max-bandwidth", SAVE_BANDWIDTH_BYTES_PER_SECOND));
+        String uri = m.migrationHandover().hand(qmp, out.getFD(), m.nextHandoverSerial());
+        qmp.execute("migrate", Map.of("uri", uri));
+        awaitCompleted(m, file, deadline, timeout);
       }
+      Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (QmpException e) {
       throw new MachineException(
           "saving the state of "
@@ -93,37 +68,68 @@ final class SavedState {
               + e.getMessage()
               + (m.isAlive() ? "" : "\nQEMU exited; stderr:\n" + m.stderrTail(20)),
           e);
+    } catch (IOException e) {
+      throw new MachineException(
+          "saving the state of " + name + " into " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void awaitCompleted(QemuMachine m, Path file, Instant deadline, Duration timeout) {
+    String name = m.spec().name();
+    while (true) {
+      JsonNode info = m.qmp().execute("query-migrate");
+      String status = info.path("status").asText("none");
+      switch (status) {
+        case "completed" -> {
+          return;
+        }
+        case "failed", "cancelled" ->
+            throw new MachineException(
+                "saving the state of "
+                    + name
+                    + " into "
+                    + file
+                    + " "
+                    + status
+                    + ": "
+                    + info.path("error-desc").asText("QEMU gave no reason")
+                    + "\nQEMU stderr:\n"
+                    + m.stderrTail(20));
+        default -> {
+          if (Instant.now().isAfter(deadline)) {
+            throw new MachineException(
+                "saving the state of "
+                    + name
+                    + " into "
+                    + file
+                    + " did not complete within "
+                    + DurationText.of(timeout)
+                    + " (last status "
+                    + status
+                    + ")");
+          }
+          pause(MIGRATION_POLL);
+        }
+      }
     }
   }
 
   /**
-   * The shell command QEMU pipes the migration stream into. QEMU reports {@code completed} before
-   * it closes the pipe and reaps the command, so {@code cat} may still be writing when the status
-   * says done: it writes a part file and renames it when it has all, and the harness waits for the
-   * final name.
+   * Starts loading {@code file} into a QEMU started with {@code -incoming defer}: hands the opened
+   * file over ({@link FileHandover}) and asks {@code migrate-incoming} to read it. Returns at once;
+   * {@link #awaitIncoming} waits for the load.
+   *
+   * @throws MachineException when the file cannot be opened or QEMU refuses it
    */
-  static String saveCommand(Path file) {
-    String part = file + ".part";
-    return "cat > "
-        + QemuCommandLine.quote(part)
-        + " && mv "
-        + QemuCommandLine.quote(part)
-        + " "
-        + QemuCommandLine.quote(file.toString());
-  }
-
-  private static void awaitFile(QemuMachine m, Path file, Instant deadline, Duration timeout) {
-    while (!Files.isRegularFile(file)) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new MachineException(
-            "QEMU reported the migration into "
-                + file
-                + " completed, but the file was not complete within "
-                + DurationText.of(timeout)
-                + "\nQEMU stderr:\n"
-                + m.stderrTail(20));
-      }
-      pause(MIGRATION_POLL);
+  static void startIncoming(QmpClient qmp, FileHandover handover, Path file, int serial) {
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      String uri = handover.hand(qmp, in.getFD(), serial);
+      qmp.execute("migrate-incoming", Map.of("uri", uri));
+    } catch (IOException e) {
+      throw new MachineException("cannot open the saved state " + file + ": " + e.getMessage(), e);
+    } catch (QmpException e) {
+      throw new MachineException(
+          "QEMU did not take the saved state " + file + ": " + e.getMessage(), e);
     }
   }
 

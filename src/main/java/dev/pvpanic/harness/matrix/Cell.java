@@ -230,6 +230,22 @@ public record Cell(
     return family;
   }
 
+  /**
+   * Why this cell is refused before anything runs: it contradicts itself ({@link
+   * #contradiction()}), its {@code qemu_args} take what the harness owns ({@link QemuArguments},
+   * never allowed), or they would undo how QEMU is confined ({@link
+   * dev.pvpanic.harness.machine.UnconfiningArgs}) and the user did not say they mean it.
+   */
+  public Optional<String> refusal(boolean allowUnconfined) {
+    return contradiction()
+        .or(() -> QemuArguments.problem(qemuArgs()))
+        .or(
+            () ->
+                allowUnconfined
+                    ? Optional.empty()
+                    : dev.pvpanic.harness.machine.UnconfiningArgs.find(qemuArgs()));
+  }
+
   /** A short name a person reads in a test tree: only what differs from the defaults. */
   public String displayName() {
     return identity().displayName();

@@ -247,7 +247,7 @@ public record GuestConfig(
           });
       requireRecipe(one.containsKey(Axis.RECIPE), at);
       Cell cell = new Cell(Optional.of(String.valueOf(cellName)), one, injected);
-      cell.contradiction()
+      cell.refusal(Settings.system().allowUnconfined())
           .ifPresent(
               why -> {
                 throw new GuestConfigException(at + " (" + cellName + "): " + why);
@@ -388,13 +388,14 @@ public record GuestConfig(
                 + " (-Dpvh.max.cells or PVH_MAX_CELLS); split the config or name fewer values"
                 + " per axis");
       }
+      boolean allowUnconfined = Settings.system().allowUnconfined();
       for (Map<Axis, String> combo : product()) {
         Cell c = new Cell(Optional.empty(), combo);
         Optional<Exclusion> ex = exclusions.stream().filter(x -> x.matches(c)).findFirst();
         if (ex.isPresent()) {
           excluded.add(new Excluded(c, ex.get().reason()));
         } else if (unique(ids, c)) {
-          c.contradiction()
+          c.refusal(allowUnconfined)
               .ifPresent(
                   why -> {
                     throw new GuestConfigException(

@@ -45,7 +45,6 @@ public final class MatrixPlan {
 
   private static PlannedCell plan(Cell cell, ImageRecipe recipe, Optional<Path> base) {
     KernelCommandLine.problem(cell, recipe)
-        .or(() -> QemuArguments.problem(cell.qemuArgs()))
         .ifPresent(
             p -> {
               throw new GuestConfigException(cell.displayName() + ": " + p);

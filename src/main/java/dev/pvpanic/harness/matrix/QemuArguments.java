@@ -17,7 +17,6 @@ public final class QemuArguments {
   /** The options the harness owns, and why each is refused. */
   private static final Map<String, String> OWNED =
       Map.ofEntries(
-          Map.entry("-daemonize", "QEMU would fork away from the harness and outlive its cell"),
           Map.entry("-S", "the VM would wait in prelaunch and the guest never boot"),
           Map.entry("-qmp", "the harness owns QEMU's QMP monitor"),
           Map.entry("-qmp-pretty", "the harness owns QEMU's QMP monitor"),
@@ -27,8 +26,6 @@ public final class QemuArguments {
           Map.entry("-nographic", "it moves the serial console and monitor to stdio"),
           Map.entry("-incoming", "the harness restores snapshots itself"),
           Map.entry("-loadvm", "the harness restores snapshots itself"),
-          Map.entry("-runas", "the harness decides which user QEMU runs as"),
-          Map.entry("-run-with", "the harness decides which user QEMU runs as"),
           Map.entry("-chroot", "the harness decides where QEMU runs"),
           Map.entry("-vnc", "a display server opens a network port on the runner"),
           Map.entry("-spice", "a display server opens a network port on the runner"),

@@ -29,6 +29,11 @@ import java.util.TreeSet;
  * @param machineTypes every machine type name and alias
  * @param watchdogActions the values {@code set-action}'s {@code watchdog} member takes ({@code
  *     -action watchdog=}); empty without it
+ * @param commandLineOptions from {@code query-command-line-options}: each command-line option the
+ *     build has as an option list ({@code sandbox} only when built with seccomp, {@code run-with}),
+ *     with its parameter names; plain flags such as {@code -runas} are not listed
+ * @param migrationFileTransport whether {@code migrate}'s {@code channels} can name a {@code file}
+ *     transport, i.e. the build takes {@code file:} migration URIs (QEMU 8.2 and later)
  */
 public record QemuIntrospection(
     QemuVersion version,
@@ -39,7 +44,9 @@ public record QemuIntrospection(
     Map<String, OptionalInt> pvpanicDevices,
     Set<String> eventsProperty,
     Set<String> machineTypes,
-    Set<String> watchdogActions) {
+    Set<String> watchdogActions,
+    Map<String, Set<String>> commandLineOptions,
+    boolean migrationFileTransport) {
 
   /** The pvpanic device types asked about. */
   public static final java.util.List<String> PVPANIC_DEVICES =
@@ -58,6 +65,9 @@ public record QemuIntrospection(
     eventsProperty = Set.copyOf(eventsProperty);
     machineTypes = Set.copyOf(machineTypes);
     watchdogActions = Set.copyOf(watchdogActions);
+    Map<String, Set<String>> options = new java.util.TreeMap<>();
+    commandLineOptions.forEach((k, v) -> options.put(k, Set.copyOf(v)));
+    commandLineOptions = java.util.Collections.unmodifiableMap(options);
   }
 
   /**
@@ -73,6 +83,24 @@ public record QemuIntrospection(
       JsonNode schema,
       Map<String, Optional<JsonNode>> deviceProperties,
       JsonNode machines) {
+    return parse(
+        version,
+        schema,
+        deviceProperties,
+        machines,
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+  }
+
+  /**
+   * Reads the replies, with {@code query-command-line-options}' return value {@code
+   * commandLineOptions} (a list of {@code {option, parameters: [{name, ...}]}}).
+   */
+  public static QemuIntrospection parse(
+      QemuVersion version,
+      JsonNode schema,
+      Map<String, Optional<JsonNode>> deviceProperties,
+      JsonNode machines,
+      JsonNode commandLineOptions) {
     Map<String, JsonNode> byName = new HashMap<>();
     Set<String> events = new TreeSet<>();
     Set<String> commands = new TreeSet<>();
@@ -117,6 +145,19 @@ public record QemuIntrospection(
         machineTypes.add(m.get("alias").asText());
       }
     }
+    Map<String, Set<String>> options = new java.util.TreeMap<>();
+    for (JsonNode o : commandLineOptions) {
+      Set<String> parameters = new TreeSet<>();
+      o.path("parameters").forEach(p -> parameters.add(p.path("name").asText()));
+      options.merge(
+          o.path("option").asText(),
+          parameters,
+          (a, b) -> {
+            Set<String> both = new TreeSet<>(a);
+            both.addAll(b);
+            return both;
+          });
+    }
     return new QemuIntrospection(
         version,
         events,
@@ -126,7 +167,38 @@ public record QemuIntrospection(
         devices,
         withEvents,
         machineTypes,
-        watchdogActions);
+        watchdogActions,
+        options,
+        migrationFileTransport(byName));
+  }
+
+  /*
+   * migrate's channels (QEMU 8.2, with the file: URI) are a list of MigrationChannel whose addr is a
+   * union on its transport; the schema masks type names, so follow the members from the command.
+   */
+  private static boolean migrationFileTransport(Map<String, JsonNode> byName) {
+    Optional<JsonNode> channels = memberType(byName, byName.get("migrate"), "channels");
+    Optional<JsonNode> channel =
+        channels.map(a -> byName.get(a.path("element-type").asText())).filter(Objects::nonNull);
+    Optional<JsonNode> address =
+        channel.flatMap(
+            c -> {
+              for (JsonNode m : c.path("members")) {
+                if (m.path("name").asText().equals("addr")) {
+                  return Optional.ofNullable(byName.get(m.path("type").asText()));
+                }
+              }
+              return Optional.empty();
+            });
+    if (address.isEmpty()) {
+      return false;
+    }
+    for (JsonNode v : address.get().path("variants")) {
+      if (v.path("case").asText().equals("file")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The schema entity of member {@code member} of the arguments of a command or event. */
@@ -158,6 +230,11 @@ public record QemuIntrospection(
   /** The {@code events} default of a device type, when the build has it and reports one. */
   public OptionalInt eventsDefault(String deviceType) {
     return pvpanicDevices.getOrDefault(deviceType, OptionalInt.empty());
+  }
+
+  /** Whether the build has command-line option {@code option} with parameter {@code parameter}. */
+  public boolean hasOptionParameter(String option, String parameter) {
+    return commandLineOptions.getOrDefault(option, Set.of()).contains(parameter);
   }
 
   public boolean hasDevice(String deviceType) {

@@ -6,6 +6,7 @@ import dev.pvpanic.harness.DurationText;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -43,6 +44,7 @@ public final class QmpClient implements AutoCloseable {
   private final OutputStream rawOut;
   private final Writer out;
   private final Closeable connection;
+  private final FdPassing fdPassing;
   private final QmpTranscript transcript;
   private final EventLog events = new EventLog();
   private final PendingCommands pending = new PendingCommands();
@@ -55,9 +57,11 @@ public final class QmpClient implements AutoCloseable {
       InputStream in,
       OutputStream out,
       Closeable connection,
+      FdPassing fdPassing,
       QmpOptions options,
       QmpTranscript transcript) {
     this.options = options;
+    this.fdPassing = fdPassing;
     this.in = in;
     this.rawOut = out;
     this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
@@ -77,6 +81,20 @@ public final class QmpClient implements AutoCloseable {
    */
   public static QmpClient open(
       InputStream in, OutputStream out, Closeable connection, QmpOptions options) {
+    return open(in, out, connection, FdPassing.NONE, options);
+  }
+
+  /**
+   * As {@link #open(InputStream, OutputStream, Closeable, QmpOptions)}, on a connection that can
+   * pass file descriptors to QEMU ({@link #passFd}, {@link #addFd}).
+   */
+  public static QmpClient open(
+      InputStream in,
+      OutputStream out,
+      Closeable connection,
+      FdPassing fdPassing,
+      QmpOptions options) {
+    Objects.requireNonNull(fdPassing, "fdPassing");
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(connection, "connection");
@@ -89,7 +107,7 @@ public final class QmpClient implements AutoCloseable {
       closeQuietly(connection);
       throw e;
     }
-    QmpClient client = new QmpClient(in, out, connection, options, transcript);
+    QmpClient client = new QmpClient(in, out, connection, fdPassing, options, transcript);
     client.reader.start();
     try {
       client.awaitGreeting();
@@ -145,13 +163,40 @@ public final class QmpClient implements AutoCloseable {
    * @throws QmpProtocolException if QEMU sent a malformed line before the reply
    */
   public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
+    return execute(command, arguments, timeout, null);
+  }
+
+  /**
+   * Hands QEMU an open file under {@code name} ({@code getfd}); commands then name it {@code
+   * fd:<name>} ({@code migrate}, {@code migrate-incoming}, {@code dump-guest-memory}). QEMU keeps
+   * its own copy: the caller may close {@code fd} once this returns.
+   *
+   * @throws QmpException as {@link #execute}, or when this connection cannot pass descriptors
+   */
+  public void passFd(String name, FileDescriptor fd) {
+    Objects.requireNonNull(fd, "fd");
+    execute("getfd", Map.of("fdname", name), options.commandTimeout(), fd);
+  }
+
+  /**
+   * Adds an open file to QEMU's file descriptor set {@code fdsetId} ({@code add-fd}); QEMU opens
+   * {@code /dev/fdset/<fdsetId>} as that file (a {@code file:} migration URI). The caller may close
+   * {@code fd} once this returns.
+   */
+  public void addFd(int fdsetId, FileDescriptor fd) {
+    Objects.requireNonNull(fd, "fd");
+    execute("add-fd", Map.of("fdset-id", fdsetId), options.commandTimeout(), fd);
+  }
+
+  private JsonNode execute(
+      String command, Map<String, ?> arguments, Duration timeout, FileDescriptor fd) {
     Objects.requireNonNull(timeout, "timeout");
     if (Thread.currentThread() == reader) {
       // The reply would have to be read by this very thread: it could only time out.
       throw new IllegalStateException(
           "execute('" + command + "') called from an event listener; use submit() there");
     }
-    PendingCommands.Pending sent = send(command, arguments);
+    PendingCommands.Pending sent = send(command, arguments, fd);
     try {
       return sent.reply().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -179,7 +224,7 @@ public final class QmpClient implements AutoCloseable {
   public CompletableFuture<JsonNode> submit(String command, Map<String, ?> arguments) {
     PendingCommands.Pending sent;
     try {
-      sent = send(command, arguments);
+      sent = send(command, arguments, null);
     } catch (QmpException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -250,7 +295,8 @@ public final class QmpClient implements AutoCloseable {
     }
   }
 
-  private PendingCommands.Pending send(String command, Map<String, ?> arguments) {
+  private PendingCommands.Pending send(
+      String command, Map<String, ?> arguments, FileDescriptor fd) {
     Objects.requireNonNull(command, "command");
     ObjectNode json = QmpCodec.arguments(command, arguments);
     PendingCommands.Pending sent = pending.register(command);
@@ -264,6 +310,9 @@ public final class QmpClient implements AutoCloseable {
     String line = QmpCodec.encodeCommand(sent.id(), command, json);
     try {
       synchronized (writeLock) {
+        if (fd != null) {
+          attach(fd, command, sent);
+        }
         transcript.sent(line);
         out.write(line);
         out.write('\n');
@@ -283,6 +332,25 @@ public final class QmpClient implements AutoCloseable {
                               .whileWaitingFor("the reply to '" + command + "'", clientSuffix())));
     }
     return sent;
+  }
+
+  /*
+   * The descriptor goes with the command's own bytes: the command line is short and written by one
+   * flush, and QEMU takes the descriptors that came with the bytes it parses.
+   */
+  private void attach(FileDescriptor fd, String command, PendingCommands.Pending sent) {
+    try {
+      fdPassing.attachToNextWrite(fd);
+    } catch (IOException e) {
+      pending.remove(sent.id());
+      throw new QmpException(
+          "cannot pass a file descriptor with '"
+              + command
+              + "': "
+              + e.getMessage()
+              + clientSuffix(),
+          e);
+    }
   }
 
   private void readLines() {

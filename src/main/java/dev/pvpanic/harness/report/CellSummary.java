@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
  * @param diff the cell's comparison as data (empty when it never got to one)
  * @param dumpFiles the memory dump files in the folder ({@code after: dump}): the dump report, then
  *     the kept dump when it is there; empty for any other cell
+ * @param confinement how the cell's QEMU ran, e.g. {@code uid 65534, seccomp 2 (-sandbox ... -runas
+ *     65534:65534)}; empty when no QEMU ran
+ * @param confinementWarnings what left the cell's QEMU less confined than intended
  */
 public record CellSummary(
     String id,
@@ -44,9 +47,12 @@ public record CellSummary(
     Path folder,
     Optional<InjectedRegression> regression,
     List<DiffLine> diff,
-    List<String> dumpFiles) {
+    List<String> dumpFiles,
+    String confinement,
+    List<String> confinementWarnings) {
 
   public CellSummary {
+    confinementWarnings = List.copyOf(confinementWarnings);
     diff = List.copyOf(diff);
     dumpFiles = List.copyOf(dumpFiles);
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -77,7 +83,16 @@ public record CellSummary(
         folder,
         r.injected().map(g -> new InjectedRegression(g.what(), g.verdict())),
         r.diff(),
-        dumpFiles(folder));
+        dumpFiles(folder),
+        r.confinementRecord()
+            .map(
+                c ->
+                    c.measured()
+                        + (c.qemuArgs() == null || c.qemuArgs().isEmpty()
+                            ? " (no confinement asked)"
+                            : " (" + c.qemuArgs() + ")"))
+            .orElse(""),
+        r.confinementRecord().map(CellRecord.Confinement::warnings).orElse(List.of()));
   }
 
   /** The dump report and the kept dump, of those in {@code folder}; none without the report. */

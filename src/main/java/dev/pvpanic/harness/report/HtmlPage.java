@@ -30,6 +30,9 @@ final class HtmlPage {
       h2.qemu { font-size: 15px; margin: 18px 0 4px; font-family: ui-monospace,
                 "DejaVu Sans Mono", monospace; }
       h2.qemu .count { font: 400 13px system-ui, sans-serif; color: #5a6570; margin-left: 8px; }
+      p.confinement { margin: 0 0 4px; font-size: 12px; color: #5a6570; }
+      p.confinement-warning { margin: 0 0 4px; font-size: 13px; color: #8a4b00; background: #fff4e0;
+                              padding: 2px 8px; border-radius: 4px; }
       .totals { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
       .total { padding: 4px 12px; border-radius: 14px; font-size: 13px; border: 1px solid #0002; }
       .total b { font-size: 16px; margin-right: 4px; }
@@ -228,6 +231,14 @@ final class HtmlPage {
           .append(" <span class=\"count\">")
           .append(escape(countsText(g.cells())))
           .append("</span></h2>\n");
+      for (String c : g.confinements()) {
+        sb.append("<p class=\"confinement\">confined: ").append(escape(c)).append("</p>\n");
+      }
+      for (String w : g.confinementWarnings()) {
+        sb.append("<p class=\"confinement-warning\">&#9888; not confined as intended: ")
+            .append(escape(w))
+            .append("</p>\n");
+      }
       grid(sb, g.cells(), pageFolder);
     }
   }

@@ -39,6 +39,12 @@ final class MarkdownPage {
           .append(": ")
           .append(text(HtmlPage.countsText(g.cells())))
           .append('\n');
+      for (String c : g.confinements()) {
+        sb.append("    - confined: ").append(text(c)).append('\n');
+      }
+      for (String w : g.confinementWarnings()) {
+        sb.append("    - ⚠ not confined as intended: ").append(text(w)).append('\n');
+      }
     }
     summary.runId().ifPresent(id -> sb.append("- run: `").append(id).append("`\n"));
     summary

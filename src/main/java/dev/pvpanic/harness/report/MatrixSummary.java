@@ -158,6 +158,21 @@ public record MatrixSummary(
           versions.isEmpty() ? "version unknown (no cell reached it)" : String.join(", ", versions);
       return "QEMU " + v + " · " + build;
     }
+
+    /** How this build's QEMUs ran, each way once (one, unless cells ran as different users). */
+    public SortedSet<String> confinements() {
+      return cells.cells().stream()
+          .map(CellSummary::confinement)
+          .filter(c -> !c.isEmpty())
+          .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /** What left this build's QEMUs less confined than intended, each warning once. */
+    public SortedSet<String> confinementWarnings() {
+      return cells.cells().stream()
+          .flatMap(c -> c.confinementWarnings().stream())
+          .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
   }
 
   /** The cells by QEMU build, oldest QEMU version first; builds no cell reached come last. */

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  * @param phases how long each phase took, in seconds, in order
  * @param diff the comparison as data (empty when the cell never got to one)
  * @param events every QMP event of the cell with QEMU's own timestamp
+ * @param confinement how the cell's QEMU was confined; null when no QEMU ran
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CellRecord(
@@ -39,6 +40,7 @@ public record CellRecord(
     String qemu,
     String qemuBuild,
     String accelerator,
+    Confinement confinement,
     String image,
     String start,
     String snapshotKey,
@@ -65,6 +67,43 @@ public record CellRecord(
     diff = diff == null ? List.of() : List.copyOf(diff);
     events = events == null ? List.of() : List.copyOf(events);
     message = message == null ? "" : message;
+  }
+
+  /**
+   * How the cell's QEMU was confined: what it was asked ({@code qemuArgs}, the {@code -sandbox} and
+   * {@code -runas} or {@code -run-with} arguments; {@code user}, the account it was to drop to) and
+   * what {@code /proc/<pid>/status} showed once it ran ({@code uid}, {@code gid}, {@code seccomp}:
+   * 2 is a syscall filter, {@code noNewPrivs}, {@code capabilities}: the effective set in hex),
+   * with what a person should know ({@code notes}) and what left it less confined than intended
+   * ({@code warnings}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Confinement(
+      String qemuArgs,
+      String user,
+      Integer uid,
+      Integer gid,
+      Integer seccomp,
+      Boolean noNewPrivs,
+      String capabilities,
+      List<String> notes,
+      List<String> warnings) {
+    public Confinement {
+      notes = notes == null ? List.of() : List.copyOf(notes);
+      warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** {@code uid 65534, seccomp 2}: what ran, in a few words. */
+    public String measured() {
+      if (uid == null) {
+        return "not measured";
+      }
+      return "uid " + uid + ", seccomp " + (seccomp == null ? "?" : seccomp);
+    }
+  }
+
+  public Optional<Confinement> confinementRecord() {
+    return Optional.ofNullable(confinement);
   }
 
   /** The regression a cell injects, the verdict that catches it, and whether it got it. */

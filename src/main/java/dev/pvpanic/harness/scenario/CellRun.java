@@ -31,6 +31,7 @@ final class CellRun {
   String qemuVersion = "unknown";
   String qemuBuild = "unknown";
   String accelerator = "unknown";
+  CellRecord.Confinement confinement;
   Optional<GuestProtocol.ReadyLine> guest = Optional.empty();
   Optional<ExpectedOutcome> expected = Optional.empty();
   Optional<ObservedOutcome> observed = Optional.empty();
@@ -52,6 +53,23 @@ final class CellRun {
     this.cell = cell;
     this.image = image;
     this.artifacts = artifacts;
+  }
+
+  /** Records how {@code machine}'s QEMU was confined, as asked and as /proc showed it. */
+  void confinedAs(QemuMachine machine) {
+    dev.pvpanic.harness.machine.QemuConfinement asked = machine.confinement();
+    dev.pvpanic.harness.machine.ProcessConfinement ran = machine.measuredConfinement();
+    confinement =
+        new CellRecord.Confinement(
+            String.join(" ", asked.qemuArgs()),
+            asked.user().map(dev.pvpanic.harness.machine.QemuAccount::name).orElse(null),
+            ran.uid(),
+            ran.gid(),
+            ran.seccomp(),
+            ran.noNewPrivs(),
+            Long.toHexString(ran.effectiveCapabilities()),
+            asked.notes(),
+            asked.warnings());
   }
 
   void write(String name, String text) {
@@ -219,6 +237,7 @@ final class CellRun {
         qemuVersion,
         qemuBuild,
         accelerator,
+        confinement,
         image == null ? "-" : image.id(),
         cellStart.mode().id(),
         cellStart.snapshotKey().orElse(null),

@@ -86,6 +86,7 @@ public final class CellRunner {
       } catch (MachineException | IllegalArgumentException e) {
         return run.infrastructure("QEMU did not start", e, phases, start);
       }
+      run.confinedAs(machine);
       CellResult driven;
       try (QemuMachine m = machine) {
         options.hooks().launched(m);

@@ -103,13 +103,8 @@ final class PanicDump {
         start);
   }
 
-  private static void dumpTo(QemuMachine machine, Path file, String format) {
-    machine
-        .qmp()
-        .execute(
-            "dump-guest-memory",
-            Map.of("paging", false, "protocol", "file:" + file.toAbsolutePath(), "format", format),
-            DUMP_TIMEOUT);
+  private static void dumpTo(QemuMachine machine, Path file, String format) throws IOException {
+    machine.dumpGuestMemory(file, format, DUMP_TIMEOUT);
   }
 
   /**

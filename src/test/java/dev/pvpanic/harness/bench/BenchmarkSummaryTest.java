@@ -116,6 +116,7 @@ class BenchmarkSummaryTest {
             null,
             null,
             null,
+            null,
             1.0,
             Map.of(),
             null,

@@ -26,7 +26,7 @@ class UsageErrorsTest {
         Arguments.argumentSet(
             "a QEMU argument that daemonizes (its QEMU outlived the harness)",
             new String[] {"run", "--recipe", "x86_64-6.12", "--qemu-arg=-daemonize"},
-            "qemu_args '-daemonize' is refused: QEMU would fork away from the harness"),
+            "qemu_args '-daemonize' would detach QEMU from the harness"),
         Arguments.argumentSet(
             "a QEMU argument that starts the VM paused",
             new String[] {"run", "--recipe", "x86_64-6.12", "--qemu-arg=-S"},
@@ -227,6 +227,22 @@ class UsageErrorsTest {
             "a --qemu container of no image",
             new String[] {"run", "--recipe", "x86_64-6.12", "--qemu", "container:"},
             "'container:' names no image"),
+        Arguments.argumentSet(
+            "a QEMU argument that gives the guest a network",
+            new String[] {
+              "run", "--recipe", "x86_64-6.12", "--qemu-arg=-netdev", "--qemu-arg=user,id=n0"
+            },
+            "qemu_args '-netdev user,id=n0' would give the guest a network"),
+        Arguments.argumentSet(
+            "a QEMU argument that writes a host file",
+            new String[] {
+              "run",
+              "--recipe",
+              "x86_64-6.12",
+              "--qemu-arg=-chardev",
+              "--qemu-arg=file,id=f,path=/etc/motd"
+            },
+            "opens a host 'file' outside the machine's private run folder"),
         Arguments.argumentSet("no command", new String[] {}, "which command?"),
         Arguments.argumentSet("images without a subcommand", new String[] {"images"}, "which?"));
   }

@@ -11,7 +11,11 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A JVM killed with SIGKILL runs no finally block; its QEMU must die anyway. */
+/**
+ * A JVM killed with SIGKILL runs no finally block; its QEMU must die anyway. Under a root harness
+ * that QEMU has dropped to an unprivileged user, which clears the parent-death signal that tethers
+ * it: {@link QemuReaper} kills it.
+ */
 class JvmKilledIT {
 
   @ParameterizedTest
@@ -23,6 +27,11 @@ class JvmKilledIT {
     Path runFolder = orphan.runFolder();
     try {
       assertTrue(ProcessHandle.of(qemuPid).map(ProcessHandle::isAlive).orElse(false));
+      if (ProcessConfinement.self().uid() == 0) {
+        assertTrue(
+            ProcessConfinement.of(qemuPid).orElseThrow().uid() != 0,
+            "QEMU dropped root, so only the reaper can take it down");
+      }
     } finally {
       orphan.kill();
     }

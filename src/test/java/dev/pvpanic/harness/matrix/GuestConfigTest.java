@@ -148,6 +148,28 @@ class GuestConfigTest {
   }
 
   @Test
+  void qemuArgsThatUndoTheConfinementAreRefusedUnlessTheUserMeansIt() throws Exception {
+    String m = rejection("cells: [{name: a, recipe: x86_64-6.12, qemu_args: '-sandbox off'}]");
+    assertTrue(m.contains("(a): qemu_args '-sandbox off' would replace how the harness"), m);
+    assertTrue(m.contains("pvh.allow-unconfined"), m);
+    GuestConfig product =
+        parse("axes: {recipe: [x86_64-6.12], qemu_args: ['', '-virtfs local,path=/']}");
+    String m2 = assertThrows(GuestConfigException.class, product::cells).getMessage();
+    assertTrue(m2.contains("would share a host folder"), m2);
+    System.setProperty("pvh.allow-unconfined", "true");
+    try {
+      assertEquals(
+          List.of("-sandbox", "off"),
+          parse("cells: [{name: a, recipe: x86_64-6.12, qemu_args: '-sandbox off'}]")
+              .cells()
+              .get(0)
+              .qemuArgs());
+    } finally {
+      System.clearProperty("pvh.allow-unconfined");
+    }
+  }
+
+  @Test
   void aRegressionCellStatesTheVerdictThatCatchesIt() throws Exception {
     Cell cell =
         parse(

@@ -13,9 +13,8 @@ class QemuArgumentsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "-daemonize",
-        "--daemonize",
         "-S",
+        "--S",
         "-qmp unix:/tmp/x,server",
         "-monitor stdio",
         "-serial stdio",
@@ -23,7 +22,6 @@ class QemuArgumentsTest {
         "-display gtk",
         "-display=sdl",
         "-vnc :0",
-        "-runas nobody",
         "-incoming defer"
       })
   void argumentsTheHarnessOwnsAreRefusedNamingThem(String args) {

@@ -64,6 +64,14 @@ class QemuCapabilitiesTest {
   }
 
   @Test
+  void theFileMigrationTransportIsFoundThroughMigratesMaskedSchemaTypes() {
+    JsonNode q72 = recorded("qemu-7.2");
+    JsonNode q10 = recorded("qemu-10.0");
+    assertFalse(introspection(q72, version(q72)).migrationFileTransport(), "7.2 has no file:");
+    assertTrue(introspection(q10, version(q10)).migrationFileTransport(), "10.0 has file:");
+  }
+
+  @Test
   void qemu72() {
     QemuCapabilities q = of("qemu-7.2");
     assertEquals(0, QemuVersion.of(7, 2, 22).compareTo(q.version()), q.version().toString());

@@ -61,8 +61,10 @@ public final class FakeQmpServer implements AutoCloseable {
    *
    * @param id the command's id, or null if it had none
    * @param arguments empty when the command had none
+   * @param fds the file descriptors that came with the command's bytes (SCM_RIGHTS)
    */
-  public record ReceivedCommand(String id, String name, ObjectNode arguments) {}
+  public record ReceivedCommand(
+      String id, String name, ObjectNode arguments, List<java.io.FileDescriptor> fds) {}
 
   /** What the fake does in answer to a command. Compose with {@link #then(Reply)}. */
   public sealed interface Reply {
@@ -222,7 +224,9 @@ public final class FakeQmpServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("fake QMP server could not set up its socket", e);
     }
-    QmpClient client = QmpClient.open(fromFake, toFake, accepted, options);
+    AFUNIXSocket withFds = accepted;
+    QmpClient client =
+        QmpClient.open(fromFake, toFake, accepted, withFds::setOutboundFileDescriptors, options);
     synchronized (clients) {
       clients.add(client);
     }
@@ -240,6 +244,7 @@ public final class FakeQmpServer implements AutoCloseable {
       throw new IllegalStateException("fake QMP server is already connected");
     }
     socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socketPath));
+    socket.setAncillaryReceiveBufferSize(1024);
     out = socket.getOutputStream();
     session = new Thread(this::serve, "fake-qmp-session");
     session.setDaemon(true);
@@ -398,7 +403,10 @@ public final class FakeQmpServer implements AutoCloseable {
             : MAPPER.createObjectNode();
     ReceivedCommand command =
         new ReceivedCommand(
-            id == null ? null : id.asText(), json.path("execute").asText(""), arguments);
+            id == null ? null : id.asText(),
+            json.path("execute").asText(""),
+            arguments,
+            receivedFds());
     record(command);
     if (!negotiated && !command.name().equals("qmp_capabilities")) {
       sendLine(
@@ -416,6 +424,16 @@ public final class FakeQmpServer implements AutoCloseable {
                 "CommandNotFound", "The command " + command.name() + " has not been found")
             : handler.handle(command);
     perform(new ArrayDeque<>(List.of(reply)), command);
+  }
+
+  /* The descriptors that arrived since the last line: the reader reads one command at a time. */
+  private List<java.io.FileDescriptor> receivedFds() {
+    try {
+      java.io.FileDescriptor[] fds = socket.getReceivedFileDescriptors();
+      return fds == null ? List.of() : List.of(fds);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void record(ReceivedCommand command) {

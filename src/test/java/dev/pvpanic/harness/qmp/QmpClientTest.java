@@ -39,6 +39,8 @@ class QmpClientTest {
 
   private final FakeQmpServer fake = new FakeQmpServer();
 
+  @TempDir Path tmp;
+
   @AfterEach
   void closeFake() {
     fake.close();
@@ -211,6 +213,66 @@ class QmpClientTest {
         assertThrows(QmpErrorException.class, () -> client.execute("no-such-command"));
 
     assertEquals("CommandNotFound", e.errorClass());
+  }
+
+  @Test
+  void passFdSendsTheOpenFileWithGetfdAndQemuCanReadIt() throws Exception {
+    fake.on("getfd", Reply.ok());
+    QmpClient client = fake.connect();
+    Path state = Files.writeString(tmp.resolve("state.bin"), "saved machine");
+
+    try (java.io.FileInputStream in = new java.io.FileInputStream(state.toFile())) {
+      client.passFd("restore", in.getFD());
+    }
+
+    ReceivedCommand getfd = fake.awaitCommand("getfd", SHORT);
+    assertEquals("restore", getfd.arguments().path("fdname").asText());
+    assertEquals(1, getfd.fds().size(), "one descriptor with the command");
+    try (java.io.FileInputStream theirs = new java.io.FileInputStream(getfd.fds().get(0))) {
+      assertEquals("saved machine", new String(theirs.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void addFdPutsTheFileIntoTheNamedSetAndLaterCommandsCarryNone() throws Exception {
+    fake.on("add-fd", Reply.ok(Map.of("fdset-id", 3, "fd", 9)));
+    QmpClient client = fake.connect();
+    Path dump = tmp.resolve("dump.elf");
+
+    try (java.io.FileOutputStream out = new java.io.FileOutputStream(dump.toFile())) {
+      client.addFd(3, out.getFD());
+    }
+    client.execute("query-status");
+
+    ReceivedCommand addFd = fake.awaitCommand("add-fd", SHORT);
+    assertEquals(3, addFd.arguments().path("fdset-id").asInt());
+    assertEquals(1, addFd.fds().size());
+    assertEquals(List.of(), fake.awaitCommand("query-status", SHORT).fds());
+  }
+
+  @Test
+  void aConnectionThatCannotPassDescriptorsSaysSoAndCarriesOn() throws Exception {
+    FakeQmpServer plain = new FakeQmpServer();
+    Path folder = Files.createTempDirectory(Path.of("/tmp"), "pvh-qmp-");
+    Path socket = folder.resolve("qmp.sock");
+    try (plain;
+        org.newsclub.net.unix.AFUNIXServerSocket listener =
+            org.newsclub.net.unix.AFUNIXServerSocket.bindOn(
+                org.newsclub.net.unix.AFUNIXSocketAddress.of(socket), true)) {
+      plain.connectTo(socket);
+      java.net.Socket accepted = listener.accept();
+      QmpClient client =
+          QmpClient.open(
+              accepted.getInputStream(), accepted.getOutputStream(), accepted, options("p", SHORT));
+      try (client;
+          java.io.FileInputStream in = new java.io.FileInputStream("/dev/null")) {
+        QmpException e = assertThrows(QmpException.class, () -> client.passFd("x", in.getFD()));
+        assertTrue(e.getMessage().contains("cannot pass"), e.getMessage());
+        assertEquals("running", client.execute("query-status").path("status").asText());
+      }
+    } finally {
+      org.apache.commons.io.FileUtils.deleteQuietly(folder.toFile());
+    }
   }
 
   @Test

@@ -23,6 +23,7 @@ final class CellJson {
   private double seconds = 10.0;
   private String message = "= final: status running\n";
   private CellRecord.Regression regression;
+  private CellRecord.Confinement confinement;
 
   private CellJson(String recipe) {
     parameters.put("recipe", recipe);
@@ -74,6 +75,12 @@ final class CellJson {
     return this;
   }
 
+  /** How the cell's QEMU was confined. */
+  CellJson confinement(CellRecord.Confinement c) {
+    confinement = c;
+    return this;
+  }
+
   /** The regression the cell injects and the verdict that catches it. */
   CellJson regression(String what, String verdictName) {
     regression = new CellRecord.Regression(what, verdictName, false);
@@ -108,6 +115,7 @@ final class CellJson {
               qemu,
               "host",
               "tcg",
+              confinement,
               "image",
               "cold",
               null,

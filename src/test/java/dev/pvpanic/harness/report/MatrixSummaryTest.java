@@ -333,6 +333,47 @@ class MatrixSummaryTest {
   }
 
   @Test
+  void eachBuildSaysHowItsQemusRanAndWarnsWhenOneWasNotConfined() throws IOException {
+    Path dir = cells();
+    String args =
+        "-sandbox on,obsolete=deny,elevateprivileges=allow,spawn=deny,resourcecontrol=deny"
+            + " -runas 65534:65534";
+    cell("x86_64-6.12")
+        .confinement(
+            new CellRecord.Confinement(
+                args, "nobody", 65534, 65534, 2, true, "0", List.of(), List.of()))
+        .writeTo(dir);
+    cell("x86_64-6.12")
+        .with("qemu", "debian:sid")
+        .qemu("10.2.50")
+        .confinement(
+            new CellRecord.Confinement(
+                "-runas 65534:65534",
+                "nobody",
+                65534,
+                65534,
+                0,
+                false,
+                "0",
+                List.of(),
+                List.of("QEMU build debian:sid was built without seccomp")))
+        .writeTo(dir);
+    MatrixSummary s = MatrixSummary.read(dir);
+
+    s.writeHtml(tmp.resolve("c.html"));
+    String html = read(tmp.resolve("c.html"));
+    assertTrue(html.contains("confined: uid 65534, seccomp 2 (" + args + ")"), html);
+    assertTrue(
+        html.contains(
+            "not confined as intended: QEMU build debian:sid was built without" + " seccomp"),
+        html);
+    s.writeMarkdown(tmp.resolve("c.md"));
+    String md = read(tmp.resolve("c.md"));
+    assertTrue(md.contains("    - confined: uid 65534, seccomp 2"), md);
+    assertTrue(md.contains("⚠ not confined as intended: QEMU build debian:sid"), md);
+  }
+
+  @Test
   void headerShowsQemuVersionsAndTimes() throws IOException {
     Path dir = cells();
     cell("x86_64-6.12").seconds(10).qemu("7.2.22").writeTo(dir);

@@ -28,6 +28,17 @@ class CellRecordTest {
             "7.2.22",
             "host",
             "tcg",
+            new CellRecord.Confinement(
+                "-sandbox on,obsolete=deny,elevateprivileges=allow,spawn=deny,resourcecontrol=deny"
+                    + " -runas 990:985",
+                "pvh-qemu",
+                990,
+                985,
+                2,
+                true,
+                "0",
+                List.of("elevateprivileges=allow ..."),
+                List.of()),
             "abc",
             "snapshot",
             "key",
