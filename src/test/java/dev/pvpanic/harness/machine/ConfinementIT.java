@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
+import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.matrix.QemuBuilds;
 import dev.pvpanic.harness.qmp.QmpErrorException;
 import dev.pvpanic.harness.qmp.QmpException;
@@ -50,11 +50,22 @@ class ConfinementIT {
     return builds().limit(3);
   }
 
+  /** The build, or the test skipped (failed under pvh.require) naming what is missing. */
   private static QemuBuild build(String name) {
-    QemuBuild qemu = QemuBuilds.resolve(name, Architecture.X86_64);
+    Prerequisite needed =
+        name.equals("host")
+            ? Prerequisite.QEMU_X86_64
+            : name.startsWith("container:") ? Prerequisite.CONTAINER : Prerequisite.DEBIAN_ARCHIVE;
+    QemuBuild qemu;
+    try {
+      qemu = QemuBuilds.resolve(name, Architecture.X86_64);
+    } catch (QemuBuildUnavailableException e) {
+      needed.require(false, e::getMessage);
+      throw e;
+    }
     Optional<String> unavailable = qemu.backend().unavailableReason();
-    assumeTrue(unavailable.isEmpty(), () -> name + ": " + unavailable.orElse(""));
-    assumeTrue(QemuVersionProbe.version(qemu).isPresent(), () -> name + " does not run here");
+    needed.require(unavailable.isEmpty(), () -> name + ": " + unavailable.orElse(""));
+    needed.require(QemuVersionProbe.version(qemu).isPresent(), () -> name + " does not run here");
     return qemu;
   }
 
