@@ -17,11 +17,10 @@ import java.util.Set;
  *   <li>{@code -netdev}, {@code -nic}, {@code -net}: a network for the guest (it has none: {@code
  *       -nodefaults});
  *   <li>{@code -virtfs}, {@code -fsdev}: a host folder shared with the guest;
- *   <li>{@code -chardev}, and {@code -serial}, {@code -parallel}, {@code -monitor}, {@code -qmp},
- *       {@code -debugcon} with a host backend: a file, socket, pipe, terminal or network endpoint
- *       QEMU opens while still root. The harness's own QMP and console sockets live in the
- *       machine's private run folder, whose name is made at launch, so any path a user can write is
- *       outside it;
+ *   <li>{@code -chardev}, {@code -parallel} and {@code -debugcon} with a host backend: a file,
+ *       socket, pipe, terminal or network endpoint QEMU opens while still root. The harness's own
+ *       QMP and console sockets live in the machine's private run folder, whose name is made at
+ *       launch, so any path a user can write is outside it;
  *   <li>{@code -daemonize}: QEMU would leave the harness's process tree and its tether.
  * </ul>
  *
@@ -33,7 +32,7 @@ public final class UnconfiningArgs {
   private static final Set<String> CONTAINED_BACKENDS =
       Set.of("null", "ringbuf", "memory", "stdio");
 
-  /** Legacy chardev shorthands (-serial VALUE, ...) that touch nothing outside QEMU. */
+  /** Legacy chardev shorthands (-parallel VALUE, ...) that touch nothing outside QEMU. */
   private static final Set<String> CONTAINED_SHORTHANDS =
       Set.of("none", "null", "stdio", "mon:stdio");
 
@@ -90,7 +89,8 @@ public final class UnconfiningArgs {
                     + " no path given here is inside it); valid backends: "
                     + String.join(", ", CONTAINED_BACKENDS.stream().sorted().toList()));
       }
-      case "-serial", "-parallel", "-monitor", "-qmp", "-qmp-pretty", "-debugcon" ->
+      // -serial, -monitor and -qmp are the harness's outright (QemuArguments)
+      case "-parallel", "-debugcon" ->
           contained(value)
               ? Optional.empty()
               : Optional.of(

@@ -34,9 +34,8 @@ class UnconfiningArgsTest {
         "-chardev file,id=f,path=/etc/passwd",
         "-chardev socket,id=t,host=0.0.0.0,port=4444,server=on",
         "-chardev pty,id=p",
-        "-serial file:/tmp/console",
-        "-monitor tcp::4444,server",
-        "-qmp unix:/tmp/q.sock,server",
+        "-parallel file:/tmp/lp",
+        "-debugcon tcp::4444,server",
         "-daemonize"
       })
   void isRefusedNamingIt(String args) {
@@ -52,10 +51,9 @@ class UnconfiningArgsTest {
         "-no-shutdown",
         "-action panic=pause",
         "-device i6300esb",
-        "-chardev ringbuf,id=r -serial chardev:r",
+        "-chardev ringbuf,id=r -debugcon chardev:r",
         "-chardev null,id=n",
-        "-serial none",
-        "-monitor null",
+        "-parallel none",
         "-chroot /var/empty"
       })
   void isTaken(String args) {
