@@ -20,13 +20,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 series="${PVH_KERNEL_SOURCE_SERIES:-7.2}"
-if [ -n "${PVH_CACHE_DIR:-}" ]; then
-  cache="$PVH_CACHE_DIR"
-elif [[ "${XDG_CACHE_HOME:-}" == /* ]]; then
-  cache="$XDG_CACHE_HOME/pvpanic-harness"
-else
-  cache="$HOME/.cache/pvpanic-harness"
-fi
+# shellcheck source=ci/lib/build-steps.sh
+source "$root/ci/lib/build-steps.sh"
 src="$cache/kernel-build-tree/linux-source-$series"
 build="$cache/kernel-build-tree/build-x86_64"
 [ -f "$build/arch/x86/boot/bzImage" ] || {

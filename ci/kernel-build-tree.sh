@@ -39,13 +39,8 @@ cd "$root"
 
 series="${PVH_KERNEL_SOURCE_SERIES:-7.2}"
 jobs="${PVH_JOBS:-$(nproc)}"
-if [ -n "${PVH_CACHE_DIR:-}" ]; then
-  cache="$PVH_CACHE_DIR"
-elif [[ "${XDG_CACHE_HOME:-}" == /* ]]; then # as the harness: a relative one is invalid
-  cache="$XDG_CACHE_HOME/pvpanic-harness"
-else
-  cache="$HOME/.cache/pvpanic-harness"
-fi
+# shellcheck source=ci/lib/build-steps.sh
+source "$root/ci/lib/build-steps.sh"
 work="$cache/kernel-build-tree"
 src="$work/linux-source-$series"
 build="$work/build-x86_64"
@@ -58,37 +53,7 @@ enable=(64BIT PRINTK TTY SERIAL_8250 SERIAL_8250_CONSOLE BINFMT_ELF BINFMT_SCRIP
 modules=(PVPANIC_PCI PVPANIC_MMIO I6300ESB_WDT)
 disable=(MODULE_SIG MODVERSIONS WERROR LOCALVERSION_AUTO)
 
-timings=()
-now() { date +%s.%N; }
-# step NAME COMMAND...: runs COMMAND, records and prints how long it took
-step() {
-  local name="$1" start rc=0
-  shift
-  echo "== $name" >&2
-  start="$(now)"
-  "$@" || rc=$?
-  local took
-  took="$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')"
-  timings+=("$(printf '%-12s %8ss' "$name" "$took")")
-  echo "== $name: ${took}s$([ "$rc" = 0 ] || echo " (FAILED, exit $rc)")" >&2
-  return "$rc"
-}
-summary() {
-  echo "== times" >&2
-  printf '   %s\n' "${timings[@]}" >&2
-}
 trap summary EXIT
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    echo "ci/kernel-build-tree.sh: not root and no sudo; install: ${missing[*]}" >&2
-    return 1
-  fi
-}
 
 mkdir -p "$work"
 

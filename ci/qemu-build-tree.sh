@@ -25,13 +25,8 @@ version="${PVH_QEMU_SOURCE_VERSION:-}"
 jobs="${PVH_JOBS:-2}"
 target=aarch64-softmmu
 binary=qemu-system-aarch64
-if [ -n "${PVH_CACHE_DIR:-}" ]; then
-  cache="$PVH_CACHE_DIR"
-elif [[ "${XDG_CACHE_HOME:-}" == /* ]]; then # as the harness: a relative one is invalid
-  cache="$XDG_CACHE_HOME/pvpanic-harness"
-else
-  cache="$HOME/.cache/pvpanic-harness"
-fi
+# shellcheck source=ci/lib/build-steps.sh
+source "$root/ci/lib/build-steps.sh"
 work="$cache/qemu-build-tree"
 # What a build needs, and no more: a compiler, meson and ninja, and the libraries QEMU 7.2's system
 # emulation cannot do without (glib, pixman, zlib) plus libfdt for the virt machine (the dtc
@@ -49,37 +44,7 @@ configure_flags=(
   --disable-user
 )
 
-timings=()
-now() { date +%s.%N; }
-# step NAME COMMAND...: runs COMMAND, records and prints how long it took
-step() {
-  local name="$1" start rc=0
-  shift
-  echo "== $name" >&2
-  start="$(now)"
-  "$@" || rc=$?
-  local took
-  took="$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')"
-  timings+=("$(printf '%-12s %8ss' "$name" "$took")")
-  echo "== $name: ${took}s$([ "$rc" = 0 ] || echo " (FAILED, exit $rc)")" >&2
-  return "$rc"
-}
-summary() {
-  echo "== times" >&2
-  printf '   %s\n' "${timings[@]}" >&2
-}
 trap summary EXIT
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    echo "ci/qemu-build-tree.sh: not root and no sudo; install: ${missing[*]}" >&2
-    return 1
-  fi
-}
 
 mkdir -p "$work"
 src="$work/source-$suite"
