@@ -72,21 +72,7 @@ tarball="$work/tarball/linux-source-$series.tar.xz"
 tar_sha="$(cut -d' ' -f1 "$work/source.sha256")"
 
 # 2. Build dependencies: only those not installed yet.
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
-done
-install_deps() {
-  if [ "${#missing[@]}" = 0 ]; then
-    echo "all installed: ${packages[*]}" >&2
-    return 0
-  fi
-  echo "installing: ${missing[*]}" >&2
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-}
-step deps install_deps
+step deps install_missing "${packages[@]}"
 
 # 3. Unpack, unless this tarball is unpacked already (the stamp lies beside the tree, not in it).
 if [ "$(cat "$src.stamp" 2>/dev/null)" = "$tar_sha" ] && [ -f "$src/Makefile" ]; then

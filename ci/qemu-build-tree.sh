@@ -71,21 +71,7 @@ stamp="$build/.pvh-build-tree"
 want="$(sha256sum "$orig" | cut -d' ' -f1) ${configure_flags[*]}"
 
 # 2. Build dependencies: only those not installed yet.
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
-done
-install_deps() {
-  if [ "${#missing[@]}" = 0 ]; then
-    echo "all installed: ${packages[*]}" >&2
-    return 0
-  fi
-  echo "installing: ${missing[*]}" >&2
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-}
-step deps install_deps
+step deps install_missing "${packages[@]}"
 
 # 3-5. Unpack, configure, build; skipped when this source was built with these flags.
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$build/$binary" ]; then

@@ -45,3 +45,21 @@ as_root() {
     return 1
   fi
 }
+
+# install_missing PACKAGE...: installs with apt those not installed yet (the caller runs it as a
+# step: step deps install_missing "${packages[@]}")
+install_missing() {
+  missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
+  done
+  if [ "${#missing[@]}" = 0 ]; then
+    echo "all installed: $*" >&2
+    return 0
+  fi
+  echo "installing: ${missing[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
