@@ -26,10 +26,6 @@ public record Multiplicity(int min, int max, String rule) {
     return max > 1;
   }
 
-  public boolean allows(int count) {
-    return count >= min && count <= max;
-  }
-
   /** {@code ""} for exactly one, else {@code " x1..4"}. */
   public String describe() {
     return repeats() ? " x" + min + ".." + max : "";
