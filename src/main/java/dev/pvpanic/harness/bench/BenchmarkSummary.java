@@ -1,7 +1,6 @@
 package dev.pvpanic.harness.bench;
 
 import dev.pvpanic.harness.machine.Architecture;
-import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import dev.pvpanic.harness.scenario.CellRecord;
 import dev.pvpanic.harness.scenario.CellResult;
@@ -158,7 +157,7 @@ final class BenchmarkSummary {
                 r ->
                     arch(r) == Architecture.X86_64
                         && !r.cell().kdump()
-                        && r.cell().trigger() == Trigger.SYSRQ_C));
+                        && r.cell().trigger().id().equals("sysrq-c")));
     t.add(target("x86_64 panic cell median with snapshots", "<= 3 s", panic, panic <= 3));
     double kdump = median(totals(snap, r -> r.cell().kdump()));
     t.add(target("kdump cell median with snapshots", "<= 10 s", kdump, kdump <= 10));

@@ -18,9 +18,8 @@ public enum Axis {
   EVENTS("events", List.of("default", "0", "1", "2", "3", "4", "5", "6", "7")),
   PANIC("panic", List.of("default", "pause", "none", "shutdown", "exit-failure")),
   SHUTDOWN("shutdown", List.of("default", "poweroff", "pause", "no-shutdown")),
-  TRIGGER(
-      "trigger",
-      List.of("sysrq-c", "sysrq-break", "nmi", "poweroff", "watchdog", "oops", "oops-no-panic")),
+  /** One value per trigger type ({@link dev.pvpanic.harness.oracle.Trigger#ids}). */
+  TRIGGER("trigger", dev.pvpanic.harness.oracle.Trigger.ids()),
   /** QEMU's {@code -action watchdog=} for the watchdog trigger; {@code default} gives none. */
   WATCHDOG(
       "watchdog",

@@ -206,17 +206,9 @@ public record Cell(
               + " needs kdump: yes (crash_kexec_post_notifiers only orders the notifiers before a"
               + " crash kernel; valid with kdump: no is post_notifiers: off)");
     }
-    if (watchdogAction() != WatchdogAction.DEFAULT && trigger() != Trigger.WATCHDOG) {
-      return Optional.of(
-          "watchdog: "
-              + get(Axis.WATCHDOG)
-              + " needs trigger: watchdog (only that trigger arms the i6300esb whose expiry"
-              + " performs the action)");
-    }
-    if (kdump() && trigger() == Trigger.POWEROFF) {
-      return Optional.of(
-          "trigger: poweroff with kdump: yes (a power-off never reaches the crash kernel; valid:"
-              + " trigger: sysrq-c with kdump, or kdump: no)");
+    Optional<String> triggers = trigger().contradiction(kdump(), watchdogAction());
+    if (triggers.isPresent()) {
+      return triggers;
     }
     Optional<String> family =
         machineType()

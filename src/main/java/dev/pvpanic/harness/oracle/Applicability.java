@@ -54,10 +54,7 @@ public sealed interface Applicability {
     eventsPropertyNeedsADevice(setup).ifPresent(reasons::add);
     isaEventsPropertyNeedsQemu52(setup, qemu).ifPresent(reasons::add);
     eventReasonsNeedQemu40(qemu).ifPresent(reasons::add);
-    nmiIsX86Only(setup).ifPresent(reasons::add);
-    watchdogNeedsI6300esb(setup, qemu).ifPresent(reasons::add);
-    watchdogActionNeedsTheBuild(setup, qemu).ifPresent(reasons::add);
-    watchdogNmiIsX86Only(setup).ifPresent(reasons::add);
+    reasons.addAll(setup.trigger().cannotRun(setup, qemu));
     return reasons.isEmpty() ? new Applicable() : new NotApplicable(reasons);
   }
 
@@ -68,24 +65,20 @@ public sealed interface Applicability {
    */
   static Applicability ofImage(CellSetup setup, ImageFacts image) {
     List<String> reasons = new ArrayList<>();
-    String module =
-        switch (setup.trigger()) {
-          case WATCHDOG -> "i6300esb";
-          case OOPS, OOPS_NO_PANIC -> "pvh_oops";
-          default -> null;
-        };
-    if (module != null && !image.triggerModules().contains(module)) {
-      reasons.add(
-          "trigger "
-              + setup.trigger().id()
-              + " loads the module "
-              + module
-              + ", which the image does not bring (its manifest's triggerModules: "
-              + (image.triggerModules().isEmpty()
-                  ? "none"
-                  : String.join(", ", new java.util.TreeSet<>(image.triggerModules())))
-              + "); use a recipe whose image has it, or trigger sysrq-c, sysrq-break"
-              + (setup.architecture() == Architecture.X86_64 ? ", nmi" : ""));
+    for (String module : setup.trigger().modules()) {
+      if (!image.triggerModules().contains(module)) {
+        reasons.add(
+            "trigger "
+                + setup.trigger().id()
+                + " loads the module "
+                + module
+                + ", which the image does not bring (its manifest's triggerModules: "
+                + (image.triggerModules().isEmpty()
+                    ? "none"
+                    : String.join(", ", new java.util.TreeSet<>(image.triggerModules())))
+                + "); use a recipe whose image has it, or trigger sysrq-c, sysrq-break"
+                + (setup.architecture() == Architecture.X86_64 ? ", nmi" : ""));
+      }
     }
     if (image.config() instanceof Derived.Known<KernelConfig> known) {
       reasons.addAll(ofKernelConfig(setup, known.value(), image));
@@ -102,16 +95,18 @@ public sealed interface Applicability {
   static List<String> ofKernelConfig(CellSetup setup, KernelConfig config, ImageFacts image) {
     List<String> reasons = new ArrayList<>();
     // the guest boots the harness's gzip initramfs (ImageBuilder): init/initramfs.c
-    missing(config, "CONFIG_BLK_DEV_INITRD", "the harness boots its guest from an initramfs")
+    config
+        .lacks("CONFIG_BLK_DEV_INITRD", "the harness boots its guest from an initramfs")
         .ifPresent(reasons::add);
-    missing(config, "CONFIG_RD_GZIP", "the harness's initramfs is gzip-compressed")
+    config
+        .lacks("CONFIG_RD_GZIP", "the harness's initramfs is gzip-compressed")
         .ifPresent(reasons::add);
     String console =
         setup.architecture() == Architecture.AARCH64
             ? "CONFIG_SERIAL_AMBA_PL011_CONSOLE"
             : "CONFIG_SERIAL_8250_CONSOLE";
-    missing(
-            config,
+    config
+        .lacks(
             console,
             "the harness talks to the guest on its serial console ("
                 + (setup.architecture() == Architecture.AARCH64
@@ -124,25 +119,15 @@ public sealed interface Applicability {
       // -i (kexec_load): see CellMachine
       String kexec =
           setup.architecture() == Architecture.X86_64 ? "CONFIG_KEXEC_FILE" : "CONFIG_KEXEC";
-      missing(config, kexec, "kdump loads its capture kernel with kexec").ifPresent(reasons::add);
-      missing(config, "CONFIG_CRASH_DUMP", "kdump needs the kernel's crash-dump support")
+      config.lacks(kexec, "kdump loads its capture kernel with kexec").ifPresent(reasons::add);
+      config
+          .lacks("CONFIG_CRASH_DUMP", "kdump needs the kernel's crash-dump support")
           .ifPresent(reasons::add);
-      missing(config, "CONFIG_PROC_VMCORE", "the capture kernel reads the dump from /proc/vmcore")
+      config
+          .lacks("CONFIG_PROC_VMCORE", "the capture kernel reads the dump from /proc/vmcore")
           .ifPresent(reasons::add);
     }
-    switch (setup.trigger()) {
-      case SYSRQ_C, SYSRQ_BREAK ->
-          missing(config, "CONFIG_MAGIC_SYSRQ", "trigger " + setup.trigger().id() + " is SysRq")
-              .ifPresent(reasons::add);
-      case WATCHDOG -> {
-        if (!config.tristate("CONFIG_I6300ESB_WDT").enabled()) {
-          reasons.add(
-              "the kernel's config lacks CONFIG_I6300ESB_WDT (y or m): trigger watchdog needs"
-                  + " the i6300esb driver; use a kernel built with it, or trigger sysrq-c");
-        }
-      }
-      default -> {}
-    }
+    reasons.addAll(setup.trigger().cannotRun(setup, config));
     if (image.driverExpected() && setup.device() != PvpanicDevice.NONE) {
       reasons.addAll(driverOptions(setup, config, image.kernel()));
     }
@@ -180,85 +165,6 @@ public sealed interface Applicability {
       return List.of("the kernel's config lacks " + symbol + " (y or m): " + what + instead);
     }
     return List.of();
-  }
-
-  /** "the kernel's config lacks X=y: why; ..." when {@code symbol} is not built in. */
-  private static Optional<String> missing(KernelConfig config, String symbol, String why) {
-    return config.builtIn(symbol)
-        ? Optional.empty()
-        : Optional.of(
-            "the kernel's config lacks "
-                + symbol
-                + "=y"
-                + (config.tristate(symbol) == KernelConfig.Tristate.M ? " (it is m)" : "")
-                + ": "
-                + why
-                + "; use a kernel built with it");
-  }
-
-  /** The watchdog trigger arms {@code -device i6300esb}: the build must have it. */
-  private static Optional<String> watchdogNeedsI6300esb(CellSetup setup, QemuCapabilities qemu) {
-    return setup.trigger() == Trigger.WATCHDOG && !qemu.i6300esb()
-        ? Optional.of(
-            "trigger watchdog needs -device i6300esb, which QEMU "
-                + qemu.version()
-                + " does not have; use sysrq-c or sysrq-break")
-        : Optional.empty();
-  }
-
-  /**
-   * {@code -action watchdog=X}: set-action's {@code watchdog} member (qapi/run-state.json, 6.0)
-   * must take X; the default (reset) needs no option.
-   */
-  private static Optional<String> watchdogActionNeedsTheBuild(
-      CellSetup setup, QemuCapabilities qemu) {
-    WatchdogAction action = setup.watchdogAction();
-    if (setup.trigger() != Trigger.WATCHDOG
-        || action == WatchdogAction.DEFAULT
-        || qemu.watchdogActions().contains(action.qemuValue())) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        qemu.watchdogActions().isEmpty()
-            ? "-action watchdog="
-                + action.qemuValue()
-                + " needs QEMU >= 6.0 (this is "
-                + qemu.version()
-                + "); use watchdog: default (reset)"
-            : "QEMU "
-                + qemu.version()
-                + " has no -action watchdog="
-                + action.qemuValue()
-                + "; valid: "
-                + String.join(", ", new java.util.TreeSet<>(qemu.watchdogActions())));
-  }
-
-  /** inject-nmi does what QMP inject-nmi does: nothing on QEMU's arm virt machine. */
-  private static Optional<String> watchdogNmiIsX86Only(CellSetup setup) {
-    return setup.trigger() == Trigger.WATCHDOG
-            && setup.watchdogAction() == WatchdogAction.INJECT_NMI
-            && setup.architecture() != Architecture.X86_64
-        ? Optional.of(
-            "watchdog: inject-nmi: QEMU's "
-                + arch(setup)
-                + " virt machine has no NMI to inject; use reset, shutdown, poweroff, pause,"
-                + " debug or none")
-        : Optional.empty();
-  }
-
-  /**
-   * QMP inject-nmi needs a machine with an NMI interface: the PC machines deliver one to every
-   * CPU's local APIC; QEMU's arm and riscv virt machines implement none and reply "this feature or
-   * command is not currently supported" (seen with QEMU 7.2 and 11.1 on arm, 7.2 on riscv).
-   */
-  private static Optional<String> nmiIsX86Only(CellSetup setup) {
-    return setup.trigger() == Trigger.NMI && setup.architecture() != Architecture.X86_64
-        ? Optional.of(
-            "trigger nmi: QEMU's "
-                + arch(setup)
-                + " virt machine has no NMI to inject (inject-nmi is not supported there); use"
-                + " sysrq-c or sysrq-break")
-        : Optional.empty();
   }
 
   /** {@code acpi=off} is an x86 kernel parameter; arm64 guests here describe hardware by DT. */

@@ -58,7 +58,7 @@ public record CellSetup(
         Optional.empty(),
         PanicAction.DEFAULT,
         ShutdownAction.DEFAULT,
-        Trigger.SYSRQ_C,
+        Trigger.of("sysrq-c"),
         false,
         architecture,
         Optional.empty(),
@@ -67,8 +67,7 @@ public record CellSetup(
 
   /** Whether the trigger panics the kernel with this setup. */
   public boolean panics() {
-    return trigger.panics()
-        || (trigger == Trigger.WATCHDOG && watchdogAction.effective() == WatchdogAction.INJECT_NMI);
+    return trigger.panics(this);
   }
 
   public CellSetup withKdump(boolean loaded, PostNotifiers notifiers) {

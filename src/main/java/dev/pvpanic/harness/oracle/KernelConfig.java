@@ -117,6 +117,23 @@ public record KernelConfig(Map<String, String> values) {
     return tristate(symbol) == Tristate.Y;
   }
 
+  /**
+   * "the kernel's config lacks X=y: why; use a kernel built with it" when {@code symbol} is not
+   * built in; empty when it is.
+   */
+  public Optional<String> lacks(String symbol, String why) {
+    return builtIn(symbol)
+        ? Optional.empty()
+        : Optional.of(
+            "the kernel's config lacks "
+                + symbol
+                + "=y"
+                + (tristate(symbol) == Tristate.M ? " (it is m)" : "")
+                + ": "
+                + why
+                + "; use a kernel built with it");
+  }
+
   /** The raw value of {@code symbol} (strings unquoted); empty when absent. */
   public Optional<String> value(String symbol) {
     return Optional.ofNullable(values.get(symbol));

@@ -1,13 +1,12 @@
 package dev.pvpanic.harness.oracle;
 
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * What the guest kernel does at a panic and at power-off. One method per rule; each names the Linux
  * source it comes from.
  */
-final class LinuxRules {
+public final class LinuxRules {
   private LinuxRules() {}
 
   /**
@@ -59,7 +58,7 @@ final class LinuxRules {
    * from a power-off handler registered at SYS_OFF_PRIO_LOW; pvpanic_synchronize_sys_off_handler()
    * keeps it registered only while SHUTDOWN is in the events mask (which is within capability).
    */
-  static boolean pvpanicPowersOff(KernelVersion kernel, int capability, int eventsMask) {
+  public static boolean pvpanicPowersOff(KernelVersion kernel, int capability, int eventsMask) {
     return kernel.atLeast(6, 10) && PvpanicEvent.SHUTDOWN.in(capability & eventsMask);
   }
 
@@ -73,7 +72,7 @@ final class LinuxRules {
    * in kernel/reboot.c) to the SBI call (SRST SHUTDOWN, or the v0.1 legacy shutdown), which OpenSBI
    * carries out on QEMU's virt machine and which does not return; riscv64 guests always have SBI.
    */
-  static boolean firmwarePowersOff(Architecture architecture, boolean acpiOff) {
+  public static boolean firmwarePowersOff(Architecture architecture, boolean acpiOff) {
     return architecture != Architecture.X86_64 || !acpiOff;
   }
 
@@ -108,53 +107,5 @@ final class LinuxRules {
   static int knownEventBits(KernelVersion kernel) {
     int known = PvpanicEvent.PANICKED.bit() | PvpanicEvent.CRASH_LOADED.bit();
     return kernel.atLeast(6, 10) ? known | PvpanicEvent.SHUTDOWN.bit() : known;
-  }
-
-  /**
-   * The text {@code panic()} is given for a cell's panic (kernel/panic.c prints it as "Kernel panic
-   * - not syncing: <text>"):
-   *
-   * <ul>
-   *   <li>both sysrq triggers: drivers/tty/sysrq.c sysrq_handle_crash() {@code panic("sysrq
-   *       triggered crash\n")};
-   *   <li>an unclaimed NMI (QMP inject-nmi, or a watchdog's inject-nmi): arch/x86/kernel/nmi.c
-   *       unknown_nmi_error() {@code nmi_panic(regs, "NMI: Not continuing")};
-   *   <li>an oops with panic_on_oops: arch/x86/kernel/dumpstack.c oops_end() {@code panic("Fatal
-   *       exception")}; arch/arm64/kernel/traps.c die() {@code panic("%s: Fatal exception", str)}
-   *       with str "Oops" from die_kernel_fault(). But with a crash kernel loaded and
-   *       crash_kexec_post_notifiers off, both call crash_kexec() before that panic()
-   *       (kernel/kexec_core.c kexec_should_crash(): panic_on_oops), so the log has the oops and no
-   *       panic line: no message then.
-   * </ul>
-   *
-   * Empty for a trigger that does not panic.
-   */
-  static Optional<String> panicMessage(CellSetup setup) {
-    return switch (setup.trigger()) {
-      case SYSRQ_C, SYSRQ_BREAK -> Optional.of("sysrq triggered crash");
-      case NMI -> Optional.of(NMI_PANIC);
-      case WATCHDOG -> setup.panics() ? Optional.of(NMI_PANIC) : Optional.empty();
-      case OOPS ->
-          oopsKexecsBeforePanic(setup)
-              ? Optional.empty()
-              : Optional.of(
-                  setup.architecture() == Architecture.AARCH64
-                      ? "Oops: Fatal exception"
-                      : "Fatal exception");
-      case POWEROFF, OOPS_NO_PANIC -> Optional.empty();
-    };
-  }
-
-  private static final String NMI_PANIC = "NMI: Not continuing";
-
-  /**
-   * An oops with panic_on_oops and a crash kernel: arch/x86/kernel/dumpstack.c oops_end() and
-   * arch/arm64/kernel/traps.c die() call {@code crash_kexec(regs)} first when kernel/kexec_core.c
-   * kexec_should_crash() holds, which it does for panic_on_oops unless crash_kexec_post_notifiers
-   * is set ("don't run crash_kexec() here yet, which must be run after panic notifiers in
-   * panic()"). The capture kernel then starts without panic() and its notifiers.
-   */
-  static boolean oopsKexecsBeforePanic(CellSetup setup) {
-    return setup.trigger() == Trigger.OOPS && setup.kdumpLoaded() && !setup.postNotifiers().on();
   }
 }

@@ -8,15 +8,15 @@ import java.util.Optional;
  * What QEMU does with a pvpanic write or a shutdown request. One method per rule; each names the
  * QEMU source it comes from (system/runstate.c was softmmu/runstate.c before 8.1).
  */
-final class QemuRules {
+public final class QemuRules {
   private QemuRules() {}
 
   /**
    * QEMU's side of one step: the events it sends and, when it stops the guest or exits, how the
    * cell ends. An empty {@code end} means the guest goes on running.
    */
-  record Reaction(List<ExpectedEvent> events, Optional<FinalState> end) {
-    Reaction {
+  public record Reaction(List<ExpectedEvent> events, Optional<FinalState> end) {
+    public Reaction {
       events = List.copyOf(events);
     }
   }
@@ -100,7 +100,8 @@ final class QemuRules {
    * SHUTDOWN, STOP, status shutdown; the queued vm_stop(GUEST_PANICKED) then finds the VM stopped
    * and does nothing.
    */
-  static Reaction onShutdownRequest(String reason, PanicAction panic, ShutdownAction shutdown) {
+  public static Reaction onShutdownRequest(
+      String reason, PanicAction panic, ShutdownAction shutdown) {
     if (shutdown.effective() == ShutdownAction.PAUSE) {
       return new Reaction(
           List.of(ExpectedEvent.shutdown(reason), ExpectedEvent.stop()),
@@ -121,12 +122,12 @@ final class QemuRules {
    * #onShutdownRequest} (seen: 7.2 exits with no event, 11.1 sends SHUTDOWN and honours
    * shutdown=pause). A version rule: introspection cannot show it.
    */
-  static boolean finisherRequestsShutdown(QemuCapabilities qemu) {
+  public static boolean finisherRequestsShutdown(QemuCapabilities qemu) {
     return qemu.version().atLeast(8, 2);
   }
 
   /** The test finisher's {@code exit(0)} before QEMU 8.2: no event, QEMU exits 0. */
-  static Reaction onFinisherExit() {
+  public static Reaction onFinisherExit() {
     return new Reaction(List.of(), Optional.of(FinalState.exits(0)));
   }
 
@@ -135,7 +136,8 @@ final class QemuRules {
    * qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN), handled by {@link
    * #onShutdownRequest}. Before 9.1 hw/misc/pvpanic.c dropped bit 2.
    */
-  static Reaction onPvShutdown(QemuCapabilities qemu, PanicAction panic, ShutdownAction shutdown) {
+  public static Reaction onPvShutdown(
+      QemuCapabilities qemu, PanicAction panic, ShutdownAction shutdown) {
     if (!qemu.pvShutdown()) {
       return new Reaction(List.of(), Optional.empty());
     }
@@ -228,7 +230,7 @@ final class QemuRules {
    * After the action hw/watchdog/wdt_i6300esb.c i6300esb_timer_expired() resets the device
    * (disabled, not free running): it does not fire again.
    */
-  static Reaction onWatchdogExpired(WatchdogAction action, Architecture architecture) {
+  public static Reaction onWatchdogExpired(WatchdogAction action, Architecture architecture) {
     WatchdogAction a = action.effective();
     List<ExpectedEvent> events = new ArrayList<>();
     events.add(ExpectedEvent.one("WATCHDOG", java.util.Map.of("action", a.qemuValue())));

@@ -206,8 +206,8 @@ final class CellJudge {
    */
   static Optional<String> missingSignature(
       Trigger trigger, boolean panicFlushes, List<String> console) {
-    Optional<Pattern> signature = ConsolePatterns.signature(trigger);
-    if (signature.isEmpty() || (trigger == Trigger.NMI && !panicFlushes)) {
+    Optional<Pattern> signature = trigger.signature(panicFlushes);
+    if (signature.isEmpty()) {
       return Optional.empty();
     }
     boolean seen = console.stream().anyMatch(l -> signature.get().matcher(l).find());

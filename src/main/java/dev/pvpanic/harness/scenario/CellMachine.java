@@ -36,15 +36,13 @@ public final class CellMachine {
   }
 
   /**
-   * The QEMU arguments a cell adds: the watchdog trigger's {@code -device i6300esb} (part of the
-   * snapshot's machine, so every watchdog action shares one snapshot: the action is an {@code
-   * -action} option of the restoring QEMU), then the cell's own.
+   * The QEMU arguments a cell adds: the trigger's own ({@code -device i6300esb} for the watchdog;
+   * (part of the snapshot's machine, so every watchdog action shares one snapshot: the action is an
+   * {@code -action} option of the restoring QEMU), then the cell's own.
    */
   static java.util.List<String> extraArgs(Cell cell) {
     java.util.List<String> args = new java.util.ArrayList<>();
-    if (cell.trigger() == dev.pvpanic.harness.oracle.Trigger.WATCHDOG) {
-      args.addAll(java.util.List.of("-device", "i6300esb"));
-    }
+    args.addAll(cell.trigger().qemuArgs());
     args.addAll(cell.qemuArgs());
     return args;
   }

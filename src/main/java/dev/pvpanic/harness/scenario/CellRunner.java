@@ -19,7 +19,7 @@ import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
 import dev.pvpanic.harness.oracle.Recovery;
-import dev.pvpanic.harness.oracle.Trigger;
+import dev.pvpanic.harness.oracle.TriggerAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -182,7 +182,7 @@ public final class CellRunner {
           start);
     }
 
-    String trigger = options.trigger().orElse(triggerCommand(cell.trigger()));
+    String trigger = options.trigger().orElse(cell.trigger().action().describe());
     progress(cell, "trigger: " + trigger);
     machine.samplePeakMemory();
     console.moveCursorToEnd();
@@ -190,7 +190,7 @@ public final class CellRunner {
     if (options.trigger().isPresent()) {
       console.send(trigger);
     } else {
-      pull(cell.trigger(), machine, console);
+      pull(cell.trigger().action(), machine, console);
     }
     EventCollector.Collected collected =
         new EventCollector(
@@ -223,35 +223,15 @@ public final class CellRunner {
     return judged;
   }
 
-  /** What a trigger does, as a person would do it (the progress line and the record say this). */
-  static String triggerCommand(Trigger t) {
-    return switch (t) {
-      case SYSRQ_C -> "echo c > /proc/sysrq-trigger";
-      case SYSRQ_BREAK -> "QMP chardev-send-break {id: console}, then 'c' on the serial line";
-      case NMI -> "QMP inject-nmi";
-      case POWEROFF -> "poweroff -f";
-      case WATCHDOG -> WATCHDOG_UNFED;
-      case OOPS, OOPS_NO_PANIC -> "insmod " + GuestArming.OOPS_MODULE;
-    };
-  }
-
-  /**
-   * Opens /dev/watchdog (which starts the i6300esb), pings it once and closes it without the magic
-   * 'V': the watchdog core logs "watchdog did not stop!" and leaves it running, and nothing feeds
-   * it again (drivers/watchdog/watchdog_dev.c watchdog_release).
-   */
-  static final String WATCHDOG_UNFED = "echo 1 > /dev/watchdog";
-
-  /** Pulls the trigger: typed on the console, or sent through QMP. */
-  private static void pull(Trigger t, QemuMachine machine, SerialConsole console) {
-    switch (t) {
-      case SYSRQ_C, POWEROFF -> console.send(TriggerExit.typed(triggerCommand(t)));
-      case SYSRQ_BREAK -> {
-        machine.qmp().execute("chardev-send-break", Map.of("id", "console"));
-        console.sendRaw("c".getBytes(StandardCharsets.US_ASCII));
-      }
-      case NMI -> machine.qmp().execute("inject-nmi");
-      case WATCHDOG, OOPS, OOPS_NO_PANIC -> console.send(TriggerExit.typed(triggerCommand(t)));
+  /** Pulls the trigger: typed on the console, a serial BREAK and a key, or sent through QMP. */
+  private static void pull(TriggerAction action, QemuMachine machine, SerialConsole console) {
+    if (action instanceof TriggerAction.Typed t) {
+      console.send(TriggerExit.typed(t.command()));
+    } else if (action instanceof TriggerAction.SerialBreak b) {
+      machine.qmp().execute("chardev-send-break", Map.of("id", "console"));
+      console.sendRaw(String.valueOf(b.key()).getBytes(StandardCharsets.US_ASCII));
+    } else if (action instanceof TriggerAction.Qmp q) {
+      machine.qmp().execute(q.command());
     }
   }
 

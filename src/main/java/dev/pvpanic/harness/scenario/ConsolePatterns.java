@@ -1,7 +1,5 @@
 package dev.pvpanic.harness.scenario;
 
-import dev.pvpanic.harness.oracle.Trigger;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,31 +15,6 @@ final class ConsolePatterns {
           "Kernel panic - not syncing|sysrq: Trigger a crash|reboot: Power down|System halted"
               + "|PVH VMCORE|Starting crashdump kernel|reboot: Restarting system"
               + "|pvh_oops: dereferencing NULL");
-
-  /** The sysrq crash op's line (drivers/tty/sysrq.c: "Trigger a crash"; "SysRq :" before 5.x). */
-  static final Pattern SYSRQ_CRASH = Pattern.compile("(?i)sysrq ?: Trigger a crash");
-
-  /** The panic an unclaimed NMI causes with unknown_nmi_panic (arch/x86/kernel/nmi.c). */
-  static final Pattern NMI_PANIC = Pattern.compile("NMI: Not continuing");
-
-  /**
-   * The crasher module's oops: "BUG: kernel NULL pointer dereference" (arch/x86/mm/fault.c
-   * show_fault_oops) or "Unable to handle kernel NULL pointer dereference" (arch/arm64/mm/fault.c
-   * die_kernel_fault), and the module's own line before it.
-   */
-  static final Pattern OOPS_LINE =
-      Pattern.compile("pvh_oops: dereferencing NULL|kernel NULL pointer dereference");
-
-  /** The console line that shows a panic came from {@code trigger}; empty for a power-off. */
-  static Optional<Pattern> signature(Trigger trigger) {
-    return switch (trigger) {
-      case SYSRQ_C, SYSRQ_BREAK -> Optional.of(SYSRQ_CRASH);
-      case NMI -> Optional.of(NMI_PANIC);
-      case OOPS, OOPS_NO_PANIC -> Optional.of(OOPS_LINE);
-      // the QMP WATCHDOG event is the watchdog's own sign; an NMI it injects is judged like one
-      case POWEROFF, WATCHDOG -> Optional.empty();
-    };
-  }
 
   /** A panic while the guest boots or is armed: a finding, not the panic under test. */
   static final Pattern PANIC_DURING_BOOT = Pattern.compile("Kernel panic - not syncing");

@@ -54,7 +54,7 @@ final class GuestArming {
     }
     // what the trigger needs of the kernel: the serial sysrq mask, a panic on an unknown NMI, the
     // watchdog's driver, panic_on_oops
-    for (String prepare : prepareCommands(cell)) {
+    for (String prepare : cell.trigger().arming(cell.setup(arch))) {
       CommandResult set = console.run(prepare, timeout);
       if (set.exitStatus() != 0) {
         detail = Optional.of(detail.map(d -> d + "; ").orElse("") + failed(set));
@@ -74,45 +74,6 @@ final class GuestArming {
    */
   Optional<String> unprepared() {
     return unprepared;
-  }
-
-  /** The image's copy of the i6300esb driver (ImageBuilder puts trigger modules there). */
-  static final String WATCHDOG_MODULE = "/lib/modules/pvh/extra/i6300esb.ko";
-
-  /** The harness's own crasher module (images/guest/oops). */
-  static final String OOPS_MODULE = "/lib/modules/pvh/extra/pvh_oops.ko";
-
-  /**
-   * The i6300esb driver's heartbeat in seconds: drivers/watchdog/i6300esb.c writes {@code heartbeat
-   * << 9} into both stages' preload registers, and QEMU's model (hw/watchdog/ wdt_i6300esb.c
-   * i6300esb_restart_timer) counts each at about 1 kHz ({@code preload << 15} ticks of 30 ns): each
-   * stage lasts about heartbeat/2 s, so QEMU acts about 2 s after the last ping. The driver takes 1
-   * to 2046.
-   */
-  static final int WATCHDOG_HEARTBEAT = 2;
-
-  /** What the kernel needs before {@code cell}'s trigger, as console commands. */
-  static java.util.List<String> prepareCommands(Cell cell) {
-    java.util.List<String> commands = new java.util.ArrayList<>();
-    switch (cell.trigger()) {
-      case SYSRQ_BREAK -> commands.add("echo 1 > /proc/sys/kernel/sysrq");
-      case NMI -> commands.add("echo 1 > /proc/sys/kernel/unknown_nmi_panic");
-      case WATCHDOG -> {
-        // dependencies first (the watchdog core where it is a module), as the image lists them
-        commands.add(
-            "for m in $(cat /etc/pvh/extra/i6300esb.deps); do insmod $m; done; insmod "
-                + WATCHDOG_MODULE
-                + " heartbeat="
-                + WATCHDOG_HEARTBEAT);
-        if (cell.watchdogAction() == dev.pvpanic.harness.oracle.WatchdogAction.INJECT_NMI) {
-          commands.add("echo 1 > /proc/sys/kernel/unknown_nmi_panic");
-        }
-      }
-      case OOPS -> commands.add("echo 1 > /proc/sys/kernel/panic_on_oops");
-      case OOPS_NO_PANIC -> commands.add("echo 0 > /proc/sys/kernel/panic_on_oops");
-      default -> {}
-    }
-    return commands;
   }
 
   /** Reads a 0/1 or N/Y file; empty when it prints anything else. */

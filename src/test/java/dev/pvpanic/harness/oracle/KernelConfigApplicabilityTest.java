@@ -70,7 +70,7 @@ class KernelConfigApplicabilityTest {
             x86(PvpanicDevice.PCI),
             x86(PvpanicDevice.ISA),
             x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.CMDLINE),
-            x86(PvpanicDevice.PCI).withTrigger(Trigger.WATCHDOG),
+            x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")),
             arm64(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF))) {
       assertInstanceOf(Applicability.Applicable.class, Applicability.ofImage(s, image), "" + s);
     }
@@ -178,7 +178,7 @@ class KernelConfigApplicabilityTest {
             .contains("CONFIG_MAGIC_SYSRQ=y"));
     assertTrue(
         reasons(
-                x86(PvpanicDevice.PCI).withTrigger(Trigger.WATCHDOG),
+                x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")),
                 user("6.12.0", config(Map.of("CONFIG_I6300ESB_WDT", ""))))
             .get(0)
             .contains("CONFIG_I6300ESB_WDT (y or m)"));

@@ -26,7 +26,7 @@ class OopsRulesTest {
 
   @Test
   void anOopsWithPanicOnOopsPanicsLikeAnyPanic() {
-    ExpectedOutcome o = Oracle.expect(armOops(Trigger.OOPS), GUEST, qemu(7, 2));
+    ExpectedOutcome o = Oracle.expect(armOops(Trigger.of("oops")), GUEST, qemu(7, 2));
 
     assertEquals(List.of("GUEST_PANICKED {action: run}"), described(o));
     assertEquals(FinalState.running(), o.finalState());
@@ -34,7 +34,7 @@ class OopsRulesTest {
 
   @Test
   void anOopsWithoutPanicOnOopsIsNoPanic() {
-    CellSetup setup = armOops(Trigger.OOPS_NO_PANIC).withKdump(true, PostNotifiers.OFF);
+    CellSetup setup = armOops(Trigger.of("oops-no-panic")).withKdump(true, PostNotifiers.OFF);
     ExpectedOutcome o = Oracle.expect(setup, GUEST, qemu(7, 2));
 
     assertFalse(setup.panics());
@@ -46,7 +46,7 @@ class OopsRulesTest {
 
   @Test
   void withPostNotifiersTheOopsPanicsFirstAndTheDumpHoldsTheArchitecturesMessage() {
-    CellSetup arm = armOops(Trigger.OOPS).withKdump(true, PostNotifiers.CMDLINE);
+    CellSetup arm = armOops(Trigger.of("oops")).withKdump(true, PostNotifiers.CMDLINE);
     ExpectedOutcome o = Oracle.expect(arm, GUEST, qemu(7, 2));
 
     assertEquals(
@@ -56,7 +56,7 @@ class OopsRulesTest {
 
     CellSetup x86 =
         x86(PvpanicDevice.PCI)
-            .withTrigger(Trigger.OOPS)
+            .withTrigger(Trigger.of("oops"))
             .withKdump(true, PostNotifiers.CMDLINE)
             .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
     assertEquals(
@@ -65,7 +65,7 @@ class OopsRulesTest {
 
   @Test
   void withoutPostNotifiersTheOopsKexecsBeforePanic() {
-    CellSetup setup = armOops(Trigger.OOPS).withKdump(true, PostNotifiers.OFF);
+    CellSetup setup = armOops(Trigger.of("oops")).withKdump(true, PostNotifiers.OFF);
     ExpectedOutcome o = Oracle.expect(setup, GUEST, qemu(7, 2));
 
     assertEquals(List.of("RESET {guest: true, reason: guest-reset}"), described(o));
@@ -78,7 +78,7 @@ class OopsRulesTest {
     ImageFacts without =
         ImageFacts.of(Cells.kernel("6.12.95"), "module").withTriggerModules(Set.of("i6300esb"));
 
-    for (Trigger t : List.of(Trigger.OOPS, Trigger.OOPS_NO_PANIC)) {
+    for (Trigger t : List.of(Trigger.of("oops"), Trigger.of("oops-no-panic"))) {
       Applicability a = Oracle.applicability(armOops(t), without);
       assertFalse(a.applicable());
       assertTrue(

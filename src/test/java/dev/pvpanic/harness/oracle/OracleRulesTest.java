@@ -327,7 +327,7 @@ class OracleRulesTest {
 
     @Test
     void aSerialBreakAndAnNmiPanicLikeSysrqCWithTheirReasons() {
-      for (Trigger t : List.of(Trigger.SYSRQ_BREAK, Trigger.NMI)) {
+      for (Trigger t : List.of(Trigger.of("sysrq-break"), Trigger.of("nmi"))) {
         CellSetup sysrq = x86(PvpanicDevice.PCI);
         CellSetup other = x86(PvpanicDevice.PCI).withTrigger(t);
         ExpectedOutcome a =
@@ -338,14 +338,14 @@ class OracleRulesTest {
         assertEquals(a.finalState(), b.finalState(), t.id());
         assertTrue(
             String.join("\n", b.reasoning())
-                .contains(t == Trigger.NMI ? "unknown_nmi_panic=1" : "kernel.sysrq=1"),
+                .contains(t == Trigger.of("nmi") ? "unknown_nmi_panic=1" : "kernel.sysrq=1"),
             b.reasoning().toString());
       }
     }
 
     @Test
     void anNmiCannotBeInjectedIntoAnArmVirtMachine() {
-      CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.NMI);
+      CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("nmi"));
       Applicability a = Oracle.applicability(setup, qemu(11, 1));
       assertTrue(a instanceof Applicability.NotApplicable, a.toString());
       assertTrue(
@@ -353,7 +353,7 @@ class OracleRulesTest {
           a.toString());
       assertTrue(
           Oracle.applicability(
-                  arm64(PvpanicDevice.PCI).withTrigger(Trigger.SYSRQ_BREAK), qemu(11, 1))
+                  arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("sysrq-break")), qemu(11, 1))
               instanceof Applicability.Applicable);
     }
   }
@@ -363,7 +363,7 @@ class OracleRulesTest {
 
     @Test
     void acpiPowersOffBeforePvpanicSoNoPvShutdown() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.POWEROFF);
+      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff"));
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -376,7 +376,7 @@ class OracleRulesTest {
     void shutdownPauseStopsTheVmInStateShutdown() {
       CellSetup setup =
           x86(PvpanicDevice.ISA)
-              .withTrigger(Trigger.POWEROFF)
+              .withTrigger(Trigger.of("poweroff"))
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
 
       ExpectedOutcome outcome =
@@ -389,7 +389,7 @@ class OracleRulesTest {
 
     @Test
     void psciPowersOffArm64BeforePvpanic() {
-      CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.POWEROFF);
+      CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff"));
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -402,7 +402,7 @@ class OracleRulesTest {
     void riscvPowersOffThroughTheTestFinisherWhichExitsQemuBefore82() {
       CellSetup setup =
           riscv64(PvpanicDevice.PCI)
-              .withTrigger(Trigger.POWEROFF)
+              .withTrigger(Trigger.of("poweroff"))
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
 
       ExpectedOutcome outcome =
@@ -417,7 +417,7 @@ class OracleRulesTest {
     void riscvFromQemu82TheTestFinisherRequestsAShutdownThatHonoursTheAction() {
       CellSetup setup =
           riscv64(PvpanicDevice.PCI)
-              .withTrigger(Trigger.POWEROFF)
+              .withTrigger(Trigger.of("poweroff"))
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
 
       ExpectedOutcome outcome =
@@ -430,7 +430,7 @@ class OracleRulesTest {
 
     @Test
     void pvpanicPowersOffWhenAcpiIsOff() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.POWEROFF).withAcpiOff(true);
+      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -445,7 +445,7 @@ class OracleRulesTest {
     void pvpanicPowerOffWithShutdownPauseStops() {
       CellSetup setup =
           x86(PvpanicDevice.PCI)
-              .withTrigger(Trigger.POWEROFF)
+              .withTrigger(Trigger.of("poweroff"))
               .withAcpiOff(true)
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
 
@@ -460,7 +460,7 @@ class OracleRulesTest {
 
     @Test
     void withoutAcpiOrPvpanicShutdownTheKernelHalts() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.POWEROFF).withAcpiOff(true);
+      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
 
       ExpectedOutcome oldQemu =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 3), qemu(7, 2));

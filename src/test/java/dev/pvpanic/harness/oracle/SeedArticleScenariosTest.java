@@ -75,7 +75,7 @@ class SeedArticleScenariosTest {
 
   @Test
   void anNmiPanicsWithItsOwnMessageInTheDump() {
-    CellSetup setup = PANIC_NONE.withKdump(true, PostNotifiers.CMDLINE).withTrigger(Trigger.NMI);
+    CellSetup setup = PANIC_NONE.withKdump(true, PostNotifiers.CMDLINE).withTrigger(Trigger.of("nmi"));
 
     assertEquals(
         java.util.Optional.of("NMI: Not continuing"),

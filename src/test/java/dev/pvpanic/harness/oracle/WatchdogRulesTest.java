@@ -19,7 +19,7 @@ class WatchdogRulesTest {
   private static final GuestFacts GUEST = guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 3);
 
   private static ExpectedOutcome x86Watchdog(WatchdogAction action) {
-    CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.WATCHDOG).withWatchdog(action);
+    CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")).withWatchdog(action);
     return Oracle.expect(setup, GUEST, qemu(7, 2));
   }
 
@@ -36,7 +36,7 @@ class WatchdogRulesTest {
 
   @Test
   void anArm64GuestWithoutFirmwareResetsOnce() {
-    CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.WATCHDOG);
+    CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog"));
 
     assertEquals(
         List.of("WATCHDOG {action: reset}", "RESET {guest: true, reason: guest-reset}"),
@@ -81,7 +81,7 @@ class WatchdogRulesTest {
   void injectNmiLeadsIntoThePanicPath() {
     CellSetup setup =
         x86(PvpanicDevice.PCI)
-            .withTrigger(Trigger.WATCHDOG)
+            .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.INJECT_NMI)
             .withActions(PanicAction.PAUSE, ShutdownAction.DEFAULT);
     ExpectedOutcome o = Oracle.expect(setup, GUEST, qemu(7, 2));
@@ -97,7 +97,7 @@ class WatchdogRulesTest {
   void injectNmiWithKdumpExpectsTheNmiPanicInTheDump() {
     CellSetup setup =
         x86(PvpanicDevice.PCI)
-            .withTrigger(Trigger.WATCHDOG)
+            .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.INJECT_NMI)
             .withKdump(true, PostNotifiers.CMDLINE)
             .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
@@ -116,7 +116,7 @@ class WatchdogRulesTest {
   void aWatchdogThatDoesNotPanicLeavesTheCaptureKernelAlone() {
     CellSetup setup =
         x86(PvpanicDevice.PCI)
-            .withTrigger(Trigger.WATCHDOG)
+            .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.NONE)
             .withKdump(true, PostNotifiers.OFF);
     ExpectedOutcome o = Oracle.expect(setup, GUEST, qemu(7, 2));
@@ -129,7 +129,7 @@ class WatchdogRulesTest {
   @Test
   void theBuildMustHaveTheDeviceAndTheAction() {
     CellSetup pause =
-        x86(PvpanicDevice.ISA).withTrigger(Trigger.WATCHDOG).withWatchdog(WatchdogAction.PAUSE);
+        x86(PvpanicDevice.ISA).withTrigger(Trigger.of("watchdog")).withWatchdog(WatchdogAction.PAUSE);
     Applicability old = Oracle.applicability(pause, qemu(5, 2));
     assertFalse(old.applicable());
     assertTrue(
@@ -150,7 +150,7 @@ class WatchdogRulesTest {
   void injectNmiIsRefusedOnArm64NamingWhatWorks() {
     CellSetup setup =
         arm64(PvpanicDevice.PCI)
-            .withTrigger(Trigger.WATCHDOG)
+            .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.INJECT_NMI);
     Applicability a = Oracle.applicability(setup, qemu(11, 1));
 
@@ -162,7 +162,7 @@ class WatchdogRulesTest {
 
   @Test
   void anImageWithoutTheDriverIsRefusedBeforeBoot() {
-    CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.WATCHDOG);
+    CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog"));
     ImageFacts without = ImageFacts.of(Cells.kernel("6.12.95"), "module");
     ImageFacts with = without.withTriggerModules(Set.of("i6300esb"));
 

@@ -98,7 +98,7 @@ class PanicDumpCheckTest {
     StringBuilder report = new StringBuilder();
     assertEquals(
         List.of(),
-        PanicDump.check(f, Architecture.X86_64, RELEASE, Trigger.SYSRQ_C, report),
+        PanicDump.check(f, Architecture.X86_64, RELEASE, Trigger.of("sysrq-c"), report),
         report.toString());
     assertTrue(
         report.toString().contains("= its VMCOREINFO: 'OSRELEASE=" + RELEASE + "'"),
@@ -111,7 +111,7 @@ class PanicDumpCheckTest {
     Path f = core("t.elf", ElfCore.EM_X86_64, guestText(RELEASE, "sysrq triggered crash"));
     byte[] all = Files.readAllBytes(f);
     Files.write(f, Arrays.copyOf(all, all.length / 2));
-    List<String> p = check(f, Architecture.X86_64, Trigger.SYSRQ_C);
+    List<String> p = check(f, Architecture.X86_64, Trigger.of("sysrq-c"));
     assertTrue(p.stream().anyMatch(s -> s.contains("the dump is truncated")), p.toString());
   }
 
@@ -119,7 +119,7 @@ class PanicDumpCheckTest {
   void anotherKernelsDumpFails() throws IOException {
     Path f =
         core("other.elf", ElfCore.EM_X86_64, guestText("6.1.158-1-amd64", "sysrq triggered crash"));
-    List<String> p = check(f, Architecture.X86_64, Trigger.SYSRQ_C);
+    List<String> p = check(f, Architecture.X86_64, Trigger.of("sysrq-c"));
     assertEquals(2, p.size(), p.toString());
     assertTrue(
         p.get(0).contains("the kernel's banner 'Linux version " + RELEASE + "'"), p.toString());
@@ -129,9 +129,9 @@ class PanicDumpCheckTest {
   @Test
   void anotherArchitectureOrAnotherPanicFails() throws IOException {
     Path arm = core("arm.elf", ElfCore.EM_AARCH64, guestText(RELEASE, "sysrq triggered crash"));
-    assertTrue(check(arm, Architecture.X86_64, Trigger.SYSRQ_C).get(0).contains("not x86_64"));
+    assertTrue(check(arm, Architecture.X86_64, Trigger.of("sysrq-c")).get(0).contains("not x86_64"));
     Path sysrq = core("sysrq.elf", ElfCore.EM_X86_64, guestText(RELEASE, "sysrq triggered crash"));
-    List<String> p = check(sysrq, Architecture.X86_64, Trigger.NMI);
+    List<String> p = check(sysrq, Architecture.X86_64, Trigger.of("nmi"));
     assertEquals(List.of("the panic message 'NMI: Not continuing' is not in the dumped memory"), p);
   }
 
@@ -176,6 +176,6 @@ class PanicDumpCheckTest {
   void notAnElfFileFails() throws IOException {
     Path f = tmp.resolve("junk");
     Files.writeString(f, "not a dump");
-    assertTrue(check(f, Architecture.X86_64, Trigger.SYSRQ_C).get(0).startsWith("not an ELF file"));
+    assertTrue(check(f, Architecture.X86_64, Trigger.of("sysrq-c")).get(0).startsWith("not an ELF file"));
   }
 }

@@ -22,24 +22,24 @@ class TriggerExitTest {
 
   @Test
   void triggersThatPanicInsideTheirCommandMustNeverReturn() {
-    for (Trigger t : new Trigger[] {Trigger.SYSRQ_C, Trigger.POWEROFF, Trigger.OOPS}) {
+    for (Trigger t : new Trigger[] {Trigger.of("sysrq-c"), Trigger.of("poweroff"), Trigger.of("oops")}) {
       assertTrue(TriggerExit.failure(t, 0).isPresent(), t.id());
       assertTrue(TriggerExit.failure(t, 1).orElseThrow().contains("exit 1"), t.id());
     }
-    assertTrue(TriggerExit.failure(Trigger.POWEROFF, 0).orElseThrow().contains("power off"));
+    assertTrue(TriggerExit.failure(Trigger.of("poweroff"), 0).orElseThrow().contains("power off"));
   }
 
   @Test
   void theWatchdogWriteReturnsZeroAndAnOopsWithoutPanicKillsItsInsmod() {
-    assertFalse(TriggerExit.failure(Trigger.WATCHDOG, 0).isPresent());
+    assertFalse(TriggerExit.failure(Trigger.of("watchdog"), 0).isPresent());
     assertTrue(
-        TriggerExit.failure(Trigger.WATCHDOG, 1).orElseThrow().contains("/dev/watchdog failed"));
+        TriggerExit.failure(Trigger.of("watchdog"), 1).orElseThrow().contains("/dev/watchdog failed"));
     // make_task_dead kills the insmod: 128 + the signal
-    assertFalse(TriggerExit.failure(Trigger.OOPS_NO_PANIC, 137).isPresent());
-    assertFalse(TriggerExit.failure(Trigger.OOPS_NO_PANIC, 139).isPresent());
+    assertFalse(TriggerExit.failure(Trigger.of("oops-no-panic"), 137).isPresent());
+    assertFalse(TriggerExit.failure(Trigger.of("oops-no-panic"), 139).isPresent());
     assertTrue(
-        TriggerExit.failure(Trigger.OOPS_NO_PANIC, 1).orElseThrow().contains("failed (exit 1)"));
+        TriggerExit.failure(Trigger.of("oops-no-panic"), 1).orElseThrow().contains("failed (exit 1)"));
     assertTrue(
-        TriggerExit.failure(Trigger.OOPS_NO_PANIC, 0).orElseThrow().contains("without an oops"));
+        TriggerExit.failure(Trigger.of("oops-no-panic"), 0).orElseThrow().contains("without an oops"));
   }
 }

@@ -21,31 +21,31 @@ class TriggerSignatureTest {
 
   @Test
   void eachPanicTriggerHasItsLine() {
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_C, true, SYSRQ));
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.SYSRQ_BREAK, true, SYSRQ));
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.NMI, true, NMI));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("sysrq-c"), true, SYSRQ));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("sysrq-break"), true, SYSRQ));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("nmi"), true, NMI));
     assertEquals(
         Optional.empty(),
         CellJudge.missingSignature(
-            Trigger.SYSRQ_C, true, List.of("[ 1.0] SysRq : Trigger a crash")),
+            Trigger.of("sysrq-c"), true, List.of("[ 1.0] SysRq : Trigger a crash")),
         "the spelling before Linux 5.x");
   }
 
   @Test
   void aPanicThatIsNotTheTriggersFails() {
-    assertTrue(CellJudge.missingSignature(Trigger.NMI, true, SYSRQ).isPresent());
-    assertTrue(CellJudge.missingSignature(Trigger.SYSRQ_BREAK, true, NMI).isPresent());
+    assertTrue(CellJudge.missingSignature(Trigger.of("nmi"), true, SYSRQ).isPresent());
+    assertTrue(CellJudge.missingSignature(Trigger.of("sysrq-break"), true, NMI).isPresent());
     assertTrue(
-        CellJudge.missingSignature(Trigger.SYSRQ_C, false, List.of()).isPresent(),
+        CellJudge.missingSignature(Trigger.of("sysrq-c"), false, List.of()).isPresent(),
         "sysrq prints in process context, before anything can stop the guest");
   }
 
   @Test
   void aPowerOffHasNoneAndAnNmiPanicThatIsCutShortCannotShowIt() {
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.POWEROFF, true, List.of()));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("poweroff"), true, List.of()));
     assertEquals(
         Optional.empty(),
-        CellJudge.missingSignature(Trigger.NMI, false, List.of()),
+        CellJudge.missingSignature(Trigger.of("nmi"), false, List.of()),
         "NMI-context printk is deferred; kexec, a stop or an exit comes before the flush");
   }
 
@@ -55,11 +55,11 @@ class TriggerSignatureTest {
         List.of("[ 5.5] BUG: kernel NULL pointer dereference, address: 0000000000000000");
     List<String> arm =
         List.of("[ 5.5] Unable to handle kernel NULL pointer dereference at virtual address 0");
-    for (Trigger t : List.of(Trigger.OOPS, Trigger.OOPS_NO_PANIC)) {
+    for (Trigger t : List.of(Trigger.of("oops"), Trigger.of("oops-no-panic"))) {
       assertEquals(Optional.empty(), CellJudge.missingSignature(t, true, x86));
       assertEquals(Optional.empty(), CellJudge.missingSignature(t, true, arm));
       assertTrue(CellJudge.missingSignature(t, true, SYSRQ).isPresent());
     }
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.WATCHDOG, true, List.of()));
+    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("watchdog"), true, List.of()));
   }
 }
