@@ -63,9 +63,18 @@ final class CellFlags {
 
   @Option(
       names = "--trigger",
-      paramLabel = "sysrq-c|sysrq-break|nmi|poweroff|watchdog|oops|oops-no-panic",
-      description = "what the guest does")
+      paramLabel = "TRIGGER",
+      completionCandidates = TriggerIds.class,
+      description = "what the guest does: ${COMPLETION-CANDIDATES}")
   String trigger;
+
+  /** The trigger ids, from the triggers on the class path (help and completion list them). */
+  static final class TriggerIds implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return dev.pvpanic.harness.oracle.Trigger.ids().iterator();
+    }
+  }
 
   @Option(
       names = "--watchdog",

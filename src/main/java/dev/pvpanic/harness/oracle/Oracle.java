@@ -66,7 +66,7 @@ public final class Oracle {
    *
    * @throws CellNotApplicableException when {@link #applicability} says the cell cannot exist
    */
-  static ExpectedOutcome expect(CellSetup setup, GuestFacts guest, QemuCapabilities qemu) {
+  public static ExpectedOutcome expect(CellSetup setup, GuestFacts guest, QemuCapabilities qemu) {
     if (applicability(setup, qemu) instanceof Applicability.NotApplicable notApplicable) {
       throw new CellNotApplicableException(
           "no expectation for a cell that cannot run with QEMU "
