@@ -97,9 +97,13 @@ class ApplicabilityTest {
   @Test
   void nmiIsX86Only() {
     assertNotApplicable(
-        riscv64(PvpanicDevice.PCI).withTrigger(Trigger.of("nmi")), qemu(7, 2), "riscv64 virt machine");
+        riscv64(PvpanicDevice.PCI).withTrigger(Trigger.of("nmi")),
+        qemu(7, 2),
+        "riscv64 virt machine");
     assertNotApplicable(
-        arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("nmi")), qemu(7, 2), "aarch64 virt machine");
+        arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("nmi")),
+        qemu(7, 2),
+        "aarch64 virt machine");
     assertTrue(
         Oracle.applicability(x86(PvpanicDevice.PCI).withTrigger(Trigger.of("nmi")), qemu(7, 2))
             .applicable());

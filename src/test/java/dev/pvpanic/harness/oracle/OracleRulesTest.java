@@ -430,7 +430,8 @@ class OracleRulesTest {
 
     @Test
     void pvpanicPowersOffWhenAcpiIsOff() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
+      CellSetup setup =
+          x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -460,7 +461,8 @@ class OracleRulesTest {
 
     @Test
     void withoutAcpiOrPvpanicShutdownTheKernelHalts() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
+      CellSetup setup =
+          x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
 
       ExpectedOutcome oldQemu =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 3), qemu(7, 2));

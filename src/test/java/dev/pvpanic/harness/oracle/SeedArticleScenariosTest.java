@@ -75,7 +75,8 @@ class SeedArticleScenariosTest {
 
   @Test
   void anNmiPanicsWithItsOwnMessageInTheDump() {
-    CellSetup setup = PANIC_NONE.withKdump(true, PostNotifiers.CMDLINE).withTrigger(Trigger.of("nmi"));
+    CellSetup setup =
+        PANIC_NONE.withKdump(true, PostNotifiers.CMDLINE).withTrigger(Trigger.of("nmi"));
 
     assertEquals(
         java.util.Optional.of("NMI: Not continuing"),

@@ -19,7 +19,8 @@ class WatchdogRulesTest {
   private static final GuestFacts GUEST = guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 3);
 
   private static ExpectedOutcome x86Watchdog(WatchdogAction action) {
-    CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")).withWatchdog(action);
+    CellSetup setup =
+        x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")).withWatchdog(action);
     return Oracle.expect(setup, GUEST, qemu(7, 2));
   }
 
@@ -129,7 +130,9 @@ class WatchdogRulesTest {
   @Test
   void theBuildMustHaveTheDeviceAndTheAction() {
     CellSetup pause =
-        x86(PvpanicDevice.ISA).withTrigger(Trigger.of("watchdog")).withWatchdog(WatchdogAction.PAUSE);
+        x86(PvpanicDevice.ISA)
+            .withTrigger(Trigger.of("watchdog"))
+            .withWatchdog(WatchdogAction.PAUSE);
     Applicability old = Oracle.applicability(pause, qemu(5, 2));
     assertFalse(old.applicable());
     assertTrue(

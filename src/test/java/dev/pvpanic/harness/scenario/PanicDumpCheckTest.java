@@ -129,7 +129,8 @@ class PanicDumpCheckTest {
   @Test
   void anotherArchitectureOrAnotherPanicFails() throws IOException {
     Path arm = core("arm.elf", ElfCore.EM_AARCH64, guestText(RELEASE, "sysrq triggered crash"));
-    assertTrue(check(arm, Architecture.X86_64, Trigger.of("sysrq-c")).get(0).contains("not x86_64"));
+    assertTrue(
+        check(arm, Architecture.X86_64, Trigger.of("sysrq-c")).get(0).contains("not x86_64"));
     Path sysrq = core("sysrq.elf", ElfCore.EM_X86_64, guestText(RELEASE, "sysrq triggered crash"));
     List<String> p = check(sysrq, Architecture.X86_64, Trigger.of("nmi"));
     assertEquals(List.of("the panic message 'NMI: Not continuing' is not in the dumped memory"), p);
@@ -176,6 +177,7 @@ class PanicDumpCheckTest {
   void notAnElfFileFails() throws IOException {
     Path f = tmp.resolve("junk");
     Files.writeString(f, "not a dump");
-    assertTrue(check(f, Architecture.X86_64, Trigger.of("sysrq-c")).get(0).startsWith("not an ELF file"));
+    assertTrue(
+        check(f, Architecture.X86_64, Trigger.of("sysrq-c")).get(0).startsWith("not an ELF file"));
   }
 }

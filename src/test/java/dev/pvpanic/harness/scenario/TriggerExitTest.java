@@ -22,7 +22,8 @@ class TriggerExitTest {
 
   @Test
   void triggersThatPanicInsideTheirCommandMustNeverReturn() {
-    for (Trigger t : new Trigger[] {Trigger.of("sysrq-c"), Trigger.of("poweroff"), Trigger.of("oops")}) {
+    for (Trigger t :
+        new Trigger[] {Trigger.of("sysrq-c"), Trigger.of("poweroff"), Trigger.of("oops")}) {
       assertTrue(TriggerExit.failure(t, 0).isPresent(), t.id());
       assertTrue(TriggerExit.failure(t, 1).orElseThrow().contains("exit 1"), t.id());
     }
@@ -33,13 +34,19 @@ class TriggerExitTest {
   void theWatchdogWriteReturnsZeroAndAnOopsWithoutPanicKillsItsInsmod() {
     assertFalse(TriggerExit.failure(Trigger.of("watchdog"), 0).isPresent());
     assertTrue(
-        TriggerExit.failure(Trigger.of("watchdog"), 1).orElseThrow().contains("/dev/watchdog failed"));
+        TriggerExit.failure(Trigger.of("watchdog"), 1)
+            .orElseThrow()
+            .contains("/dev/watchdog failed"));
     // make_task_dead kills the insmod: 128 + the signal
     assertFalse(TriggerExit.failure(Trigger.of("oops-no-panic"), 137).isPresent());
     assertFalse(TriggerExit.failure(Trigger.of("oops-no-panic"), 139).isPresent());
     assertTrue(
-        TriggerExit.failure(Trigger.of("oops-no-panic"), 1).orElseThrow().contains("failed (exit 1)"));
+        TriggerExit.failure(Trigger.of("oops-no-panic"), 1)
+            .orElseThrow()
+            .contains("failed (exit 1)"));
     assertTrue(
-        TriggerExit.failure(Trigger.of("oops-no-panic"), 0).orElseThrow().contains("without an oops"));
+        TriggerExit.failure(Trigger.of("oops-no-panic"), 0)
+            .orElseThrow()
+            .contains("without an oops"));
   }
 }

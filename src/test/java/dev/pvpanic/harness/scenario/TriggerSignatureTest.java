@@ -22,7 +22,8 @@ class TriggerSignatureTest {
   @Test
   void eachPanicTriggerHasItsLine() {
     assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("sysrq-c"), true, SYSRQ));
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("sysrq-break"), true, SYSRQ));
+    assertEquals(
+        Optional.empty(), CellJudge.missingSignature(Trigger.of("sysrq-break"), true, SYSRQ));
     assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("nmi"), true, NMI));
     assertEquals(
         Optional.empty(),
@@ -42,7 +43,8 @@ class TriggerSignatureTest {
 
   @Test
   void aPowerOffHasNoneAndAnNmiPanicThatIsCutShortCannotShowIt() {
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("poweroff"), true, List.of()));
+    assertEquals(
+        Optional.empty(), CellJudge.missingSignature(Trigger.of("poweroff"), true, List.of()));
     assertEquals(
         Optional.empty(),
         CellJudge.missingSignature(Trigger.of("nmi"), false, List.of()),
@@ -60,6 +62,7 @@ class TriggerSignatureTest {
       assertEquals(Optional.empty(), CellJudge.missingSignature(t, true, arm));
       assertTrue(CellJudge.missingSignature(t, true, SYSRQ).isPresent());
     }
-    assertEquals(Optional.empty(), CellJudge.missingSignature(Trigger.of("watchdog"), true, List.of()));
+    assertEquals(
+        Optional.empty(), CellJudge.missingSignature(Trigger.of("watchdog"), true, List.of()));
   }
 }
