@@ -32,8 +32,18 @@ public final class BuildCapabilities {
     return QemuVersionProbe.version(build).map(QemuCapabilities::of);
   }
 
-  /** As {@link #of}, falling back on the version a running machine reported. */
+  /**
+   * As {@link #of}, falling back on the version a running machine reported over QMP: an
+   * observation, which the capabilities' notes then say they went by.
+   */
   public static QemuCapabilities of(QemuBuild build, Architecture arch, QemuVersion reported) {
-    return of(build, arch).orElseGet(() -> QemuCapabilities.of(reported));
+    return of(build, arch)
+        .orElseGet(
+            () ->
+                QemuCapabilities.of(reported)
+                    .withNote(
+                        "the build answered neither introspection nor -version: its version is"
+                            + " the one the running QEMU reported over QMP (query-version), an"
+                            + " observation"));
   }
 }

@@ -11,8 +11,16 @@ import java.util.function.Function;
  */
 public sealed interface Derived<T> {
 
-  /** The fact when known, else {@code fallback} (what the guest reported). */
+  /** The fact when known, else {@code fallback} (an observation: what the guest reported). */
   T orElse(T fallback);
+
+  /**
+   * The value when known, else {@code fallback}'s, which runs only then: an observation is read
+   * only for a fact the inputs do not declare.
+   */
+  default T orElseGet(java.util.function.Supplier<T> fallback) {
+    return this instanceof Known<T> k ? k.value() : fallback.get();
+  }
 
   <R> Derived<R> map(Function<T, R> f);
 

@@ -49,7 +49,8 @@ public record GuestExpectation(
       CellSetup setup, ImageFacts image, QemuCapabilities qemu, GuestReport report) {
     List<String> why = new ArrayList<>();
     Optional<String> kernelByGuest = unknownReason(image.kernel());
-    KernelVersion kernel = image.kernel().orElse(KernelVersion.parse(report.kernelRelease()));
+    KernelVersion kernel =
+        image.kernel().orElseGet(() -> KernelVersion.parse(report.kernelRelease()));
 
     boolean nothingToBind =
         setup.device() == PvpanicDevice.NONE
@@ -61,7 +62,7 @@ public record GuestExpectation(
                 .drivers()
                 .map(set -> LinuxRules.boundDriver(setup.device(), setup.acpiOff(), kernel, set));
     Optional<String> driverByGuest = unknownReason(derivedDriver);
-    PvpanicDriver driver = derivedDriver.orElse(report.driver());
+    PvpanicDriver driver = derivedDriver.orElseGet(report::driver);
     if (driverByGuest.isEmpty()) {
       why.add(driverReason(setup, image, kernel, driver));
     }

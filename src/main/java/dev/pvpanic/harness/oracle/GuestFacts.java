@@ -4,10 +4,12 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * What the guest reported about itself on its READY line: kernel release, which pvpanic driver
- * bound, and (Linux 5.12 and later) the device's {@code capability} and the sysfs {@code events}
- * mask. kexec_crash_loaded and post_notifiers on that line are NOT here: READY is printed before
- * the scenario arms kdump, so {@link CellSetup} carries them.
+ * The guest's facts the rules need, as derived from declared inputs ({@link GuestExpectation}: the
+ * image manifest, the kernel's config, the QEMU build), and filled from the guest's READY line only
+ * where no input declares them (marked there): kernel release, which pvpanic driver binds, and
+ * (Linux 5.12 and later) the device's {@code capability} and the sysfs {@code events} mask.
+ * kexec_crash_loaded and post_notifiers on that line are NOT here: READY is printed before the
+ * scenario arms kdump, so {@link CellSetup} carries them.
  *
  * @param capability what the device advertises, as the driver read it; absent before Linux 5.12
  * @param events the sysfs mask of events the guest may send; absent before Linux 5.12

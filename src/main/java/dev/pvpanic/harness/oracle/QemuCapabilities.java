@@ -88,6 +88,28 @@ public record QemuCapabilities(
         List.of("QEMU " + version + ": capabilities from version rules (the build was not asked)"));
   }
 
+  /** The same capabilities with {@code note} added to where they came from. */
+  public QemuCapabilities withNote(String note) {
+    List<String> all = new java.util.ArrayList<>(notes);
+    all.add(note);
+    return new QemuCapabilities(
+        version,
+        actionOption,
+        singlePanicEvent,
+        exitFailure,
+        pvpanicPci,
+        crashLoadedEvent,
+        isaEventsProperty,
+        pvShutdown,
+        eventReasons,
+        isaEventsDefault,
+        pciEventsDefault,
+        machineTypes,
+        i6300esb,
+        watchdogActions,
+        all);
+  }
+
   /**
    * The capabilities a build reports about itself. Version rules fill in only what the schema
    * cannot show (one GUEST_PANICKED per panic; machine-type compat properties); every place where

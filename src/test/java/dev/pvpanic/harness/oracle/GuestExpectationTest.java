@@ -51,6 +51,18 @@ class GuestExpectationTest {
     return GuestExpectation.derive(setup, image, q, report("9.9.9", PvpanicDriver.NONE));
   }
 
+  @Test
+  void aDeclaredKernelNeverReadsTheGuestsRelease() {
+    // a garbled release on the READY line is an observation to check, not a reason to throw
+    GuestExpectation e =
+        GuestExpectation.derive(
+            x86(PvpanicDevice.PCI),
+            DEBIAN_612,
+            qemu(7, 2),
+            report("not a release \u0000", PvpanicDriver.NONE));
+    assertEquals(kernel("6.12.107+deb13-amd64"), e.kernel());
+  }
+
   @Nested
   class DriverBinding {
     @Test
