@@ -3,6 +3,7 @@ package dev.pvpanic.harness.scenario;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.Comparison;
 import dev.pvpanic.harness.oracle.DiffLine;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
@@ -15,7 +16,6 @@ import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,41 +31,76 @@ import java.util.regex.Pattern;
 final class CellJudge {
   private CellJudge() {}
 
-  static CellResult judge(
-      CellRun run,
+  /**
+   * What the cell showed, read once QEMU is done with the trigger: its QMP events (from the cell's
+   * first on), its final state, the capture kernel's lines, and the comparison with {@code
+   * expected}.
+   *
+   * @param events the cell's events as cell.json records them
+   */
+  record Observation(
+      ObservedOutcome observed, Comparison comparison, List<CellRecord.Event> events) {
+    List<ObservedEvent> observedEvents() {
+      return observed.events();
+    }
+  }
+
+  /** The verdict and, when the cell got as far as its events, what it showed. */
+  record Judgement(Decision decision, Optional<Observation> observation) {}
+
+  /**
+   * Judges a cell after {@link EventCollector}: QEMU's death or a stop first, then what it showed
+   * against {@code expected}.
+   */
+  static Judgement judge(
+      Cell cell,
+      int eventsFrom,
       QemuMachine machine,
       ExpectedOutcome expected,
       GuestReport report,
-      EventCollector.Collected collected,
-      Phases phases,
-      Instant start) {
-    Optional<CellResult> died = run.qemuGone(machine, phases, start);
-    if (died.isPresent()) {
-      return died.get();
-    }
-    if (collected.awaitedButMissing().isPresent()) {
-      Optional<String> stopped = StuckCell.qemuStopped(machine);
-      if (stopped.isPresent()) {
-        return run.finish(
-            Verdict.INFRASTRUCTURE_ERROR,
-            "waiting for " + collected.awaitedButMissing().get() + ": " + stopped.get(),
-            phases,
-            start);
-      }
+      EventCollector.Collected collected) {
+    Optional<Decision> gone = gone(machine, collected);
+    if (gone.isPresent()) {
+      return new Judgement(gone.get(), Optional.empty());
     }
     FinalState finalState = finalState(machine);
     if (finalState instanceof FinalState.QemuExits exit
         && QemuDeath.of(exit.exitCode()).isPresent()) {
       // QEMU died of a signal between the check above and query-status: a death, not a final state
-      Optional<CellResult> diedLate = run.qemuGone(machine, phases, start);
+      Optional<Decision> diedLate = CellRun.qemuGone(machine);
       if (diedLate.isPresent()) {
-        return diedLate.get();
+        return new Judgement(diedLate.get(), Optional.empty());
       }
     }
+    Observation seen = observe(machine, eventsFrom, finalState, report, collected, expected);
+    return new Judgement(decide(cell, machine, expected, collected, seen), Optional.of(seen));
+  }
+
+  /** QEMU died, lost its QMP connection, or stopped while a wait ran out. */
+  private static Optional<Decision> gone(QemuMachine machine, EventCollector.Collected collected) {
+    Optional<Decision> died = CellRun.qemuGone(machine);
+    if (died.isPresent() || collected.awaitedButMissing().isEmpty()) {
+      return died;
+    }
+    return StuckCell.qemuStopped(machine)
+        .map(
+            stopped ->
+                new Decision(
+                    Verdict.INFRASTRUCTURE_ERROR,
+                    "waiting for " + collected.awaitedButMissing().get() + ": " + stopped));
+  }
+
+  private static Observation observe(
+      QemuMachine machine,
+      int eventsFrom,
+      FinalState finalState,
+      GuestReport report,
+      EventCollector.Collected collected,
+      ExpectedOutcome expected) {
     List<ObservedEvent> events = new ArrayList<>();
     List<CellRecord.Event> recorded = new ArrayList<>();
     for (QmpEvent e : machine.qmp().events().snapshot()) {
-      if (e.index() >= run.eventsFrom) {
+      if (e.index() >= eventsFrom) {
         events.add(new ObservedEvent(e.name(), toMap(e.data())));
         recorded.add(
             new CellRecord.Event(
@@ -74,7 +109,6 @@ final class CellJudge {
                 e.qemuTime().getEpochSecond() + e.qemuTime().getNano() / 1e9));
       }
     }
-    run.events = recorded;
     boolean vmcore =
         machine.console().lines().stream()
             .anyMatch(l -> GuestProtocol.VMCORE_PATTERN.matcher(l).find());
@@ -86,31 +120,38 @@ final class CellJudge {
             Optional.of(report),
             GuestProtocol.dumpLog(machine.console().lines()),
             collected.bootSeen());
-    run.observed = Optional.of(observed);
-    run.write(CellArtifacts.ACTUAL, describe(observed));
-    Comparison c = OutcomeComparison.compare(expected, observed);
-    run.diff = c.lines();
-    run.write(CellArtifacts.DIFF, c.diff());
+    return new Observation(observed, OutcomeComparison.compare(expected, observed), recorded);
+  }
+
+  /**
+   * The verdict, rule by rule: a wrong guest state before the trigger first, then a trigger that
+   * refused or never took effect, a capture kernel that failed, a panic that is not the trigger's,
+   * a dump log without the panic, and last the events.
+   */
+  private static Decision decide(
+      Cell cell,
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      EventCollector.Collected collected,
+      Observation seen) {
+    Comparison c = seen.comparison();
+    List<ObservedEvent> events = seen.observedEvents();
     if (!c.guestStateMatches()) {
-      return run.finish(
+      return new Decision(
           Verdict.WRONG_GUEST_STATE,
           "the guest's state before the trigger is not what the rules derive from the cell, the"
               + " image and the QEMU build:\n"
-              + c.diff(),
-          phases,
-          start);
+              + c.diff());
     }
     if (collected.awaitedButMissing().isPresent() && collected.triggerFailed().isPresent()) {
       // the guest is alive at its shell, the trigger refused: not a hang, not a timeout
-      return run.finish(
+      return new Decision(
           Verdict.WRONG_GUEST_STATE,
           "the trigger "
-              + run.cell.trigger().id()
+              + cell.trigger().id()
               + " did not take: "
               + collected.triggerFailed().get()
-              + eventsAndTail(events, machine, 20),
-          phases,
-          start);
+              + eventsAndTail(events, machine, 20));
     }
     boolean triggerSeen =
         !events.isEmpty()
@@ -118,81 +159,93 @@ final class CellJudge {
             || machine.console().lines().stream()
                 .anyMatch(l -> ConsolePatterns.TRIGGER_TOOK_EFFECT.matcher(l).find());
     if (collected.awaitedButMissing().isPresent() && !triggerSeen) {
-      return run.finish(
+      return new Decision(
           Verdict.TIMEOUT,
           "timed out waiting for "
               + collected.awaitedButMissing().get()
               + "; the trigger never took effect; "
               + StuckCell.consoleClass(machine.console().sinceLastOutput())
-              + eventsAndTail(events, machine, 40),
-          phases,
-          start);
+              + eventsAndTail(events, machine, 40));
     }
-    // a wrong or unexpected event decides the cell before the capture kernel could report: the
-    // events are the finding; a capture kernel that failed leaves only events missing
+    return captureFailed(machine, expected, seen.observed().vmcoreSeen(), c)
+        .or(() -> notTheTriggers(cell, machine, expected, c))
+        .orElseGet(() -> byTheEvents(machine, collected, c));
+  }
+
+  /**
+   * A capture kernel that failed leaves only events missing; a wrong or unexpected event decides
+   * the cell before the capture kernel could report: the events are the finding then.
+   */
+  private static Optional<Decision> captureFailed(
+      QemuMachine machine, ExpectedOutcome expected, boolean vmcore, Comparison c) {
     boolean wrongEvent =
         c.lines().stream()
             .anyMatch(
                 l -> l.section().equals("event") && (l.mark().equals("+") || l.mark().equals("!")));
-    if (expected.captureKernelRuns() && !vmcore && !wrongEvent) {
-      CaptureProgress capture = CaptureProgress.of(machine.console().lines());
-      return run.finish(
-          Verdict.CAPTURE_FAILED,
-          "kdump failed: "
-              + capture.describe()
-              + (c.matches() ? "" : "\nthe QMP events differ too:\n" + c.diff())
-              + "\nconsole tail:\n  "
-              + String.join("\n  ", machine.console().tail(30)),
-          phases,
-          start);
+    if (!expected.captureKernelRuns() || vmcore || wrongEvent) {
+      return Optional.empty();
     }
+    CaptureProgress capture = CaptureProgress.of(machine.console().lines());
+    return Optional.of(
+        new Decision(
+            Verdict.CAPTURE_FAILED,
+            "kdump failed: "
+                + capture.describe()
+                + (c.matches() ? "" : "\nthe QMP events differ too:\n" + c.diff())
+                + "\nconsole tail:\n  "
+                + String.join("\n  ", machine.console().tail(30))));
+  }
+
+  /** The events match, but the panic is not the trigger's, or the dump log lacks the panic. */
+  private static Optional<Decision> notTheTriggers(
+      Cell cell, QemuMachine machine, ExpectedOutcome expected, Comparison c) {
     Optional<String> unsigned =
         missingSignature(
-            run.cell.trigger(),
+            cell.trigger(),
             !expected.captureKernelRuns()
                 && expected.finalState() instanceof FinalState.Status s
                 && s.running(),
             machine.console().lines());
     if (c.matches() && unsigned.isPresent()) {
-      return run.finish(
-          Verdict.WRONG_EVENTS,
-          "the events match, but the panic is not the trigger's: the console lacks "
-              + unsigned.get()
-              + "\n"
-              + c.diff()
-              + "\nconsole tail:\n  "
-              + String.join("\n  ", machine.console().tail(30)),
-          phases,
-          start);
+      return Optional.of(
+          new Decision(
+              Verdict.WRONG_EVENTS,
+              "the events match, but the panic is not the trigger's: the console lacks "
+                  + unsigned.get()
+                  + "\n"
+                  + c.diff()
+                  + "\nconsole tail:\n  "
+                  + String.join("\n  ", machine.console().tail(30))));
     }
     boolean onlyDumpLog =
         c.lines().stream().filter(DiffLine::differs).allMatch(l -> l.section().equals("dump log"));
     if (!c.matches() && onlyDumpLog) {
-      return run.finish(
-          Verdict.WRONG_EVENTS,
-          "the events match, but the kernel log in the capture kernel's /proc/vmcore does not"
-              + " hold the panic the rules expect:\n"
-              + c.diff(),
-          phases,
-          start);
+      return Optional.of(
+          new Decision(
+              Verdict.WRONG_EVENTS,
+              "the events match, but the kernel log in the capture kernel's /proc/vmcore does not"
+                  + " hold the panic the rules expect:\n"
+                  + c.diff()));
     }
-    return c.matches()
-        ? run.finish(Verdict.PASS, c.diff(), phases, start)
-        : run.finish(
-            Verdict.WRONG_EVENTS,
-            collected
-                    .notBooted()
-                    .map(why -> "the guest was to reboot, but " + why + ":\n")
-                    .orElse("the QMP events differ from what the rules predict:\n")
-                + c.diff()
-                + collected
-                    .notBooted()
-                    .map(
-                        why ->
-                            "console tail:\n  " + String.join("\n  ", machine.console().tail(20)))
-                    .orElse(""),
-            phases,
-            start);
+    return Optional.empty();
+  }
+
+  private static Decision byTheEvents(
+      QemuMachine machine, EventCollector.Collected collected, Comparison c) {
+    if (c.matches()) {
+      return new Decision(Verdict.PASS, c.diff());
+    }
+    return new Decision(
+        Verdict.WRONG_EVENTS,
+        collected
+                .notBooted()
+                .map(why -> "the guest was to reboot, but " + why + ":\n")
+                .orElse("the QMP events differ from what the rules predict:\n")
+            + c.diff()
+            + collected
+                .notBooted()
+                .map(why -> "console tail:\n  " + String.join("\n  ", machine.console().tail(20)))
+                .orElse(""));
   }
 
   /**

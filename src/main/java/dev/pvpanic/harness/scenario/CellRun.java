@@ -38,9 +38,6 @@ final class CellRun {
   Throwable failure;
   CellStart cellStart = CellStart.cold("snapshots were not tried");
 
-  /** The log index of the cell's first event: after a restore's RESUME, else 0. */
-  int eventsFrom;
-
   OptionalLong qemuPeakKb = OptionalLong.empty();
 
   /** The comparison as data, once the cell was judged. */
@@ -72,6 +69,15 @@ final class CellRun {
             asked.warnings());
   }
 
+  /** Records what the judged cell showed, and writes it as actual.txt and diff.txt. */
+  void observed(CellJudge.Observation seen) {
+    observed = Optional.of(seen.observed());
+    events = seen.events();
+    diff = seen.comparison().lines();
+    write(CellArtifacts.ACTUAL, CellJudge.describe(seen.observed()));
+    write(CellArtifacts.DIFF, seen.comparison().diff());
+  }
+
   void write(String name, String text) {
     Path file = artifacts.resolve(name);
     try {
@@ -96,21 +102,19 @@ final class CellRun {
   }
 
   /**
-   * The result of a cell whose QEMU is gone as a thing to observe, if it is: it died of a signal
+   * The decision for a cell whose QEMU is gone as a thing to observe, if it is: it died of a signal
    * (killed from outside: infrastructure, retryable; crashed on its own: a failure of the build
    * under test), or its QMP connection was lost while it still runs (infrastructure: nothing more
    * can be observed). Empty while QMP is connected, or when QEMU exited normally.
    */
-  Optional<CellResult> qemuGone(QemuMachine machine, Phases phases, Instant start) {
+  static Optional<Decision> qemuGone(QemuMachine machine) {
     if (machine.console().closedLocally()) {
       return Optional.of(
-          finish(
+          new Decision(
               Verdict.INFRASTRUCTURE_ERROR,
               "the harness's console connection was closed on its own side before the verdict:"
                   + " what the guest printed after is lost, and that says nothing about the builds"
-                  + " under test; retry it",
-              phases,
-              start));
+                  + " under test; retry it"));
     }
     if (machine.isAlive() && machine.qmp().isConnected()) {
       return Optional.empty();
@@ -119,44 +123,39 @@ final class CellRun {
     Optional<Integer> code = machine.awaitExit(java.time.Duration.ofSeconds(10));
     if (code.isEmpty()) {
       return Optional.of(
-          finish(
+          new Decision(
               Verdict.INFRASTRUCTURE_ERROR,
               "the QMP connection was lost while QEMU (pid "
                   + machine.pid()
                   + ") still runs: nothing more of the cell can be observed, and it says nothing"
                   + " about the builds under test; retry it\nQEMU stderr:\n"
-                  + machine.stderrTail(20),
-              phases,
-              start));
+                  + machine.stderrTail(20)));
     }
     if (machine.qmp().closedLocally()) {
       return Optional.of(
-          finish(
+          new Decision(
               Verdict.INFRASTRUCTURE_ERROR,
               "the harness's QMP connection was closed on its own side before the verdict (QEMU"
                   + " then exited "
                   + code.get()
                   + "): the events after it are lost, and that says nothing about the builds"
-                  + " under test; retry it",
-              phases,
-              start));
+                  + " under test; retry it"));
     }
     return code.flatMap(QemuDeath::of)
-        .map(
-            d ->
-                finish(
-                    d.verdict(), d.describe(machine.stderrTail(20), machine.pid()), phases, start));
+        .map(d -> new Decision(d.verdict(), d.describe(machine.stderrTail(20), machine.pid())));
   }
 
-  CellResult timeoutOrInfra(
-      String what, ConsoleException e, QemuMachine machine, Phases phases, Instant start) {
-    failure = e;
-    Optional<CellResult> died = qemuGone(machine, phases, start);
+  /**
+   * The decision when a console wait failed: QEMU gone or stopped, a wait that ran out (a timeout,
+   * with what the console showed), or a panic where none was expected.
+   */
+  static Decision timeoutOrInfra(String what, ConsoleException e, QemuMachine machine) {
+    Optional<Decision> died = qemuGone(machine);
     if (died.isPresent()) {
       return died.get();
     }
     if (!machine.isAlive()) {
-      return finish(
+      return new Decision(
           Verdict.INFRASTRUCTURE_ERROR,
           what
               + ": QEMU exited with code "
@@ -164,17 +163,12 @@ final class CellRun {
               + "\nQEMU stderr:\n"
               + machine.stderrTail(20)
               + "\n"
-              + e.getMessage(),
-          phases,
-          start);
+              + e.getMessage());
     }
     Optional<String> stopped = StuckCell.qemuStopped(machine);
     if (stopped.isPresent()) {
-      return finish(
-          Verdict.INFRASTRUCTURE_ERROR,
-          what + ": " + stopped.get() + "\n" + e.getMessage(),
-          phases,
-          start);
+      return new Decision(
+          Verdict.INFRASTRUCTURE_ERROR, what + ": " + stopped.get() + "\n" + e.getMessage());
     }
     Verdict v = Verdict.INFRASTRUCTURE_ERROR;
     String kind = "";
@@ -184,7 +178,11 @@ final class CellRun {
     } else if (e instanceof dev.pvpanic.harness.console.ConsoleFailureException) {
       v = Verdict.UNEXPECTED_PANIC;
     }
-    return finish(v, what + ": " + kind + e.getMessage(), phases, start);
+    return new Decision(v, what + ": " + kind + e.getMessage());
+  }
+
+  CellResult finish(Decision decision, Phases phases, Instant start) {
+    return finish(decision.verdict(), decision.message(), phases, start);
   }
 
   CellResult finish(Verdict verdict, String message, Phases phases, Instant start) {

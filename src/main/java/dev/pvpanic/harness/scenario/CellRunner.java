@@ -6,7 +6,6 @@ import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.console.ConsoleMatch;
 import dev.pvpanic.harness.console.SerialConsole;
 import dev.pvpanic.harness.image.GuestImage;
-import dev.pvpanic.harness.machine.MachineException;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuMachine;
@@ -74,35 +73,45 @@ public final class CellRunner {
           instanceof Applicability.NotApplicable na) {
         return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
       }
-      String cmdline = CellMachine.kernelCmdline(cell, image);
-      Files.writeString(artifacts.resolve(CellArtifacts.KERNEL_CMDLINE), cmdline + "\n");
-      MachineSpec base = CellMachine.machineSpec(cell, image, qemu, cmdline, artifacts);
-      List<String> extra = new ArrayList<>(base.extraArgs());
-      extra.addAll(options.hooks().extraQemuArgs());
-      MachineSpec spec = base.toBuilder().extraArgs(extra).build();
-      QemuMachine machine;
+      Planned planned = plan(cell, image, qemu, artifacts);
+      CellStarter.Started started;
       try {
-        machine = starter.start(run, spec, phases);
-      } catch (MachineException | IllegalArgumentException e) {
-        return run.infrastructure("QEMU did not start", e, phases, start);
+        started = starter.start(cell, image, artifacts, planned.spec(), phases);
+      } catch (CellStarter.StartFailed e) {
+        run.cellStart = e.how;
+        return run.infrastructure("QEMU did not start", e.getCause(), phases, start);
       }
-      run.confinedAs(machine);
+      run.cellStart = started.how();
+      run.confinedAs(started.machine());
       CellResult driven;
-      try (QemuMachine m = machine) {
+      try (QemuMachine m = started.machine()) {
         options.hooks().launched(m);
-        driven = drive(run, m, cmdline, phases, start);
+        driven = drive(run, started, planned.cmdline(), phases, start);
         options.hooks().beforeClose(driven, m);
       } catch (RuntimeException e) {
         // QEMU vanished mid-command, a guest line that breaks the protocol, ...: never a pass.
         driven = run.infrastructure("the cell could not be run to its end", e, phases, start);
       }
-      run.qemuPeakKb = machine.peakResidentKb();
+      run.qemuPeakKb = started.machine().peakResidentKb();
       // Once more after QEMU is gone, so the result and cell.json include the teardown.
       phases.mark("teardown");
       return run.finish(driven.verdict(), driven.message(), phases, start);
     } catch (IOException e) {
       return run.infrastructure("cannot write artifacts", e, phases, start);
     }
+  }
+
+  /** The cell's kernel command line and machine, known before any QEMU starts. */
+  private record Planned(String cmdline, MachineSpec spec) {}
+
+  private Planned plan(Cell cell, GuestImage image, QemuBuild qemu, Path artifacts)
+      throws IOException {
+    String cmdline = CellMachine.kernelCmdline(cell, image);
+    Files.writeString(artifacts.resolve(CellArtifacts.KERNEL_CMDLINE), cmdline + "\n");
+    MachineSpec base = CellMachine.machineSpec(cell, image, qemu, cmdline, artifacts);
+    List<String> extra = new ArrayList<>(base.extraArgs());
+    extra.addAll(options.hooks().extraQemuArgs());
+    return new Planned(cmdline, base.toBuilder().extraArgs(extra).build());
   }
 
   /**
@@ -113,75 +122,123 @@ public final class CellRunner {
     return starter.prepareSnapshot(cell, image, qemu);
   }
 
+  /**
+   * A cell ended before its last phase: the phase that found out says why. Only {@link #drive}
+   * catches it.
+   */
+  private static final class Ended extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Decision decision;
+
+    Ended(Decision decision) {
+      super(decision.message(), null, false, false);
+      this.decision = decision;
+    }
+  }
+
+  /**
+   * The cell's phases once its machine is up, each taking what the earlier ones returned: the
+   * build's capabilities, READY (booted, or restored with the line read when the snapshot was
+   * made), the expectation, arming, the trigger, the events, the judgement, and the after-action.
+   */
   private CellResult drive(
-      CellRun run, QemuMachine machine, String cmdline, Phases phases, Instant start) {
+      CellRun run, CellStarter.Started started, String cmdline, Phases phases, Instant start) {
+    QemuMachine machine = started.machine();
     Cell cell = run.cell;
-    SerialConsole console = machine.console();
     QemuCapabilities caps =
         BuildCapabilities.of(machine.spec().qemu(), run.image.arch(), machine.qmp().version());
     run.qemuVersion = machine.qmp().version().toString();
     run.accelerator = machine.accelerator().toString();
     CellSetup setup = cell.setup(run.image.arch());
-    Applicability applicability = Oracle.applicability(setup, caps);
-    if (applicability instanceof Applicability.NotApplicable na) {
+    if (Oracle.applicability(setup, caps) instanceof Applicability.NotApplicable na) {
       return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
     }
-
-    GuestProtocol.ReadyLine ready;
-    if (run.cellStart.restored() && run.guest.isPresent()) {
-      // Restored: the READY line was read when the snapshot was made.
-      ready = run.guest.get();
-    } else {
-      progress(cell, "booting " + run.image.recipe().name());
-      try {
-        ConsoleMatch m =
-            BootWatch.awaitReady(machine, ConsolePatterns.PANIC_DURING_BOOT, options.bootTimeout());
-        ready = GuestProtocol.ReadyLine.parse(m.line());
-      } catch (BootWatch.Hopeless h) {
-        return run.finish(
-            Verdict.WRONG_GUEST_STATE,
-            "the guest did not reach READY: "
-                + h.getMessage()
-                + "\nconsole tail:\n  "
-                + String.join("\n  ", console.tail(30)),
-            phases,
-            start);
-      } catch (ConsoleException e) {
-        return run.timeoutOrInfra("the guest did not reach READY", e, machine, phases, start);
-      }
+    try {
+      GuestProtocol.ReadyLine ready = ready(run, started, phases);
       run.guest = Optional.of(ready);
-      phases.mark("boot");
+      ExpectedOutcome expected =
+          options
+              .expectation()
+              .apply(Oracle.expect(setup, run.image.facts(), caps, ready.report()));
+      run.expected = Optional.of(expected);
+      run.write(CellArtifacts.EXPECTED, expected.describe());
+      GuestReport report = arm(run, machine, ready.report(), cmdline, phases);
+      EventCollector.Collected collected = pullAndCollect(cell, machine, expected, started, phases);
+      CellJudge.Judgement judged =
+          CellJudge.judge(cell, started.eventsFrom(), machine, expected, report, collected);
+      judged.observation().ifPresent(seen -> run.observed(seen));
+      CellResult result = run.finish(judged.decision(), phases, start);
+      phases.mark("judge");
+      return after(run, machine, expected, result, phases, start);
+    } catch (Ended e) {
+      return run.finish(e.decision, phases, start);
     }
+  }
 
-    GuestReport report = ready.report();
-    ExpectedOutcome expected =
-        options.expectation().apply(Oracle.expect(setup, run.image.facts(), caps, report));
-    run.expected = Optional.of(expected);
-    run.write(CellArtifacts.EXPECTED, expected.describe());
+  /** READY: the restored guest's line, or the guest booted to it. */
+  private GuestProtocol.ReadyLine ready(CellRun run, CellStarter.Started started, Phases phases) {
+    if (started.how().restored() && started.restoredReady().isPresent()) {
+      return started.restoredReady().get();
+    }
+    QemuMachine machine = started.machine();
+    progress(run.cell, "booting " + run.image.recipe().name());
+    try {
+      ConsoleMatch m =
+          BootWatch.awaitReady(machine, ConsolePatterns.PANIC_DURING_BOOT, options.bootTimeout());
+      phases.mark("boot");
+      return GuestProtocol.ReadyLine.parse(m.line());
+    } catch (BootWatch.Hopeless h) {
+      throw new Ended(
+          new Decision(
+              Verdict.WRONG_GUEST_STATE,
+              "the guest did not reach READY: "
+                  + h.getMessage()
+                  + "\nconsole tail:\n  "
+                  + String.join("\n  ", machine.console().tail(30))));
+    } catch (ConsoleException e) {
+      run.failure = e;
+      throw new Ended(CellRun.timeoutOrInfra("the guest did not reach READY", e, machine));
+    }
+  }
 
+  /** Arms kdump, the notifiers and the trigger's needs; the report then holds what it read back. */
+  private GuestReport arm(
+      CellRun run, QemuMachine machine, GuestReport report, String cmdline, Phases phases) {
+    Cell cell = run.cell;
     if (cell.kdump()) {
       progress(cell, "loading the capture kernel");
     }
-    GuestArming arming = new GuestArming(console, options.armTimeout());
+    GuestArming arming = new GuestArming(machine.console(), options.armTimeout());
+    GuestReport armed;
     try {
-      report = report.withArmed(arming.arm(cell, run.image.arch(), cmdline));
+      armed = report.withArmed(arming.arm(cell, run.image.arch(), cmdline));
     } catch (ConsoleException e) {
-      return run.timeoutOrInfra("arming the guest failed", e, machine, phases, start);
+      run.failure = e;
+      throw new Ended(CellRun.timeoutOrInfra("arming the guest failed", e, machine));
     }
     phases.mark("arm");
     if (arming.unprepared().isPresent()) {
-      return run.finish(
-          Verdict.WRONG_GUEST_STATE,
-          "the guest could not be prepared for trigger "
-              + cell.trigger().id()
-              + ": "
-              + arming.unprepared().get()
-              + "\nconsole tail:\n  "
-              + String.join("\n  ", console.tail(20)),
-          phases,
-          start);
+      throw new Ended(
+          new Decision(
+              Verdict.WRONG_GUEST_STATE,
+              "the guest could not be prepared for trigger "
+                  + cell.trigger().id()
+                  + ": "
+                  + arming.unprepared().get()
+                  + "\nconsole tail:\n  "
+                  + String.join("\n  ", machine.console().tail(20))));
     }
+    return armed;
+  }
 
+  /** Pulls the trigger (or the caller's own command) and collects the events that follow. */
+  private EventCollector.Collected pullAndCollect(
+      Cell cell,
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      CellStarter.Started started,
+      Phases phases) {
+    SerialConsole console = machine.console();
     String trigger = options.trigger().orElse(cell.trigger().action().describe());
     progress(cell, "trigger: " + trigger);
     machine.samplePeakMemory();
@@ -199,10 +256,20 @@ public final class CellRunner {
                 timeline,
                 options,
                 options.trigger().isPresent() ? Optional.empty() : Optional.of(cell.trigger()))
-            .collect(run.eventsFrom, phases);
+            .collect(started.eventsFrom(), phases);
     machine.samplePeakMemory();
-    CellResult judged = CellJudge.judge(run, machine, expected, report, collected, phases, start);
-    phases.mark("judge");
+    return collected;
+  }
+
+  /** After a pass: the memory dump or the recovery the cell asks for. */
+  private CellResult after(
+      CellRun run,
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      CellResult judged,
+      Phases phases,
+      Instant start) {
+    Cell cell = run.cell;
     if (judged.verdict() == Verdict.PASS && cell.dumps()) {
       if (Recovery.impossible(expected.finalState()).isPresent()) {
         return run.finish(

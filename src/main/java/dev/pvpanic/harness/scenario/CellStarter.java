@@ -41,30 +41,70 @@ final class CellStarter {
   }
 
   /**
-   * The machine of {@code run}: restored, or launched cold.
-   *
-   * @throws MachineException when QEMU does not start
+   * A cell's machine, up: how it started, the log index of the cell's first event (after a
+   * restore's RESUME, else 0), and the READY line a restored guest printed when its snapshot was
+   * made.
    */
-  QemuMachine start(CellRun run, MachineSpec spec, Phases phases) {
-    Optional<GuestSnapshot> snapshot = snapshotFor(run, spec, phases);
+  record Started(
+      QemuMachine machine,
+      CellStart how,
+      int eventsFrom,
+      Optional<GuestProtocol.ReadyLine> restoredReady) {}
+
+  /** QEMU did not start; {@code how} says whether a snapshot was tried first and why not. */
+  static final class StartFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient CellStart how;
+
+    StartFailed(CellStart how, RuntimeException cause) {
+      super(cause.getMessage(), cause);
+      this.how = how;
+    }
+  }
+
+  /**
+   * The machine of {@code cell}: restored, or launched cold.
+   *
+   * @throws StartFailed when QEMU does not start
+   */
+  Started start(Cell cell, GuestImage image, Path artifacts, MachineSpec spec, Phases phases)
+      throws StartFailed {
+    Chosen chosen = snapshotFor(cell, image, spec, phases);
     phases.mark("prepare");
     LOG.debug(
         "{}: {}",
-        run.cell.displayName(),
-        snapshot
+        cell.displayName(),
+        chosen
+            .snapshot()
             .map(s -> "restoring snapshot " + s.shortKey())
-            .orElse("booting cold: " + run.cellStart.reason().orElse("")));
-    if (snapshot.isPresent()) {
-      QemuMachine restored = restore(run, spec, snapshot.get(), phases);
-      if (restored != null) {
-        return restored;
+            .orElse("booting cold: " + chosen.cold().reason().orElse("")));
+    CellStart cold = chosen.cold();
+    if (chosen.snapshot().isPresent()) {
+      Restore restored = restore(cell, artifacts, spec, chosen.snapshot().get(), phases);
+      if (restored.started().isPresent()) {
+        return restored.started().get();
       }
+      cold = restored.fallback();
     }
-    progress(run.cell, "starting QEMU");
-    QemuMachine machine = QemuMachine.launch(spec);
-    phases.mark("start");
-    return machine;
+    progress(cell, "starting QEMU");
+    try {
+      QemuMachine machine = QemuMachine.launch(spec);
+      phases.mark("start");
+      return new Started(machine, cold, 0, Optional.empty());
+    } catch (MachineException | IllegalArgumentException e) {
+      throw new StartFailed(cold, e);
+    }
   }
+
+  /** The snapshot to restore, or why the cell boots cold. */
+  private record Chosen(Optional<GuestSnapshot> snapshot, CellStart cold) {
+    static Chosen cold(String reason) {
+      return new Chosen(Optional.empty(), CellStart.cold(reason));
+    }
+  }
+
+  /** A restored machine, or why the cell boots cold after trying. */
+  private record Restore(Optional<Started> started, CellStart fallback) {}
 
   /**
    * Finds or makes the snapshot a cell would restore, without running the cell: to make snapshots
@@ -95,26 +135,23 @@ final class CellStarter {
   }
 
   /**
-   * The snapshot this cell restores, made now if this is the first cell of its key; empty (and the
-   * reason in {@code run.cellStart}) when the cell boots cold.
+   * The snapshot this cell restores, made now if this is the first cell of its key; or why the cell
+   * boots cold.
    */
-  private Optional<GuestSnapshot> snapshotFor(CellRun run, MachineSpec spec, Phases phases) {
+  private Chosen snapshotFor(Cell cell, GuestImage image, MachineSpec spec, Phases phases) {
     if (options.cold()) {
-      run.cellStart = CellStart.cold("cold boots asked for (-Dpvh.cold=true / --cold)");
-      return Optional.empty();
+      return Chosen.cold("cold boots asked for (-Dpvh.cold=true / --cold)");
     }
     Optional<String> cannot = cannotRestore(spec);
     if (cannot.isPresent()) {
-      run.cellStart = CellStart.cold(cannot.get());
-      return Optional.empty();
+      return Chosen.cold(cannot.get());
     }
     if (!options.hooks().extraQemuArgs().isEmpty()) {
-      run.cellStart = CellStart.cold("the caller adds QEMU arguments (e.g. --keep's own monitor)");
-      return Optional.empty();
+      return Chosen.cold("the caller adds QEMU arguments (e.g. --keep's own monitor)");
     }
     SnapshotStore.Lookup found;
     try {
-      found = findOrMakeSnapshot(run.cell, spec, CellMachine.snapshotKey(spec, run.image));
+      found = findOrMakeSnapshot(cell, spec, CellMachine.snapshotKey(spec, image));
     } catch (MachineException e) {
       found = new SnapshotStore.Unusable("no snapshot key: " + e.getMessage());
     }
@@ -122,12 +159,11 @@ final class CellStarter {
       if (r.made() || r.waited()) {
         phases.mark("snapshot");
       }
-      return Optional.of(r.snapshot());
+      return new Chosen(Optional.of(r.snapshot()), CellStart.cold("snapshots were not tried"));
     }
     String reason = ((SnapshotStore.Unusable) found).reason();
-    progress(run.cell, "booting cold: " + reason);
-    run.cellStart = CellStart.cold(reason);
-    return Optional.empty();
+    progress(cell, "booting cold: " + reason);
+    return Chosen.cold(reason);
   }
 
   /**
@@ -137,16 +173,15 @@ final class CellStarter {
   private static final Duration KILLED_GRACE = Duration.ofMillis(500);
 
   /**
-   * Starts QEMU from the snapshot and lets the guest run again. Returns null when that fails: the
-   * snapshot is then dropped for this run (unless QEMU was killed from outside) and the cell boots
-   * cold, saying why.
+   * Starts QEMU from the snapshot and lets the guest run again. When that fails the snapshot is
+   * dropped for this run (unless QEMU was killed from outside) and the cell boots cold, saying why.
    */
-  private QemuMachine restore(
-      CellRun run, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
-    progress(run.cell, "restoring snapshot " + snapshot.shortKey());
+  private Restore restore(
+      Cell cell, Path artifacts, MachineSpec spec, GuestSnapshot snapshot, Phases phases) {
+    progress(cell, "restoring snapshot " + snapshot.shortKey());
     QemuMachine machine = null;
     try {
-      copySnapshotFacts(snapshot, run.artifacts);
+      copySnapshotFacts(snapshot, artifacts);
       machine = QemuMachine.launch(spec.toBuilder().incoming(snapshot.state()).build());
       phases.mark("start");
       options.hooks().restoring(machine);
@@ -157,13 +192,17 @@ final class CellStarter {
       }
       // Only events after the guest runs again are the cell's: the restore's RESUME is not.
       QmpEvent resumed = log.await("RESUME", 0, RESTORE_TIMEOUT);
-      run.eventsFrom = (int) resumed.index() + 1;
       // The guest was saved idle at its prompt; a newline gets a fresh one.
       machine.console().send("");
       phases.mark("restore");
-      run.guest = Optional.of(snapshot.ready());
-      run.cellStart = CellStart.snapshot(snapshot.key());
-      return machine;
+      return new Restore(
+          Optional.of(
+              new Started(
+                  machine,
+                  CellStart.snapshot(snapshot.key()),
+                  (int) resumed.index() + 1,
+                  Optional.of(snapshot.ready()))),
+          CellStart.snapshot(snapshot.key()));
     } catch (RuntimeException | IOException e) {
       // A QEMU killed from outside while it loaded (the OOM killer, an operator) says nothing
       // about the snapshot: it is kept for the next cell. Asked before close() kills it itself.
@@ -188,11 +227,11 @@ final class CellStarter {
       } else {
         snapshots.markUnusable(snapshot, why);
       }
-      run.cellStart =
+      CellStart fallback =
           CellStart.cold("restoring snapshot " + snapshot.shortKey() + " failed: " + why);
-      progress(run.cell, "booting cold: " + run.cellStart.reason().orElse(""));
+      progress(cell, "booting cold: " + fallback.reason().orElse(""));
       phases.mark("fallback");
-      return null;
+      return new Restore(Optional.empty(), fallback);
     }
   }
 
