@@ -9,6 +9,7 @@ import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.BuildCapabilities;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.Applicability;
@@ -17,7 +18,6 @@ import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import dev.pvpanic.harness.oracle.GuestReport;
 import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
-import dev.pvpanic.harness.oracle.Recovery;
 import dev.pvpanic.harness.oracle.TriggerAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -269,25 +269,17 @@ public final class CellRunner {
       CellResult judged,
       Phases phases,
       Instant start) {
-    Cell cell = run.cell;
-    if (judged.verdict() == Verdict.PASS && cell.dumps()) {
-      if (Recovery.impossible(expected.finalState()).isPresent()) {
-        return run.finish(
-            Verdict.NOT_APPLICABLE,
-            "after: dump needs QEMU up after the panic, but the rules say it exits; use panic:"
-                + " pause or none",
-            phases,
-            start);
-      }
-      progress(cell, "dump: registers, dump-guest-memory (elf, kdump-zlib)");
-      return PanicDump.dump(run, machine, judged, options.hooks(), phases, start);
+    if (judged.verdict() != Verdict.PASS) {
+      return judged;
     }
-    if (judged.verdict() == Verdict.PASS && cell.recovers()) {
-      progress(cell, "recovery: system_reset, cont");
-      return GuestRecovery.recover(
-          run, machine, expected.finalState(), judged, options, phases, start);
+    Optional<AfterAction> action = AfterAction.of(run.cell.get(Axis.AFTER));
+    if (action.isEmpty()) {
+      return judged;
     }
-    return judged;
+    progress(run.cell, action.get().doing());
+    return action
+        .get()
+        .run(new AfterAction.After(run, machine, expected, judged, options, phases, start));
   }
 
   /** Pulls the trigger: typed on the console, a serial BREAK and a key, or sent through QMP. */

@@ -22,10 +22,30 @@ import java.util.Optional;
  * again, and the events of that path are checked against {@link Recovery}'s rules like the panic's.
  * The comparison goes to {@code recovery.txt}.
  */
-final class GuestRecovery {
-  static final String ARTIFACT = "recovery.txt";
+final class GuestRecovery implements AfterAction {
+  @Override
+  public String id() {
+    return "recover";
+  }
 
-  private GuestRecovery() {}
+  @Override
+  public String doing() {
+    return "recovery: system_reset, cont";
+  }
+
+  @Override
+  public CellResult run(After a) {
+    return recover(
+        a.run(),
+        a.machine(),
+        a.expected().finalState(),
+        a.passed(),
+        a.options(),
+        a.phases(),
+        a.start());
+  }
+
+  static final String ARTIFACT = "recovery.txt";
 
   static CellResult recover(
       CellRun run,

@@ -29,14 +29,37 @@ import java.util.Map;
  * inputs: an ELF core of the cell's architecture with a note per vCPU, holding the banner and the
  * VMCOREINFO text of the kernel release the image manifest names, and the trigger's panic message.
  */
-final class PanicDump {
+final class PanicDump implements AfterAction {
   static final String REPORT = CellArtifacts.DUMP_REPORT;
   static final String REGISTERS = CellArtifacts.REGISTERS;
   static final String ELF = CellArtifacts.MEMORY_ELF;
   static final String KDUMP = CellArtifacts.MEMORY_KDUMP;
   private static final Duration DUMP_TIMEOUT = Duration.ofMinutes(3);
 
-  private PanicDump() {}
+  @Override
+  public String id() {
+    return "dump";
+  }
+
+  @Override
+  public String doing() {
+    return "dump: registers, dump-guest-memory (elf, kdump-zlib)";
+  }
+
+  /** Needs QEMU up after the panic: refused when the rules say it exits. */
+  @Override
+  public CellResult run(After a) {
+    if (dev.pvpanic.harness.oracle.Recovery.impossible(a.expected().finalState()).isPresent()) {
+      return a.run()
+          .finish(
+              Verdict.NOT_APPLICABLE,
+              "after: dump needs QEMU up after the panic, but the rules say it exits; use panic:"
+                  + " pause or none",
+              a.phases(),
+              a.start());
+    }
+    return dump(a.run(), a.machine(), a.passed(), a.options().hooks(), a.phases(), a.start());
+  }
 
   static CellResult dump(
       CellRun run,
