@@ -100,6 +100,75 @@ class BenchmarkSummaryTest {
   }
 
   @Test
+  void theReportHasEveryMemberInOrderAndThePrinterShowsItsParts() {
+    List<Pass> passes =
+        List.of(
+            new Pass(
+                "cold",
+                1,
+                Duration.ofSeconds(60),
+                List.of(result("a", 10_000, Map.of("boot", 9000L), "no"))),
+            new Pass(
+                "snapshot",
+                1,
+                Duration.ofSeconds(15),
+                List.of(result("a", 2_000, Map.of("restore", 1900L), "no"))));
+    Map<String, Object> report =
+        BenchmarkReport.of(
+            "smoke",
+            1,
+            2,
+            1,
+            Duration.ofSeconds(3),
+            new SnapshotPreparation(List.of(), Duration.ofSeconds(5)),
+            passes,
+            Duration.ofSeconds(2));
+
+    assertEquals(
+        List.of(
+            "config",
+            "cells",
+            "parallelism",
+            "rounds",
+            "cores",
+            "loadAverageAtEnd",
+            "imagesSeconds",
+            "snapshots",
+            "modes",
+            "speedup",
+            "targets",
+            "largestResetBurstGapMillis",
+            "quietPeriodSeconds",
+            "jvm",
+            "harnessOverheadDefinition"),
+        List.copyOf(report.keySet()));
+    assertEquals(
+        Map.of("coldOverSnapshotWall", 4.0, "coldOverSnapshotWallIncludingMaking", 3.0),
+        report.get("speedup"));
+    assertEquals(0L, ((Map<?, ?>) report.get("snapshots")).get("made"));
+
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    new BenchmarkPrinter(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8))
+        .print(report, passes);
+    String text = printed.toString(StandardCharsets.UTF_8);
+    List<String> parts =
+        List.of(
+            "wall time, median of rounds (s)",
+            "phase medians (s, over the cells that have the phase):",
+            "per-cell medians (s):",
+            "speed-up cold/snapshot: 4.0x (3.0x counting the time to make the snapshots)",
+            "targets (reported, not asserted):",
+            "largest gap inside a RESET burst: ",
+            "note: other guests on this machine share its cores");
+    int at = 0;
+    for (String part : parts) {
+      int found = text.indexOf(part, at);
+      assertTrue(found >= at, "'" + part + "' in order in:\n" + text);
+      at = found;
+    }
+  }
+
+  @Test
   void resetBurstGapsComeFromQemusTimestamps() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("a"));
     // another event ends the burst: the RESET after it is not 4 s late
