@@ -75,22 +75,26 @@ class BenchmarkSummaryTest {
     assertTrue(BenchmarkSummary.phaseSeconds(snap, "capture").isEmpty());
   }
 
+  /** Cell a: 10 s cold in a 60 s pass, 2 s from its snapshot in a 15 s pass. */
+  private List<Pass> oneRoundOfEach() {
+    return List.of(
+        new Pass(
+            "cold",
+            1,
+            Duration.ofSeconds(60),
+            List.of(result("a", 10_000, Map.of("boot", 9000L), "no"))),
+        new Pass(
+            "snapshot",
+            1,
+            Duration.ofSeconds(15),
+            List.of(result("a", 2_000, Map.of("restore", 1900L), "no"))));
+  }
+
   @Test
   void mediansAndTargets() {
     assertEquals(2.0, BenchmarkSummary.median(List.of(3.0, 1.0, 2.0)));
     assertEquals(2.5, BenchmarkSummary.median(List.of(3.0, 1.0, 2.0, 4.0)));
-    List<Pass> passes =
-        List.of(
-            new Pass(
-                "cold",
-                1,
-                Duration.ofSeconds(60),
-                List.of(result("a", 10_000, Map.of("boot", 9000L), "no"))),
-            new Pass(
-                "snapshot",
-                1,
-                Duration.ofSeconds(15),
-                List.of(result("a", 2_000, Map.of("restore", 1900L), "no"))));
+    List<Pass> passes = oneRoundOfEach();
     List<Map<String, Object>> t = BenchmarkSummary.targets(passes);
     assertEquals(2.0, t.get(0).get("value"));
     assertEquals(true, t.get(0).get("met"));
@@ -101,18 +105,7 @@ class BenchmarkSummaryTest {
 
   @Test
   void theReportHasEveryMemberInOrderAndThePrinterShowsItsParts() {
-    List<Pass> passes =
-        List.of(
-            new Pass(
-                "cold",
-                1,
-                Duration.ofSeconds(60),
-                List.of(result("a", 10_000, Map.of("boot", 9000L), "no"))),
-            new Pass(
-                "snapshot",
-                1,
-                Duration.ofSeconds(15),
-                List.of(result("a", 2_000, Map.of("restore", 1900L), "no"))));
+    List<Pass> passes = oneRoundOfEach();
     Map<String, Object> report =
         BenchmarkReport.of(
             "smoke",
