@@ -5,30 +5,23 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.cache.ContentStore;
-import dev.pvpanic.harness.machine.PeakMemory;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.scenario.CellOptions;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.CellRunner;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
 import dev.pvpanic.harness.scenario.MatrixRunner;
 import dev.pvpanic.harness.scenario.SnapshotStore;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -112,14 +105,7 @@ public final class Benchmark implements Callable<Integer> {
             parallel == null ? OptionalInt.empty() : OptionalInt.of(parallel),
             false);
     int n = run.parallelism();
-    List<PlannedCell> runnable = new ArrayList<>();
-    for (PlannedCell p : run.cells()) {
-      if (p.skipReason().isPresent()) {
-        say.println("skipped " + p.displayName() + ": " + p.skipReason().get());
-      } else {
-        runnable.add(p);
-      }
-    }
+    List<PlannedCell> runnable = runnable(run);
     if (runnable.isEmpty()) {
       say.println("no cell of " + config + " can run here");
       return 2;
@@ -130,15 +116,7 @@ public final class Benchmark implements Callable<Integer> {
       byRecipe.computeIfAbsent(p.recipe().name(), session.images()::image);
     }
     Duration imagesTook = Duration.between(imagesStart, Instant.now());
-
-    SnapshotStore store;
-    if (fresh) {
-      Path cache = outDir.resolve("snapshot-cache");
-      deleteTree(cache);
-      store = new SnapshotStore(new ContentStore(cache));
-    } else {
-      store = session.snapshots();
-    }
+    SnapshotStore store = snapshotStore(session, outDir);
     CellOptions options =
         CellOptions.defaults()
             .withProgress(
@@ -147,7 +125,6 @@ public final class Benchmark implements Callable<Integer> {
                     say.println("  .. " + s);
                   }
                 });
-    MatrixRunner scheduler = new MatrixRunner(n);
     say.printf(
         Locale.ROOT,
         "benchmark %s: %d cells, %d guests at once, %d round(s), %d cores, QEMU %s%n",
@@ -157,157 +134,69 @@ public final class Benchmark implements Callable<Integer> {
         rounds,
         Runtime.getRuntime().availableProcessors(),
         QemuVersionProbe.version(runnable.get(0).qemu()).map(Object::toString).orElse("?"));
+    BenchmarkRun bench =
+        new BenchmarkRun(
+            runnable, byRecipe, outDir.resolve("cells"), options, store, new MatrixRunner(n), say);
+    SnapshotPreparation prep = bench.prepareSnapshots();
+    List<Pass> passes = bench.passes(rounds);
+    Map<String, Object> report =
+        BenchmarkReport.of(
+            guestConfig.name(),
+            runnable.size(),
+            n,
+            rounds,
+            imagesTook,
+            prep,
+            passes,
+            options.quietPeriod());
+    write(outDir, guestConfig.name(), report, passes, n, prep.wall());
+    return 0;
+  }
 
-    say.println("making or finding snapshots ...");
-    Instant prepStart = Instant.now();
-    List<MatrixRunner.Prepared> prepared =
-        scheduler.prepareSnapshots(
-            jobs(runnable, byRecipe, outDir.resolve("cells").resolve("prepare")),
-            new CellRunner(options.withCold(false), store));
-    Duration prepWall = Duration.between(prepStart, Instant.now());
-    long made =
-        prepared.stream()
-            .filter(p -> p.lookup() instanceof SnapshotStore.Restorable r && r.made())
-            .count();
-    say.printf(
-        Locale.ROOT,
-        "snapshots: %d keys for %d cells, %d made, %d found in the cache, in %.1f s%n",
-        prepared.size(),
-        runnable.size(),
-        made,
-        prepared.size() - made,
-        BenchmarkSummary.seconds(prepWall));
-    prepared.stream()
-        .filter(p -> p.lookup() instanceof SnapshotStore.Unusable)
-        .forEach(
-            p ->
-                say.println(
-                    "  no snapshot for "
-                        + p.firstJob().planned().displayName()
-                        + ": "
-                        + ((SnapshotStore.Unusable) p.lookup()).reason()));
-
-    List<Pass> passes = new ArrayList<>();
-    for (int round = 1; round <= rounds; round++) {
-      List<String> order =
-          round % 2 == 1 ? List.of("cold", "snapshot") : List.of("snapshot", "cold");
-      for (String mode : order) {
-        say.printf(Locale.ROOT, "round %d: %s ...%n", round, mode);
-        List<MatrixRunner.Job> jobs =
-            jobs(runnable, byRecipe, outDir.resolve("cells").resolve(mode + "-r" + round));
-        Instant start = Instant.now();
-        List<CellResult> results =
-            scheduler.runAll(jobs, new CellRunner(options.withCold(mode.equals("cold")), store));
-        Pass pass = new Pass(mode, round, Duration.between(start, Instant.now()), results);
-        passes.add(pass);
-        say.printf(
-            Locale.ROOT,
-            "round %d: %s took %.1f s (%s)%n",
-            round,
-            mode,
-            BenchmarkSummary.seconds(pass.wall()),
-            verdictCounts(results));
+  /** The cells of {@code run} that can run here; the others are named with the reason. */
+  private List<PlannedCell> runnable(MatrixRun run) {
+    List<PlannedCell> runnable = new ArrayList<>();
+    for (PlannedCell p : run.cells()) {
+      if (p.skipReason().isPresent()) {
+        say.println("skipped " + p.displayName() + ": " + p.skipReason().get());
+      } else {
+        runnable.add(p);
       }
     }
+    return runnable;
+  }
 
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("config", guestConfig.name());
-    report.put("cells", runnable.size());
-    report.put("parallelism", n);
-    report.put("rounds", rounds);
-    report.put("cores", Runtime.getRuntime().availableProcessors());
-    report.put(
-        "loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    report.put("imagesSeconds", BenchmarkSummary.seconds(imagesTook));
-    Map<String, Object> snaps = new LinkedHashMap<>();
-    snaps.put("keys", prepared.size());
-    snaps.put("made", made);
-    snaps.put("foundInCache", prepared.size() - made);
-    snaps.put("wallSeconds", BenchmarkSummary.seconds(prepWall));
-    snaps.put(
-        "perKeySeconds",
-        prepared.stream()
-            .map(
-                p ->
-                    Map.of(
-                        "key", p.key().shortHash(),
-                        "firstCell", p.firstJob().planned().displayName(),
-                        "seconds", BenchmarkSummary.seconds(p.took()),
-                        "made", p.lookup() instanceof SnapshotStore.Restorable r && r.made()))
-            .toList());
-    report.put("snapshots", snaps);
-    Map<String, Object> modes = new LinkedHashMap<>();
-    for (String mode : List.of("cold", "snapshot")) {
-      modes.put(mode, BenchmarkSummary.mode(mode, passes, n));
+  /** The session's snapshot cache, or with {@code --fresh-snapshots} an empty one of its own. */
+  private SnapshotStore snapshotStore(HarnessSession session, Path outDir) throws IOException {
+    if (!fresh) {
+      return session.snapshots();
     }
-    report.put("modes", modes);
+    Path cache = outDir.resolve("snapshot-cache");
+    deleteTree(cache);
+    return new SnapshotStore(new ContentStore(cache));
+  }
+
+  /** Writes the JSON and the chart, prints the tables, and drops a private snapshot cache. */
+  private void write(
+      Path outDir,
+      String name,
+      Map<String, Object> report,
+      List<Pass> passes,
+      int n,
+      Duration prepWall)
+      throws IOException {
     double cold = BenchmarkSummary.wallMedian(passes, "cold");
     double warm = BenchmarkSummary.wallMedian(passes, "snapshot");
-    Map<String, Object> ratio = new LinkedHashMap<>();
-    ratio.put("coldOverSnapshotWall", BenchmarkSummary.round(cold / warm));
-    ratio.put(
-        "coldOverSnapshotWallIncludingMaking",
-        BenchmarkSummary.round(cold / (warm + BenchmarkSummary.seconds(prepWall))));
-    report.put("speedup", ratio);
-    report.put("targets", BenchmarkSummary.targets(passes));
-    report.put(
-        "largestResetBurstGapMillis", BenchmarkSummary.largestResetGapMillis(passes).orElse(null));
-    report.put("quietPeriodSeconds", BenchmarkSummary.seconds(options.quietPeriod()));
-    report.put("jvm", jvmMemory());
-    report.put(
-        "harnessOverheadDefinition",
-        "cell wall time minus its QEMU-bound phases ("
-            + BenchmarkSummary.QEMU_BOUND_TEXT
-            + "): prepare, judge and gaps between phases; summed over cells, divided by the"
-            + " summed cell wall times");
-
-    String base = "benchmark-" + guestConfig.name();
+    String base = "benchmark-" + name;
     Path jsonFile = outDir.resolve(base + ".json");
     JSON.writeValue(jsonFile.toFile(), report);
     Path svgFile = outDir.resolve(base + ".svg");
-    Files.writeString(
-        svgFile, BenchmarkPrinter.chart(guestConfig.name(), passes, n, cold, warm, prepWall));
+    Files.writeString(svgFile, BenchmarkPrinter.chart(name, passes, n, cold, warm, prepWall));
     new BenchmarkPrinter(say).print(report, passes);
     say.println("wrote " + jsonFile + " and " + svgFile);
     if (fresh) {
       deleteTree(outDir.resolve("snapshot-cache"));
     }
-    return 0;
-  }
-
-  private static List<MatrixRunner.Job> jobs(
-      List<PlannedCell> cells, Map<String, GuestImage> images, Path root) {
-    return cells.stream()
-        .map(
-            p ->
-                new MatrixRunner.Job(p, images.get(p.recipe().name()), root.resolve(p.cell().id())))
-        .toList();
-  }
-
-  private static String verdictCounts(List<CellResult> results) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    results.forEach(r -> counts.merge(r.verdict().name(), 1, Integer::sum));
-    return counts.toString();
-  }
-
-  private static Map<String, Object> jvmMemory() {
-    long heapPeak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-        heapPeak += pool.getPeakUsage().getUsed();
-      }
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("heapPeakMiB", heapPeak / (1024 * 1024));
-    m.put(
-        "heapUsedMiB",
-        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024));
-    m.put(
-        "vmHwmMiB",
-        PeakMemory.ofThisProcessKb().isPresent()
-            ? PeakMemory.ofThisProcessKb().getAsLong() / 1024
-            : null);
-    return m;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -17,11 +17,20 @@ final class BenchmarkPrinter {
     this.say = say;
   }
 
+  /** Prints {@code report} (see {@link BenchmarkReport}): the modes side by side, then verdicts. */
   @SuppressWarnings("unchecked")
   void print(Map<String, Object> report, List<Pass> passes) {
     Map<String, Object> modes = (Map<String, Object>) report.get("modes");
     Map<String, Object> cold = (Map<String, Object>) modes.get("cold");
     Map<String, Object> snap = (Map<String, Object>) modes.get("snapshot");
+    printTotals(cold, snap);
+    printMedians(cold, snap);
+    printOutcome(report);
+  }
+
+  /** Wall time, cell time, overhead, idle slots and peak memory, cold against snapshot. */
+  @SuppressWarnings("unchecked")
+  private void printTotals(Map<String, Object> cold, Map<String, Object> snap) {
     say.println();
     say.printf(Locale.ROOT, "%-34s %12s %12s%n", "", "cold", "snapshot");
     say.printf(
@@ -54,6 +63,11 @@ final class BenchmarkPrinter {
         "QEMU peak RSS, max (MiB)",
         ((Map<String, Object>) cold.get("qemuPeakMiB")).get("max"),
         ((Map<String, Object>) snap.get("qemuPeakMiB")).get("max"));
+  }
+
+  /** Per-phase and per-cell medians, cold against snapshot. */
+  @SuppressWarnings("unchecked")
+  private void printMedians(Map<String, Object> cold, Map<String, Object> snap) {
     say.println("phase medians (s, over the cells that have the phase):");
     Map<String, Object> cp = (Map<String, Object>) cold.get("phaseMedians");
     Map<String, Object> sp = (Map<String, Object>) snap.get("phaseMedians");
@@ -76,6 +90,11 @@ final class BenchmarkPrinter {
           s == null ? "-" : s.get("verdicts"),
           s == null ? "" : s.get("start"));
     }
+  }
+
+  /** The speed-up, the targets, the RESET burst gap, JVM memory and how noisy the numbers are. */
+  @SuppressWarnings("unchecked")
+  private void printOutcome(Map<String, Object> report) {
     Map<String, Object> speed = (Map<String, Object>) report.get("speedup");
     say.printf(
         Locale.ROOT,

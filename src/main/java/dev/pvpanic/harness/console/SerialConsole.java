@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,16 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.io.IOUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The guest's serial console over an already connected byte stream (QEMU's socket chardev).
  *
- * <p>One daemon thread reads the stream in blocks, appends the raw bytes to the transcript file as
- * they arrive (so a crashed JVM loses nothing) and assembles lines (see {@link
- * TerminalLineDecoder}). All lines are kept: the index of a line in {@link #lines()} is its number.
+ * <p>One daemon thread ({@link ConsoleReader}) reads the stream in blocks, appends the raw bytes to
+ * the transcript file as they arrive (so a crashed JVM loses nothing) and assembles lines (see
+ * {@link TerminalLineDecoder}). All lines are kept: the index of a line in {@link #lines()} is its
+ * number.
  *
  * <p>{@link #expect} scans from the console's cursor: completed lines, then the line still being
  * written (a prompt has no newline). A match on a completed line moves the cursor past it; a match
@@ -42,8 +38,6 @@ public final class SerialConsole implements AutoCloseable {
   /** How many console lines an exception quotes. */
   static final int TAIL_LINES = 40;
 
-  private static final Logger LOG = LoggerFactory.getLogger(SerialConsole.class);
-  private static final int READ_BLOCK_BYTES = 8192;
   private static final Duration READER_JOIN = Duration.ofSeconds(5);
 
   /**
@@ -67,13 +61,11 @@ public final class SerialConsole implements AutoCloseable {
   private final OutputStream out;
   private final Closeable connection;
   private final Options options;
-  private final OutputStream transcript;
-  private final Thread reader;
+  private final ConsoleReader reader;
   private final String noncePrefix;
   private final AtomicLong commandCount = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object writeLock = new Object();
-  private boolean transcriptBroken; // only the reader thread touches it
 
   private final ConsoleBuffer buffer;
 
@@ -89,12 +81,12 @@ public final class SerialConsole implements AutoCloseable {
     this.out = out;
     this.connection = connection;
     this.options = options;
-    this.transcript = transcript;
     this.noncePrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     this.buffer = new ConsoleBuffer(options.name(), closed);
     this.listeners = new LineListeners(buffer, options.name());
-    this.reader = new Thread(this::readUntilEnd, "console-" + options.name());
-    this.reader.setDaemon(true);
+    this.reader =
+        new ConsoleReader(
+            in, options.transcript(), transcript, options.name(), buffer, listeners, closed);
   }
 
   /**
@@ -109,19 +101,9 @@ public final class SerialConsole implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     OutputStream transcript;
     try {
-      Path parent = options.transcript().toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      // Unbuffered: every block read reaches the file at once.
-      transcript =
-          Files.newOutputStream(
-              options.transcript(),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE);
+      transcript = ConsoleReader.createTranscript(options.transcript());
     } catch (IOException e) {
-      closeQuietly(connection);
+      ConsoleReader.closeQuietly(connection);
       throw new ConsoleException(
           "Cannot create the transcript "
               + options.transcript()
@@ -305,84 +287,24 @@ public final class SerialConsole implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (Thread.currentThread() != reader) {
+    if (!reader.isCurrentThread()) {
       closedLocally = true;
     }
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closeQuietly(connection);
-    closeQuietly(in);
-    closeQuietly(out);
+    ConsoleReader.closeQuietly(connection);
+    ConsoleReader.closeQuietly(in);
+    ConsoleReader.closeQuietly(out);
     buffer.wake(); // waiting expects fail now, not when the reader notices
-    if (Thread.currentThread() == reader) {
-      return;
-    }
-    try {
-      reader.join(READER_JOIN.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (reader.isAlive()) {
-      LOG.warn(
-          "reader of console '{}' still running {} after close; closing its transcript",
-          name(),
-          DurationText.of(READER_JOIN));
-      closeQuietly(transcript);
+    if (!reader.isCurrentThread()) {
+      reader.stop(READER_JOIN);
     }
   }
 
   @Override
   public String toString() {
     return "SerialConsole[" + name() + ", transcript=" + transcript() + "]";
-  }
-
-  // --- reader thread ---
-
-  private void readUntilEnd() {
-    byte[] block = new byte[READ_BLOCK_BYTES];
-    IOException failure = null;
-    try {
-      int count;
-      while ((count = in.read(block)) >= 0) {
-        if (count > 0) {
-          received(block, count);
-        }
-      }
-    } catch (IOException e) {
-      if (!closed.get()) {
-        failure = e;
-      }
-    } catch (RuntimeException | Error e) {
-      failure = new IOException("console reader failed", e);
-      throw e;
-    } finally {
-      ended(failure);
-      closeQuietly(transcript);
-    }
-  }
-
-  private void received(byte[] block, int count) {
-    if (!transcriptBroken) {
-      try {
-        transcript.write(block, 0, count);
-      } catch (IOException e) {
-        // Keep reading the console: the run can still be judged without its transcript.
-        transcriptBroken = true;
-        LOG.warn(
-            "cannot write transcript {} of console '{}': {}",
-            transcript(),
-            name(),
-            dev.pvpanic.harness.IoText.of(e, transcript()));
-      }
-    }
-    buffer.received(block, count);
-    listeners.deliver();
-  }
-
-  private void ended(IOException failure) {
-    buffer.ended(failure);
-    listeners.deliver();
   }
 
   // --- small things ---
@@ -396,10 +318,5 @@ public final class SerialConsole implements AutoCloseable {
       throw new IllegalArgumentException(
           what + " must be a positive duration, got " + DurationText.of(duration));
     }
-  }
-
-  private static void closeQuietly(Closeable closeable) {
-    // Already broken is as good as closed.
-    IOUtils.closeQuietly(closeable, e -> LOG.debug("closing {} failed", closeable, e));
   }
 }

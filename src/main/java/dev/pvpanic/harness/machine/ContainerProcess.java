@@ -6,12 +6,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
-import org.testcontainers.containers.wait.strategy.WaitStrategy;
-import org.testcontainers.containers.wait.strategy.WaitStrategyTarget;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * QEMU running in a container (see {@link ContainerBackend}). The exit code comes from the engine
@@ -37,18 +28,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerProcess implements QemuProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerProcess.class);
-  private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration LOGS_GRACE = Duration.ofSeconds(5);
-
-  /**
-   * The container's entrypoint: runs QEMU as a child (PID 1 could not be killed from inside) and
-   * kills it when stdin reaches end of file, i.e. when the JVM holding stdin went away. fd 3 keeps
-   * the real stdin: a background job's own stdin is /dev/null in a non-interactive shell.
-   */
-  static final String TETHER =
-      "exec 3<&0; \"$@\" </dev/null & q=$!;"
-          + " (cat <&3 >/dev/null; kill -9 \"$q\" 2>/dev/null) </dev/null &"
-          + " wait \"$q\"";
 
   private final QemuContainer container;
   private final DockerClient client;
@@ -71,29 +51,7 @@ final class ContainerProcess implements QemuProcess {
   }
 
   static ContainerProcess start(String image, QemuInvocation inv) throws IOException {
-    QemuContainer c = new QemuContainer(DockerImageName.parse(image));
-    c.withCreateContainerCmdModifier(
-            cmd -> {
-              cmd.withEntrypoint("/bin/sh", "-c", TETHER, "pvh-tether");
-              cmd.withStdinOpen(true).withStdInOnce(true).withAttachStdin(true);
-              cmd.withName("pvh-" + inv.name() + "-" + Long.toHexString(System.nanoTime()));
-              if (inv.kvm()) {
-                cmd.getHostConfig().withDevices(Device.parse("/dev/kvm"));
-              }
-            })
-        .withCommand(inv.argv().toArray(String[]::new))
-        .withEnv(inv.env())
-        .withNetworkMode("none")
-        .withLabel(ContainerBackend.OWNER_LABEL, ContainerBackend.ownerTag())
-        .withLabel(ContainerBackend.MACHINE_LABEL, inv.name())
-        .withFileSystemBind(
-            inv.runFolder().toString(), inv.runFolder().toString(), BindMode.READ_WRITE)
-        .withStartupCheckStrategy(new StartedIsEnough())
-        .waitingFor(new NoWait());
-    for (Path input : inv.inputs()) {
-      String p = input.toAbsolutePath().toString();
-      c.withFileSystemBind(p, p, BindMode.READ_ONLY);
-    }
+    QemuContainer c = QemuContainer.of(image, inv);
     try {
       c.start();
     } catch (RuntimeException e) {
@@ -183,8 +141,8 @@ final class ContainerProcess implements QemuProcess {
   }
 
   /**
-   * QEMU is the child of the container's tether shell ({@link #TETHER}) whose command is QEMU's;
-   * the shell itself when it cannot be found (the container is gone).
+   * QEMU is the child of the container's tether shell ({@link QemuContainer#TETHER}) whose command
+   * is QEMU's; the shell itself when it cannot be found (the container is gone).
    */
   @Override
   public long qemuPid() {
@@ -266,92 +224,6 @@ final class ContainerProcess implements QemuProcess {
     return String.join(": ", messages);
   }
 
-  /**
-   * The container with the tether: its stdin is attached between create and start (the engine
-   * closes it when this JVM's connection goes away).
-   */
-  static final class QemuContainer extends GenericContainer<QemuContainer> {
-    private final TetherInput tether = new TetherInput();
-    private volatile Closeable attachment;
-
-    QemuContainer(DockerImageName image) {
-      super(image);
-    }
-
-    @Override
-    protected void containerIsCreated(String containerId) {
-      CountDownLatch attached = new CountDownLatch(1);
-      ResultCallback.Adapter<Frame> cb =
-          new ResultCallback.Adapter<>() {
-            @Override
-            public void onStart(Closeable stream) {
-              super.onStart(stream);
-              attached.countDown();
-            }
-          };
-      attachment =
-          getDockerClient()
-              .attachContainerCmd(containerId)
-              .withStdIn(tether)
-              .withFollowStream(true)
-              .exec(cb);
-      try {
-        if (!attached.await(ATTACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new IllegalStateException(
-              "could not attach the tether to container "
-                  + containerId
-                  + " within "
-                  + ATTACH_TIMEOUT);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while attaching the tether", e);
-      }
-    }
-
-    /** Ends the tether's stdin (the container's shell then kills QEMU if it still runs). */
-    void releaseTether() {
-      tether.release();
-      Closeable a = attachment;
-      if (a != null) {
-        try {
-          a.close();
-        } catch (IOException e) {
-          // the connection is going away either way
-        }
-      }
-    }
-  }
-
-  /** Stdin that sends nothing and blocks until released, then ends. */
-  static final class TetherInput extends InputStream {
-    private final CountDownLatch released = new CountDownLatch(1);
-
-    @Override
-    public int read() throws IOException {
-      try {
-        released.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return len == 0 ? 0 : read();
-    }
-
-    void release() {
-      released.countDown();
-    }
-
-    @Override
-    public void close() {
-      release();
-    }
-  }
-
   /** Frames to files by stream. */
   private static final class OutputFiles extends ResultCallback.Adapter<Frame> {
     private final OutputStream out;
@@ -382,24 +254,6 @@ final class ContainerProcess implements QemuProcess {
       } catch (IOException e) {
         LOG.debug("closing QEMU output files: {}", e.toString());
       }
-    }
-  }
-
-  /** Started is all we need: readiness is QEMU connecting its sockets, which the caller awaits. */
-  private static final class StartedIsEnough extends StartupCheckStrategy {
-    @Override
-    public StartupStatus checkStartupState(DockerClient dockerClient, String containerId) {
-      return StartupStatus.SUCCESSFUL;
-    }
-  }
-
-  private static final class NoWait implements WaitStrategy {
-    @Override
-    public void waitUntilReady(WaitStrategyTarget target) {}
-
-    @Override
-    public WaitStrategy withStartupTimeout(Duration startupTimeout) {
-      return this;
     }
   }
 }

@@ -56,9 +56,21 @@ public record MachineArtifacts(Path dir) {
 
   String stderrTail(int lines) {
     try {
-      return QemuMachine.readTail(stderr(), lines);
+      return readTail(stderr(), lines);
     } catch (UncheckedIOException e) {
       return "(cannot read " + stderr() + ": " + e.getCause().getMessage() + ")";
+    }
+  }
+
+  private static String readTail(Path file, int lines) {
+    try {
+      if (!Files.exists(file)) {
+        return "";
+      }
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

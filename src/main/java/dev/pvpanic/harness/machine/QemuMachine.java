@@ -1,22 +1,14 @@
 package dev.pvpanic.harness.machine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.console.SerialConsole;
 import dev.pvpanic.harness.qmp.QmpClient;
 import dev.pvpanic.harness.qmp.QmpException;
-import dev.pvpanic.harness.qmp.QmpOptions;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,9 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +26,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #launch(MachineSpec)} returns only once QEMU is up and both channels are connected;
  * when that fails it finds out why (did QEMU die? with which exit code and stderr?), cleans up, and
- * throws one {@link MachineLaunchException}. {@link #close()} always leaves nothing behind: it asks
- * QEMU to {@code quit}, kills it if it doesn't, releases what its {@link QemuBackend} held (a
- * container) and removes the run folder. A JVM killed outright takes its QEMUs with it (see {@link
- * TetheredProcess} and {@link ContainerBackend}).
+ * throws one {@link MachineLaunchException} (see {@link MachineLaunch}). {@link #close()} always
+ * leaves nothing behind: it asks QEMU to {@code quit}, kills it if it doesn't, releases what its
+ * {@link QemuBackend} held (a container) and removes the run folder. A JVM killed outright takes
+ * its QEMUs with it (see {@link TetheredProcess} and {@link ContainerBackend}).
  */
 public final class QemuMachine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QemuMachine.class);
   private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
-  private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+  static final Duration KILL_GRACE = Duration.ofSeconds(10);
   private static final Set<QemuMachine> LIVE = ConcurrentHashMap.newKeySet();
   private static final Set<String> WARNED_UNCONFINED = ConcurrentHashMap.newKeySet();
 
@@ -76,7 +65,7 @@ public final class QemuMachine implements AutoCloseable {
   private volatile boolean closing;
   private volatile boolean closed;
 
-  private QemuMachine(
+  QemuMachine(
       MachineSpec spec,
       RunFolder runFolder,
       MachineArtifacts artifacts,
@@ -142,164 +131,15 @@ public final class QemuMachine implements AutoCloseable {
     }
     RunFolder folder = RunFolder.create(RunFolder.defaultRoot());
     MachineArtifacts artifacts = MachineArtifacts.in(spec.artifactsDir().orElse(folder.path()));
-    Path qmpPath = folder.resolve("qmp.sock");
-    Path consolePath = folder.resolve("console.sock");
+    Path qmpPath = folder.resolve(MachineLaunch.QMP_SOCKET);
+    Path consolePath = folder.resolve(MachineLaunch.CONSOLE_SOCKET);
     List<String> argv =
         QemuCommandLine.argv(spec, qmpPath, consolePath, decision.used(), confinement);
-    Instant deadline = Instant.now().plus(spec.startTimeout());
-    AFUNIXServerSocket qmpServer = null;
-    AFUNIXServerSocket consoleServer = null;
-    QemuProcess process = null;
-    Socket qmpSocket = null;
-    Socket consoleSocket = null;
-    QmpClient qmp = null;
-    SerialConsole console = null;
-    try {
-      artifacts.writeArgv(argv);
-      qmpServer = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(qmpPath));
-      consoleServer = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(consolePath));
-      Instant startedAt = Instant.now();
-      process =
-          spec.qemu()
-              .backend()
-              .start(
-                  new QemuInvocation(
-                      spec.name(),
-                      argv,
-                      spec.qemu().env(),
-                      folder.path(),
-                      inputs(spec),
-                      decision.used() == Accelerator.KVM,
-                      artifacts.stdout(),
-                      artifacts.stderr()));
-      qmpSocket = accept(qmpServer, "QMP", process, deadline);
-      consoleSocket = accept(consoleServer, "serial console", process, deadline);
-      AFUNIXSocket fdSocket = (AFUNIXSocket) qmpSocket;
-      qmp =
-          QmpClient.open(
-              qmpSocket.getInputStream(),
-              qmpSocket.getOutputStream(),
-              qmpSocket,
-              fdSocket::setOutboundFileDescriptors,
-              new QmpOptions(
-                  Duration.ofSeconds(30), Optional.of(artifacts.qmpTranscript()), spec.name()));
-      Socket cs = consoleSocket;
-      console =
-          SerialConsole.open(
-              cs.getInputStream(),
-              cs.getOutputStream(),
-              cs,
-              new SerialConsole.Options(
-                  artifacts.consoleTranscript(), spec.name(), Duration.ofSeconds(60)));
-      checkAccelerator(qmp, decision);
-      // QEMU answers QMP commands from its main loop, which it enters after dropping privileges:
-      // what /proc says now is how the guest's QEMU runs.
-      ProcessConfinement measured = measure(process, confinement);
-      if (spec.incoming().isPresent()) {
-        SavedState.startIncoming(qmp, handover, spec.incoming().get(), 0);
-      }
-      QemuMachine machine =
-          new QemuMachine(
-              spec,
-              folder,
-              artifacts,
-              argv,
-              process,
-              qmp,
-              console,
-              decision,
-              confinement,
-              measured,
-              handover,
-              startedAt);
-      machine.handoverSerial.set(1);
-      LIVE.add(machine);
-      return machine;
-    } catch (IOException | RuntimeException e) {
-      Optional<Integer> exit = Optional.empty();
-      if (process != null) {
-        // Give a dying QEMU a moment to exit so its exit code and last words are known.
-        exit = process.awaitExit(Duration.ofMillis(500));
-        if (exit.isEmpty()) {
-          process.kill();
-          process.awaitExit(KILL_GRACE);
-        }
-      }
-      closeQuietly(console, qmp, consoleSocket, qmpSocket, consoleServer, qmpServer, process);
-      String stderr = artifacts.stderrTail(40);
-      folder.close();
-      if (e instanceof MachineLaunchException mle) {
-        throw mle;
-      }
-      throw new MachineLaunchException(
-          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-          exit,
-          argv,
-          stderr,
-          e);
-    } finally {
-      closeQuietly(consoleServer, qmpServer);
-    }
-  }
-
-  /**
-   * How the running QEMU is confined, from /proc; a QEMU that is not confined as it was asked to be
-   * is refused: a sandbox that did not take, a user it did not drop to.
-   */
-  private static ProcessConfinement measure(QemuProcess process, QemuConfinement confinement) {
-    long pid = process.qemuPid();
-    ProcessConfinement measured =
-        ProcessConfinement.of(pid)
-            .orElseThrow(
-                () -> new MachineException("cannot read /proc/" + pid + "/status of QEMU"));
-    Optional<String> mismatch = confinement.mismatch(measured);
-    if (mismatch.isPresent()) {
-      throw new MachineException(mismatch.get());
-    }
-    return measured;
-  }
-
-  /** The files QEMU reads, which a container backend must share with it. */
-  private static List<Path> inputs(MachineSpec spec) {
-    List<Path> files = new ArrayList<>();
-    spec.kernel().ifPresent(files::add);
-    spec.initrd().ifPresent(files::add);
-    return files;
-  }
-
-  /*
-   * Accept with a short socket timeout so a QEMU that dies during start-up is noticed at once
-   * instead of after the whole start timeout.
-   */
-  private static Socket accept(
-      AFUNIXServerSocket server, String what, QemuProcess process, Instant deadline)
-      throws IOException {
-    server.setSoTimeout(200);
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IOException("QEMU exited before connecting its " + what + " socket");
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IOException("QEMU did not connect its " + what + " socket in time");
-      }
-      try {
-        return server.accept();
-      } catch (SocketTimeoutException e) {
-        // check the process and the deadline again
-      }
-    }
-  }
-
-  private static void checkAccelerator(QmpClient qmp, AcceleratorDecision decision) {
-    JsonNode kvm = qmp.execute("query-kvm");
-    boolean enabled = kvm.path("enabled").asBoolean(false);
-    if (decision.used() == Accelerator.KVM && !enabled) {
-      throw new MachineException(
-          "KVM was asked for but QEMU reports it is not enabled (query-kvm: " + kvm + ")");
-    }
-    if (decision.used() == Accelerator.TCG && enabled) {
-      throw new MachineException("TCG was asked for but QEMU reports KVM enabled: " + kvm);
-    }
+    QemuMachine machine =
+        new MachineLaunch(spec, decision, confinement, handover, folder, artifacts, argv).start();
+    machine.handoverSerial.set(1);
+    LIVE.add(machine);
+    return machine;
   }
 
   public MachineSpec spec() {
@@ -489,50 +329,14 @@ public final class QemuMachine implements AutoCloseable {
     } finally {
       closeQuietly(qmp, console, process);
       if (spec.qemu().backend() instanceof LocalProcessBackend) {
-        reapByPidFile();
+        ForkedQemu.kill(runFolder.resolve(QemuCommandLine.PID_FILE), process.pid(), spec.name());
       }
       runFolder.close();
       LIVE.remove(this);
     }
   }
 
-  /**
-   * Ends a QEMU the pid file names that is not the process the harness started and waited for: a
-   * QEMU that forked away (a daemonized one) would outlive its cell. Only a live process whose
-   * command line is a qemu-system binary is killed.
-   */
-  private void reapByPidFile() {
-    Path pidFile = runFolder.resolve(QemuCommandLine.PID_FILE);
-    try {
-      if (!Files.isRegularFile(pidFile)) {
-        return;
-      }
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
-      if (pid == process.pid()) {
-        return;
-      }
-      ProcessHandle.of(pid)
-          .filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().commandLine().orElse("").contains("qemu-system"))
-          .ifPresent(
-              h -> {
-                LOG.warn("QEMU {} left pid {} running (forked away); killing it", spec.name(), pid);
-                h.destroyForcibly();
-                try {
-                  h.onExit().get(KILL_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.ExecutionException
-                    | java.util.concurrent.TimeoutException e) {
-                  LOG.warn("pid {} did not end within {}", pid, KILL_GRACE);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-    } catch (IOException | NumberFormatException e) {
-      LOG.debug("pid file {} unreadable: {}", pidFile, e.toString());
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable... things) {
+  static void closeQuietly(AutoCloseable... things) {
     for (AutoCloseable c : things) {
       if (c == null) {
         continue;
@@ -548,17 +352,5 @@ public final class QemuMachine implements AutoCloseable {
   @Override
   public String toString() {
     return "QemuMachine[" + spec.name() + ", " + process.describe() + "]";
-  }
-
-  static String readTail(Path file, int lines) {
-    try {
-      if (!Files.exists(file)) {
-        return "";
-      }
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,16 +1,10 @@
 package dev.pvpanic.harness.matrix;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.Settings;
-import dev.pvpanic.harness.image.UserKernels;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,83 +41,12 @@ public record GuestConfig(
     List<Cell> namedCells,
     Optional<Path> file) {
 
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
-  /** A config or cell name: it names folders, so no path separators, no leading dot. */
-  private static final java.util.regex.Pattern NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]{0,99}");
-
   /** The most cells a product may expand to; a larger one is refused before it is expanded. */
   /** The default of the largest product a config may expand to ({@code pvh.max.cells}). */
   public static final int MAX_CELLS = 100_000;
 
   private static final Set<String> TOP_KEYS =
       Set.of("name", "description", "axes", "exclude", "cells");
-
-  /** The file's text: at most {@link #MAX_BYTES}, and UTF-8, or a message that says which. */
-  private static String readBounded(Path file) {
-    byte[] bytes;
-    try (java.io.InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (IOException e) {
-      throw new GuestConfigException(
-          file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
-    }
-    if (bytes.length > MAX_BYTES) {
-      throw new GuestConfigException(
-          file
-              + ": is larger than "
-              + MAX_BYTES / (1 << 20)
-              + " MiB; a guest config is YAML of a few kilobytes (a matrix of thousands of cells"
-              + " takes less): is this the right file?");
-    }
-    java.nio.charset.CharsetDecoder utf8 =
-        java.nio.charset.StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
-    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
-    java.nio.charset.CoderResult r = utf8.decode(in, out, true);
-    if (r.isError()) {
-      throw new GuestConfigException(
-          file
-              + ": is not UTF-8 text (byte "
-              + in.position()
-              + " and the "
-              + r.length()
-              + " after it do not decode); save it as UTF-8");
-    }
-    return out.flip().toString();
-  }
-
-  /**
-   * Refuses YAML aliases ({@code *name}): the parser reads one as its name, not as the anchored
-   * value, so {@code recipe: *r} would ask for a recipe called "r". Expanding them is not worth an
-   * alias bomb's risk in a file that names a few dozen cells.
-   */
-  private static void refuseAliases(String text, Path file) throws IOException {
-    try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p =
-        (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(text)) {
-      while (p.nextToken() != null) {
-        if (p.isCurrentAlias()) {
-          com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
-          throw new GuestConfigException(
-              file
-                  + ":"
-                  + at.getLineNr()
-                  + ":"
-                  + at.getColumnNr()
-                  + ": the YAML alias '*"
-                  + p.getText()
-                  + "' is not supported here: write the value out (an alias would be read as"
-                  + " its name, not as the value it stands for)");
-        }
-      }
-    }
-  }
 
   /** Cells matching every value of {@code match} are left out, for {@code reason}. */
   public record Exclusion(Map<Axis, List<String>> match, String reason) {
@@ -143,38 +66,11 @@ public record GuestConfig(
   public static final int MAX_BYTES = 1 << 20;
 
   public static GuestConfig load(Path file, Set<String> recipes) {
-    if (!Files.isRegularFile(file)) {
-      throw new GuestConfigException("no guest config " + file.toAbsolutePath());
-    }
-    String text = readBounded(file);
-    if (text.isBlank()) {
-      throw new GuestConfigException(
-          file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
-    }
-    Object root;
-    try {
-      refuseAliases(text, file);
-      root = YAML.readValue(text, Object.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      throw new GuestConfigException(
-          file
-              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-              + ": not valid YAML: "
-              + e.getOriginalMessage().lines().findFirst().orElse(""),
-          e);
-    } catch (IOException e) {
-      throw new GuestConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    if (root == null) {
-      throw new GuestConfigException(
-          file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
-    }
-    return parse(root, file.toString(), recipes, Optional.of(file));
+    return parse(GuestConfigYaml.read(file), file.toString(), recipes, Optional.of(file));
   }
 
   static GuestConfig parse(Object root, String where, Set<String> recipes, Optional<Path> file) {
-    Map<String, Object> top = map(root, where);
+    Map<String, Object> top = ConfigNodes.map(root, where);
     Optional<Path> base = file.map(f -> f.toAbsolutePath().getParent());
     for (String k : top.keySet()) {
       if (!TOP_KEYS.contains(k)) {
@@ -187,7 +83,7 @@ public record GuestConfig(
       }
     }
     String name =
-        checkedName(
+        ConfigNodes.checkedName(
             String.valueOf(
                 top.getOrDefault(
                     "name",
@@ -196,13 +92,30 @@ public record GuestConfig(
             where + " name");
     Map<Axis, List<String>> axes =
         top.containsKey("axes")
-            ? axisValues(top.get("axes"), where + " axes", recipes, base)
+            ? ConfigNodes.axisValues(top.get("axes"), where + " axes", recipes, base)
             : Map.of();
+    List<Exclusion> exclusions =
+        exclusions(top.getOrDefault("exclude", List.of()), where + " exclude", recipes, base);
+    List<Cell> cells =
+        NamedCells.parse(top.getOrDefault("cells", List.of()), where + " cells", recipes, base);
+    if (!axes.isEmpty()) {
+      ConfigNodes.requireRecipe(axes.containsKey(Axis.RECIPE), where + " axes");
+    }
+    if (axes.isEmpty() && cells.isEmpty()) {
+      throw new GuestConfigException(where + ": defines no cells (give 'axes' or 'cells')");
+    }
+    return new GuestConfig(
+        name, String.valueOf(top.getOrDefault("description", "")), axes, exclusions, cells, file);
+  }
+
+  /** The {@code exclude:} list: each entry exactly a {@code match} of axis values and a reason. */
+  private static List<Exclusion> exclusions(
+      Object node, String where, Set<String> recipes, Optional<Path> base) {
     List<Exclusion> exclusions = new ArrayList<>();
     int i = 0;
-    for (Object o : list(top.getOrDefault("exclude", List.of()), where + " exclude")) {
-      String at = where + " exclude[" + i++ + "]";
-      Map<String, Object> m = map(o, at);
+    for (Object o : ConfigNodes.list(node, where)) {
+      String at = where + "[" + i++ + "]";
+      Map<String, Object> m = ConfigNodes.map(o, at);
       Object reason = m.get("reason");
       if (reason == null || String.valueOf(reason).isBlank()) {
         throw new GuestConfigException(at + ": an exclusion needs a 'reason'");
@@ -212,147 +125,10 @@ public record GuestConfig(
       }
       exclusions.add(
           new Exclusion(
-              axisValues(m.get("match"), at + " match", recipes, base), String.valueOf(reason)));
+              ConfigNodes.axisValues(m.get("match"), at + " match", recipes, base),
+              String.valueOf(reason)));
     }
-    List<Cell> cells = new ArrayList<>();
-    Set<String> cellNames = new java.util.HashSet<>();
-    Map<String, Cell> namedIds = new java.util.HashMap<>();
-    i = 0;
-    for (Object o : list(top.getOrDefault("cells", List.of()), where + " cells")) {
-      String at = where + " cells[" + i++ + "]";
-      Map<String, Object> m = new LinkedHashMap<>(map(o, at));
-      Object cellName = m.remove("name");
-      if (cellName == null) {
-        throw new GuestConfigException(at + ": a single cell needs a 'name'");
-      }
-      checkedName(String.valueOf(cellName), at + " name");
-      if (!cellNames.add(String.valueOf(cellName))) {
-        throw new GuestConfigException(
-            at + ": a second cell named '" + cellName + "' (cell names must be unique)");
-      }
-      Object regression = m.remove("regression");
-      Optional<InjectedRegression> injected =
-          regression == null
-              ? Optional.empty()
-              : Optional.of(InjectedRegression.parse(map(regression, at + " regression"), at));
-      Map<Axis, List<String>> v = axisValues(m, at, recipes, base);
-      Map<Axis, String> one = new EnumMap<>(Axis.class);
-      v.forEach(
-          (axis, vals) -> {
-            if (vals.size() != 1) {
-              throw new GuestConfigException(
-                  at + ": axis '" + axis.key() + "' of a single cell takes one value, not " + vals);
-            }
-            one.put(axis, vals.get(0));
-          });
-      requireRecipe(one.containsKey(Axis.RECIPE), at);
-      Cell cell = new Cell(Optional.of(String.valueOf(cellName)), one, injected);
-      cell.refusal(Settings.system().allowUnconfined())
-          .ifPresent(
-              why -> {
-                throw new GuestConfigException(at + " (" + cellName + "): " + why);
-              });
-      Cell same = namedIds.putIfAbsent(cell.id(), cell);
-      if (same != null) {
-        throw new GuestConfigException(
-            at
-                + ": cells '"
-                + same.name().orElse("?")
-                + "' and '"
-                + cellName
-                + "' are the same cell (every value equal: "
-                + cell.id()
-                + "); keep one");
-      }
-      cells.add(cell);
-    }
-    if (!axes.isEmpty()) {
-      requireRecipe(axes.containsKey(Axis.RECIPE), where + " axes");
-    }
-    if (axes.isEmpty() && cells.isEmpty()) {
-      throw new GuestConfigException(where + ": defines no cells (give 'axes' or 'cells')");
-    }
-    return new GuestConfig(
-        name, String.valueOf(top.getOrDefault("description", "")), axes, exclusions, cells, file);
-  }
-
-  private static String checkedName(String name, String where) {
-    if (!NAME.matcher(name).matches()) {
-      throw new GuestConfigException(
-          where
-              + ": '"
-              + name
-              + "' is not a name; valid: letters, digits, '.', '_', '+', '-', not starting with"
-              + " '.' or '-', at most 100 characters (it names artifact folders)");
-    }
-    return name;
-  }
-
-  private static void requireRecipe(boolean present, String where) {
-    if (!present) {
-      throw new GuestConfigException(where + ": 'recipe' is required (an image recipe name)");
-    }
-  }
-
-  private static Map<Axis, List<String>> axisValues(
-      Object node, String where, Set<String> recipes, Optional<Path> base) {
-    Map<Axis, List<String>> out = new EnumMap<>(Axis.class);
-    for (Map.Entry<String, Object> e : map(node, where).entrySet()) {
-      Axis axis =
-          Axis.byKey(e.getKey())
-              .orElseThrow(
-                  () ->
-                      new GuestConfigException(
-                          where
-                              + ": unknown axis '"
-                              + e.getKey()
-                              + "'; valid: "
-                              + Axis.validKeys()));
-      Object raw = e.getValue();
-      List<?> items = raw instanceof List<?> l ? l : List.of(raw);
-      if (items.isEmpty()) {
-        throw new GuestConfigException(where + ": axis '" + axis.key() + "' has no values");
-      }
-      List<String> vals = new ArrayList<>();
-      for (Object item : items) {
-        String v = axis.normalise(item, where);
-        if (axis == Axis.RECIPE && UserKernels.isSource(v)) {
-          // a user's kernel: its file is taken from the config's folder, read when planned
-          v = UserKernels.absolute(v, p -> base.map(b -> b.resolve(p)).orElse(Path.of(p)));
-        } else if (axis == Axis.RECIPE && !recipes.contains(v)) {
-          throw new GuestConfigException(
-              where
-                  + ": unknown recipe '"
-                  + v
-                  + "'; known recipes: "
-                  + String.join(", ", recipes.stream().sorted().toList()));
-        }
-        vals.add(v);
-      }
-      out.put(axis, List.copyOf(vals));
-    }
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o, String where) {
-    if (o instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(String.valueOf(k), v));
-      return out;
-    }
-    throw new GuestConfigException(where + ": expected a mapping, found " + describe(o));
-  }
-
-  private static List<?> list(Object o, String where) {
-    if (o instanceof List<?> l) {
-      return l;
-    }
-    throw new GuestConfigException(where + ": expected a list, found " + describe(o));
-  }
-
-  private static String describe(Object o) {
-    return o == null ? "nothing" : "'" + o + "'";
+    return exclusions;
   }
 
   /** Every cell: the product of the axes less exclusions, then the named cells; ids unique. */

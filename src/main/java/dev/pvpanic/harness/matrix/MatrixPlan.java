@@ -78,35 +78,8 @@ public final class MatrixPlan {
           "QEMU build '" + cell.qemu() + "' cannot run here: " + backend.get());
     }
     Optional<QemuCapabilities> caps = BuildCapabilities.of(qemu, recipe.arch());
-    if (caps.isEmpty() && !(qemu.backend() instanceof ContainerBackend)) {
-      // a binary of this machine (the host's QEMU, an install, a build tree) that is not there
-      return PlannedCell.lacking(
-          cell,
-          recipe,
-          qemu,
-          cell.qemu().equals("host") ? "qemu-" + recipe.arch().id() : "qemu-build",
-          "QEMU build '"
-              + cell.qemu()
-              + "' ("
-              + qemu.binary()
-              + ") is not installed or did not report a version");
-    }
     if (caps.isEmpty()) {
-      return new PlannedCell(
-          cell,
-          recipe,
-          qemu,
-          Optional.of(
-              "QEMU build '"
-                  + cell.qemu()
-                  + "': the container image "
-                  + ((ContainerBackend) qemu.backend()).image()
-                  + " has no "
-                  + qemu.binary()
-                  + " for "
-                  + recipe.arch().id()
-                  + " guests, or it did not report a version (ci/qemu-container/build.sh"
-                  + " installs QEMU for x86_64 and aarch64)"));
+      return withoutCapabilities(cell, recipe, qemu);
     }
     if (cell.accelerator() == Accelerator.KVM) {
       Optional<String> kvm = AcceleratorSelector.staticProblem(recipe.arch());
@@ -123,5 +96,40 @@ public final class MatrixPlan {
           Optional.of("not applicable with QEMU " + caps.get().version() + ": " + na.reason()));
     }
     return new PlannedCell(cell, recipe, qemu, Optional.empty());
+  }
+
+  /**
+   * A cell whose QEMU build did not report what it can do: a binary of this machine that is not
+   * there, or a container image without QEMU for the guest's architecture.
+   */
+  private static PlannedCell withoutCapabilities(Cell cell, ImageRecipe recipe, QemuBuild qemu) {
+    if (!(qemu.backend() instanceof ContainerBackend)) {
+      // a binary of this machine (the host's QEMU, an install, a build tree) that is not there
+      return PlannedCell.lacking(
+          cell,
+          recipe,
+          qemu,
+          cell.qemu().equals("host") ? "qemu-" + recipe.arch().id() : "qemu-build",
+          "QEMU build '"
+              + cell.qemu()
+              + "' ("
+              + qemu.binary()
+              + ") is not installed or did not report a version");
+    }
+    return new PlannedCell(
+        cell,
+        recipe,
+        qemu,
+        Optional.of(
+            "QEMU build '"
+                + cell.qemu()
+                + "': the container image "
+                + ((ContainerBackend) qemu.backend()).image()
+                + " has no "
+                + qemu.binary()
+                + " for "
+                + recipe.arch().id()
+                + " guests, or it did not report a version (ci/qemu-container/build.sh"
+                + " installs QEMU for x86_64 and aarch64)"));
   }
 }

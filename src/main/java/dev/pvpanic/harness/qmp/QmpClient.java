@@ -3,19 +3,16 @@ package dev.pvpanic.harness.qmp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pvpanic.harness.DurationText;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * A QMP connection to one QEMU: reads the greeting, negotiates capabilities, sends commands with
  * unique ids and matches replies to them, and records every event in an {@link EventLog}.
  *
- * <p>One daemon thread reads the monitor. Replies and events interleave freely; a reply completes
- * the command with its id, an event is appended to the log. When the connection ends, every command
- * still waiting fails at once with the reason, and so does every later command.
+ * <p>One daemon thread reads the monitor ({@link QmpReader}). Replies and events interleave freely;
+ * a reply completes the command with its id, an event is appended to the log. When the connection
+ * ends, every command still waiting fails at once with the reason, and so does every later command.
  */
 public final class QmpClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
@@ -51,7 +48,7 @@ public final class QmpClient implements AutoCloseable {
   private final CompletableFuture<Greeting> greeting = new CompletableFuture<>();
   private final AtomicReference<QmpTermination> termination = new AtomicReference<>();
   private final Object writeLock = new Object();
-  private final Thread reader;
+  private final QmpReader reader;
 
   private QmpClient(
       InputStream in,
@@ -67,8 +64,8 @@ public final class QmpClient implements AutoCloseable {
     this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     this.connection = connection;
     this.transcript = transcript;
-    this.reader = new Thread(this::readLines, "qmp-reader-" + options.name());
-    this.reader.setDaemon(true);
+    this.reader =
+        new QmpReader(in, transcript, events, pending, greeting, options.name(), this::terminate);
   }
 
   /**
@@ -191,7 +188,7 @@ public final class QmpClient implements AutoCloseable {
   private JsonNode execute(
       String command, Map<String, ?> arguments, Duration timeout, FileDescriptor fd) {
     Objects.requireNonNull(timeout, "timeout");
-    if (Thread.currentThread() == reader) {
+    if (reader.isCurrentThread()) {
       // The reply would have to be read by this very thread: it could only time out.
       throw new IllegalStateException(
           "execute('" + command + "') called from an event listener; use submit() there");
@@ -262,15 +259,8 @@ public final class QmpClient implements AutoCloseable {
   public void close() {
     closedLocally = true;
     terminate(new QmpTermination("the QMP client was closed", null, false));
-    if (Thread.currentThread() != reader) {
-      try {
-        reader.join(READER_STOP_BOUND.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (reader.isAlive()) {
-        LOG.warn(reader.getName() + " did not stop within " + DurationText.of(READER_STOP_BOUND));
-      }
+    if (!reader.isCurrentThread()) {
+      reader.join(READER_STOP_BOUND);
     }
     transcript.close();
   }
@@ -350,70 +340,6 @@ public final class QmpClient implements AutoCloseable {
               + e.getMessage()
               + clientSuffix(),
           e);
-    }
-  }
-
-  private void readLines() {
-    BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    QmpTermination end;
-    try {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        transcript.received(line);
-        if (!line.isBlank()) {
-          dispatch(line);
-        }
-      }
-      end = new QmpTermination("QEMU closed the monitor", null, false);
-    } catch (QmpProtocolException e) {
-      // A stream that sent garbage cannot be trusted to be in step: end the connection.
-      end = new QmpTermination(e.getMessage(), e, true);
-    } catch (IOException e) {
-      end = new QmpTermination("QEMU closed the monitor (" + e.getMessage() + ")", e, false);
-    } catch (RuntimeException | Error e) {
-      terminate(new QmpTermination("the QMP reader failed: " + e, e, false));
-      throw e;
-    }
-    terminate(end);
-    transcript.close();
-  }
-
-  private void dispatch(String line) {
-    QmpMessage message = QmpCodec.decode(line, events.size(), Instant.now());
-    if (message instanceof Greeting received) {
-      if (!greeting.complete(received)) {
-        throw new QmpProtocolException("a second QMP greeting arrived: " + QmpCodec.quote(line));
-      }
-    } else if (!greeting.isDone()) {
-      throw new QmpProtocolException(
-          "expected the QMP greeting first, got " + QmpCodec.quote(line));
-    } else if (message instanceof Success success) {
-      pending
-          .remove(success.id())
-          .ifPresentOrElse(
-              waiting -> waiting.reply().complete(success.ret()),
-              () -> unmatched(success.id(), line));
-    } else if (message instanceof ErrorReply error) {
-      pending
-          .remove(error.id())
-          .ifPresentOrElse(
-              waiting ->
-                  waiting
-                      .reply()
-                      .completeExceptionally(
-                          new QmpErrorException(
-                              waiting.command(), error.errorClass(), error.description())),
-              () -> unmatched(error.id(), line));
-    } else if (message instanceof QmpEvent event) {
-      events.append(event);
-    }
-  }
-
-  private void unmatched(String id, String line) {
-    if (id == null) {
-      // QEMU answers without id only when it could not read the command at all.
-      LOG.warn("QEMU sent a reply without id" + clientSuffix() + ": " + QmpCodec.quote(line));
-    } else {
-      LOG.debug("no command waits for reply " + id + " (timed out?)" + clientSuffix());
     }
   }
 

@@ -4,12 +4,7 @@ import dev.pvpanic.harness.SettingException;
 import dev.pvpanic.harness.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -24,18 +19,6 @@ import java.util.stream.Collectors;
  * verdicts), 1 when the cells could not be read or the files not written, 2 on a usage error.
  */
 public final class ReportMain {
-  static final String USAGE =
-      "usage: ReportMain <cellsDir> <outDir> [--wall-time=<seconds>] [--run-id=<id>]"
-          + " [--origin=<kcidb origin>] [--artifacts-url=<url of the cells root>]"
-          + " [--allure-results=<dir>]";
-
-  /** The flags that stand for a setting, by the setting's property. */
-  private static final Map<String, String> SETTING_FLAGS =
-      Map.of(
-          "--run-id=", "pvh.run-id",
-          "--origin=", "pvh.kcidb.origin",
-          "--artifacts-url=", "pvh.artifacts-url");
-
   private ReportMain() {}
 
   public static void main(String[] args) {
@@ -50,52 +33,30 @@ public final class ReportMain {
   }
 
   static int run(String[] args, Settings base, PrintStream out, PrintStream err) {
-    List<String> positional = new ArrayList<>();
-    Duration wall = null;
-    Map<String, String> flags = new HashMap<>();
-    Path allureResults = null;
-    for (String a : args) {
-      Optional<String> flag = SETTING_FLAGS.keySet().stream().filter(a::startsWith).findFirst();
-      if (flag.isPresent()) {
-        flags.put(SETTING_FLAGS.get(flag.get()), a.substring(flag.get().length()));
-      } else if (a.startsWith("--allure-results=")) {
-        allureResults = Path.of(a.substring("--allure-results=".length()));
-      } else if (a.startsWith("--wall-time=")) {
-        String v = a.substring("--wall-time=".length());
-        try {
-          wall = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
-        } catch (NumberFormatException e) {
-          err.println("--wall-time takes seconds (e.g. --wall-time=312.5), not '" + v + "'");
-          return 2;
-        }
-      } else if (a.startsWith("--")) {
-        err.println("unknown option " + a + "\n" + USAGE);
-        return 2;
-      } else {
-        positional.add(a);
-      }
-    }
-    if (positional.size() != 2) {
-      err.println(USAGE);
+    ReportArguments arguments;
+    try {
+      arguments = ReportArguments.parse(args);
+    } catch (ReportArguments.UsageError e) {
+      err.println(e.getMessage());
       return 2;
     }
-    Settings settings = base.withProperties(flags);
+    Settings settings = base.withProperties(arguments.settingFlags());
     try {
-      Path cells = Path.of(positional.get(0));
+      Path cells = Path.of(arguments.cellsDir());
       MatrixSummary summary = MatrixSummary.read(cells);
       KcidbDocument.Submission sub;
       List<RunFacts> runs = RunFacts.readAll(summary.cellsFolder());
       try {
         sub = KcidbDocument.Submission.of(settings, runs);
       } catch (SettingException e) {
-        err.println(e.getMessage() + "\n" + USAGE);
+        err.println(e.getMessage() + "\n" + ReportArguments.USAGE);
         return 2;
       }
       summary = summary.withRunId(sub.runId());
-      if (wall != null) {
-        summary = summary.withWallTime(wall);
+      if (arguments.wallTime().isPresent()) {
+        summary = summary.withWallTime(arguments.wallTime().get());
       }
-      Path outDir = Path.of(positional.get(1));
+      Path outDir = Path.of(arguments.outDir());
       Path html = outDir.resolve("summary.html");
       Path md = outDir.resolve("summary.md");
       Path kcidb = outDir.resolve("kcidb.json");
@@ -105,9 +66,10 @@ public final class ReportMain {
       KcidbDocument.write(summary, sub, kcidb);
       KtapStream.write(summary, ktap);
       Path environment =
-          allureResults == null
+          arguments.allureResults().isEmpty()
               ? null
-              : AllureEnvironment.write(allureResults, summary, runs, sub.runId());
+              : AllureEnvironment.write(
+                  arguments.allureResults().get(), summary, runs, sub.runId());
       out.println(
           summary.configName()
               + ": "

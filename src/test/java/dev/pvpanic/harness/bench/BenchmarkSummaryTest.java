@@ -75,28 +75,90 @@ class BenchmarkSummaryTest {
     assertTrue(BenchmarkSummary.phaseSeconds(snap, "capture").isEmpty());
   }
 
+  /** Cell a: 10 s cold in a 60 s pass, 2 s from its snapshot in a 15 s pass. */
+  private List<Pass> oneRoundOfEach() {
+    return List.of(
+        new Pass(
+            "cold",
+            1,
+            Duration.ofSeconds(60),
+            List.of(result("a", 10_000, Map.of("boot", 9000L), "no"))),
+        new Pass(
+            "snapshot",
+            1,
+            Duration.ofSeconds(15),
+            List.of(result("a", 2_000, Map.of("restore", 1900L), "no"))));
+  }
+
   @Test
   void mediansAndTargets() {
     assertEquals(2.0, BenchmarkSummary.median(List.of(3.0, 1.0, 2.0)));
     assertEquals(2.5, BenchmarkSummary.median(List.of(3.0, 1.0, 2.0, 4.0)));
-    List<Pass> passes =
-        List.of(
-            new Pass(
-                "cold",
-                1,
-                Duration.ofSeconds(60),
-                List.of(result("a", 10_000, Map.of("boot", 9000L), "no"))),
-            new Pass(
-                "snapshot",
-                1,
-                Duration.ofSeconds(15),
-                List.of(result("a", 2_000, Map.of("restore", 1900L), "no"))));
+    List<Pass> passes = oneRoundOfEach();
     List<Map<String, Object>> t = BenchmarkSummary.targets(passes);
     assertEquals(2.0, t.get(0).get("value"));
     assertEquals(true, t.get(0).get("met"));
     assertEquals(4.0, t.get(2).get("value"), "60 s cold / 15 s snapshot");
     assertEquals(5.0, t.get(3).get("value"), "100 ms of 2000 outside QEMU-bound phases");
     assertEquals(false, t.get(3).get("met"), "5 % is not under 5 %");
+  }
+
+  @Test
+  void theReportHasEveryMemberInOrderAndThePrinterShowsItsParts() {
+    List<Pass> passes = oneRoundOfEach();
+    Map<String, Object> report =
+        BenchmarkReport.of(
+            "smoke",
+            1,
+            2,
+            1,
+            Duration.ofSeconds(3),
+            new SnapshotPreparation(List.of(), Duration.ofSeconds(5)),
+            passes,
+            Duration.ofSeconds(2));
+
+    assertEquals(
+        List.of(
+            "config",
+            "cells",
+            "parallelism",
+            "rounds",
+            "cores",
+            "loadAverageAtEnd",
+            "imagesSeconds",
+            "snapshots",
+            "modes",
+            "speedup",
+            "targets",
+            "largestResetBurstGapMillis",
+            "quietPeriodSeconds",
+            "jvm",
+            "harnessOverheadDefinition"),
+        List.copyOf(report.keySet()));
+    assertEquals(
+        Map.of("coldOverSnapshotWall", 4.0, "coldOverSnapshotWallIncludingMaking", 3.0),
+        report.get("speedup"));
+    assertEquals(0L, ((Map<?, ?>) report.get("snapshots")).get("made"));
+
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    new BenchmarkPrinter(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8))
+        .print(report, passes);
+    String text = printed.toString(StandardCharsets.UTF_8);
+    List<String> parts =
+        List.of(
+            "wall time, median of rounds (s)",
+            "phase medians (s, over the cells that have the phase):",
+            "per-cell medians (s):",
+            "speed-up cold/snapshot: 4.0x (3.0x counting the time to make the snapshots)",
+            "targets (reported, not asserted):",
+            "largest gap inside a RESET burst: ",
+            "note: other guests on this machine share its cores");
+    int at = 0;
+    for (String part : parts) {
+      int found = text.indexOf(part, at);
+      assertTrue(found >= at, "'" + part + "' in order in:\n" + text);
+      at = found;
+    }
   }
 
   @Test

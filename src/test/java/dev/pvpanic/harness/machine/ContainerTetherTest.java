@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ContainerTetherTest {
 
   private static Process tether(String... command) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", ContainerProcess.TETHER, "t"));
+    List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", QemuContainer.TETHER, "t"));
     argv.addAll(List.of(command));
     return new ProcessBuilder(argv).redirectErrorStream(true).start();
   }

@@ -109,7 +109,7 @@ class ReportMainTest {
   @Test
   void usageErrorsAndMissingCellsAreReported() {
     assertEquals(2, run(tmp.toString()));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains(ReportMain.USAGE));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains(ReportArguments.USAGE));
     assertEquals(2, run(tmp.toString(), tmp.toString(), "--wall-time=soon"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("not 'soon'"));
     assertEquals(1, run(tmp.resolve("missing").toString(), tmp.resolve("out").toString()));
