@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.ArchiveKeyring;
@@ -50,7 +51,7 @@ public final class ImageEnvironment {
   /** As {@link #archive(Optional, ContentStore)}, with the mirrors of {@code settings}. */
   public static DebianArchive archive(
       Settings settings, Optional<String> mirrorOption, ContentStore store) {
-    Optional<String> option = mirrorOption.or(() -> settings.get(Settings.Setting.DEBIAN_MIRROR));
+    Optional<String> option = mirrorOption.or(() -> settings.get(Setting.DEBIAN_MIRROR));
     DebianMirrors mirrors =
         DebianMirrors.resolve(option, settings.environment(), Path.of("/etc/apt"));
     return new DebianArchive(
@@ -60,6 +61,6 @@ public final class ImageEnvironment {
         DebianArchive.defaultHttpClient(),
         TerminalProgressSink.logged(),
         DebianArchive.Timeouts.DEFAULT,
-        settings.get(Settings.Setting.DEBIAN_ALLOW_STALE).map(Boolean::parseBoolean).orElse(false));
+        settings.get(Setting.DEBIAN_ALLOW_STALE).map(Boolean::parseBoolean).orElse(false));
   }
 }

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.machine;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ public record ContainerBackend(String image) implements QemuBackend {
   }
 
   private static Optional<String> findEngineProblem() {
-    Optional<String> dockerHost = Settings.system().get(Settings.Setting.DOCKER_HOST);
+    Optional<String> dockerHost = Settings.system().get(Setting.DOCKER_HOST);
     if (dockerHost.isEmpty() && !Files.exists(DEFAULT_SOCKET)) {
       return Optional.of(
           "no Docker engine: "

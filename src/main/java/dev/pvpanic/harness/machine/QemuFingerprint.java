@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.machine;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ public record QemuFingerprint(String version, String binarySha256, Path binary) 
       return existing(Path.of(binary), binary);
     }
     Settings settings = Settings.system();
-    String path = settings.get(Settings.Setting.PATH).orElse("");
+    String path = settings.get(Setting.PATH).orElse("");
     for (Path dir : settings.pathFolders()) {
       Path candidate = dir.resolve(binary);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,7 +57,7 @@ public record Shard(int index, int count) {
    * matrix.
    */
   public static Shard configured() {
-    return Settings.system().get(Settings.Setting.SHARD).map(Shard::parse).orElse(ALL);
+    return Settings.system().get(Setting.SHARD).map(Shard::parse).orElse(ALL);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageBuilder;
@@ -89,9 +90,7 @@ final class CacheFaults {
     ContentStore own = new ContentStore(cache);
     DebianMirrors real =
         DebianMirrors.resolve(
-            settings.get(Settings.Setting.DEBIAN_MIRROR),
-            settings.environment(),
-            Path.of("/etc/apt"));
+            settings.get(Setting.DEBIAN_MIRROR), settings.environment(), Path.of("/etc/apt"));
     try (TruncatingMirror mirror = TruncatingMirror.start(real, victim.filename())) {
       for (LockedPackage pkg : pins.all()) {
         if (pkg.equals(victim)) {

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.scenario.CellArtifacts;
@@ -38,12 +39,12 @@ class BuildTreeIT {
   @Test
   void theSeedScenariosPassOnAQemuBuildTree() throws IOException {
     Settings settings = Settings.system();
-    Optional<String> named = settings.get(Settings.Setting.BUILD_TREE);
+    Optional<String> named = settings.get(Setting.BUILD_TREE);
     Prerequisite.QEMU_BUILD_TREE.require(named.isPresent(), "none named");
     Path tree = settings.userPath(named.get()).toAbsolutePath().normalize();
     assertTrue(
         Files.isExecutable(tree.resolve(BINARY)),
-        settings.source(Settings.Setting.BUILD_TREE)
+        settings.source(Setting.BUILD_TREE)
             + " names "
             + tree
             + ", which has no executable "

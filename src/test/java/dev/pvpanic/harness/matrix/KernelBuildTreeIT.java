@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.HarnessSession;
@@ -38,7 +39,7 @@ class KernelBuildTreeIT {
   @Test
   void theSeedWatchdogAndOopsCellsPassOnAKernelBuildTree() throws IOException {
     Settings settings = Settings.system();
-    Optional<String> named = settings.get(Settings.Setting.KERNEL_BUILD_TREE);
+    Optional<String> named = settings.get(Setting.KERNEL_BUILD_TREE);
     assumeTrue(
         named.isPresent(),
         "no kernel build tree: set -Dpvh.kernel-build-tree=<build folder> or"
@@ -46,7 +47,7 @@ class KernelBuildTreeIT {
     Path tree = settings.userPath(named.get()).toAbsolutePath().normalize();
     assertTrue(
         Files.isRegularFile(tree.resolve("arch/x86/boot/bzImage")),
-        settings.source(Settings.Setting.KERNEL_BUILD_TREE)
+        settings.source(Setting.KERNEL_BUILD_TREE)
             + " names "
             + tree
             + ", which has no arch/x86/boot/bzImage: not a built x86_64 tree (bash"

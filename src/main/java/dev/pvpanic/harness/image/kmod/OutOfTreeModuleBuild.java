@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image.kmod;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import java.io.File;
 import java.io.IOException;
@@ -299,7 +300,7 @@ public final class OutOfTreeModuleBuild {
   }
 
   private String pathWithCompilerFirst() {
-    String path = Settings.system().get(Settings.Setting.PATH).orElse("");
+    String path = Settings.system().get(Setting.PATH).orElse("");
     String dir = compiler.gcc().getParent().toString();
     return path.isEmpty() ? dir : dir + File.pathSeparator + path;
   }
