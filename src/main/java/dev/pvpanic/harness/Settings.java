@@ -13,11 +13,13 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every setting of the harness in one place: its Java property, its environment variable, its
- * default, and what it is for. One precedence for all of them: the property ({@code
- * -Dpvh.cache.dir=...}), then the environment ({@code PVH_CACHE_DIR}), then the default. This is
- * the only class that reads {@code System.getProperty} or {@code System.getenv}; everything else is
- * handed a {@code Settings} (tests build their own with {@link #of}).
+ * The values of the harness's settings (the list is {@link Setting}). One precedence for all of
+ * them: the property ({@code -Dpvh.cache.dir=...}), then the environment ({@code PVH_CACHE_DIR}),
+ * then the default. This is the only class that reads {@code System.getProperty} or {@code
+ * System.getenv}, and only the entry points (the command line, the report and benchmark mains, the
+ * tests' JUnit glue) call {@link #system()}; everything else is handed a {@code Settings}, or the
+ * value it needs, by its caller (tests build their own with {@link #of}). The two facts of the JVM
+ * itself, its architecture and its {@code PATH}, are static: no session can differ in them.
  *
  * <p>Paths of the checkout (recipes, the lock file, the guest's init, guest configs) are taken from
  * {@link Setting#HOME}, never from the current folder.
@@ -226,15 +228,22 @@ public final class Settings {
     return get(Setting.USER_DIR).map(base -> Path.of(base).resolve(p).normalize()).orElse(p);
   }
 
-  /** The host's architecture as Java names it ({@code amd64}, {@code aarch64}). */
-  public String hostArch() {
-    return get(Setting.HOST_ARCH).orElse("").toLowerCase(Locale.ROOT);
+  /**
+   * The host's architecture as Java names it ({@code amd64}, {@code aarch64}): a fact of this JVM,
+   * not a setting, so it is read here once for every session of the JVM.
+   */
+  public static String hostArch() {
+    return System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
   }
 
-  /** The folders of {@code PATH}. */
-  public List<Path> pathFolders() {
+  /**
+   * The folders of this JVM's {@code PATH}: per JVM, not per session, because the programs the
+   * harness starts (QEMU, gcc, make) are looked up on the JVM's own {@code PATH} whatever a
+   * session's settings say.
+   */
+  public static List<Path> pathFolders() {
     List<Path> out = new ArrayList<>();
-    for (String dir : get(Setting.PATH).orElse("").split(":")) {
+    for (String dir : Optional.ofNullable(System.getenv("PATH")).orElse("").split(":")) {
       if (!dir.isBlank()) {
         out.add(Path.of(dir));
       }

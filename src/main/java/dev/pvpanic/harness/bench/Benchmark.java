@@ -140,7 +140,8 @@ public final class Benchmark implements Callable<Integer> {
       store = session.snapshots();
     }
     CellOptions options =
-        CellOptions.defaults()
+        session
+            .cellOptions()
             .withProgress(
                 s -> {
                   if (verbose) {

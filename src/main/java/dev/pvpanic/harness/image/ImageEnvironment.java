@@ -20,13 +20,10 @@ public final class ImageEnvironment {
   private ImageEnvironment() {}
 
   /**
+   * The image builder of {@code settings}: its recipes, lock file, cache and guest init.
+   *
    * @param mirrorOption a mirror URI given on the command line, if any
    */
-  public static ImageBuilder builder(Optional<String> mirrorOption, Consumer<String> log) {
-    return builder(Settings.system(), mirrorOption, log);
-  }
-
-  /** The image builder of {@code settings}: its recipes, lock file, cache and guest init. */
   public static ImageBuilder builder(
       Settings settings, Optional<String> mirrorOption, Consumer<String> log) {
     ContentStore store = ContentStore.at(settings);
@@ -44,11 +41,6 @@ public final class ImageEnvironment {
    * {@code PVH_DEBIAN_MIRROR} or the host's apt sources; Debian's keys plus images/keys; {@code
    * store} as its cache; download progress in the log.
    */
-  public static DebianArchive archive(Optional<String> mirrorOption, ContentStore store) {
-    return archive(Settings.system(), mirrorOption, store);
-  }
-
-  /** As {@link #archive(Optional, ContentStore)}, with the mirrors of {@code settings}. */
   public static DebianArchive archive(
       Settings settings, Optional<String> mirrorOption, ContentStore store) {
     Optional<String> option = mirrorOption.or(() -> settings.get(Setting.DEBIAN_MIRROR));

@@ -2,8 +2,6 @@ package dev.pvpanic.harness.matrix;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.pvpanic.harness.HarnessException;
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.UserKernels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +43,8 @@ public record GuestConfig(
     Map<Axis, List<String>> axes,
     List<Exclusion> exclusions,
     List<Cell> namedCells,
-    Optional<Path> file) {
+    Optional<Path> file,
+    ConfigLimits limits) {
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
@@ -142,7 +141,13 @@ public record GuestConfig(
    */
   public static final int MAX_BYTES = 1 << 20;
 
+  /** As {@link #load(Path, Set, ConfigLimits)} with the built-in limits. */
   public static GuestConfig load(Path file, Set<String> recipes) {
+    return load(file, recipes, ConfigLimits.DEFAULTS);
+  }
+
+  /** The config in {@code file}, its cells checked against {@code limits}. */
+  public static GuestConfig load(Path file, Set<String> recipes, ConfigLimits limits) {
     if (!Files.isRegularFile(file)) {
       throw new GuestConfigException("no guest config " + file.toAbsolutePath());
     }
@@ -170,10 +175,15 @@ public record GuestConfig(
       throw new GuestConfigException(
           file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
     }
-    return parse(root, file.toString(), recipes, Optional.of(file));
+    return parse(root, file.toString(), recipes, Optional.of(file), limits);
   }
 
   static GuestConfig parse(Object root, String where, Set<String> recipes, Optional<Path> file) {
+    return parse(root, where, recipes, file, ConfigLimits.DEFAULTS);
+  }
+
+  static GuestConfig parse(
+      Object root, String where, Set<String> recipes, Optional<Path> file, ConfigLimits limits) {
     Map<String, Object> top = map(root, where);
     Optional<Path> base = file.map(f -> f.toAbsolutePath().getParent());
     for (String k : top.keySet()) {
@@ -247,7 +257,7 @@ public record GuestConfig(
           });
       requireRecipe(one.containsKey(Axis.RECIPE), at);
       Cell cell = new Cell(Optional.of(String.valueOf(cellName)), one, injected);
-      cell.refusal(Settings.system().allowUnconfined())
+      cell.refusal(limits.allowUnconfined())
           .ifPresent(
               why -> {
                 throw new GuestConfigException(at + " (" + cellName + "): " + why);
@@ -273,7 +283,13 @@ public record GuestConfig(
       throw new GuestConfigException(where + ": defines no cells (give 'axes' or 'cells')");
     }
     return new GuestConfig(
-        name, String.valueOf(top.getOrDefault("description", "")), axes, exclusions, cells, file);
+        name,
+        String.valueOf(top.getOrDefault("description", "")),
+        axes,
+        exclusions,
+        cells,
+        file,
+        limits);
   }
 
   private static String checkedName(String name, String where) {
@@ -372,12 +388,7 @@ public record GuestConfig(
     Map<String, Cell> ids = new java.util.HashMap<>();
     if (!axes.isEmpty()) {
       long size = productSize();
-      int max;
-      try {
-        max = Settings.system().maxCells();
-      } catch (HarnessException e) {
-        throw new GuestConfigException(e.getMessage());
-      }
+      int max = limits.maxCells();
       if (size > max) {
         throw new GuestConfigException(
             name
@@ -388,7 +399,7 @@ public record GuestConfig(
                 + " (-Dpvh.max.cells or PVH_MAX_CELLS); split the config or name fewer values"
                 + " per axis");
       }
-      boolean allowUnconfined = Settings.system().allowUnconfined();
+      boolean allowUnconfined = limits.allowUnconfined();
       for (Map<Axis, String> combo : product()) {
         Cell c = new Cell(Optional.empty(), combo);
         Optional<Exclusion> ex = exclusions.stream().filter(x -> x.matches(c)).findFirst();

@@ -12,7 +12,6 @@ import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.DebianMirrors;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.debian.ProgressSink;
-import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,10 +36,9 @@ final class CacheFaults {
   /** The published snapshot folder the cell would restore, if there is one. */
   static Optional<Path> snapshotOf(HarnessSession session, PlannedCell p) {
     GuestImage image = session.images().image(p.recipe().name());
-    MachineSpec spec =
-        CellMachine.machineSpec(
-            p.cell(), image, p.qemu(), CellMachine.kernelCmdline(p.cell(), image), null);
-    return session.snapshots().folder(CellMachine.snapshotKey(spec, image));
+    SnapshotKey key =
+        CellMachine.snapshotKey(p.cell(), image, p.qemu(), session.cellOptions().accelerator());
+    return session.snapshots().folder(key);
   }
 
   /** Flips one byte in the middle of the snapshot's stream (its size stays). */

@@ -44,11 +44,6 @@ public final class CellRunner {
   private final CellOptions options;
   private final CellStarter starter;
 
-  /** A runner whose snapshots live in the usual cache folder. */
-  public CellRunner(CellOptions options) {
-    this(options, SnapshotStore.atDefaultLocation());
-  }
-
   public CellRunner(CellOptions options, SnapshotStore snapshots) {
     this.options = options;
     this.starter = new CellStarter(options, snapshots);
@@ -76,7 +71,8 @@ public final class CellRunner {
       }
       String cmdline = CellMachine.kernelCmdline(cell, image);
       Files.writeString(artifacts.resolve(CellArtifacts.KERNEL_CMDLINE), cmdline + "\n");
-      MachineSpec base = CellMachine.machineSpec(cell, image, qemu, cmdline, artifacts);
+      MachineSpec base =
+          CellMachine.machineSpec(cell, image, qemu, options.accelerator(), cmdline, artifacts);
       List<String> extra = new ArrayList<>(base.extraArgs());
       extra.addAll(options.hooks().extraQemuArgs());
       MachineSpec spec = base.toBuilder().extraArgs(extra).build();
@@ -111,6 +107,11 @@ public final class CellRunner {
    */
   public SnapshotStore.Lookup prepareSnapshot(Cell cell, GuestImage image, QemuBuild qemu) {
     return starter.prepareSnapshot(cell, image, qemu);
+  }
+
+  /** The key of the snapshot a cell would restore with this runner's options. */
+  SnapshotKey snapshotKey(Cell cell, GuestImage image, QemuBuild qemu) {
+    return CellMachine.snapshotKey(cell, image, qemu, options.accelerator());
   }
 
   private CellResult drive(

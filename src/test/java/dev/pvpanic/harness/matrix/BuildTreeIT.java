@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
@@ -38,7 +38,7 @@ class BuildTreeIT {
 
   @Test
   void theSeedScenariosPassOnAQemuBuildTree() throws IOException {
-    Settings settings = Settings.system();
+    Settings settings = TestSettings.jvm();
     Optional<String> named = settings.get(Setting.BUILD_TREE);
     Prerequisite.QEMU_BUILD_TREE.require(named.isPresent(), "none named");
     Path tree = settings.userPath(named.get()).toAbsolutePath().normalize();
@@ -64,7 +64,7 @@ class BuildTreeIT {
     List<String> problems = new ArrayList<>();
     for (MatrixRunner.Outcome o :
         MatrixRunner.run(
-            session, run, CellOptions.defaults(), MatrixRunner.Listener.phases(System.out))) {
+            session, run, session.cellOptions(), MatrixRunner.Listener.phases(System.out))) {
       if (o.skipped()) {
         problems.add(o.planned().displayName() + ": skipped: " + o.planned().skipReason().get());
         continue;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
@@ -38,7 +39,7 @@ class KernelBuildTreeIT {
 
   @Test
   void theSeedWatchdogAndOopsCellsPassOnAKernelBuildTree() throws IOException {
-    Settings settings = Settings.system();
+    Settings settings = TestSettings.jvm();
     Optional<String> named = settings.get(Setting.KERNEL_BUILD_TREE);
     assumeTrue(
         named.isPresent(),
@@ -68,10 +69,7 @@ class KernelBuildTreeIT {
     List<String> problems = new ArrayList<>();
     for (MatrixRunner.Outcome o :
         MatrixRunner.run(
-            session,
-            run,
-            dev.pvpanic.harness.scenario.CellOptions.defaults(),
-            MatrixRunner.Listener.phases(System.out))) {
+            session, run, session.cellOptions(), MatrixRunner.Listener.phases(System.out))) {
       if (o.skipped()) {
         problems.add(o.planned().displayName() + ": skipped: " + o.planned().skipReason().get());
         continue;

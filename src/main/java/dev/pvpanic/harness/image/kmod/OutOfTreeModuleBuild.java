@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.image.kmod;
 
-import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import java.io.File;
 import java.io.IOException;
@@ -300,7 +299,10 @@ public final class OutOfTreeModuleBuild {
   }
 
   private String pathWithCompilerFirst() {
-    String path = Settings.system().get(Setting.PATH).orElse("");
+    String path =
+        Settings.pathFolders().stream()
+            .map(Path::toString)
+            .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     String dir = compiler.gcc().getParent().toString();
     return path.isEmpty() ? dir : dir + File.pathSeparator + path;
   }
