@@ -1,5 +1,6 @@
 package dev.pvpanic.harness;
 
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,161 +13,18 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every setting of the harness in one place: its Java property, its environment variable, its
- * default, and what it is for. One precedence for all of them: the property ({@code
- * -Dpvh.cache.dir=...}), then the environment ({@code PVH_CACHE_DIR}), then the default. This is
- * the only class that reads {@code System.getProperty} or {@code System.getenv}; everything else is
- * handed a {@code Settings} (tests build their own with {@link #of}).
+ * The values of the harness's settings (the list is {@link Setting}). One precedence for all of
+ * them: the property ({@code -Dpvh.cache.dir=...}), then the environment ({@code PVH_CACHE_DIR}),
+ * then the default. This is the only class that reads {@code System.getProperty} or {@code
+ * System.getenv}, and only the entry points (the command line, the report and benchmark mains, the
+ * tests' JUnit glue) call {@link #system()}; everything else is handed a {@code Settings}, or the
+ * value it needs, by its caller (tests build their own with {@link #of}). The two facts of the JVM
+ * itself, its architecture and its {@code PATH}, are static: no session can differ in them.
  *
  * <p>Paths of the checkout (recipes, the lock file, the guest's init, guest configs) are taken from
  * {@link Setting#HOME}, never from the current folder.
  */
 public final class Settings {
-
-  /** One setting. A {@code null} property or variable means the setting has no such source. */
-  public enum Setting {
-    HOME(
-        "pvh.home",
-        "PVH_HOME",
-        "the checkout the jar was built in",
-        "the checkout: images/, guest-configs/ are found here"),
-    RECIPES("pvh.recipes", "PVH_RECIPES", "<home>/images/recipes", "image recipe folder"),
-    LOCK_FILE(
-        "pvh.lock.file",
-        "PVH_LOCK_FILE",
-        "<home>/images/packages.lock.json, or <recipes>/packages.lock.json for a recipe folder of"
-            + " one's own",
-        "package lock file"),
-    CONFIG("pvh.config", "PVH_CONFIG", "<home>/guest-configs/smoke.yaml", "guest config of a run"),
-    SHARD("pvh.shard", "PVH_SHARD", "", "one shard of the matrix, k/n"),
-    PARALLEL("pvh.parallel", "PVH_PARALLEL", "auto", "guests at once (a number or auto)"),
-    COLD("pvh.cold", "PVH_COLD", "false", "boot every guest instead of restoring snapshots"),
-    RETRY_INFRA(
-        "pvh.retry.infra",
-        "PVH_RETRY_INFRA",
-        "0",
-        "run a cell whose verdict is INFRASTRUCTURE_ERROR again, up to N times (attempts kept)"),
-    ACCELERATOR(
-        "pvh.accelerator",
-        "PVH_ACCELERATOR",
-        "tcg",
-        "the accelerator of cells that name none: tcg, kvm, or auto (KVM where a probe boots a"
-            + " guest under it, else TCG)"),
-    MAX_CELLS(
-        "pvh.max.cells",
-        "PVH_MAX_CELLS",
-        "100000",
-        "the largest axes product a guest config may expand to (refused before it is expanded)"),
-    BUILD_DIR("pvh.build.dir", "PVH_BUILD_DIR", "<home>/target", "build folder (cells, reports)"),
-    CACHE_DIR(
-        "pvh.cache.dir",
-        "PVH_CACHE_DIR",
-        "$XDG_CACHE_HOME/pvpanic-harness, else ~/.cache/pvpanic-harness",
-        "cache of packages, images, QEMU builds, snapshots"),
-    RUN_DIR("pvh.run.dir", "PVH_RUN_DIR", "/tmp", "run folders (unix sockets: keep it short)"),
-    DEBIAN_MIRROR(
-        "pvh.debian.mirror", "PVH_DEBIAN_MIRROR", "the host's apt sources", "Debian mirror"),
-    DEBIAN_SECURITY_MIRROR(
-        "pvh.debian.security.mirror",
-        "PVH_DEBIAN_SECURITY_MIRROR",
-        "the host's apt sources",
-        "Debian security mirror"),
-    DEBIAN_ALLOW_STALE(
-        "pvh.debian.allow-stale",
-        "PVH_DEBIAN_ALLOW_STALE",
-        "false",
-        "take Debian metadata past its Valid-Until (a snapshot archive)"),
-    REQUIRE_CONFINEMENT(
-        "pvh.require-confinement",
-        "PVH_REQUIRE_CONFINEMENT",
-        "false",
-        "refuse to start a QEMU that cannot be confined (no seccomp sandbox, or root with no"
-            + " account to drop to) instead of running it with a warning"),
-    ALLOW_UNCONFINED(
-        "pvh.allow-unconfined",
-        "PVH_ALLOW_UNCONFINED",
-        "false",
-        "take qemu_args that undo the confinement (-sandbox, -runas, -run-with, -netdev, -virtfs,"
-            + " a -chardev on a host path...): the user means it"),
-    QEMU_USER(
-        "pvh.qemu.user",
-        "PVH_QEMU_USER",
-        "pvh-qemu (made by ci/setup.sh), else nobody",
-        "the account QEMU drops to when the harness runs as root"),
-    BUILD_TREE(
-        "pvh.build-tree",
-        "PVH_BUILD_TREE",
-        "",
-        "a QEMU build tree (meson build folder) BuildTreeIT runs on; ci/qemu-build-tree.sh builds"
-            + " one"),
-    RUN_ID(
-        "pvh.run-id",
-        "PVH_RUN_ID",
-        "a UTC time and a random suffix, made when the run starts, e.g. 20250611T101502Z-3fa9c1d2",
-        "the run's id in reports and KCIDB ids (CI passes its pipeline id); [A-Za-z0-9._-]"),
-    KCIDB_ORIGIN(
-        "pvh.kcidb.origin",
-        "PVH_KCIDB_ORIGIN",
-        "pvpanic_harness",
-        "the KCIDB origin: the submitting CI system's name, [a-z0-9_]"),
-    ARTIFACTS_URL(
-        "pvh.artifacts-url",
-        "PVH_ARTIFACTS_URL",
-        "",
-        "where the cells folder (<build>/cells) is served, e.g. a CI job's artifact URL: KCIDB's"
-            + " file URLs are made from it; without it KCIDB carries no URLs, only relative paths"),
-    REQUIRE(
-        "pvh.require",
-        "PVH_REQUIRE",
-        "",
-        "what the machine must have, e.g. qemu,container: a test that would skip for a missing"
-            + " one fails naming it (ci/test.sh sets it)"),
-    KERNEL_BUILD_TREE(
-        "pvh.kernel-build-tree",
-        "PVH_KERNEL_BUILD_TREE",
-        "",
-        "a Linux build folder KernelBuildTreeIT runs on; ci/kernel-build-tree.sh builds one"),
-    USER_DIR(
-        null,
-        "PVH_USER_DIR",
-        "the current folder",
-        "where relative paths on the command line are taken from (set by ci/pvpanic)"),
-    WALL_SECONDS(null, "PVH_WALL_SECONDS", "", "a run's wall time, for the report"),
-    XDG_CACHE_HOME(null, "XDG_CACHE_HOME", "", "the XDG cache folder"),
-    USER_HOME("user.home", null, "", "the user's home folder"),
-    PATH(null, "PATH", "", "where programs are looked up"),
-    DOCKER_HOST(null, "DOCKER_HOST", "", "the Docker engine Testcontainers uses"),
-    HOST_ARCH("os.arch", null, "", "the host's architecture as Java names it");
-
-    private final String property;
-    private final String variable;
-    private final String defaultText;
-    private final String meaning;
-
-    Setting(String property, String variable, String defaultText, String meaning) {
-      this.property = property;
-      this.variable = variable;
-      this.defaultText = defaultText;
-      this.meaning = meaning;
-    }
-
-    public Optional<String> property() {
-      return Optional.ofNullable(property);
-    }
-
-    public Optional<String> variable() {
-      return Optional.ofNullable(variable);
-    }
-
-    /** The default in words, for people. */
-    public String defaultText() {
-      return defaultText;
-    }
-
-    public String meaning() {
-      return meaning;
-    }
-  }
 
   private final Function<String, String> properties;
   private final Map<String, String> environment;
@@ -267,45 +125,21 @@ public final class Settings {
    * {@link Setting#MAX_CELLS}: a positive whole number, else a {@link SettingException} saying so.
    */
   public int maxCells() {
-    Optional<String> v = get(Setting.MAX_CELLS);
-    if (v.isEmpty()) {
-      return 100_000; // GuestConfig.MAX_CELLS
-    }
-    try {
-      int n = Integer.parseInt(v.get());
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // said below
-    }
-    throw new SettingException(
-        source(Setting.MAX_CELLS) + "=" + v.get() + " is not a positive whole number of cells");
+    return value(Setting.MAX_CELLS)
+        .wholeNumber(100_000, 1, Integer.MAX_VALUE, "is not a positive whole number of cells");
   }
 
   /** {@link Setting#ACCELERATOR}: tcg, kvm or auto, else a {@link SettingException} saying so. */
   public String accelerator() {
-    String v = get(Setting.ACCELERATOR).orElse("tcg").toLowerCase(java.util.Locale.ROOT);
-    if (!List.of("tcg", "kvm", "auto").contains(v)) {
-      throw new SettingException(
-          source(Setting.ACCELERATOR) + "=" + v + " is not an accelerator; valid: tcg, kvm, auto");
-    }
-    return v;
+    return value(Setting.ACCELERATOR)
+        .oneOf(
+            "tcg", List.of("tcg", "kvm", "auto"), "is not an accelerator; valid: tcg, kvm, auto");
   }
 
   /** {@link Setting#RETRY_INFRA}: a whole number from 0, else a {@link SettingException}. */
   public int retryInfra() {
-    String v = get(Setting.RETRY_INFRA).orElse("0");
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 0 && n <= 10) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // said below
-    }
-    throw new SettingException(
-        source(Setting.RETRY_INFRA) + "=" + v + " is not a number of retries; valid: 0..10");
+    return value(Setting.RETRY_INFRA)
+        .wholeNumber(0, 0, 10, "is not a number of retries; valid: 0..10");
   }
 
   /**
@@ -313,54 +147,29 @@ public final class Settings {
    * SettingException} saying so (it becomes part of KCIDB ids and file names).
    */
   public Optional<String> runId() {
-    Optional<String> v = get(Setting.RUN_ID);
-    if (v.isPresent() && !v.get().matches("[A-Za-z0-9._-]{1,100}")) {
-      throw new SettingException(
-          source(Setting.RUN_ID)
-              + "="
-              + v.get()
-              + " is not a run id: use letters, digits, '.', '_' and '-' (at most 100)");
-    }
-    return v;
+    return value(Setting.RUN_ID)
+        .matching(
+            "[A-Za-z0-9._-]{1,100}",
+            "is not a run id: use letters, digits, '.', '_' and '-' (at most 100)");
   }
 
   /**
    * {@link Setting#KCIDB_ORIGIN}: {@code [a-z0-9_]+} as KCIDB requires, else a SettingException.
    */
   public String kcidbOrigin() {
-    String v = get(Setting.KCIDB_ORIGIN).orElse("pvpanic_harness");
-    if (!v.matches("[a-z0-9_]+")) {
-      throw new SettingException(
-          source(Setting.KCIDB_ORIGIN)
-              + "="
-              + v
-              + " is not a KCIDB origin: lower-case letters, digits and '_' only");
-    }
-    return v;
+    return value(Setting.KCIDB_ORIGIN)
+        .matching("[a-z0-9_]+", "is not a KCIDB origin: lower-case letters, digits and '_' only")
+        .orElse("pvpanic_harness");
   }
 
   /**
    * {@link Setting#ARTIFACTS_URL}, when set: an absolute URL (with a scheme), without a trailing
    * slash, else a {@link SettingException}.
    */
-  public Optional<java.net.URI> artifactsUrl() {
-    Optional<String> v = get(Setting.ARTIFACTS_URL);
-    if (v.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      java.net.URI u = new java.net.URI(v.get().replaceAll("/+$", ""));
-      if (u.isAbsolute() && u.getHost() != null) {
-        return Optional.of(u);
-      }
-    } catch (URISyntaxException e) {
-      // said below
-    }
-    throw new SettingException(
-        source(Setting.ARTIFACTS_URL)
-            + "="
-            + v.get()
-            + " is not an absolute URL (e.g. https://ci.example/job/42/artifacts/raw/target/cells)");
+  public Optional<URI> artifactsUrl() {
+    return value(Setting.ARTIFACTS_URL)
+        .absoluteUrl(
+            "is not an absolute URL (e.g. https://ci.example/job/42/artifacts/raw/target/cells)");
   }
 
   /** {@link Setting#REQUIRE}: the names listed, lower-cased; empty when none. */
@@ -375,17 +184,17 @@ public final class Settings {
   }
 
   public boolean cold() {
-    return get(Setting.COLD).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+    return value(Setting.COLD).flag();
   }
 
   /** Whether a QEMU that cannot be confined is refused rather than run with a warning. */
   public boolean requireConfinement() {
-    return get(Setting.REQUIRE_CONFINEMENT).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+    return value(Setting.REQUIRE_CONFINEMENT).flag();
   }
 
   /** Whether qemu_args that undo the confinement are taken. */
   public boolean allowUnconfined() {
-    return get(Setting.ALLOW_UNCONFINED).map(v -> v.equalsIgnoreCase("true")).orElse(false);
+    return value(Setting.ALLOW_UNCONFINED).flag();
   }
 
   /** The accounts QEMU may drop to, in order of preference. */
@@ -419,20 +228,31 @@ public final class Settings {
     return get(Setting.USER_DIR).map(base -> Path.of(base).resolve(p).normalize()).orElse(p);
   }
 
-  /** The host's architecture as Java names it ({@code amd64}, {@code aarch64}). */
-  public String hostArch() {
-    return get(Setting.HOST_ARCH).orElse("").toLowerCase(Locale.ROOT);
+  /**
+   * The host's architecture as Java names it ({@code amd64}, {@code aarch64}): a fact of this JVM,
+   * not a setting, so it is read here once for every session of the JVM.
+   */
+  public static String hostArch() {
+    return System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
   }
 
-  /** The folders of {@code PATH}. */
-  public List<Path> pathFolders() {
+  /**
+   * The folders of this JVM's {@code PATH}: per JVM, not per session, because the programs the
+   * harness starts (QEMU, gcc, make) are looked up on the JVM's own {@code PATH} whatever a
+   * session's settings say.
+   */
+  public static List<Path> pathFolders() {
     List<Path> out = new ArrayList<>();
-    for (String dir : get(Setting.PATH).orElse("").split(":")) {
+    for (String dir : Optional.ofNullable(System.getenv("PATH")).orElse("").split(":")) {
       if (!dir.isBlank()) {
         out.add(Path.of(dir));
       }
     }
     return out;
+  }
+
+  private SettingValue value(Setting s) {
+    return new SettingValue(this, s);
   }
 
   private Path path(Setting s, Path fallback) {

@@ -15,14 +15,14 @@ class SettingsTest {
   void aPropertyWinsOverTheEnvironmentWhichWinsOverTheDefault() {
     Settings both =
         Settings.of(Map.of("pvh.shard", "1/2"), Map.of("PVH_SHARD", "2/2", "PVH_HOME", "/co"));
-    assertEquals(Optional.of("1/2"), both.get(Settings.Setting.SHARD));
-    assertEquals("-Dpvh.shard", both.source(Settings.Setting.SHARD));
+    assertEquals(Optional.of("1/2"), both.get(Setting.SHARD));
+    assertEquals("-Dpvh.shard", both.source(Setting.SHARD));
     Settings env = Settings.of(Map.of(), Map.of("PVH_SHARD", "2/2"));
-    assertEquals(Optional.of("2/2"), env.get(Settings.Setting.SHARD));
-    assertEquals("$PVH_SHARD", env.source(Settings.Setting.SHARD));
+    assertEquals(Optional.of("2/2"), env.get(Setting.SHARD));
+    assertEquals("$PVH_SHARD", env.source(Setting.SHARD));
     Settings none = Settings.of(Map.of("pvh.shard", " "), Map.of());
-    assertEquals(Optional.empty(), none.get(Settings.Setting.SHARD), "blank counts as unset");
-    assertEquals("default", none.source(Settings.Setting.SHARD));
+    assertEquals(Optional.empty(), none.get(Setting.SHARD), "blank counts as unset");
+    assertEquals("default", none.source(Setting.SHARD));
   }
 
   @Test
@@ -79,7 +79,7 @@ class SettingsTest {
   @Test
   void describeListsEverySettingWithItsSource() {
     String text = Settings.of(Map.of("pvh.cold", "true"), Map.of("PVH_HOME", "/co")).describe();
-    for (Settings.Setting s : Settings.Setting.values()) {
+    for (Setting s : Setting.values()) {
       s.property().ifPresent(p -> assertTrue(text.contains("-D" + p), p));
       s.variable().ifPresent(v -> assertTrue(text.contains("$" + v), v));
     }

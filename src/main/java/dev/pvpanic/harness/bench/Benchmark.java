@@ -118,7 +118,8 @@ public final class Benchmark implements Callable<Integer> {
     Duration imagesTook = Duration.between(imagesStart, Instant.now());
     SnapshotStore store = snapshotStore(session, outDir);
     CellOptions options =
-        CellOptions.defaults()
+        session
+            .cellOptions()
             .withProgress(
                 s -> {
                   if (verbose) {

@@ -51,7 +51,7 @@ final class BundleCommand implements Callable<Integer> {
               + (out.toString().isBlank() ? "is empty" : out + " is a folder")
               + "; give the bundle's file name, e.g. --out repro.tar.gz");
     }
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes recipes = ImageRecipes.load(main.settings().recipes());
     if (from != null && !Files.isDirectory(from)) {
       throw new UsageException("--from " + from + ": no such folder");
     }
@@ -89,7 +89,7 @@ final class BundleCommand implements Callable<Integer> {
             cell,
             source,
             recipe,
-            ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(recipeName),
+            ImageLock.readOrEmpty(main.settings().lockFile()).pins(recipeName),
             Optional.ofNullable(from));
     CellBundle.write(contents, out);
     main.terminal().out().println("bundle: " + out.toAbsolutePath());

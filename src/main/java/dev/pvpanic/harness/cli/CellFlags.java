@@ -1,17 +1,20 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.QemuBuilds;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -152,14 +155,19 @@ final class CellFlags {
         || !qemuArgs.isEmpty();
   }
 
-  /** The cell these flags describe; an invalid value is a usage error naming the valid ones. */
-  Cell toCell(ImageRecipes recipes) {
+  /**
+   * The cell these flags describe; an invalid value is a usage error naming the valid ones. Typed
+   * paths are taken from {@code settings}' user folder; qemu_args that undo the confinement are
+   * taken only under its {@code pvh.allow-unconfined}.
+   */
+  Cell toCell(ImageRecipes recipes, Settings settings) {
     String name =
         RecipeChoice.resolve(
             recipes,
             Optional.ofNullable(recipe),
             Optional.ofNullable(arch),
-            Optional.ofNullable(kernel));
+            Optional.ofNullable(kernel),
+            settings::userPath);
     Map<Axis, String> v = new EnumMap<>(Axis.class);
     v.put(Axis.RECIPE, name);
     if (kdump) {
@@ -185,7 +193,7 @@ final class CellFlags {
     put(v, Axis.MACHINE_TYPE, machineType, "--machine-type");
     put(v, Axis.ACCELERATOR, accel, "--accel");
     if (qemu != null) {
-      v.put(Axis.QEMU, qemuBuild(Axis.QEMU.normalise(qemu, "--qemu")));
+      v.put(Axis.QEMU, qemuBuild(Axis.QEMU.normalise(qemu, "--qemu"), settings::userPath));
     }
     if (!kernelArgs.isEmpty()) {
       put(v, Axis.KERNEL_ARGS, String.join(" ", kernelArgs), "--kernel-arg");
@@ -197,7 +205,7 @@ final class CellFlags {
       actions(action).forEach((axis, value) -> v.put(axis, value));
     }
     Cell cell = new Cell(Optional.empty(), v);
-    cell.refusal(dev.pvpanic.harness.Settings.system().allowUnconfined())
+    cell.refusal(settings.allowUnconfined())
         .ifPresent(
             why -> {
               throw new UsageException("the flags describe a cell that cannot be: " + why);
@@ -217,7 +225,7 @@ final class CellFlags {
    * of {@code prefix:} or {@code build:} made absolute from where the person typed it (a config
    * takes it from its own folder). Whether the build exists is the plan's to say, as for a config.
    */
-  static String qemuBuild(String value) {
+  static String qemuBuild(String value, Function<String, Path> userPath) {
     int colon = value.indexOf(':');
     String kind = colon < 0 ? value : value.substring(0, colon);
     if (!value.equals("host") && !QemuBuilds.KINDS.contains(kind)) {
@@ -226,7 +234,7 @@ final class CellFlags {
     }
     String rest = colon < 0 ? "" : value.substring(colon + 1);
     if ((kind.equals("prefix") || kind.equals("build")) && !rest.isBlank()) {
-      return kind + ":" + UserPaths.resolve(rest).toAbsolutePath().normalize();
+      return kind + ":" + userPath.apply(rest).toAbsolutePath().normalize();
     }
     return value;
   }

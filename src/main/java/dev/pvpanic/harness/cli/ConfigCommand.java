@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.cli;
 
-import dev.pvpanic.harness.Settings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -17,7 +16,7 @@ final class ConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    main.terminal().out().print(Settings.system().describe());
+    main.terminal().out().print(main.settings().describe());
     main.terminal().out().flush();
     return ExitStatus.PASS.code();
   }

@@ -87,10 +87,10 @@ final class ImagesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintStream out = images.main.terminal().out();
-      ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-      Path lockFile = ImageLock.defaultFile();
+      ImageRecipes recipes = ImageRecipes.load(images.main.settings().recipes());
+      Path lockFile = images.main.settings().lockFile();
       ImageLock lock = ImageLock.readOrEmpty(lockFile);
-      ContentStore store = ContentStore.at(Settings.system());
+      ContentStore store = ContentStore.at(images.main.settings());
       CachedImages cached = CachedImages.in(store.root());
       out.printf(
           "%-18s %-8s %-7s %-44s %s%n", "recipe", "arch", "pvpanic", "locked kernel", "cached");
@@ -122,7 +122,7 @@ final class ImagesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintStream out = images.main.terminal().out();
-      List<ImageRecipe> chosen = chosen(ImageRecipes.load(ImageRecipes.defaultFolder()), names);
+      List<ImageRecipe> chosen = chosen(ImageRecipes.load(images.main.settings().recipes()), names);
       ImageBuilder builder = images.main.images(line -> out.println("-- " + line));
       ExitStatus status = ExitStatus.PASS;
       for (ImageRecipe r : chosen) {
@@ -156,9 +156,10 @@ final class ImagesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintStream out = images.main.terminal().out();
-      List<ImageRecipe> chosen = chosen(ImageRecipes.load(ImageRecipes.defaultFolder()), names);
-      Path lockFile = ImageLock.defaultFile();
-      RecipeResolver resolver = new RecipeResolver(archive(images.main.mirror()));
+      List<ImageRecipe> chosen = chosen(ImageRecipes.load(images.main.settings().recipes()), names);
+      Path lockFile = images.main.settings().lockFile();
+      RecipeResolver resolver =
+          new RecipeResolver(archive(images.main.settings(), images.main.mirror()));
       ExitStatus status = ExitStatus.PASS;
       for (ImageRecipe r : chosen) {
         try {
@@ -181,8 +182,8 @@ final class ImagesCommand implements Callable<Integer> {
     }
 
     /** The Debian archive as the image builder wires it, with {@code --mirror} if given. */
-    private static DebianArchive archive(Optional<String> mirror) {
-      return ImageEnvironment.archive(mirror, ContentStore.at(Settings.system()));
+    private static DebianArchive archive(Settings settings, Optional<String> mirror) {
+      return ImageEnvironment.archive(settings, mirror, ContentStore.at(settings));
     }
   }
 

@@ -28,8 +28,9 @@ final class KeepSession implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
   }
 
-  static KeepSession create() {
-    return new KeepSession(RunFolder.create(RunFolder.defaultRoot()));
+  /** A folder under {@code runDir} ({@code pvh.run.dir}) for the kept machine's sockets. */
+  static KeepSession create(java.nio.file.Path runDir) {
+    return new KeepSession(RunFolder.create(runDir));
   }
 
   Path qmpSocket() {

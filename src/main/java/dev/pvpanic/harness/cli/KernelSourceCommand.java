@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.cli;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.cache.ContentStore;
@@ -63,13 +62,14 @@ final class KernelSourceCommand implements Callable<Integer> {
     if (out.toString().isBlank()) {
       throw new UsageException("--out is empty; give a folder for the source tarball");
     }
-    Path lockFile = Settings.system().lockFile();
+    Path lockFile = images.main.settings().lockFile();
     LockedPackage pin = pin(ImageLock.readOrEmpty(lockFile), series, lockFile);
     stderr.printf(
         "%s %s from %s (%s, sha256 %s)%n",
         pin.name(), pin.version(), pin.suite(), pin.filename(), pin.sha256());
     DebianArchive archive =
-        ImageEnvironment.archive(images.main.mirror(), ContentStore.at(Settings.system()));
+        ImageEnvironment.archive(
+            images.main.settings(), images.main.mirror(), ContentStore.at(images.main.settings()));
     Path deb = archive.fetch(pin);
     String tarball = "usr/src/linux-source-" + series + ".tar.xz";
     try {

@@ -12,6 +12,7 @@ import dev.pvpanic.harness.matrix.GuestConfigException;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -69,21 +70,23 @@ public final class Main implements Callable<Integer> {
               + " -virtfs, a -chardev on a host path...): -Dpvh.allow-unconfined=true")
   void allowUnconfined(boolean allow) {
     if (allow) {
-      // Settings reads it wherever a cell is checked: config loading, run's flags
-      System.setProperty("pvh.allow-unconfined", "true");
+      // the flag over the JVM's properties, as -Dpvh.allow-unconfined=true would be
+      settings = settings.withProperties(Map.of("pvh.allow-unconfined", "true"));
     }
   }
 
   @Spec CommandSpec spec;
 
   private final Terminal terminal;
+  private Settings settings;
 
   public Main() {
-    this(Terminal.system());
+    this(Terminal.system(), Settings.system());
   }
 
-  Main(Terminal terminal) {
+  Main(Terminal terminal, Settings settings) {
     this.terminal = terminal;
+    this.settings = settings;
   }
 
   public static void main(String[] args) {
@@ -106,10 +109,17 @@ public final class Main implements Callable<Integer> {
 
   /** The command line, wired to {@code terminal}: {@code execute(args)} returns the exit code. */
   public static CommandLine commandLine(Terminal terminal) {
-    CommandLine cl = new CommandLine(new Main(terminal));
+    return commandLine(terminal, Settings.system());
+  }
+
+  /** The command line with the settings given (tests), its flags taking precedence over them. */
+  public static CommandLine commandLine(Terminal terminal, Settings settings) {
+    Main main = new Main(terminal, settings);
+    CommandLine cl = new CommandLine(main);
     cl.setOut(new PrintWriter(terminal.out(), true));
     cl.setErr(new PrintWriter(terminal.err(), true));
-    cl.registerConverter(Path.class, UserPaths::resolve);
+    // a path typed by a person is taken from the folder they typed it in (PVH_USER_DIR)
+    cl.registerConverter(Path.class, typed -> main.settings().userPath(typed));
     // run --bisect: a flag git bisect run passes wrongly is no finding about the commit
     picocli.CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
     cl.setParameterExceptionHandler(
@@ -173,17 +183,22 @@ public final class Main implements Callable<Integer> {
     return terminal;
   }
 
+  /** The settings of this command line: the JVM's, then its flags ({@code --allow-unconfined}). */
+  Settings settings() {
+    return settings;
+  }
+
   Optional<String> mirror() {
     return Optional.ofNullable(mirror).filter(m -> !m.isBlank());
   }
 
   /** The session of this command: settings, recipes, images ({@code --mirror}), snapshots. */
   HarnessSession session(Consumer<String> log) {
-    return HarnessSession.open(Settings.system(), mirror(), log);
+    return HarnessSession.open(settings, mirror(), log);
   }
 
   /** The image builder, with {@code --mirror} if given; {@code log} gets its progress lines. */
   ImageBuilder images(Consumer<String> log) {
-    return ImageEnvironment.builder(mirror(), log);
+    return ImageEnvironment.builder(settings, mirror(), log);
   }
 }

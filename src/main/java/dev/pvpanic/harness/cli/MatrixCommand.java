@@ -1,11 +1,11 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestParallelism;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.report.RunFacts;
-import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
 import dev.pvpanic.harness.scenario.MatrixRunner;
@@ -104,7 +104,10 @@ final class MatrixCommand implements Callable<Integer> {
         run.config().name(),
         run.config().file().map(Path::toString).orElse("?"),
         run.cells().size(),
-        part(shard).describe(run.cells().size(), all.size()).map(s -> " (" + s + ")").orElse(""),
+        part(main.settings(), shard)
+            .describe(run.cells().size(), all.size())
+            .map(s -> " (" + s + ")")
+            .orElse(""),
         run.parallelism(),
         run.artifactsRoot().toAbsolutePath());
     if (dryRun) {
@@ -122,14 +125,13 @@ final class MatrixCommand implements Callable<Integer> {
         RunFacts.now(
             session.settings(),
             run.config().file().orElse(Path.of(run.config().name())),
-            part(shard));
+            part(main.settings(), shard));
     facts.writeTo(run.artifactsRoot());
     out.println("   run " + facts.runId() + " (its KCIDB ids carry it; -Dpvh.run-id sets it)");
     Instant start = Instant.now();
     MatrixProgress counting = new MatrixProgress(run.cells().size(), out);
     List<MatrixRow> rows = new ArrayList<>();
-    for (MatrixRunner.Outcome o :
-        MatrixRunner.run(session, run, CellOptions.defaults(), counting)) {
+    for (MatrixRunner.Outcome o : MatrixRunner.run(session, run, session.cellOptions(), counting)) {
       rows.add(
           o.skipped()
               ? MatrixRow.skipped(o.planned().cell(), o.planned().skipReason().orElseThrow())
@@ -153,13 +155,13 @@ final class MatrixCommand implements Callable<Integer> {
     Path file = config == null ? session.settings().config() : config;
     return session.matrix(
         session.loadConfig(file),
-        part(shard),
+        part(session.settings(), shard),
         Optional.ofNullable(outDir),
         parallel == null ? OptionalInt.empty() : OptionalInt.of(parallel),
         cold);
   }
 
-  private static Shard part(String shard) {
-    return shard == null ? Shard.configured() : Shard.parse(shard);
+  private static Shard part(Settings settings, String shard) {
+    return shard == null ? Shard.configured(settings) : Shard.parse(shard);
   }
 }

@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.cli;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebianArchive;
@@ -82,7 +81,8 @@ final class QemuSourceCommand implements Callable<Integer> {
       throw new UsageException("--version is empty; give a Debian version or leave it out");
     }
     DebianArchive archive =
-        ImageEnvironment.archive(images.main.mirror(), ContentStore.at(Settings.system()));
+        ImageEnvironment.archive(
+            images.main.settings(), images.main.mirror(), ContentStore.at(images.main.settings()));
     SourceEntry entry;
     Map<String, Path> blobs;
     try {

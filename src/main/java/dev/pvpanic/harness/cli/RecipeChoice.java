@@ -4,8 +4,10 @@ import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.UserKernels;
 import dev.pvpanic.harness.machine.Architecture;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -20,13 +22,14 @@ final class RecipeChoice {
       ImageRecipes recipes,
       Optional<String> recipe,
       Optional<String> arch,
-      Optional<String> kernel) {
+      Optional<String> kernel,
+      Function<String, Path> userPath) {
     if (kernel.isPresent() && UserKernels.isSource(kernel.get())) {
       if (recipe.isPresent()) {
         throw new UsageException(
             "give --recipe, or --kernel " + kernel.get() + " (your own kernel), not both");
       }
-      return userKernel(recipes, kernel.get(), arch);
+      return userKernel(recipes, kernel.get(), arch, userPath);
     }
     if (recipe.isPresent()) {
       if (arch.isPresent() || kernel.isPresent()) {
@@ -69,8 +72,9 @@ final class RecipeChoice {
    * A user's kernel ({@code deb:FILE}), its path taken from where it was typed; {@code --arch},
    * when given, must be the kernel's own architecture.
    */
-  private static String userKernel(ImageRecipes recipes, String value, Optional<String> arch) {
-    String name = UserKernels.absolute(value, UserPaths::resolve);
+  private static String userKernel(
+      ImageRecipes recipes, String value, Optional<String> arch, Function<String, Path> userPath) {
+    String name = UserKernels.absolute(value, userPath);
     ImageRecipe r = recipes.get(name);
     Optional<Architecture> asked = arch.map(RecipeChoice::architecture);
     if (asked.isPresent() && asked.get() != r.arch()) {

@@ -1,21 +1,20 @@
 package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.HarnessException;
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.UserKernels;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.ConfigLimits;
 import dev.pvpanic.harness.matrix.GuestConfig;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.oracle.Applicability;
 import dev.pvpanic.harness.oracle.Oracle;
-import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.CellRunner;
+import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MachineHooks;
 import dev.pvpanic.harness.scenario.Verdict;
 import java.io.PrintStream;
@@ -128,8 +127,8 @@ final class RunCommand implements Callable<Integer> {
     if (flags.kernel == null || !flags.kernel.startsWith("build:")) {
       throw new UsageException("--make builds a Linux build folder: give --kernel build:DIR too");
     }
-    String value = UserKernels.absolute(flags.kernel, UserPaths::resolve);
-    Path log = Settings.system().buildDir().resolve("kernel-make.log");
+    String value = UserKernels.absolute(flags.kernel, main.settings()::userPath);
+    Path log = main.settings().buildDir().resolve("kernel-make.log");
     int jobs = Runtime.getRuntime().availableProcessors();
     PrintStream out = main.terminal().out();
     out.println("-- make: building " + value.substring("build:".length()) + " (log: " + log + ")");
@@ -141,21 +140,15 @@ final class RunCommand implements Callable<Integer> {
   private Integer runCell() {
     Terminal terminal = main.terminal();
     PrintStream out = terminal.out();
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    HarnessSession harness = main.session(line -> out.println("-- " + line));
+    ImageRecipes recipes = harness.recipes();
     if (outDir != null && outDir.toString().isBlank()) {
       throw new UsageException("--out is empty; give a folder for the cell's artifacts");
     }
     Choice choice = choose(recipes);
     Cell cell = choice.cell();
     ImageRecipe recipe = recipes.get(cell.recipe());
-    Path artifacts =
-        outDir != null
-            ? outDir
-            : Settings.system()
-                .buildDir()
-                .resolve("cells")
-                .resolve(choice.configName())
-                .resolve(cell.identity().folderName());
+    Path artifacts = artifacts(choice);
     out.println("== cell: " + cell.displayName());
     out.println("   id:   " + cell.id());
     if (dryRun) {
@@ -166,8 +159,8 @@ final class RunCommand implements Callable<Integer> {
     PlannedCell planned =
         choice
             .config()
-            .map(gc -> MatrixPlan.plan(gc, cell, recipes))
-            .orElseGet(() -> MatrixPlan.plan(cell, recipe));
+            .map(gc -> harness.plan().plan(gc, cell, recipes))
+            .orElseGet(() -> harness.plan().plan(cell, recipe));
     if (planned.skipReason().isPresent()) {
       terminal
           .err()
@@ -176,7 +169,7 @@ final class RunCommand implements Callable<Integer> {
     }
     GuestImage image;
     try {
-      image = main.images(line -> out.println("-- " + line)).image(recipe.name());
+      image = harness.images().image(recipe.name());
     } catch (RuntimeException e) {
       throw new HarnessException(
           "image " + recipe.name() + " could not be built: " + e.getMessage(), e);
@@ -193,11 +186,12 @@ final class RunCommand implements Callable<Integer> {
               + ") cannot run this cell: "
               + na.reason());
     }
-    try (KeepSession session = keep ? KeepSession.create() : null) {
+    try (KeepSession session = keep ? KeepSession.create(main.settings().runDir()) : null) {
       Hooks hooks = new Hooks(terminal, session);
       CellRunner runner =
-          new CellRunner(
-              CellOptions.defaults()
+          harness.runner(
+              harness
+                  .cellOptions()
                   .withProgress(line -> out.println("-- " + line))
                   .withHooks(hooks)
                   .withCold(!snapshot));
@@ -219,19 +213,31 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --out}, else {@code <build dir>/cells/<config>/<cell folder>}. */
+  private Path artifacts(Choice choice) {
+    if (outDir != null) {
+      return outDir;
+    }
+    return main.settings()
+        .buildDir()
+        .resolve("cells")
+        .resolve(choice.configName())
+        .resolve(choice.cell().identity().folderName());
+  }
+
   /** The cell the flags or the config name: either, never both. */
   Choice choose(ImageRecipes recipes) {
     if (config == null) {
       if (cellName != null) {
         throw new UsageException("--cell names a cell of a guest config: give --config too");
       }
-      return new Choice(flags.toCell(recipes), "run", Optional.empty());
+      return new Choice(flags.toCell(recipes, main.settings()), "run", Optional.empty());
     }
     if (flags.any()) {
       throw new UsageException(
           "give either --config/--cell or the cell flags (--recipe, --device, ...), not both");
     }
-    GuestConfig gc = GuestConfig.load(config, recipes.names());
+    GuestConfig gc = GuestConfig.load(config, recipes.names(), ConfigLimits.of(main.settings()));
     List<Cell> cells = gc.cells();
     String names =
         cells.stream().map(c -> c.name().orElse(c.id())).collect(Collectors.joining(", "));

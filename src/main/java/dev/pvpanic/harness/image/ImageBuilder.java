@@ -116,6 +116,7 @@ public final class ImageBuilder implements ImageProvider {
     return Optional.empty();
   }
 
+  // Per JVM, not per session: two sessions on one cache folder must not build one image at once.
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
   private static Object lockFor(String recipe) {

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.ArchiveKeyring;
@@ -19,13 +20,10 @@ public final class ImageEnvironment {
   private ImageEnvironment() {}
 
   /**
+   * The image builder of {@code settings}: its recipes, lock file, cache and guest init.
+   *
    * @param mirrorOption a mirror URI given on the command line, if any
    */
-  public static ImageBuilder builder(Optional<String> mirrorOption, Consumer<String> log) {
-    return builder(Settings.system(), mirrorOption, log);
-  }
-
-  /** The image builder of {@code settings}: its recipes, lock file, cache and guest init. */
   public static ImageBuilder builder(
       Settings settings, Optional<String> mirrorOption, Consumer<String> log) {
     ContentStore store = ContentStore.at(settings);
@@ -43,14 +41,9 @@ public final class ImageEnvironment {
    * {@code PVH_DEBIAN_MIRROR} or the host's apt sources; Debian's keys plus images/keys; {@code
    * store} as its cache; download progress in the log.
    */
-  public static DebianArchive archive(Optional<String> mirrorOption, ContentStore store) {
-    return archive(Settings.system(), mirrorOption, store);
-  }
-
-  /** As {@link #archive(Optional, ContentStore)}, with the mirrors of {@code settings}. */
   public static DebianArchive archive(
       Settings settings, Optional<String> mirrorOption, ContentStore store) {
-    Optional<String> option = mirrorOption.or(() -> settings.get(Settings.Setting.DEBIAN_MIRROR));
+    Optional<String> option = mirrorOption.or(() -> settings.get(Setting.DEBIAN_MIRROR));
     DebianMirrors mirrors =
         DebianMirrors.resolve(option, settings.environment(), Path.of("/etc/apt"));
     return new DebianArchive(
@@ -60,6 +53,6 @@ public final class ImageEnvironment {
         DebianArchive.defaultHttpClient(),
         TerminalProgressSink.logged(),
         DebianArchive.Timeouts.DEFAULT,
-        settings.get(Settings.Setting.DEBIAN_ALLOW_STALE).map(Boolean::parseBoolean).orElse(false));
+        settings.get(Setting.DEBIAN_ALLOW_STALE).map(Boolean::parseBoolean).orElse(false));
   }
 }

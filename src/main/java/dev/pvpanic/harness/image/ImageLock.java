@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -146,10 +145,6 @@ public record ImageLock(
 
   public ImageLock(int format, Map<String, RecipePins> recipes) {
     this(format, recipes, Map.of());
-  }
-
-  public static Path defaultFile() {
-    return Settings.system().lockFile();
   }
 
   public static ImageLock empty() {

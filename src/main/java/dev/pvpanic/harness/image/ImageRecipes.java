@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
 import dev.pvpanic.harness.image.ImageRecipe.KernelSource;
@@ -31,11 +30,6 @@ public final class ImageRecipes {
 
   private ImageRecipes(Map<String, ImageRecipe> byName) {
     this.byName = byName;
-  }
-
-  /** The recipe folder of the settings: {@code PVH_RECIPES} or the checkout's images/recipes. */
-  public static Path defaultFolder() {
-    return Settings.system().recipes();
   }
 
   public static ImageRecipes load(Path folder) {

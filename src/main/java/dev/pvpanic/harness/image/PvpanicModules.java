@@ -190,7 +190,7 @@ final class PvpanicModules {
                             + " without its gcc: "
                             + names
                             + "; re-run 'images lock'"));
-    KernelArch host = KernelArch.parse(Settings.system().hostArch());
+    KernelArch host = KernelArch.parse(Settings.hostArch());
     log.accept("extracting the pinned gcc-" + major + " toolchain for " + packages.release());
     ExtractedToolchain toolchain =
         ExtractedToolchain.extract(debs, work.resolve("toolchain"), packages.arch(), major, host);

@@ -92,8 +92,7 @@ public final class RecipeResolver {
     String hostArch =
         Architecture.host()
             .orElseThrow(
-                () ->
-                    new HarnessException("unsupported build host " + Settings.system().hostArch()))
+                () -> new HarnessException("unsupported build host " + Settings.hostArch()))
             .debianArch();
     PackagesIndex host = archive.packages(suite, hostArch);
     List<LockedPackage> out = new ArrayList<>();

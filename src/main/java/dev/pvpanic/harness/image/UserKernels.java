@@ -55,6 +55,7 @@ public final class UserKernels {
 
   /**
    * Parsed recipes by value, size and modification time: reading a .deb's listing takes seconds.
+   * Per JVM: keyed by the file's size and time, the parse is the same for every session.
    */
   private static final Map<String, ImageRecipe> KNOWN = new ConcurrentHashMap<>();
 

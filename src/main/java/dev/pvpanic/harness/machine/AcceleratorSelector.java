@@ -24,6 +24,7 @@ public final class AcceleratorSelector {
   private static final Pattern READY = Pattern.compile("^PVH READY ");
   private static final Pattern BROKEN = Pattern.compile("Kernel panic|emulation failure");
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(45);
+  // Per JVM, not per session: whether KVM boots a guest is a fact of this host and this build.
   private static final Map<String, Optional<String>> PROBES = new ConcurrentHashMap<>();
 
   private AcceleratorSelector() {}
@@ -64,7 +65,7 @@ public final class AcceleratorSelector {
     if (host.isEmpty() || host.get() != arch) {
       return Optional.of(
           "KVM runs only guests of the host's architecture (host "
-              + Settings.system().hostArch()
+              + Settings.hostArch()
               + ", guest "
               + arch
               + ")");

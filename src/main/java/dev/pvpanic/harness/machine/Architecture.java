@@ -60,7 +60,7 @@ public enum Architecture {
 
   /** The architecture of the JVM's host, if it is one of ours. */
   public static Optional<Architecture> host() {
-    return fromHostName(Settings.system().hostArch());
+    return fromHostName(Settings.hostArch());
   }
 
   /** Java's name of a host architecture ({@code os.arch}) as ours, if it is one of ours. */

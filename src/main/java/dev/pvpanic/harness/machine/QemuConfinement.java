@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.machine;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.qmp.QemuIntrospection;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +86,8 @@ public record QemuConfinement(
         spec.qemu().label(),
         QemuIntrospector.introspect(spec.qemu(), spec.arch()),
         HarnessUser.UID,
-        QemuAccount.find(Settings.system().qemuUsers()),
-        Settings.system().qemuUsers());
+        QemuAccount.find(spec.qemu().launch().qemuUsers()),
+        spec.qemu().launch().qemuUsers());
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param binary the binary's resolved path, for people
  */
 public record QemuFingerprint(String version, String binarySha256, Path binary) {
+  // Per JVM: keyed by the binary's path, size and time, its hash is the same for every session.
   private static final Map<String, QemuFingerprint> CACHE = new ConcurrentHashMap<>();
 
   /**
@@ -55,15 +57,19 @@ public record QemuFingerprint(String version, String binarySha256, Path binary) 
     if (binary.contains("/")) {
       return existing(Path.of(binary), binary);
     }
-    Settings settings = Settings.system();
-    String path = settings.get(Settings.Setting.PATH).orElse("");
-    for (Path dir : settings.pathFolders()) {
+    List<Path> path = Settings.pathFolders();
+    for (Path dir : path) {
       Path candidate = dir.resolve(binary);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
         return existing(candidate, binary);
       }
     }
-    throw new MachineException("QEMU binary '" + binary + "' is not on PATH (" + path + ")");
+    throw new MachineException(
+        "QEMU binary '" + binary + "' is not on PATH (" + pathText(path) + ")");
+  }
+
+  private static String pathText(List<Path> path) {
+    return path.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(":"));
   }
 
   private static Path existing(Path p, String asGiven) {

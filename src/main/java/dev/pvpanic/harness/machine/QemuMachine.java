@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.machine;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.console.SerialConsole;
 import dev.pvpanic.harness.qmp.QmpClient;
 import dev.pvpanic.harness.qmp.QmpException;
@@ -35,7 +34,9 @@ public final class QemuMachine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QemuMachine.class);
   private static final Duration QUIT_GRACE = Duration.ofSeconds(10);
   static final Duration KILL_GRACE = Duration.ofSeconds(10);
+  // Per JVM: an interrupt or the JVM's end stops every QEMU it started, whichever session's.
   private static final Set<QemuMachine> LIVE = ConcurrentHashMap.newKeySet();
+  // Per JVM: a person reads the warning about an unconfined build once per process.
   private static final Set<String> WARNED_UNCONFINED = ConcurrentHashMap.newKeySet();
 
   static {
@@ -108,7 +109,7 @@ public final class QemuMachine implements AutoCloseable {
    */
   public static QemuMachine launch(MachineSpec spec, AcceleratorDecision decision) {
     QemuConfinement confinement = QemuConfinement.of(spec);
-    if (!confinement.confined() && spec.confine() && Settings.system().requireConfinement()) {
+    if (!confinement.confined() && spec.confine() && spec.qemu().launch().requireConfinement()) {
       throw new MachineException(
           "QEMU build "
               + spec.qemu().label()
@@ -129,7 +130,7 @@ public final class QemuMachine implements AutoCloseable {
     if (confinement.user().isPresent() && spec.qemu().backend() instanceof LocalProcessBackend) {
       QemuReaper.ensureRunning();
     }
-    RunFolder folder = RunFolder.create(RunFolder.defaultRoot());
+    RunFolder folder = RunFolder.create(spec.qemu().launch().runDir());
     MachineArtifacts artifacts = MachineArtifacts.in(spec.artifactsDir().orElse(folder.path()));
     Path qmpPath = folder.resolve(MachineLaunch.QMP_SOCKET);
     Path consolePath = folder.resolve(MachineLaunch.CONSOLE_SOCKET);

@@ -39,6 +39,7 @@ final class QemuReaper {
 
   private static final Pattern RUN_FOLDER = Pattern.compile("/pvh-(\\d+-[0-9a-f]+)-\\d+/");
 
+  // Per JVM: one reaper watches this JVM's QEMU processes, whichever session started them.
   private static Process reaper;
 
   private QemuReaper() {}

@@ -23,6 +23,7 @@ public final class QemuVersionProbe {
   private static final Pattern VERSION =
       Pattern.compile("QEMU emulator version (\\d+)\\.(\\d+)(?:\\.(\\d+))?\\s*(?:\\((.*)\\))?");
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  // Per JVM, not per session: what a binary answers to --version is the same for every session.
   private static final Map<QemuBuild, Optional<QemuVersion>> CACHE = new ConcurrentHashMap<>();
 
   private QemuVersionProbe() {}

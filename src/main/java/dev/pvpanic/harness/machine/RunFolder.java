@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.machine;
 
-import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -38,10 +37,6 @@ public final class RunFolder implements AutoCloseable {
 
   private RunFolder(Path path) {
     this.path = path;
-  }
-
-  public static Path defaultRoot() {
-    return Settings.system().runDir();
   }
 
   /** Creates a new private folder under {@code root}, first removing stale ones. */

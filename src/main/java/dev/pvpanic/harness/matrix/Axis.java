@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.matrix;
 
-import dev.pvpanic.harness.Settings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -70,11 +69,21 @@ public enum Axis {
       case TRIGGER -> "sysrq-c";
       case ACPI -> "on";
       case AFTER -> "none";
-      // CI on runners with a usable /dev/kvm sets PVH_ACCELERATOR=auto
-      case ACCELERATOR -> Settings.system().accelerator();
+      // not a value a config may name: the run's pvh.accelerator, decided when the cell runs (CI on
+      // runners with a usable /dev/kvm sets PVH_ACCELERATOR=auto), so no setting changes an id
+      case ACCELERATOR -> "default";
       case QEMU -> "host";
       case KERNEL_ARGS, QEMU_ARGS -> "";
     };
+  }
+
+  /**
+   * Whether {@code value} is this axis's default as reports show it: {@code tcg} counts for the
+   * accelerator, as it does in a cell's id (reports written when an unnamed accelerator was
+   * recorded as {@code tcg} keep their labels).
+   */
+  public boolean isDefault(String value) {
+    return defaultValue().equals(value) || (this == ACCELERATOR && value.equals("tcg"));
   }
 
   public static Optional<Axis> byKey(String key) {

@@ -127,8 +127,15 @@ public record Cell(
     return get(Axis.ACPI).equals("off");
   }
 
-  public Accelerator accelerator() {
-    return Accelerator.parse(get(Axis.ACCELERATOR));
+  /** The accelerator the cell names; empty when it names none (the run's decides). */
+  public Optional<Accelerator> declaredAccelerator() {
+    String a = get(Axis.ACCELERATOR);
+    return a.equals("default") ? Optional.empty() : Optional.of(Accelerator.parse(a));
+  }
+
+  /** The accelerator the cell runs under: its own, else {@code undeclared} (the run's). */
+  public Accelerator accelerator(Accelerator undeclared) {
+    return declaredAccelerator().orElse(undeclared);
   }
 
   public Optional<String> machineType() {
@@ -250,8 +257,8 @@ public record Cell(
         (k, v) -> {
           // extra arguments only when given: the other parameters are reports' history ids
           boolean extra = k == Axis.KERNEL_ARGS || k == Axis.QEMU_ARGS;
-          boolean unsetWatchdog = k == Axis.WATCHDOG && v.equals("default");
-          if ((!extra || !v.isEmpty()) && !unsetWatchdog) {
+          boolean unset = (k == Axis.WATCHDOG || k == Axis.ACCELERATOR) && v.equals("default");
+          if ((!extra || !v.isEmpty()) && !unset) {
             p.put(k.key(), v);
           }
         });

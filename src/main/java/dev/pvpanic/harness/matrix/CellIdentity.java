@@ -139,7 +139,7 @@ public record CellIdentity(
       parts.add("acpi-off");
     }
     cell.machineType().ifPresent(parts::add);
-    if (cell.accelerator() != Accelerator.TCG) {
+    if (cell.declaredAccelerator().filter(a -> a != Accelerator.TCG).isPresent()) {
       parts.add(cell.get(Axis.ACCELERATOR));
     }
     if (!cell.qemu().equals("host")) {
@@ -178,7 +178,7 @@ public record CellIdentity(
       sb.append(" acpi=off");
     }
     cell.machineType().ifPresent(m -> sb.append(" machine=").append(m));
-    if (cell.accelerator() != Accelerator.TCG) {
+    if (cell.declaredAccelerator().filter(a -> a != Accelerator.TCG).isPresent()) {
       sb.append(" accel=").append(cell.get(Axis.ACCELERATOR));
     }
     if (!cell.kernelArgs().isEmpty()) {

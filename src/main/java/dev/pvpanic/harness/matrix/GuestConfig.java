@@ -1,7 +1,5 @@
 package dev.pvpanic.harness.matrix;
 
-import dev.pvpanic.harness.HarnessException;
-import dev.pvpanic.harness.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -39,7 +37,8 @@ public record GuestConfig(
     Map<Axis, List<String>> axes,
     List<Exclusion> exclusions,
     List<Cell> namedCells,
-    Optional<Path> file) {
+    Optional<Path> file,
+    ConfigLimits limits) {
 
   /** The most cells a product may expand to; a larger one is refused before it is expanded. */
   /** The default of the largest product a config may expand to ({@code pvh.max.cells}). */
@@ -65,11 +64,22 @@ public record GuestConfig(
    */
   public static final int MAX_BYTES = 1 << 20;
 
+  /** As {@link #load(Path, Set, ConfigLimits)} with the built-in limits. */
   public static GuestConfig load(Path file, Set<String> recipes) {
-    return parse(GuestConfigYaml.read(file), file.toString(), recipes, Optional.of(file));
+    return load(file, recipes, ConfigLimits.DEFAULTS);
+  }
+
+  /** The config in {@code file}, its cells checked against {@code limits}. */
+  public static GuestConfig load(Path file, Set<String> recipes, ConfigLimits limits) {
+    return parse(GuestConfigYaml.read(file), file.toString(), recipes, Optional.of(file), limits);
   }
 
   static GuestConfig parse(Object root, String where, Set<String> recipes, Optional<Path> file) {
+    return parse(root, where, recipes, file, ConfigLimits.DEFAULTS);
+  }
+
+  static GuestConfig parse(
+      Object root, String where, Set<String> recipes, Optional<Path> file, ConfigLimits limits) {
     Map<String, Object> top = ConfigNodes.map(root, where);
     Optional<Path> base = file.map(f -> f.toAbsolutePath().getParent());
     for (String k : top.keySet()) {
@@ -97,7 +107,8 @@ public record GuestConfig(
     List<Exclusion> exclusions =
         exclusions(top.getOrDefault("exclude", List.of()), where + " exclude", recipes, base);
     List<Cell> cells =
-        NamedCells.parse(top.getOrDefault("cells", List.of()), where + " cells", recipes, base);
+        NamedCells.parse(
+            top.getOrDefault("cells", List.of()), where + " cells", recipes, base, limits);
     if (!axes.isEmpty()) {
       ConfigNodes.requireRecipe(axes.containsKey(Axis.RECIPE), where + " axes");
     }
@@ -105,7 +116,13 @@ public record GuestConfig(
       throw new GuestConfigException(where + ": defines no cells (give 'axes' or 'cells')");
     }
     return new GuestConfig(
-        name, String.valueOf(top.getOrDefault("description", "")), axes, exclusions, cells, file);
+        name,
+        String.valueOf(top.getOrDefault("description", "")),
+        axes,
+        exclusions,
+        cells,
+        file,
+        limits);
   }
 
   /** The {@code exclude:} list: each entry exactly a {@code match} of axis values and a reason. */
@@ -148,12 +165,7 @@ public record GuestConfig(
     Map<String, Cell> ids = new java.util.HashMap<>();
     if (!axes.isEmpty()) {
       long size = productSize();
-      int max;
-      try {
-        max = Settings.system().maxCells();
-      } catch (HarnessException e) {
-        throw new GuestConfigException(e.getMessage());
-      }
+      int max = limits.maxCells();
       if (size > max) {
         throw new GuestConfigException(
             name
@@ -164,7 +176,7 @@ public record GuestConfig(
                 + " (-Dpvh.max.cells or PVH_MAX_CELLS); split the config or name fewer values"
                 + " per axis");
       }
-      boolean allowUnconfined = Settings.system().allowUnconfined();
+      boolean allowUnconfined = limits.allowUnconfined();
       for (Map<Axis, String> combo : product()) {
         Cell c = new Cell(Optional.empty(), combo);
         Optional<Exclusion> ex = exclusions.stream().filter(x -> x.matches(c)).findFirst();

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class GuestParallelism {
   /** The number of guests to run at once on this machine ({@link #PROPERTY}, else the default). */
   public static int configured(Settings settings) {
     return resolve(
-        settings.get(Settings.Setting.PARALLEL).orElse(null),
+        settings.get(Setting.PARALLEL).orElse(null),
         Runtime.getRuntime().availableProcessors(),
         configuredMemoryMb(),
         LARGEST_GUEST_MB);

@@ -22,9 +22,19 @@ import java.util.Optional;
  * setup that QEMU build cannot express). Nothing boots.
  */
 public final class MatrixPlan {
-  private MatrixPlan() {}
+  private final QemuBuilds builds;
+  private final Accelerator undeclared;
 
-  public static List<PlannedCell> plan(GuestConfig config, ImageRecipes recipes) {
+  /**
+   * @param builds resolves each cell's {@code qemu}
+   * @param undeclared the accelerator of cells that name none ({@code pvh.accelerator})
+   */
+  public MatrixPlan(QemuBuilds builds, Accelerator undeclared) {
+    this.builds = builds;
+    this.undeclared = undeclared;
+  }
+
+  public List<PlannedCell> plan(GuestConfig config, ImageRecipes recipes) {
     List<PlannedCell> out = new ArrayList<>();
     for (Cell cell : config.cells()) {
       out.add(plan(config, cell, recipes));
@@ -33,17 +43,17 @@ public final class MatrixPlan {
   }
 
   /** One cell of {@code config}: a relative {@code prefix:} QEMU is taken from its folder. */
-  public static PlannedCell plan(GuestConfig config, Cell cell, ImageRecipes recipes) {
+  public PlannedCell plan(GuestConfig config, Cell cell, ImageRecipes recipes) {
     Optional<Path> base = config.file().map(f -> f.toAbsolutePath().getParent());
     return plan(cell, recipes.get(cell.recipe()), base);
   }
 
   /** A cell from no config (command-line flags): a {@code prefix:} must be absolute. */
-  public static PlannedCell plan(Cell cell, ImageRecipe recipe) {
+  public PlannedCell plan(Cell cell, ImageRecipe recipe) {
     return plan(cell, recipe, Optional.empty());
   }
 
-  private static PlannedCell plan(Cell cell, ImageRecipe recipe, Optional<Path> base) {
+  private PlannedCell plan(Cell cell, ImageRecipe recipe, Optional<Path> base) {
     KernelCommandLine.problem(cell, recipe)
         .ifPresent(
             p -> {
@@ -51,7 +61,7 @@ public final class MatrixPlan {
             });
     QemuBuild qemu;
     try {
-      qemu = QemuBuilds.resolve(cell.qemu(), recipe.arch(), base);
+      qemu = builds.resolve(cell.qemu(), recipe.arch(), base);
     } catch (QemuBuildUnavailableException e) {
       QemuBuild unresolved = new QemuBuild(cell.qemu(), "(unavailable)", Map.of(), List.of());
       return PlannedCell.lacking(cell, recipe, unresolved, "debian-archive", e.getMessage());
@@ -59,7 +69,7 @@ public final class MatrixPlan {
     Optional<String> backend = qemu.backend().unavailableReason();
     if (backend.isPresent()
         && qemu.backend() instanceof ContainerBackend
-        && ContainerBackend.engineProblem().isEmpty()) {
+        && builds.engine().problem().isEmpty()) {
       // an engine answers and has no such image: a wrong name, not a build that cannot run here
       throw new GuestConfigException(
           "QEMU build '"
@@ -81,7 +91,7 @@ public final class MatrixPlan {
     if (caps.isEmpty()) {
       return withoutCapabilities(cell, recipe, qemu);
     }
-    if (cell.accelerator() == Accelerator.KVM) {
+    if (cell.accelerator(undeclared) == Accelerator.KVM) {
       Optional<String> kvm = AcceleratorSelector.staticProblem(recipe.arch());
       if (kvm.isPresent()) {
         return PlannedCell.lacking(cell, recipe, qemu, "kvm", "KVM asked for: " + kvm.get());

@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.matrix;
 
-import dev.pvpanic.harness.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,7 +24,8 @@ final class NamedCells {
    * @param where the list's place in the file, e.g. {@code smoke.yaml cells}
    * @param base the config's folder, against which a user's kernel is resolved
    */
-  static List<Cell> parse(Object node, String where, Set<String> recipes, Optional<Path> base) {
+  static List<Cell> parse(
+      Object node, String where, Set<String> recipes, Optional<Path> base, ConfigLimits limits) {
     List<Cell> cells = new ArrayList<>();
     Set<String> cellNames = new HashSet<>();
     Map<String, Cell> namedIds = new HashMap<>();
@@ -42,7 +42,7 @@ final class NamedCells {
         throw new GuestConfigException(
             at + ": a second cell named '" + cellName + "' (cell names must be unique)");
       }
-      Cell cell = cell(String.valueOf(cellName), m, at, recipes, base);
+      Cell cell = cell(String.valueOf(cellName), m, at, recipes, base, limits);
       Cell same = namedIds.putIfAbsent(cell.id(), cell);
       if (same != null) {
         throw new GuestConfigException(
@@ -62,7 +62,12 @@ final class NamedCells {
 
   /** One entry, its name taken out: the rest are axis values and maybe a regression. */
   private static Cell cell(
-      String cellName, Map<String, Object> m, String at, Set<String> recipes, Optional<Path> base) {
+      String cellName,
+      Map<String, Object> m,
+      String at,
+      Set<String> recipes,
+      Optional<Path> base,
+      ConfigLimits limits) {
     Object regression = m.remove("regression");
     Optional<InjectedRegression> injected =
         regression == null
@@ -81,7 +86,7 @@ final class NamedCells {
         });
     ConfigNodes.requireRecipe(one.containsKey(Axis.RECIPE), at);
     Cell cell = new Cell(Optional.of(cellName), one, injected);
-    cell.refusal(Settings.system().allowUnconfined())
+    cell.refusal(limits.allowUnconfined())
         .ifPresent(
             why -> {
               throw new GuestConfigException(at + " (" + cellName + "): " + why);

@@ -1,9 +1,13 @@
 package dev.pvpanic.harness.matrix;
 
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Setting;
+import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.qemu.DebianQemu;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.ContainerBackend;
+import dev.pvpanic.harness.machine.ContainerEngine;
+import dev.pvpanic.harness.machine.LaunchPolicy;
 import dev.pvpanic.harness.machine.NoSuchQemuBuildException;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuBuildUnavailableException;
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * that is no install or build tree, an image the running engine does not have) is an error of the
  * config, refused before anything boots. A build that exists but cannot run here is not: its
  * version probe or its backend says why and the plan skips its cells with that reason.
+ *
+ * <p>One per session ({@code HarnessSession} owns it): the Debian builder it makes on first use and
+ * the container engine it asks are the session's, not the JVM's.
  */
 public final class QemuBuilds {
   /** The kinds of build a value names before its colon ({@code host} has none). */
@@ -49,11 +56,42 @@ public final class QemuBuilds {
           + " container:<local image>";
 
   private static final Logger LOG = LoggerFactory.getLogger(QemuBuilds.class);
-  private static DebianQemu debian;
 
-  private QemuBuilds() {}
+  private final BiFunction<String, Architecture, QemuBuild> debian;
+  private final ContainerEngine engine;
+  private final LaunchPolicy launch;
 
-  public static QemuBuild resolve(String name, Architecture arch) {
+  /**
+   * @param debian makes a Debian build from what follows {@code debian:} (tests pass their own)
+   * @param engine the container engine {@code container:} builds run on
+   * @param launch how every build resolved here is started
+   */
+  QemuBuilds(
+      BiFunction<String, Architecture, QemuBuild> debian,
+      ContainerEngine engine,
+      LaunchPolicy launch) {
+    this.debian = debian;
+    this.engine = engine;
+    this.launch = launch;
+  }
+
+  /**
+   * The builds of {@code settings}: Debian's from its mirror, cache and lock, made on first use.
+   */
+  public static QemuBuilds of(Settings settings) {
+    DebianBuilder debian = new DebianBuilder(settings);
+    return new QemuBuilds(
+        debian::build,
+        new ContainerEngine(settings.get(Setting.DOCKER_HOST)),
+        LaunchPolicy.of(settings));
+  }
+
+  /** The container engine {@code container:} builds run on. */
+  public ContainerEngine engine() {
+    return engine;
+  }
+
+  public QemuBuild resolve(String name, Architecture arch) {
     return resolve(name, arch, Optional.empty());
   }
 
@@ -61,36 +99,34 @@ public final class QemuBuilds {
    * @param base the folder a relative {@code prefix:} is taken from (a guest config's own folder);
    *     empty: a prefix must be absolute
    */
-  public static QemuBuild resolve(String name, Architecture arch, Optional<Path> base) {
-    return resolve(name, arch, base, (spec, a) -> defaultDebian(spec).build(spec, a));
+  public QemuBuild resolve(String name, Architecture arch, Optional<Path> base) {
+    return resolveBuild(name, arch, base).withLaunch(launch);
   }
 
-  private static synchronized DebianQemu defaultDebian(String spec) {
-    if (debian == null) {
-      try {
-        debian = DebianQemu.fromEnvironment(LOG::info);
-      } catch (HarnessException e) {
-        throw new QemuBuildUnavailableException(
-            DebianQemu.PREFIX + spec + ": no Debian archive to take QEMU from: " + e.getMessage(),
-            e);
-      }
+  /** The session's Debian QEMU builder, made on first use (it may need the network). */
+  private static final class DebianBuilder {
+    private final Settings settings;
+    private DebianQemu debian;
+
+    DebianBuilder(Settings settings) {
+      this.settings = settings;
     }
-    return debian;
+
+    synchronized QemuBuild build(String spec, Architecture arch) {
+      if (debian == null) {
+        try {
+          debian = DebianQemu.of(settings, LOG::info);
+        } catch (HarnessException e) {
+          throw new QemuBuildUnavailableException(
+              DebianQemu.PREFIX + spec + ": no Debian archive to take QEMU from: " + e.getMessage(),
+              e);
+        }
+      }
+      return debian.build(spec, arch);
+    }
   }
 
-  /**
-   * @param debian makes a Debian build from what follows {@code debian:} (tests pass their own)
-   */
-  static QemuBuild resolve(
-      String name, Architecture arch, BiFunction<String, Architecture, QemuBuild> debian) {
-    return resolve(name, arch, Optional.empty(), debian);
-  }
-
-  private static QemuBuild resolve(
-      String name,
-      Architecture arch,
-      Optional<Path> base,
-      BiFunction<String, Architecture, QemuBuild> debian) {
+  private QemuBuild resolveBuild(String name, Architecture arch, Optional<Path> base) {
     if (name.equals("host")) {
       return QemuBuild.host(arch);
     }
@@ -115,7 +151,7 @@ public final class QemuBuilds {
       }
       ContainerBackend backend;
       try {
-        backend = new ContainerBackend(image);
+        backend = new ContainerBackend(image, engine);
       } catch (IllegalArgumentException e) {
         throw new GuestConfigException("QEMU build '" + name + "': " + e.getMessage());
       }

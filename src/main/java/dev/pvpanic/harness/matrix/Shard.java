@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,8 +56,8 @@ public record Shard(int index, int count) {
    * The shard a run was asked for: {@code -Dpvh.shard=k/n}, else {@code PVH_SHARD}, else the whole
    * matrix.
    */
-  public static Shard configured() {
-    return Settings.system().get(Settings.Setting.SHARD).map(Shard::parse).orElse(ALL);
+  public static Shard configured(Settings settings) {
+    return settings.get(Setting.SHARD).map(Shard::parse).orElse(ALL);
   }
 
   /**

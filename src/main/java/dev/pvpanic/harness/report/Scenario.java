@@ -43,7 +43,7 @@ public record Scenario(Map<String, String> values) implements Comparable<Scenari
   }
 
   private static boolean isDefault(String key, String value) {
-    return Axis.byKey(key).map(a -> a.defaultValue().equals(value)).orElse(false);
+    return Axis.byKey(key).map(a -> a.isDefault(value)).orElse(false);
   }
 
   /** A parameter's value, with the axis default where the cell left it away. */

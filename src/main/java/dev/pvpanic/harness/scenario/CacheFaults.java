@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageBuilder;
@@ -11,7 +12,6 @@ import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.DebianMirrors;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.debian.ProgressSink;
-import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,10 +36,9 @@ final class CacheFaults {
   /** The published snapshot folder the cell would restore, if there is one. */
   static Optional<Path> snapshotOf(HarnessSession session, PlannedCell p) {
     GuestImage image = session.images().image(p.recipe().name());
-    MachineSpec spec =
-        CellMachine.machineSpec(
-            p.cell(), image, p.qemu(), CellMachine.kernelCmdline(p.cell(), image), null);
-    return session.snapshots().folder(CellMachine.snapshotKey(spec, image));
+    SnapshotKey key =
+        CellMachine.snapshotKey(p.cell(), image, p.qemu(), session.cellOptions().accelerator());
+    return session.snapshots().folder(key);
   }
 
   /** Flips one byte in the middle of the snapshot's stream (its size stays). */
@@ -89,9 +88,7 @@ final class CacheFaults {
     ContentStore own = new ContentStore(cache);
     DebianMirrors real =
         DebianMirrors.resolve(
-            settings.get(Settings.Setting.DEBIAN_MIRROR),
-            settings.environment(),
-            Path.of("/etc/apt"));
+            settings.get(Setting.DEBIAN_MIRROR), settings.environment(), Path.of("/etc/apt"));
     try (TruncatingMirror mirror = TruncatingMirror.start(real, victim.filename())) {
       for (LockedPackage pkg : pins.all()) {
         if (pkg.equals(victim)) {

@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.scenario;
 
 import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.machine.AcceleratorSelector;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.MachineSpec;
@@ -17,13 +18,21 @@ import java.nio.file.Path;
 public final class CellMachine {
   private CellMachine() {}
 
-  /** The machine a cell runs on (a snapshot restore adds only {@code incoming}). */
+  /**
+   * The machine a cell runs on (a snapshot restore adds only {@code incoming}); {@code undeclared}
+   * is the accelerator when the cell names none.
+   */
   public static MachineSpec machineSpec(
-      Cell cell, GuestImage image, QemuBuild qemu, String cmdline, Path artifacts) {
+      Cell cell,
+      GuestImage image,
+      QemuBuild qemu,
+      Accelerator undeclared,
+      String cmdline,
+      Path artifacts) {
     return MachineSpec.builder(image.arch())
         .name(shortName(cell))
         .qemu(qemu)
-        .accelerator(cell.accelerator())
+        .accelerator(cell.accelerator(undeclared))
         .kernel(image.kernel())
         .initrd(image.initrd())
         .append(cmdline)
@@ -52,9 +61,15 @@ public final class CellMachine {
    *
    * @throws MachineException when the QEMU build cannot be identified
    */
-  public static SnapshotKey snapshotKey(Cell cell, GuestImage image, QemuBuild qemu) {
-    MachineSpec spec = machineSpec(cell, image, qemu, kernelCmdline(cell, image), null);
-    return snapshotKey(spec, image);
+  public static SnapshotKey snapshotKey(
+      Cell cell, GuestImage image, QemuBuild qemu, Accelerator undeclared) {
+    return snapshotKey(snapshotSpec(cell, image, qemu, undeclared), image);
+  }
+
+  /** The machine a cell's snapshot is made of: its own, with no artifacts folder. */
+  public static MachineSpec snapshotSpec(
+      Cell cell, GuestImage image, QemuBuild qemu, Accelerator undeclared) {
+    return machineSpec(cell, image, qemu, undeclared, kernelCmdline(cell, image), null);
   }
 
   static SnapshotKey snapshotKey(MachineSpec spec, GuestImage image) {

@@ -1,6 +1,6 @@
 package dev.pvpanic.harness.scenario;
 
-import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
  * @param quietPeriod how long no event may arrive before a guest that is still running after its
  *     last expected event counts as done, where no stronger proof exists (see CellRunner)
  * @param cold boot every guest instead of restoring a snapshot of it ({@code -Dpvh.cold=true})
+ * @param accelerator the accelerator of cells that name none ({@code pvh.accelerator})
  */
 public record CellOptions(
     Duration bootTimeout,
@@ -27,9 +28,14 @@ public record CellOptions(
     UnaryOperator<ExpectedOutcome> expectation,
     Consumer<String> progress,
     MachineHooks hooks,
-    boolean cold) {
+    boolean cold,
+    Accelerator accelerator) {
 
-  /** Default bounds; snapshots unless {@code -Dpvh.cold=true}. */
+  /**
+   * Default bounds, snapshots and TCG for cells that name no accelerator: the settings' defaults
+   * ({@link HarnessSession#cellOptions()} applies a session's {@code pvh.cold} and {@code
+   * pvh.accelerator}).
+   */
   public static CellOptions defaults() {
     return new CellOptions(
         Duration.ofSeconds(150),
@@ -41,13 +47,21 @@ public record CellOptions(
         UnaryOperator.identity(),
         s -> {},
         MachineHooks.NONE,
-        Settings.system().cold());
+        false,
+        Accelerator.TCG);
   }
 
   /** Boot every guest ({@code true}) or restore snapshots where one can be made. */
   public CellOptions withCold(boolean v) {
     Copy b = new Copy(this);
     b.cold = v;
+    return b.build();
+  }
+
+  /** The accelerator of cells that name none. */
+  public CellOptions withAccelerator(Accelerator v) {
+    Copy b = new Copy(this);
+    b.accelerator = v;
     return b.build();
   }
 
@@ -107,6 +121,7 @@ public record CellOptions(
     Consumer<String> progress;
     MachineHooks hooks;
     boolean cold;
+    Accelerator accelerator;
 
     Copy(CellOptions o) {
       bootTimeout = o.bootTimeout;
@@ -119,6 +134,7 @@ public record CellOptions(
       progress = o.progress;
       hooks = o.hooks;
       cold = o.cold;
+      accelerator = o.accelerator;
     }
 
     CellOptions build() {
@@ -132,7 +148,8 @@ public record CellOptions(
           expectation,
           progress,
           hooks,
-          cold);
+          cold,
+          accelerator);
     }
   }
 }

@@ -43,11 +43,6 @@ public final class CellRunner {
   private final CellOptions options;
   private final CellStarter starter;
 
-  /** A runner whose snapshots live in the usual cache folder. */
-  public CellRunner(CellOptions options) {
-    this(options, SnapshotStore.atDefaultLocation());
-  }
-
   public CellRunner(CellOptions options, SnapshotStore snapshots) {
     this.options = options;
     this.starter = new CellStarter(options, snapshots);
@@ -108,7 +103,8 @@ public final class CellRunner {
       throws IOException {
     String cmdline = CellMachine.kernelCmdline(cell, image);
     Files.writeString(artifacts.resolve(CellArtifacts.KERNEL_CMDLINE), cmdline + "\n");
-    MachineSpec base = CellMachine.machineSpec(cell, image, qemu, cmdline, artifacts);
+    MachineSpec base =
+        CellMachine.machineSpec(cell, image, qemu, options.accelerator(), cmdline, artifacts);
     List<String> extra = new ArrayList<>(base.extraArgs());
     extra.addAll(options.hooks().extraQemuArgs());
     return new Planned(cmdline, base.toBuilder().extraArgs(extra).build());
@@ -141,6 +137,11 @@ public final class CellRunner {
    * build's capabilities, READY (booted, or restored with the line read when the snapshot was
    * made), the expectation, arming, the trigger, the events, the judgement, and the after-action.
    */
+  /** The key of the snapshot a cell would restore with this runner's options. */
+  SnapshotKey snapshotKey(Cell cell, GuestImage image, QemuBuild qemu) {
+    return CellMachine.snapshotKey(cell, image, qemu, options.accelerator());
+  }
+
   private CellResult drive(
       CellRun run, CellStarter.Started started, String cmdline, Phases phases, Instant start) {
     QemuMachine machine = started.machine();

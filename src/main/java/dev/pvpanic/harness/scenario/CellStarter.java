@@ -112,7 +112,8 @@ final class CellStarter {
    */
   SnapshotStore.Lookup prepareSnapshot(Cell cell, GuestImage image, QemuBuild qemu) {
     MachineSpec spec =
-        CellMachine.machineSpec(cell, image, qemu, CellMachine.kernelCmdline(cell, image), null);
+        CellMachine.machineSpec(
+            cell, image, qemu, options.accelerator(), CellMachine.kernelCmdline(cell, image), null);
     Optional<String> cannot = cannotRestore(spec);
     if (cannot.isPresent()) {
       return new SnapshotStore.Unusable(cannot.get());

@@ -130,7 +130,8 @@ public final class FaultCampaign {
     List<Map.Entry<Fault, Duration>> plan = plan(n);
     // bounds short enough that a stopped QEMU is found in seconds, long enough for TCG guests
     CellOptions base =
-        CellOptions.defaults()
+        session
+            .cellOptions()
             .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(90))
             .withBootTimeouts(Duration.ofSeconds(90), Duration.ofSeconds(60));
     List<MatrixRunner.Job> warm = new ArrayList<>();

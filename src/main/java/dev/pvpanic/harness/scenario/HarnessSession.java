@@ -7,11 +7,14 @@ import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.RecipeException;
 import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.matrix.CellCost;
+import dev.pvpanic.harness.matrix.ConfigLimits;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.GuestParallelism;
 import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.matrix.QemuBuilds;
 import dev.pvpanic.harness.matrix.Shard;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +24,10 @@ import java.util.function.Consumer;
 
 /**
  * The pieces every run shares, built once from the {@link Settings}: the recipes, the image builder
- * (made on first use: building images may need the network), the snapshot store, and how a guest
- * config becomes a {@link MatrixRun}.
+ * (made on first use: building images may need the network), the snapshot store, the QEMU builds
+ * (with their Debian builder and container engine), and how a guest config becomes a {@link
+ * MatrixRun}. What these remember (snapshots found unusable, a container engine that did not
+ * answer, a Debian builder) is the session's: two sessions in one JVM share none of it.
  */
 public final class HarnessSession {
   private static final org.slf4j.Logger LOG =
@@ -32,6 +37,8 @@ public final class HarnessSession {
   private final Optional<String> mirror;
   private final Consumer<String> log;
   private final SnapshotStore snapshots;
+  private final QemuBuilds qemuBuilds;
+  private final MatrixPlan plan;
   private ImageBuilder images;
 
   private HarnessSession(Settings settings, Optional<String> mirror, Consumer<String> log) {
@@ -40,6 +47,12 @@ public final class HarnessSession {
     this.mirror = mirror;
     this.log = log;
     this.snapshots = new SnapshotStore(ContentStore.at(settings));
+    this.qemuBuilds = QemuBuilds.of(settings);
+    this.plan = new MatrixPlan(qemuBuilds, accelerator(settings));
+  }
+
+  private static Accelerator accelerator(Settings settings) {
+    return Accelerator.parse(settings.accelerator());
   }
 
   /**
@@ -72,7 +85,25 @@ public final class HarnessSession {
   }
 
   public GuestConfig loadConfig(Path file) {
-    return GuestConfig.load(file, recipes.names());
+    return GuestConfig.load(file, recipes.names(), ConfigLimits.of(settings));
+  }
+
+  /** This session's QEMU builds: its Debian builder, its container engine, its launch policy. */
+  public QemuBuilds qemuBuilds() {
+    return qemuBuilds;
+  }
+
+  /** How this session plans cells: their QEMU builds resolved, those that cannot run marked. */
+  public MatrixPlan plan() {
+    return plan;
+  }
+
+  /**
+   * The cell options of this session: the defaults with its {@code pvh.cold} and, for cells that
+   * name none, its {@code pvh.accelerator}.
+   */
+  public CellOptions cellOptions() {
+    return CellOptions.defaults().withCold(settings.cold()).withAccelerator(accelerator(settings));
   }
 
   /** A cell runner with this session's snapshots. */
@@ -119,7 +150,7 @@ public final class HarnessSession {
                     x.match(),
                     x.reason()));
     List<PlannedCell> planned =
-        shard.select(all).stream().map(c -> MatrixPlan.plan(config, c, recipes)).toList();
+        shard.select(all).stream().map(c -> plan.plan(config, c, recipes)).toList();
     refuseStaleLockEntries(planned);
     int n = parallel.isPresent() ? parallel.getAsInt() : GuestParallelism.configured(settings);
     Path root = out.orElse(settings.buildDir().resolve("cells").resolve(config.name()));

@@ -308,7 +308,7 @@ public final class MatrixRunner {
     for (Job job : longestFirst(jobs)) {
       try {
         SnapshotKey key =
-            CellMachine.snapshotKey(job.planned().cell(), job.image(), job.planned().qemu());
+            runner.snapshotKey(job.planned().cell(), job.image(), job.planned().qemu());
         firstOfKey.putIfAbsent(key.hash(), job);
         keys.putIfAbsent(key.hash(), key);
       } catch (MachineException e) {

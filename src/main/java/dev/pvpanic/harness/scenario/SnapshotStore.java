@@ -2,7 +2,6 @@ package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,19 +33,14 @@ public final class SnapshotStore {
   private static final String PREFIX = "snapshot-";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  // Shared by every store of one JVM: a runner is made per cell, the cache folder is the same.
-  private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
-  private static final Map<String, String> UNUSABLE = new ConcurrentHashMap<>();
-
   private final ContentStore store;
+  // Per store, so per session (HarnessSession owns one and every runner of it shares it): one
+  // snapshot made at a time per key, and a key found unusable is not tried again in the session.
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Map<String, String> unusable = new ConcurrentHashMap<>();
 
   public SnapshotStore(ContentStore store) {
     this.store = store;
-  }
-
-  /** The store in the usual cache folder ({@link dev.pvpanic.harness.Settings#cacheDir()}). */
-  public static SnapshotStore atDefaultLocation() {
-    return new SnapshotStore(ContentStore.at(Settings.system()));
   }
 
   /** Fills an empty folder with a new snapshot: {@code state.bin} and {@code snapshot.json}. */
@@ -81,13 +75,13 @@ public final class SnapshotStore {
    */
   public Lookup findOrMake(SnapshotKey key, Maker maker) {
     String id = id(key);
-    ReentrantLock lock = LOCKS.computeIfAbsent(id, k -> new ReentrantLock());
+    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
     boolean waited = !lock.tryLock();
     if (waited) {
       lock.lock();
     }
     try {
-      String earlier = UNUSABLE.get(id);
+      String earlier = unusable.get(id);
       if (earlier != null) {
         return new Unusable(key + " could not be used earlier in this run: " + earlier);
       }
@@ -106,14 +100,14 @@ public final class SnapshotStore {
         made = store.publishDerived(PREFIX + key.hash(), maker::make);
       } catch (RuntimeException e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        UNUSABLE.put(id, "making it failed: " + why);
+        unusable.put(id, "making it failed: " + why);
         return new Unusable("no " + key + " could be made: " + why);
       }
       // The maker hashed the stream a moment ago: check its size, not its hash again.
       Optional<String> problem = problem(key, made, false);
       if (problem.isPresent()) {
         store.invalidateDerived(PREFIX + key.hash());
-        UNUSABLE.put(id, "the new snapshot is damaged: " + problem.get());
+        unusable.put(id, "the new snapshot is damaged: " + problem.get());
         return new Unusable("the new " + key + " is damaged: " + problem.get());
       }
       return new Restorable(load(key, made), true, waited);
@@ -128,10 +122,10 @@ public final class SnapshotStore {
    */
   public void markUnusable(GuestSnapshot snapshot, String reason) {
     String id = id(snapshot.key());
-    ReentrantLock lock = LOCKS.computeIfAbsent(id, k -> new ReentrantLock());
+    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
     lock.lock();
     try {
-      UNUSABLE.put(id, "QEMU could not restore it: " + reason);
+      unusable.put(id, "QEMU could not restore it: " + reason);
       store.invalidateDerived(PREFIX + snapshot.key());
     } finally {
       lock.unlock();

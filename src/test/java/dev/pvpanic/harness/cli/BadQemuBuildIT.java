@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.junit.Prerequisite;
-import dev.pvpanic.harness.machine.ContainerBackend;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,8 +54,8 @@ class BadQemuBuildIT {
   @Test
   void anImageTheEngineDoesNotHaveIsRefused() {
     Prerequisite.CONTAINER.require(
-        ContainerBackend.engineProblem().isEmpty(),
-        () -> ContainerBackend.engineProblem().orElse(""));
+        TestSettings.session().qemuBuilds().engine().problem().isEmpty(),
+        () -> TestSettings.session().qemuBuilds().engine().problem().orElse(""));
     assertRefused(
         "qemu-no-such-image.yaml",
         List.of(
@@ -65,7 +65,7 @@ class BadQemuBuildIT {
 
   private void assertRefused(String config, List<String> expected) {
     Path out = tmp.resolve("cells");
-    CliRun r = CliRun.of("matrix", BAD + config, "--out", out.toString());
+    CliRun r = CliRun.with(TestSettings.jvm(), "matrix", BAD + config, "--out", out.toString());
     assertEquals(ExitStatus.USAGE.code(), r.exit(), r.toString());
     for (String e : expected) {
       assertTrue(r.err().contains(e), "stderr lacks <" + e + ">:\n" + r);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.scenario.CellRunner;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A bundle holds all a person needs to rerun the cell, and its config reloads as that cell. */
 class BundleCommandTest {
-  private static final ImageRecipes RECIPES = ImageRecipes.load(ImageRecipes.defaultFolder());
+  private static final ImageRecipes RECIPES = ImageRecipes.load(TestSettings.checkout().recipes());
   private static final String ROOT = "pvh-bundle-seed-kdump-notifiers/";
 
   @TempDir Path tmp;
@@ -122,7 +123,7 @@ class BundleCommandTest {
     ImageLock lock = ImageLock.readOrEmpty(unpacked.getParent().resolve("packages.lock.json"));
     assertEquals(List.of("x86_64-6.12"), List.copyOf(lock.recipes().keySet()));
     assertEquals(
-        ImageLock.readOrEmpty(ImageLock.defaultFile()).pins("x86_64-6.12"),
+        ImageLock.readOrEmpty(TestSettings.checkout().lockFile()).pins("x86_64-6.12"),
         lock.pins("x86_64-6.12"));
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
@@ -21,10 +22,11 @@ import picocli.CommandLine;
 
 /** Flags become the same Cell a guest config would give; recipes resolve by arch and kernel. */
 class CellFlagsTest {
-  private static final ImageRecipes RECIPES = ImageRecipes.load(ImageRecipes.defaultFolder());
+  private static final ImageRecipes RECIPES = ImageRecipes.load(TestSettings.checkout().recipes());
 
   private static Cell cell(String... args) {
-    return CommandLine.populateCommand(new CellFlags(), args).toCell(RECIPES);
+    return CommandLine.populateCommand(new CellFlags(), args)
+        .toCell(RECIPES, TestSettings.checkout());
   }
 
   @Test

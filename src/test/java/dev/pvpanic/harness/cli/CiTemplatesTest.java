@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.Shard;
@@ -29,7 +30,7 @@ class CiTemplatesTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private static List<Cell> smoke() {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes recipes = ImageRecipes.load(TestSettings.checkout().recipes());
     return GuestConfig.load(Path.of("guest-configs/smoke.yaml"), recipes.names()).cells();
   }
 

@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -9,11 +11,17 @@ import java.nio.charset.StandardCharsets;
 /** One execution of the command line with captured output: its exit code, stdout and stderr. */
 record CliRun(int exit, String out, String err) {
 
+  /** A run with the checkout's default settings, none of this machine's (unit tests). */
   static CliRun of(String... args) {
-    return withInput(new ByteArrayInputStream(new byte[0]), args);
+    return with(TestSettings.checkout(), args);
   }
 
-  static CliRun withInput(InputStream in, String... args) {
+  /** A run with {@code settings} (the flags still take precedence). */
+  static CliRun with(Settings settings, String... args) {
+    return withInput(settings, new ByteArrayInputStream(new byte[0]), args);
+  }
+
+  static CliRun withInput(Settings settings, InputStream in, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Terminal t =
@@ -21,7 +29,7 @@ record CliRun(int exit, String out, String err) {
             in,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    int exit = Main.commandLine(t).execute(args);
+    int exit = Main.commandLine(t, settings).execute(args);
     return new CliRun(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

@@ -3,8 +3,8 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.junit.HarnessContext;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
 import java.util.Optional;
@@ -18,7 +18,7 @@ class OnePathIT {
 
   @Test
   void theCommandLineAndTheJunitMatrixPlanTheSameRun() {
-    HarnessSession session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    HarnessSession session = HarnessSession.open(TestSettings.jvm(), Optional.empty(), s -> {});
     MatrixRun cli = MatrixCommand.plan(session, null, null, null, null, false);
     MatrixRun junit = HarnessContext.plan(session);
 

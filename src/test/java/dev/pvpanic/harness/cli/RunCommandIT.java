@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import java.io.BufferedReader;
@@ -55,7 +56,8 @@ class RunCommandIT {
   void aSmokeCellPassesAsInTheMatrix() throws Exception {
     Path out = artifacts("seed-no-kdump");
     CliRun r =
-        CliRun.of(
+        CliRun.with(
+            TestSettings.jvm(),
             "run",
             "--config",
             "guest-configs/smoke.yaml",
@@ -79,7 +81,8 @@ class RunCommandIT {
     // a loop (2,547 RESETs in 150 s, once reported as "a silent guest")
     Path out = artifacts("reset-loop-boot");
     CliRun r =
-        CliRun.of(
+        CliRun.with(
+            TestSettings.jvm(),
             "run",
             "--recipe",
             "x86_64-6.12",
@@ -103,7 +106,7 @@ class RunCommandIT {
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(
             () ->
-                Main.commandLine(terminal)
+                Main.commandLine(terminal, TestSettings.jvm())
                     .execute(
                         "run",
                         "--keep",

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.junit.TestSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StaleLockTest {
   @TempDir Path tmp;
-
-  @AfterEach
-  void clear() {
-    System.clearProperty("pvh.recipes");
-  }
 
   @Test
   void aRecipeWhoseSuiteChangedIsRefusedBeforeAnythingRuns() throws IOException {
@@ -39,10 +35,15 @@ class StaleLockTest {
     Path config = tmp.resolve("stale.yaml");
     Files.writeString(config, "name: stale\ncells:\n  - {name: a, recipe: x86_64-6.12}\n");
     String checkoutLock = Files.readString(Path.of("images/packages.lock.json"));
-    System.setProperty("pvh.recipes", recipes.toString());
 
     Path out = tmp.resolve("cells");
-    CliRun r = CliRun.of("matrix", config.toString(), "--out", out.toString());
+    CliRun r =
+        CliRun.with(
+            TestSettings.checkout(Map.of("pvh.recipes", recipes.toString())),
+            "matrix",
+            config.toString(),
+            "--out",
+            out.toString());
 
     assertEquals(ExitStatus.USAGE.code(), r.exit(), r.toString());
     assertTrue(

@@ -3,10 +3,12 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.junit.TestSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,13 +254,7 @@ class UsageErrorsTest {
   void exitsTwoNamingWhatIsValid(String[] args, String expected, @TempDir Path build)
       throws Exception {
     String checkout = gitStatus();
-    System.setProperty("pvh.build.dir", build.toString());
-    CliRun r;
-    try {
-      r = CliRun.of(args);
-    } finally {
-      System.clearProperty("pvh.build.dir");
-    }
+    CliRun r = CliRun.with(TestSettings.checkout(Map.of("pvh.build.dir", build.toString())), args);
     assertEquals(ExitStatus.USAGE.code(), r.exit(), r.toString());
     assertTrue(r.err().contains(expected), "stderr lacks <" + expected + ">:\n" + r);
     assertTrue(r.out().isEmpty() || !r.out().contains("== verdict"), r.toString());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.PvpanicDevice;
@@ -31,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ImageBootIT {
   private static final ImageBuilder IMAGES =
-      ImageEnvironment.builder(Optional.empty(), line -> System.out.println("  .. " + line));
+      ImageEnvironment.builder(
+          TestSettings.jvm(), Optional.empty(), line -> System.out.println("  .. " + line));
 
   /** Every recipe, or those {@code -Dpvh.boot.recipes=a,b} names (to boot only what changed). */
   static Stream<String> recipes() {
@@ -40,7 +42,7 @@ class ImageBootIT {
             .map(String::strip)
             .filter(n -> !n.isEmpty())
             .collect(Collectors.toSet());
-    return ImageRecipes.load(ImageRecipes.defaultFolder()).names().stream()
+    return ImageRecipes.load(TestSettings.jvm().recipes()).names().stream()
         .filter(n -> only.isEmpty() || only.contains(n));
   }
 
@@ -68,7 +70,7 @@ class ImageBootIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("recipes")
   void bootsToReadyWithTheFactsTheRecipePromises(String name) {
-    ImageRecipe recipe = ImageRecipes.load(ImageRecipes.defaultFolder()).get(name);
+    ImageRecipe recipe = ImageRecipes.load(TestSettings.jvm().recipes()).get(name);
     QemuBuild qemu = QemuBuild.host(recipe.arch());
     Prerequisite.qemu(recipe.arch())
         .require(QemuVersionProbe.version(qemu).isPresent(), qemu.binary() + " did not run");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
 import dev.pvpanic.harness.image.debian.TestDeb;
 import dev.pvpanic.harness.image.debian.TestDeb.Entry;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.Architecture;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,7 +138,7 @@ class UserKernelsTest {
             "linux-image-6.1.0-37-amd64",
             "amd64",
             "./boot/vmlinuz-6.1.0-37-amd64");
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes recipes = ImageRecipes.load(TestSettings.checkout().recipes());
     assertEquals(Architecture.X86_64, recipes.get("deb:" + deb).arch());
     assertEquals("6.1", recipes.get("deb:" + deb).version());
   }

@@ -10,6 +10,7 @@ import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.DebianMirrors;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.debian.ProgressSink;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class WarmCacheIT {
   @Test
   void aWarmCacheBuildsWithTheMirrorUnreachable() throws Exception {
     // Warm the shared cache the normal way (a no-op when earlier tests did).
-    ImageBuilder normal = ImageEnvironment.builder(Optional.empty(), s -> {});
+    ImageBuilder normal = ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {});
     GuestImage reference = normal.image(RECIPE);
 
     // A private cache holding only the pinned .debs: the image itself must be rebuilt from them.
@@ -63,8 +64,10 @@ class WarmCacheIT {
    */
   @Test
   void aDamagedImageIsBuiltAgainAndADamagedPackageFetchedAgain() throws Exception {
-    GuestImage reference = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
-    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(RECIPE).orElseThrow();
+    GuestImage reference =
+        ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {}).image(RECIPE);
+    RecipePins pins =
+        ImageLock.readOrEmpty(TestSettings.jvm().lockFile()).pins(RECIPE).orElseThrow();
     java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     ImageBuilder builder = offline(RECIPE, log::add);
     GuestImage first = builder.image(RECIPE);
@@ -113,8 +116,10 @@ class WarmCacheIT {
   @Test
   void aWarmCacheBuildsANewerSuitesDriverWithItsPinnedToolchainOffline() throws Exception {
     String recipe = "aarch64-7.3";
-    GuestImage reference = ImageEnvironment.builder(Optional.empty(), s -> {}).image(recipe);
-    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(recipe).orElseThrow();
+    GuestImage reference =
+        ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {}).image(recipe);
+    RecipePins pins =
+        ImageLock.readOrEmpty(TestSettings.jvm().lockFile()).pins(recipe).orElseThrow();
     assertTrue(
         pins.moduleBuild().stream().anyMatch(p -> p.name().startsWith("gcc-")),
         "the lock pins the kernel suite's compiler: " + pins.moduleBuild());
@@ -139,9 +144,10 @@ class WarmCacheIT {
    */
   private ImageBuilder offline(String recipe, java.util.function.Consumer<String> log)
       throws java.io.IOException {
-    ContentStore shared = ContentStore.at(dev.pvpanic.harness.Settings.system());
+    ContentStore shared = ContentStore.at(TestSettings.jvm());
     ContentStore warm = new ContentStore(cache);
-    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(recipe).orElseThrow();
+    RecipePins pins =
+        ImageLock.readOrEmpty(TestSettings.jvm().lockFile()).pins(recipe).orElseThrow();
     for (LockedPackage p : pins.all()) {
       try (InputStream in = Files.newInputStream(shared.get(p.sha256()).orElseThrow())) {
         warm.put(p.sha256(), in);
@@ -155,10 +161,10 @@ class WarmCacheIT {
             DebianArchive.defaultHttpClient(),
             ProgressSink.silent());
     return new ImageBuilder(
-        ImageRecipes.load(ImageRecipes.defaultFolder()),
+        ImageRecipes.load(TestSettings.jvm().recipes()),
         archive,
         warm,
-        ImageLock.defaultFile(),
+        TestSettings.jvm().lockFile(),
         Path.of("images/guest"),
         log);
   }

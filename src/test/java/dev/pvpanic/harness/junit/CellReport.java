@@ -1,6 +1,5 @@
 package dev.pvpanic.harness.junit;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
@@ -111,7 +110,7 @@ public final class CellReport {
             Axis.AFTER,
             Axis.KERNEL_ARGS,
             Axis.QEMU_ARGS)) {
-      if (!cell.get(rare).equals(rare.defaultValue())) {
+      if (!rare.isDefault(cell.get(rare))) {
         shown.put(rare.key(), cell.get(rare));
       }
     }
@@ -132,7 +131,7 @@ public final class CellReport {
   /** After the cell ran: run-specific facts, the phases as steps, and the artifacts. */
   public static void attach(CellResult r) {
     Allure.parameter("accelerator used", r.accelerator(), true);
-    Allure.link("cell folder", folderLink(r.artifacts(), Settings.system().artifactsUrl()));
+    Allure.link("cell folder", folderLink(r.artifacts(), TestSettings.jvm().artifactsUrl()));
     Allure.description(r.cell().displayName() + "\n\nArtifacts: " + r.artifacts().toAbsolutePath());
     phaseSteps(r);
     Path dir = r.artifacts();

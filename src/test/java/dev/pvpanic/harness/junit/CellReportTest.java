@@ -43,7 +43,7 @@ class CellReportTest {
     Cell cell = new Cell(Optional.of("test-cell"), values);
     return new PlannedCell(
         cell,
-        ImageRecipes.load(ImageRecipes.defaultFolder()).get(cell.recipe()),
+        ImageRecipes.load(TestSettings.checkout().recipes()).get(cell.recipe()),
         // no such binary: the version probe says nothing, as for a build that is missing
         new QemuBuild("host", "/nonexistent/qemu-system-x86_64", Map.of(), List.of()),
         Optional.empty());

@@ -1,11 +1,9 @@
 package dev.pvpanic.harness.junit;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.cli.MatrixProgress;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.matrix.Shard;
 import dev.pvpanic.harness.report.RunFacts;
-import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
 import dev.pvpanic.harness.scenario.MatrixRunner;
@@ -31,13 +29,15 @@ public final class HarnessContext {
   private Map<String, CompletableFuture<MatrixRunner.Outcome>> outcomes;
 
   private HarnessContext() {
-    session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    session = HarnessSession.open(TestSettings.jvm(), Optional.empty(), s -> {});
     run = plan(session);
-    Shard.configured()
+    Shard.configured(session.settings())
         .describe(run.cells().size(), run.config().cells().size())
         .ifPresent(s -> System.out.println(run.config().name() + ": " + s));
     progress = new MatrixProgress(run.cells().size(), System.out);
-    facts = RunFacts.now(session.settings(), session.settings().config(), Shard.configured());
+    facts =
+        RunFacts.now(
+            session.settings(), session.settings().config(), Shard.configured(session.settings()));
     facts.writeTo(run.artifactsRoot());
     System.out.println(run.config().name() + ": run " + facts.runId());
   }
@@ -56,7 +56,7 @@ public final class HarnessContext {
   public static MatrixRun plan(HarnessSession session) {
     return session.matrix(
         session.loadConfig(session.settings().config()),
-        Shard.configured(),
+        Shard.configured(session.settings()),
         Optional.empty(),
         OptionalInt.empty(),
         false);
@@ -83,7 +83,7 @@ public final class HarnessContext {
   public MatrixRunner.Outcome outcome(PlannedCell cell) {
     synchronized (this) {
       if (outcomes == null) {
-        outcomes = MatrixRunner.start(session, run, CellOptions.defaults(), progress);
+        outcomes = MatrixRunner.start(session, run, session.cellOptions(), progress);
       }
     }
     return outcomes.get(cell.cell().id()).join();

@@ -83,7 +83,7 @@ public enum Prerequisite {
    * @param detail what exactly is missing, e.g. the engine's own error
    */
   public void require(boolean present, Supplier<String> detail) {
-    require(present, present ? "" : detail.get(), required(Settings.system()));
+    require(present, present ? "" : detail.get(), required(TestSettings.jvm()));
   }
 
   /** As {@link #require(boolean, Supplier)}. */
@@ -96,8 +96,8 @@ public enum Prerequisite {
    * architectures): fails when {@code pvh.require} lists it, else returns.
    */
   public void missing(String detail) {
-    if (required(Settings.system()).contains(key)) {
-      require(false, detail, required(Settings.system()));
+    if (required(TestSettings.jvm()).contains(key)) {
+      require(false, detail, required(TestSettings.jvm()));
     }
   }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.junit.Prerequisite;
-import dev.pvpanic.harness.matrix.QemuBuilds;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.qmp.QmpErrorException;
 import dev.pvpanic.harness.qmp.QmpException;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ class ConfinementIT {
             : name.startsWith("container:") ? Prerequisite.CONTAINER : Prerequisite.DEBIAN_ARCHIVE;
     QemuBuild qemu;
     try {
-      qemu = QemuBuilds.resolve(name, Architecture.X86_64);
+      qemu = TestSettings.session().qemuBuilds().resolve(name, Architecture.X86_64);
     } catch (QemuBuildUnavailableException e) {
       needed.require(false, e::getMessage);
       throw e;
@@ -74,7 +74,8 @@ class ConfinementIT {
   void aGuestRunsUnderASeccompFilterAsAnUnprivilegedUser(String name) {
     QemuBuild qemu = build(name);
     GuestImage image =
-        ImageEnvironment.builder(Optional.empty(), line -> System.out.println("  .. " + line))
+        ImageEnvironment.builder(
+                TestSettings.jvm(), Optional.empty(), line -> System.out.println("  .. " + line))
             .image("x86_64-6.12");
     MachineSpec spec =
         MachineSpec.builder(Architecture.X86_64)

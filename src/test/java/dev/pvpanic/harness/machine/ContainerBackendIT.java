@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,9 @@ class ContainerBackendIT extends QemuBackendContract {
   /** Asked once; each test then reports itself skipped with the reason (never a silent 0 run). */
   private static synchronized Optional<String> unavailable() {
     if (unavailable == null) {
-      unavailable = new ContainerBackend(IMAGE).unavailableReason();
+      unavailable =
+          new ContainerBackend(IMAGE, TestSettings.session().qemuBuilds().engine())
+              .unavailableReason();
     }
     return unavailable;
   }
@@ -40,7 +43,11 @@ class ContainerBackendIT extends QemuBackendContract {
         IMAGE_ARCHITECTURES.contains(arch),
         () -> IMAGE + " holds QEMU for " + IMAGE_ARCHITECTURES + " only (ci/qemu-container)");
     return new QemuBuild(
-        "container:" + IMAGE, arch.qemuBinary(), Map.of(), List.of(), new ContainerBackend(IMAGE));
+        "container:" + IMAGE,
+        arch.qemuBinary(),
+        Map.of(),
+        List.of(),
+        new ContainerBackend(IMAGE, TestSettings.session().qemuBuilds().engine()));
   }
 
   /**
@@ -63,11 +70,12 @@ class ContainerBackendIT extends QemuBackendContract {
                 dev.pvpanic.harness.matrix.Axis.QEMU,
                 "container:" + IMAGE));
     dev.pvpanic.harness.matrix.PlannedCell planned =
-        dev.pvpanic.harness.matrix.MatrixPlan.plan(
-            cell,
-            dev.pvpanic.harness.image.ImageRecipes.load(
-                    dev.pvpanic.harness.image.ImageRecipes.defaultFolder())
-                .get(recipe));
+        TestSettings.session()
+            .plan()
+            .plan(
+                cell,
+                dev.pvpanic.harness.image.ImageRecipes.load(TestSettings.jvm().recipes())
+                    .get(recipe));
     String why = planned.skipReason().orElseThrow();
     org.junit.jupiter.api.Assertions.assertTrue(
         why.contains("the container image " + IMAGE + " has no qemu-system-riscv64"), why);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.dockerjava.api.model.Container;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ class ContainerJvmKilledIT {
   @Test
   void qemuInAContainerDiesWithTheJvmAndTheContainerIsSweptLater() throws Exception {
     String image = QemuImages.containerImage();
-    Optional<String> reason = new ContainerBackend(image).unavailableReason();
+    Optional<String> reason =
+        new ContainerBackend(image, TestSettings.session().qemuBuilds().engine())
+            .unavailableReason();
     Prerequisite.CONTAINER.require(reason.isEmpty(), () -> reason.orElse(""));
     OrphanJvm orphan = OrphanJvm.start("x86_64", image);
     long childPid = orphan.child().pid();
@@ -33,7 +36,7 @@ class ContainerJvmKilledIT {
     await("the container of killed JVM " + childPid + " to stop (tethered stdin closed)")
         .atMost(Duration.ofSeconds(20))
         .until(() -> states(childPid).stream().noneMatch(s -> s.equals("running")));
-    ContainerBackend.sweepStale();
+    TestSettings.session().qemuBuilds().engine().sweepStale();
     assertEquals(List.of(), states(childPid), "the sweep removes containers of dead JVMs");
   }
 

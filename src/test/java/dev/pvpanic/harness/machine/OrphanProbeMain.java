@@ -21,7 +21,7 @@ public final class OrphanProbeMain {
               arch.qemuBinary(),
               Map.of(),
               List.of(),
-              new ContainerBackend(args[1])));
+              new ContainerBackend(args[1], new ContainerEngine(java.util.Optional.empty()))));
     }
     QemuMachine m = QemuMachine.launch(spec.build());
     System.out.println("PVH-ORPHAN qemu=" + m.pid() + " run=" + m.runFolder());

@@ -3,10 +3,11 @@ package dev.pvpanic.harness.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
@@ -37,13 +38,13 @@ class BuildTreeIT {
 
   @Test
   void theSeedScenariosPassOnAQemuBuildTree() throws IOException {
-    Settings settings = Settings.system();
-    Optional<String> named = settings.get(Settings.Setting.BUILD_TREE);
+    Settings settings = TestSettings.jvm();
+    Optional<String> named = settings.get(Setting.BUILD_TREE);
     Prerequisite.QEMU_BUILD_TREE.require(named.isPresent(), "none named");
     Path tree = settings.userPath(named.get()).toAbsolutePath().normalize();
     assertTrue(
         Files.isExecutable(tree.resolve(BINARY)),
-        settings.source(Settings.Setting.BUILD_TREE)
+        settings.source(Setting.BUILD_TREE)
             + " names "
             + tree
             + ", which has no executable "
@@ -63,7 +64,7 @@ class BuildTreeIT {
     List<String> problems = new ArrayList<>();
     for (MatrixRunner.Outcome o :
         MatrixRunner.run(
-            session, run, CellOptions.defaults(), MatrixRunner.Listener.phases(System.out))) {
+            session, run, session.cellOptions(), MatrixRunner.Listener.phases(System.out))) {
       if (o.skipped()) {
         problems.add(o.planned().displayName() + ": skipped: " + o.planned().skipReason().get());
         continue;

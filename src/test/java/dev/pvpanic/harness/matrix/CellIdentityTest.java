@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
+import dev.pvpanic.harness.machine.Accelerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +147,25 @@ class CellIdentityTest {
   }
 
   @Test
+  void aCellThatNamesNoAcceleratorHasTheIdOfEarlierRunsWhateverTheRunsAccelerator() {
+    Map<Axis, String> m = new EnumMap<>(Axis.class);
+    m.put(Axis.RECIPE, "x86_64-6.12");
+    Cell unnamed = new Cell(Optional.empty(), m);
+    m.put(Axis.ACCELERATOR, "tcg");
+    Cell tcg = new Cell(Optional.empty(), m);
+    m.put(Axis.ACCELERATOR, "auto");
+    Cell auto = new Cell(Optional.empty(), m);
+    assertEquals("x86_64-6.12_pci_nokdump_panic-default_shutdown-default_sysrq-c", unnamed.id());
+    assertEquals(unnamed.id(), tcg.id(), "tcg is left out of an id, as before");
+    assertEquals(unnamed.id() + "_auto", auto.id());
+    // the run's pvh.accelerator decides how the cell runs, never what it is called
+    assertEquals(Accelerator.AUTO, unnamed.accelerator(Accelerator.AUTO));
+    assertEquals(Accelerator.TCG, tcg.accelerator(Accelerator.AUTO));
+    assertFalse(unnamed.parameters().containsKey("accelerator"), "no value to record");
+    assertEquals("tcg", tcg.parameters().get("accelerator"));
+  }
+
+  @Test
   void aCellReadBackFromItsRecordedParametersHasTheSameIdentity() throws IOException {
     for (Cell c : config("smoke.yaml").cells()) {
       Cell back = Cell.ofParameters(c.name(), c.parameters(), "cell.json");
@@ -209,7 +230,7 @@ class CellIdentityTest {
   }
 
   private static GuestConfig config(String file) {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes recipes = ImageRecipes.load(TestSettings.checkout().recipes());
     return GuestConfig.load(Path.of("guest-configs", file), recipes.names());
   }
 }

@@ -155,17 +155,17 @@ class GuestConfigTest {
         parse("axes: {recipe: [x86_64-6.12], qemu_args: ['', '-virtfs local,path=/']}");
     String m2 = assertThrows(GuestConfigException.class, product::cells).getMessage();
     assertTrue(m2.contains("would share a host folder"), m2);
-    System.setProperty("pvh.allow-unconfined", "true");
-    try {
-      assertEquals(
-          List.of("-sandbox", "off"),
-          parse("cells: [{name: a, recipe: x86_64-6.12, qemu_args: '-sandbox off'}]")
-              .cells()
-              .get(0)
-              .qemuArgs());
-    } finally {
-      System.clearProperty("pvh.allow-unconfined");
-    }
+    Object root =
+        new ObjectMapper(new YAMLFactory())
+            .readValue(
+                "cells: [{name: a, recipe: x86_64-6.12, qemu_args: '-sandbox off'}]", Object.class);
+    ConfigLimits allowing = new ConfigLimits(GuestConfig.MAX_CELLS, true);
+    assertEquals(
+        List.of("-sandbox", "off"),
+        GuestConfig.parse(root, "test.yaml", RECIPES, Optional.empty(), allowing)
+            .cells()
+            .get(0)
+            .qemuArgs());
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
@@ -37,8 +39,8 @@ class KernelBuildTreeIT {
 
   @Test
   void theSeedWatchdogAndOopsCellsPassOnAKernelBuildTree() throws IOException {
-    Settings settings = Settings.system();
-    Optional<String> named = settings.get(Settings.Setting.KERNEL_BUILD_TREE);
+    Settings settings = TestSettings.jvm();
+    Optional<String> named = settings.get(Setting.KERNEL_BUILD_TREE);
     assumeTrue(
         named.isPresent(),
         "no kernel build tree: set -Dpvh.kernel-build-tree=<build folder> or"
@@ -46,7 +48,7 @@ class KernelBuildTreeIT {
     Path tree = settings.userPath(named.get()).toAbsolutePath().normalize();
     assertTrue(
         Files.isRegularFile(tree.resolve("arch/x86/boot/bzImage")),
-        settings.source(Settings.Setting.KERNEL_BUILD_TREE)
+        settings.source(Setting.KERNEL_BUILD_TREE)
             + " names "
             + tree
             + ", which has no arch/x86/boot/bzImage: not a built x86_64 tree (bash"
@@ -67,10 +69,7 @@ class KernelBuildTreeIT {
     List<String> problems = new ArrayList<>();
     for (MatrixRunner.Outcome o :
         MatrixRunner.run(
-            session,
-            run,
-            dev.pvpanic.harness.scenario.CellOptions.defaults(),
-            MatrixRunner.Listener.phases(System.out))) {
+            session, run, session.cellOptions(), MatrixRunner.Listener.phases(System.out))) {
       if (o.skipped()) {
         problems.add(o.planned().displayName() + ": skipped: " + o.planned().skipReason().get());
         continue;

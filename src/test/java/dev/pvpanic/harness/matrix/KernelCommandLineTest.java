@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KernelCommandLineTest {
-  private static final ImageRecipes RECIPES = ImageRecipes.load(ImageRecipes.defaultFolder());
+  private static final ImageRecipes RECIPES = ImageRecipes.load(TestSettings.checkout().recipes());
 
   private static Optional<String> problem(String recipe, String kernelArgs) {
     Cell cell =

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.junit.CellReport;
 import dev.pvpanic.harness.junit.HarnessContext;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.report.AllureEnvironment;
 import dev.pvpanic.harness.report.KcidbDocument;
 import dev.pvpanic.harness.report.KcidbSchema;
@@ -125,9 +126,7 @@ class MatrixIT {
     assertTrue(s.cells().size() >= ran, s.cells().size() + " cell.json for " + ran + " cells");
     JsonNode kcidb =
         KcidbDocument.of(
-            s,
-            KcidbDocument.Submission.of(
-                dev.pvpanic.harness.Settings.system(), RunFacts.readAll(s.cellsFolder())));
+            s, KcidbDocument.Submission.of(TestSettings.jvm(), RunFacts.readAll(s.cellsFolder())));
     assertEquals(List.of(), KcidbSchema.problems(kcidb));
     assertEquals(s.cells().size(), kcidb.path("tests").size());
     TapParser ktap = TapParser.parse(KtapStream.of(s));

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.ContainerBackend;
+import dev.pvpanic.harness.machine.ContainerEngine;
+import dev.pvpanic.harness.machine.LaunchPolicy;
 import dev.pvpanic.harness.machine.LocalProcessBackend;
 import dev.pvpanic.harness.machine.NoSuchQemuBuildException;
 import dev.pvpanic.harness.machine.QemuBuild;
@@ -25,10 +27,20 @@ class QemuBuildsTest {
       (spec, arch) -> {
         throw new AssertionError("no Debian build expected, got debian:" + spec);
       };
+  private static final ContainerEngine ENGINE = new ContainerEngine(Optional.empty());
+
+  private static QemuBuild resolve(
+      String name, Architecture arch, BiFunction<String, Architecture, QemuBuild> debian) {
+    return new QemuBuilds(debian, ENGINE, LaunchPolicy.DEFAULTS).resolve(name, arch);
+  }
+
+  private static QemuBuild resolve(String name, Architecture arch, Optional<Path> base) {
+    return new QemuBuilds(NO_DEBIAN, ENGINE, LaunchPolicy.DEFAULTS).resolve(name, arch, base);
+  }
 
   @Test
   void hostIsTheQemuOnPath() {
-    QemuBuild b = QemuBuilds.resolve("host", Architecture.AARCH64, NO_DEBIAN);
+    QemuBuild b = resolve("host", Architecture.AARCH64, NO_DEBIAN);
     assertEquals("qemu-system-aarch64", b.binary());
     assertInstanceOf(LocalProcessBackend.class, b.backend());
   }
@@ -46,14 +58,14 @@ class QemuBuildsTest {
   void aPrefixGivesItsBinaryAndFirmwareFolder() throws IOException {
     Path prefix = tmp.resolve("qemu-9.2");
     executable(prefix.resolve("bin/qemu-system-x86_64"));
-    QemuBuild b = QemuBuilds.resolve("prefix:" + prefix, Architecture.X86_64, NO_DEBIAN);
+    QemuBuild b = resolve("prefix:" + prefix, Architecture.X86_64, NO_DEBIAN);
     assertEquals("prefix:" + prefix, b.label());
     assertEquals(prefix + "/bin/qemu-system-x86_64", b.binary());
     assertEquals(List.of("-L", prefix + "/share/qemu"), b.args());
     GuestConfigException e =
         assertThrows(
             GuestConfigException.class,
-            () -> QemuBuilds.resolve("prefix:opt/qemu", Architecture.X86_64, NO_DEBIAN));
+            () -> resolve("prefix:opt/qemu", Architecture.X86_64, NO_DEBIAN));
     assertTrue(e.getMessage().contains("absolute"), e.getMessage());
   }
 
@@ -64,7 +76,7 @@ class QemuBuildsTest {
     GuestConfigException e =
         assertThrows(
             GuestConfigException.class,
-            () -> QemuBuilds.resolve("prefix:" + prefix, Architecture.X86_64, NO_DEBIAN));
+            () -> resolve("prefix:" + prefix, Architecture.X86_64, NO_DEBIAN));
     assertTrue(e.getMessage().contains("no executable bin/qemu-system-x86_64"), e.getMessage());
     assertTrue(e.getMessage().contains("build:/<meson build folder>"), e.getMessage());
   }
@@ -72,9 +84,7 @@ class QemuBuildsTest {
   @Test
   void aRelativePrefixIsTakenFromTheConfigsFolder() throws IOException {
     executable(tmp.resolve("regressions/qemu-events1/bin/qemu-system-x86_64"));
-    QemuBuild b =
-        QemuBuilds.resolve(
-            "prefix:regressions/qemu-events1", Architecture.X86_64, Optional.of(tmp));
+    QemuBuild b = resolve("prefix:regressions/qemu-events1", Architecture.X86_64, Optional.of(tmp));
     assertEquals(tmp + "/regressions/qemu-events1/bin/qemu-system-x86_64", b.binary());
     assertEquals("prefix:regressions/qemu-events1", b.label());
   }
@@ -84,7 +94,7 @@ class QemuBuildsTest {
     Path tree = tmp.resolve("qemu/build");
     executable(tree.resolve("qemu-system-aarch64"));
     Files.createDirectories(tree.resolve("pc-bios"));
-    QemuBuild b = QemuBuilds.resolve("build:qemu/build", Architecture.AARCH64, Optional.of(tmp));
+    QemuBuild b = resolve("build:qemu/build", Architecture.AARCH64, Optional.of(tmp));
     assertEquals(tree + "/qemu-system-aarch64", b.binary());
     assertEquals(List.of("-L", tree + "/pc-bios"), b.args());
     assertEquals("build:qemu/build", b.label());
@@ -96,7 +106,7 @@ class QemuBuildsTest {
     GuestConfigException e =
         assertThrows(
             GuestConfigException.class,
-            () -> QemuBuilds.resolve("build:" + src, Architecture.AARCH64, NO_DEBIAN));
+            () -> resolve("build:" + src, Architecture.AARCH64, NO_DEBIAN));
     assertTrue(
         e.getMessage()
             .contains(
@@ -107,13 +117,10 @@ class QemuBuildsTest {
     GuestConfigException none =
         assertThrows(
             GuestConfigException.class,
-            () ->
-                QemuBuilds.resolve(
-                    "build:" + tmp.resolve("nosuch"), Architecture.X86_64, NO_DEBIAN));
+            () -> resolve("build:" + tmp.resolve("nosuch"), Architecture.X86_64, NO_DEBIAN));
     assertTrue(none.getMessage().contains("missing: the folder itself"), none.getMessage());
     assertThrows(
-        GuestConfigException.class,
-        () -> QemuBuilds.resolve("build:", Architecture.X86_64, NO_DEBIAN));
+        GuestConfigException.class, () -> resolve("build:", Architecture.X86_64, NO_DEBIAN));
   }
 
   @Test
@@ -122,7 +129,7 @@ class QemuBuildsTest {
         assertThrows(
             GuestConfigException.class,
             () ->
-                QemuBuilds.resolve(
+                resolve(
                     "debian:bookwrom",
                     Architecture.X86_64,
                     (spec, a) -> {
@@ -135,14 +142,12 @@ class QemuBuildsTest {
 
   @Test
   void aContainerRunsTheArchitecturesBinaryFromItsImage() {
-    QemuBuild b =
-        QemuBuilds.resolve("container:pvh-qemu:bookworm-backports", Architecture.X86_64, NO_DEBIAN);
+    QemuBuild b = resolve("container:pvh-qemu:bookworm-backports", Architecture.X86_64, NO_DEBIAN);
     assertEquals("qemu-system-x86_64", b.binary());
-    assertEquals(new ContainerBackend("pvh-qemu:bookworm-backports"), b.backend());
+    assertEquals(new ContainerBackend("pvh-qemu:bookworm-backports", ENGINE), b.backend());
     assertEquals("container:pvh-qemu:bookworm-backports", b.label());
     assertThrows(
-        GuestConfigException.class,
-        () -> QemuBuilds.resolve("container:", Architecture.X86_64, NO_DEBIAN));
+        GuestConfigException.class, () -> resolve("container:", Architecture.X86_64, NO_DEBIAN));
   }
 
   @Test
@@ -150,7 +155,7 @@ class QemuBuildsTest {
     QemuBuild made = new QemuBuild("debian:x", "/q", Map.of(), List.of());
     assertEquals(
         made,
-        QemuBuilds.resolve(
+        resolve(
             "debian:bookworm-backports=1:10.0.2",
             Architecture.X86_64,
             (spec, arch) -> {
@@ -163,8 +168,7 @@ class QemuBuildsTest {
   void anUnknownBuildListsTheValidForms() {
     GuestConfigException e =
         assertThrows(
-            GuestConfigException.class,
-            () -> QemuBuilds.resolve("qemu-10", Architecture.X86_64, NO_DEBIAN));
+            GuestConfigException.class, () -> resolve("qemu-10", Architecture.X86_64, NO_DEBIAN));
     assertTrue(e.getMessage().contains("'qemu-10'"), e.getMessage());
     assertTrue(e.getMessage().contains(QemuBuilds.VALID), e.getMessage());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.QemuBuild;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ class SchedulingTest {
 
   @Test
   void kdumpAndAarch64CellsGoFirstAndEqualOnesKeepTheirOrder() {
-    ImageRecipes r = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
     PlannedCell x86 = planned("x86", "x86_64-6.12", "no", r);
     PlannedCell x86b = planned("x86b", "x86_64-6.1", "no", r);
     PlannedCell arm = planned("arm", "aarch64-6.12-bpo", "no", r);
@@ -73,7 +74,7 @@ class SchedulingTest {
 
   @Test
   void aRiscvKdumpCellGoesFirstItsPanicCellLast() {
-    ImageRecipes r = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
     PlannedCell x86 = planned("x86", "x86_64-6.12", "no", r);
     PlannedCell x86Kdump = planned("x86-kdump", "x86_64-6.12", "yes", r);
     PlannedCell riscv = planned("riscv", "riscv64-6.12", "no", r);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShardTest {
 
   static List<Cell> smokeCells() {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes recipes = ImageRecipes.load(TestSettings.checkout().recipes());
     return GuestConfig.load(Path.of("guest-configs/smoke.yaml"), recipes.names()).cells();
   }
 

@@ -3,11 +3,10 @@ package dev.pvpanic.harness.regression;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.InjectedRegression;
 import dev.pvpanic.harness.matrix.Shard;
-import dev.pvpanic.harness.scenario.CellOptions;
 import dev.pvpanic.harness.scenario.CellResult;
 import dev.pvpanic.harness.scenario.HarnessSession;
 import dev.pvpanic.harness.scenario.MatrixRun;
@@ -29,7 +28,7 @@ class RegressionSuiteIT {
 
   @Test
   void everyInjectedRegressionGetsTheVerdictThatCatchesIt() {
-    HarnessSession session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    HarnessSession session = HarnessSession.open(TestSettings.jvm(), Optional.empty(), s -> {});
     GuestConfig config =
         session.loadConfig(session.settings().home().resolve("guest-configs/regressions.yaml"));
     MatrixRun run = session.matrix(config, Shard.ALL, Optional.empty(), OptionalInt.empty(), false);
@@ -37,7 +36,7 @@ class RegressionSuiteIT {
     int caught = 0;
     for (MatrixRunner.Outcome o :
         MatrixRunner.run(
-            session, run, CellOptions.defaults(), MatrixRunner.Listener.phases(System.out))) {
+            session, run, session.cellOptions(), MatrixRunner.Listener.phases(System.out))) {
       CellResult r = o.result();
       InjectedRegression injected =
           r.cell()

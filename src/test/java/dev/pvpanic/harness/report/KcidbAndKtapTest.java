@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.scenario.Verdict;
@@ -169,7 +170,7 @@ class KcidbAndKtapTest {
     List<Cell> cells =
         GuestConfig.load(
                 Path.of("guest-configs/smoke.yaml"),
-                ImageRecipes.load(ImageRecipes.defaultFolder()).names())
+                ImageRecipes.load(TestSettings.checkout().recipes()).names())
             .cells();
     int n = dev.pvpanic.harness.matrix.SmokeLines.count();
     assertEquals(n, cells.size());

@@ -6,6 +6,7 @@ import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.kmod.KernelSourceFiles;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public record KunitParser(int total, List<String> names, String lastLine, String
 
   /** The linux-source package the lock pins for {@link #RECIPE}. */
   static LockedPackage pinnedSource() {
-    return ImageLock.readOrEmpty(ImageLock.defaultFile())
+    return ImageLock.readOrEmpty(TestSettings.jvm().lockFile())
         .pins(RECIPE)
         .orElseThrow()
         .moduleBuild()

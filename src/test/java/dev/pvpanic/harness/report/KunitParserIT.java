@@ -4,9 +4,9 @@ import static dev.pvpanic.harness.report.CellJson.cell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class KunitParserIT {
   @BeforeAll
   static void parser() throws Exception {
     Prerequisite.PYTHON3.require(KunitParser.python3(), "python3 --version did not run");
-    tools = KunitParser.tools(Settings.system());
+    tools = KunitParser.tools(TestSettings.jvm());
   }
 
   private MatrixSummary run() throws Exception {
@@ -78,7 +78,7 @@ class KunitParserIT {
     for (Cell c :
         GuestConfig.load(
                 Path.of("guest-configs/smoke.yaml"),
-                ImageRecipes.load(ImageRecipes.defaultFolder()).names())
+                ImageRecipes.load(TestSettings.jvm().recipes()).names())
             .cells()) {
       CellJson json = cell(c.recipe()).name(c.displayName()).message(ROOT_FS_PANIC);
       c.parameters().forEach(json::with);

@@ -7,10 +7,10 @@ import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +32,9 @@ class CaptureFailedIT {
 
   @Test
   void aCaptureKernelWithoutMemoryIsCaptureFailedAtItsOwnPanic() {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
-    GuestImage image = ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE);
+    ImageRecipes recipes = ImageRecipes.load(TestSettings.jvm().recipes());
+    GuestImage image =
+        ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {}).image(RECIPE);
     List<String> tried = new ArrayList<>();
     // The smallest reservation kexec accepts leaves the capture kernel next to nothing: walk up
     // from below the kernel and initramfs' size to the first one that loads.
@@ -48,13 +49,16 @@ class CaptureFailedIT {
                   Axis.KDUMP, "yes",
                   Axis.POST_NOTIFIERS, "cmdline",
                   Axis.KERNEL_ARGS, "crashkernel=" + mib + "M"));
-      PlannedCell planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
+      PlannedCell planned = TestSettings.session().plan().plan(cell, recipes.get(RECIPE));
       Prerequisite.qemu(planned.recipe().arch())
           .require(QemuVersionProbe.version(planned.qemu()).isPresent(), planned.qemu().binary());
       CellOptions options =
-          CellOptions.defaults().withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(120));
+          TestSettings.session()
+              .cellOptions()
+              .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(120));
       CellResult r =
-          new CellRunner(options)
+          TestSettings.session()
+              .runner(options)
               .run(
                   cell,
                   image,

@@ -8,10 +8,10 @@ import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -42,7 +42,7 @@ class DoctoredDumpIT {
   @BeforeAll
   static void image() {
     String recipe = SeedCell.RECIPE;
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes recipes = ImageRecipes.load(TestSettings.jvm().recipes());
     Cell cell =
         new Cell(
             Optional.of("doctored-dump"),
@@ -51,16 +51,17 @@ class DoctoredDumpIT {
                 Axis.DEVICE, "pci",
                 Axis.PANIC, "pause",
                 Axis.AFTER, "dump"));
-    planned = MatrixPlan.plan(cell, recipes.get(recipe));
+    planned = TestSettings.session().plan().plan(cell, recipes.get(recipe));
     Prerequisite.qemu(planned.recipe().arch())
         .require(QemuVersionProbe.version(planned.qemu()).isPresent(), planned.qemu().binary());
-    image = ImageEnvironment.builder(Optional.empty(), s -> {}).image(recipe);
+    image = ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {}).image(recipe);
   }
 
   private static CellResult run(String name, Consumer<Path> doctor) {
     Path artifacts = Path.of(System.getProperty("pvh.build.dir", "target"), "doctored-dump", name);
     CellOptions options =
-        CellOptions.defaults()
+        TestSettings.session()
+            .cellOptions()
             .withHooks(
                 new MachineHooks() {
                   @Override
@@ -68,7 +69,9 @@ class DoctoredDumpIT {
                     doctor.accept(elf);
                   }
                 });
-    return new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts);
+    return TestSettings.session()
+        .runner(options)
+        .run(planned.cell(), image, planned.qemu(), artifacts);
   }
 
   @Test

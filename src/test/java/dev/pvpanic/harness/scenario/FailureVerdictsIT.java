@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
@@ -44,7 +45,8 @@ class FailureVerdictsIT {
   void aWrongExpectationFailsWithAReadableDiff() {
     // Claim the guest sends CRASH_LOADED although kdump is not loaded: the rules say PANICKED.
     CellOptions options =
-        CellOptions.defaults()
+        TestSettings.session()
+            .cellOptions()
             .withExpectation(
                 e ->
                     new ExpectedOutcome(
@@ -57,7 +59,9 @@ class FailureVerdictsIT {
                         e.guest()))
             .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20));
     CellResult r =
-        new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("wrong"));
+        TestSettings.session()
+            .runner(options)
+            .run(planned.cell(), image, planned.qemu(), artifacts("wrong"));
     assertEquals(Verdict.WRONG_EVENTS, r.verdict(), r.message());
     String diff = r.message();
     assertTrue(diff.contains("- GUEST_CRASHLOADED {action: run}"), diff);
@@ -79,7 +83,8 @@ class FailureVerdictsIT {
   void aSequenceThatCanNoLongerMatchIsJudgedWithoutWaitingOutItsBound() {
     Duration bound = Duration.ofSeconds(60);
     CellOptions options =
-        CellOptions.defaults()
+        TestSettings.session()
+            .cellOptions()
             .withExpectation(
                 e ->
                     new ExpectedOutcome(
@@ -96,7 +101,9 @@ class FailureVerdictsIT {
                         e.guest()))
             .withTimeouts(bound, bound);
     CellResult r =
-        new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("diverged"));
+        TestSettings.session()
+            .runner(options)
+            .run(planned.cell(), image, planned.qemu(), artifacts("diverged"));
     assertEquals(Verdict.WRONG_EVENTS, r.verdict(), r.message());
     assertTrue(r.message().contains("- SHUTDOWN {guest: true, reason: guest-panic}"), r.message());
     Duration afterTrigger =
@@ -112,10 +119,13 @@ class FailureVerdictsIT {
   @Test
   void aGuestThatNeverPanicsTimesOutWithTheConsoleTailWithinItsBound() {
     Duration bound = Duration.ofSeconds(15);
-    CellOptions options = CellOptions.defaults().withTrigger("true").withTimeouts(bound, bound);
+    CellOptions options =
+        TestSettings.session().cellOptions().withTrigger("true").withTimeouts(bound, bound);
     Instant start = Instant.now();
     CellResult r =
-        new CellRunner(options).run(planned.cell(), image, planned.qemu(), artifacts("noop"));
+        TestSettings.session()
+            .runner(options)
+            .run(planned.cell(), image, planned.qemu(), artifacts("noop"));
     Duration collect = r.phases().getOrDefault("collect", Duration.ZERO);
     assertEquals(Verdict.TIMEOUT, r.verdict(), r.message());
     assertTrue(r.message().contains("timed out waiting for QMP event GUEST_PANICKED"), r.message());
@@ -135,7 +145,9 @@ class FailureVerdictsIT {
   void aSilentGuestIsToldApartFromOneStillPrinting() {
     Duration bound = StuckCell.SILENT.plusSeconds(5);
     CellResult silent =
-        new CellRunner(CellOptions.defaults().withTrigger("true").withTimeouts(bound, bound))
+        TestSettings.session()
+            .runner(
+                TestSettings.session().cellOptions().withTrigger("true").withTimeouts(bound, bound))
             .run(planned.cell(), image, planned.qemu(), artifacts("silent"));
     assertEquals(Verdict.TIMEOUT, silent.verdict(), silent.message());
     assertTrue(
@@ -143,8 +155,10 @@ class FailureVerdictsIT {
         silent.message());
 
     CellResult printing =
-        new CellRunner(
-                CellOptions.defaults()
+        TestSettings.session()
+            .runner(
+                TestSettings.session()
+                    .cellOptions()
                     .withTrigger("(while :; do echo tick; sleep 1; done) &")
                     .withTimeouts(bound, bound))
             .run(planned.cell(), image, planned.qemu(), artifacts("printing"));

@@ -3,8 +3,8 @@ package dev.pvpanic.harness.scenario;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.QemuMachine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,12 +41,14 @@ class QemuDeathIT {
           }
         };
     CellOptions options =
-        CellOptions.defaults()
+        TestSettings.session()
+            .cellOptions()
             .withTrigger("echo " + MARK)
             .withHooks(kill)
             .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30));
-    Path artifacts = Settings.system().buildDir().resolve("qemu-death-it").resolve(name);
-    return new CellRunner(options)
+    Path artifacts = TestSettings.jvm().buildDir().resolve("qemu-death-it").resolve(name);
+    return TestSettings.session()
+        .runner(options)
         .run(seed.planned().cell(), seed.image(), seed.planned().qemu(), artifacts);
   }
 
@@ -138,18 +140,20 @@ class QemuDeathIT {
             }
           };
       CellOptions options =
-          CellOptions.defaults()
+          TestSettings.session()
+              .cellOptions()
               .withTrigger("dd if=/dev/zero of=/pvh-fill bs=1M count=512")
               .withHooks(confine)
               .withCold(true)
               .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
       CellResult r =
-          new CellRunner(options)
+          TestSettings.session()
+              .runner(options)
               .run(
                   seed.planned().cell(),
                   seed.image(),
                   seed.planned().qemu(),
-                  Settings.system().buildDir().resolve("qemu-death-it").resolve("oom"));
+                  TestSettings.jvm().buildDir().resolve("qemu-death-it").resolve("oom"));
       assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
       assertTrue(r.message().contains("signal 9 (SIGKILL) from outside"), r.message());
       assertTrue(

@@ -3,7 +3,7 @@ package dev.pvpanic.harness.scenario;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.Shard;
@@ -26,7 +26,7 @@ class RetryInfraIT {
 
   @Test
   void anInfrastructureErrorRunsAgainAndBothAttemptsAreKept() throws IOException {
-    HarnessSession session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    HarnessSession session = HarnessSession.open(TestSettings.jvm(), Optional.empty(), s -> {});
     Path yaml = tmp.resolve("retry.yaml");
     Files.writeString(
         yaml,
@@ -56,7 +56,7 @@ class RetryInfraIT {
         MatrixRunner.run(
             session,
             run,
-            CellOptions.defaults().withHooks(killFirstPanic),
+            TestSettings.session().cellOptions().withHooks(killFirstPanic),
             MatrixRunner.Listener.phases(System.out));
 
     CellResult r = outcomes.get(0).result();

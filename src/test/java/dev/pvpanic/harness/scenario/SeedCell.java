@@ -4,10 +4,10 @@ import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.matrix.MatrixPlan;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +21,15 @@ record SeedCell(PlannedCell planned, GuestImage image) {
   static final String RECIPE = "x86_64-6.12";
 
   static SeedCell named(String name) {
-    ImageRecipes recipes = ImageRecipes.load(ImageRecipes.defaultFolder());
+    ImageRecipes recipes = ImageRecipes.load(TestSettings.jvm().recipes());
     Cell cell =
         new Cell(
             Optional.of(name), Map.of(Axis.RECIPE, RECIPE, Axis.DEVICE, "pci", Axis.PANIC, "none"));
-    PlannedCell planned = MatrixPlan.plan(cell, recipes.get(RECIPE));
+    PlannedCell planned = TestSettings.session().plan().plan(cell, recipes.get(RECIPE));
     Prerequisite.qemu(planned.recipe().arch())
         .require(QemuVersionProbe.version(planned.qemu()).isPresent(), planned.qemu().binary());
-    return new SeedCell(planned, ImageEnvironment.builder(Optional.empty(), s -> {}).image(RECIPE));
+    return new SeedCell(
+        planned,
+        ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {}).image(RECIPE));
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.cache.ContentStore;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -51,7 +52,7 @@ class SnapshotFallbackIT {
       }
     }
     return new CellRunner(
-        CellOptions.defaults().withCold(false).withHooks(hooks),
+        TestSettings.session().cellOptions().withCold(false).withHooks(hooks),
         new SnapshotStore(new ContentStore(cache)));
   }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.PlannedCell;
@@ -41,7 +41,7 @@ class SnapshotIT {
 
   @Test
   void everyCellGetsTheSameVerdictColdAndFromASnapshot() {
-    HarnessSession session = HarnessSession.open(Settings.system(), Optional.empty(), s -> {});
+    HarnessSession session = HarnessSession.open(TestSettings.jvm(), Optional.empty(), s -> {});
     GuestConfig config = session.loadConfig(session.settings().config());
     Path root = session.settings().buildDir().resolve("snapshot-it").resolve(config.name());
     MatrixRun coldRun =
@@ -60,7 +60,7 @@ class SnapshotIT {
                 false));
     List<PlannedCell> runnable = coldRun.cells();
     assumeTrue(!runnable.isEmpty(), "no cell of " + config.name() + " can run here");
-    CellOptions options = CellOptions.defaults();
+    CellOptions options = TestSettings.session().cellOptions();
     MatrixRunner.Listener log = MatrixRunner.Listener.phases(System.out);
     List<CellResult> coldResults =
         MatrixRunner.run(session, coldRun, options, log).stream()
@@ -120,8 +120,7 @@ class SnapshotIT {
       }
       GuestImage image = session.images().image(p.recipe().name());
       MachineSpec spec =
-          CellMachine.machineSpec(
-              p.cell(), image, p.qemu(), CellMachine.kernelCmdline(p.cell(), image), null);
+          CellMachine.snapshotSpec(p.cell(), image, p.qemu(), session.cellOptions().accelerator());
       if (CellStarter.cannotRestore(spec).isEmpty()
           && keys.add(CellMachine.snapshotKey(spec, image).hash())) {
         kept.add(p);

@@ -40,6 +40,7 @@ public final class ContentStore {
   private static final Pattern DERIVED_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
   private static final String TEMP_PREFIX = ".tmp-" + RunFolder.ownerTag() + "-";
   private static final Pattern TEMP_NAME = Pattern.compile("\\.tmp-(\\d+-[0-9a-f]+)-.*");
+  // Per JVM: a folder's stale temporary files are swept once per process, for every session.
   private static final java.util.Set<Path> SWEPT =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -229,7 +230,8 @@ public final class ContentStore {
     }
   }
 
-  // Files found whole, by path, size, modification time and the hash they were checked against.
+  // Files found whole, by path, size, modification time and the hash they were checked against:
+  // per JVM, as that is the same for every session.
   private static final java.util.Set<String> VERIFIED =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 

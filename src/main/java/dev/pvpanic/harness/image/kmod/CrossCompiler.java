@@ -104,7 +104,7 @@ public record CrossCompiler(KernelArch arch, Path gcc, String versionText) {
   }
 
   private static List<Path> searchPath() {
-    List<Path> dirs = new ArrayList<>(Settings.system().pathFolders());
+    List<Path> dirs = new ArrayList<>(Settings.pathFolders());
     return dirs;
   }
 

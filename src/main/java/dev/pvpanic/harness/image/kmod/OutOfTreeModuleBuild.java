@@ -299,7 +299,10 @@ public final class OutOfTreeModuleBuild {
   }
 
   private String pathWithCompilerFirst() {
-    String path = Settings.system().get(Settings.Setting.PATH).orElse("");
+    String path =
+        Settings.pathFolders().stream()
+            .map(Path::toString)
+            .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     String dir = compiler.gcc().getParent().toString();
     return path.isEmpty() ? dir : dir + File.pathSeparator + path;
   }

@@ -52,7 +52,7 @@ public record TreeMake(Path folder, KernelArch arch, String crossPrefix) {
 
   private static KernelArch hostArch() {
     try {
-      return KernelArch.parse(Settings.system().hostArch());
+      return KernelArch.parse(Settings.hostArch());
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -125,11 +125,11 @@ public final class DebianQemu {
     this.log = log;
   }
 
-  /** Wired like the image builder: mirror, cache and lock file from the environment. */
-  public static DebianQemu fromEnvironment(Consumer<String> log) {
-    ContentStore store = ContentStore.at(Settings.system());
-    DebianArchive archive = ImageEnvironment.archive(Optional.empty(), store);
-    return new DebianQemu(archive, store, Settings.system().lockFile(), log);
+  /** Wired like the image builder: mirror, cache and lock file of {@code settings}. */
+  public static DebianQemu of(Settings settings, Consumer<String> log) {
+    ContentStore store = ContentStore.at(settings);
+    DebianArchive archive = ImageEnvironment.archive(settings, Optional.empty(), store);
+    return new DebianQemu(archive, store, settings.lockFile(), log);
   }
 
   /** The key of a build's pins in the lock: the request, the host architecture, the emulator. */
@@ -148,7 +148,7 @@ public final class DebianQemu {
             .orElseThrow(
                 () ->
                     new QemuBuildUnavailableException(
-                        request + ": unsupported host " + Settings.system().hostArch()));
+                        request + ": unsupported host " + Settings.hostArch()));
     try {
       List<LockedPackage> pins = pins(request, host.debianArch(), guest);
       Path root = store.publishDerived(derivedKey(pins), dir -> extract(pins, dir, host, guest));

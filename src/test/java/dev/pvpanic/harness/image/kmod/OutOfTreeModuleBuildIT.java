@@ -11,6 +11,7 @@ import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.LockedPackage;
+import dev.pvpanic.harness.junit.TestSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ class OutOfTreeModuleBuildIT {
 
   @Test
   void buildsPvpanicModulesTheKernelWouldLoad() throws IOException {
-    RecipePins pins = ImageLock.readOrEmpty(ImageLock.defaultFile()).pins(RECIPE).orElseThrow();
+    RecipePins pins =
+        ImageLock.readOrEmpty(TestSettings.jvm().lockFile()).pins(RECIPE).orElseThrow();
     String release = RecipeResolver.release(pins.kernel()).orElseThrow();
     String version = pins.moduleBuild().get(0).version();
     KernelPackages packages = KernelPackages.forRelease(release, version);
@@ -76,7 +78,7 @@ class OutOfTreeModuleBuildIT {
 
   private static DebianArchive archive() {
     return ImageEnvironment.archive(
-        Optional.empty(), ContentStore.at(dev.pvpanic.harness.Settings.system()));
+        TestSettings.jvm(), Optional.empty(), ContentStore.at(TestSettings.jvm()));
   }
 
   private static List<String> names(List<Path> paths) {
