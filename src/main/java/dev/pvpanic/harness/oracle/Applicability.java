@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.Architecture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -359,6 +360,6 @@ public sealed interface Applicability {
   }
 
   private static String arch(CellSetup setup) {
-    return setup.architecture().name().toLowerCase(java.util.Locale.ROOT);
+    return setup.architecture().id();
   }
 }

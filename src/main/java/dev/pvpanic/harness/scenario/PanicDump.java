@@ -116,8 +116,7 @@ final class PanicDump {
       Path elf, Architecture arch, String release, Trigger trigger, StringBuilder report)
       throws IOException {
     CellSetup setup =
-        CellSetup.panic(oracleArch(arch), dev.pvpanic.harness.oracle.PvpanicDevice.PCI)
-            .withTrigger(trigger);
+        CellSetup.panic(arch, dev.pvpanic.harness.oracle.PvpanicDevice.PCI).withTrigger(trigger);
     return check(elf, arch, release, setup, report);
   }
 
@@ -175,14 +174,6 @@ final class PanicDump {
       }
     }
     return problems;
-  }
-
-  private static dev.pvpanic.harness.oracle.Architecture oracleArch(Architecture arch) {
-    return switch (arch) {
-      case X86_64 -> dev.pvpanic.harness.oracle.Architecture.X86_64;
-      case AARCH64 -> dev.pvpanic.harness.oracle.Architecture.AARCH64;
-      case RISCV64 -> dev.pvpanic.harness.oracle.Architecture.RISCV64;
-    };
   }
 
   private static String line(Path file, Map<Path, String> hashes) {
