@@ -153,16 +153,10 @@ public record Cell(
 
   /** What the oracle needs to know about the setup. */
   public CellSetup setup(Architecture arch) {
-    dev.pvpanic.harness.oracle.PvpanicDevice device =
-        switch (deviceKind()) {
-          case NONE -> dev.pvpanic.harness.oracle.PvpanicDevice.NONE;
-          case ISA -> dev.pvpanic.harness.oracle.PvpanicDevice.ISA;
-          case PCI -> dev.pvpanic.harness.oracle.PvpanicDevice.PCI;
-        };
     return new CellSetup(
         kdump(),
         postNotifiers(),
-        device,
+        deviceKind(),
         events().isPresent() ? Optional.of(events().getAsInt()) : Optional.empty(),
         PanicAction.valueOf(enumName(get(Axis.PANIC))),
         ShutdownAction.valueOf(enumName(get(Axis.SHUTDOWN))),

@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.oracle;
 
 import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -209,7 +210,7 @@ public final class Oracle {
   }
 
   private static boolean driverBound(CellSetup setup, GuestFacts guest, Prediction prediction) {
-    if (setup.device() == PvpanicDevice.NONE) {
+    if (setup.device() == PvpanicDevice.Kind.NONE) {
       prediction.because("no pvpanic device -> the guest has nothing to write to");
       return false;
     }

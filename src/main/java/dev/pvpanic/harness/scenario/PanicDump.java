@@ -2,6 +2,7 @@ package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.Oracle;
@@ -115,8 +116,7 @@ final class PanicDump {
   static List<String> check(
       Path elf, Architecture arch, String release, Trigger trigger, StringBuilder report)
       throws IOException {
-    CellSetup setup =
-        CellSetup.panic(arch, dev.pvpanic.harness.oracle.PvpanicDevice.PCI).withTrigger(trigger);
+    CellSetup setup = CellSetup.panic(arch, PvpanicDevice.Kind.PCI).withTrigger(trigger);
     return check(elf, arch, release, setup, report);
   }
 
