@@ -3,6 +3,7 @@ package dev.pvpanic.harness.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
@@ -19,11 +20,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,42 +228,33 @@ public final class ImageBuilder implements ImageProvider {
   /** A hash of everything that goes into the image: any change makes a new one. */
   String inputHash(ImageRecipe r, RecipePins pins, Optional<UserKernelInputs> inputs) {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      update(md, LAYOUT);
+      Sha256.Running sum = Sha256.running().field(LAYOUT);
       // a user's kernel is named by its path; the key covers its bytes, wherever it lies
       String name = UserKernels.kind(r.name()).map(k -> "user-" + k).orElse(r.name());
-      update(md, name + "|" + r.arch() + "|" + r.pvpanic());
+      sum.field(name + "|" + r.arch() + "|" + r.pvpanic());
       for (LockedPackage p : pins.all()) {
-        update(md, p.name() + "|" + p.version() + "|" + p.sha256());
+        sum.field(p.name() + "|" + p.version() + "|" + p.sha256());
       }
       if (inputs.isPresent()) {
-        inputs.get().hashInto(md);
+        inputs.get().hashInto(sum);
       } else if (r.kernel() instanceof LocalDeb d) {
-        update(md, ContentStore.sha256Of(d.deb()));
+        sum.field(Sha256.of(d.deb()));
       } else {
-        update(md, "debian-kernel");
+        sum.field("debian-kernel");
       }
-      md.update(Files.readAllBytes(guestDir.resolve("init")));
+      sum.file(guestDir.resolve("init"));
       Path oops = guestDir.resolve("oops");
       if (Files.isDirectory(oops)) {
         try (Stream<Path> files = Files.list(oops)) {
           for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-            update(md, "oops/" + f.getFileName());
-            md.update(Files.readAllBytes(f));
+            sum.field("oops/" + f.getFileName()).file(f);
           }
         }
       }
-      return HexFormat.of().formatHex(md.digest());
+      return sum.hex();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
-  }
-
-  private static void update(MessageDigest md, String s) {
-    md.update(s.getBytes(StandardCharsets.UTF_8));
-    md.update((byte) 0);
   }
 
   private void assemble(ImageRecipe r, RecipePins pins, Optional<UserKernelInputs> inputs, Path out)
@@ -376,15 +365,15 @@ public final class ImageBuilder implements ImageProvider {
         // the oracle's facts of the kernel (ImageFacts), and the whole file for a person
         manifest.put("kernelConfig", config.get().only(KernelConfig.FACT_SYMBOLS).values());
         Files.copy(kernel.config().get(), out.resolve("config"));
-        manifest.put("kernelConfigSha256", ContentStore.sha256Of(out.resolve("config")));
+        manifest.put("kernelConfigSha256", Sha256.of(out.resolve("config")));
       }
       Map<String, Object> packages = new LinkedHashMap<>();
       packages.put("kernel", pins.kernel());
       packages.put("userland", pins.userland());
       packages.put("moduleBuild", pins.moduleBuild());
       manifest.put("packages", packages);
-      manifest.put("kernelSha256", ContentStore.sha256Of(out.resolve("vmlinuz")));
-      manifest.put("initrdSha256", ContentStore.sha256Of(out.resolve("initrd.cpio.gz")));
+      manifest.put("kernelSha256", Sha256.of(out.resolve("vmlinuz")));
+      manifest.put("initrdSha256", Sha256.of(out.resolve("initrd.cpio.gz")));
       manifest.put("initrdBytes", Files.size(out.resolve("initrd.cpio.gz")));
       manifest.put("kernelBytes", Files.size(out.resolve("vmlinuz")));
       JSON.writeValue(out.resolve("manifest.json").toFile(), manifest);
@@ -400,7 +389,7 @@ public final class ImageBuilder implements ImageProvider {
   private static Map<String, Object> debDescription(Path deb) throws IOException {
     ControlStanza control = DebFile.control(deb);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("sha256", ContentStore.sha256Of(deb));
+    out.put("sha256", Sha256.of(deb));
     out.put("bytes", Files.size(deb));
     out.put("package", control.getOrEmpty("Package"));
     out.put("version", control.getOrEmpty("Version"));

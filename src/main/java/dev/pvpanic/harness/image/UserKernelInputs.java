@@ -1,8 +1,8 @@
 package dev.pvpanic.harness.image;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageRecipe.LocalBuild;
 import dev.pvpanic.harness.image.ImageRecipe.LocalKernel;
-import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.kmod.ModuleBuildException;
 import dev.pvpanic.harness.image.kmod.TreeMake;
 import dev.pvpanic.harness.machine.Architecture;
@@ -12,9 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -438,25 +435,21 @@ final class UserKernelInputs implements AutoCloseable {
   }
 
   /** Every byte the image is made of, and the commit it was built from. */
-  void hashInto(MessageDigest md) throws IOException {
-    update(md, "user-kernel-" + kind + "|" + release + "|" + arch.id());
-    md.update(Files.readAllBytes(image));
+  void hashInto(Sha256.Running sum) throws IOException {
+    sum.field("user-kernel-" + kind + "|" + release + "|" + arch.id()).file(image);
     if (config.isPresent()) {
-      update(md, "config");
-      md.update(Files.readAllBytes(config.get()));
+      sum.field("config").file(config.get());
     }
     if (tree.isPresent() && tree.get().systemMap().isPresent()) {
-      update(md, "System.map");
-      md.update(Files.readAllBytes(tree.get().systemMap().get()));
+      sum.field("System.map").file(tree.get().systemMap().get());
     }
     if (modules.isPresent()) {
       for (Path f : moduleFiles()) {
-        update(md, "module|" + modules.get().relativize(f));
-        md.update(Files.readAllBytes(f));
+        sum.field("module|" + modules.get().relativize(f)).file(f);
       }
     }
     if (tree.isPresent()) {
-      update(md, "git|" + tree.get().git());
+      sum.field("git|" + tree.get().git());
     }
   }
 
@@ -502,13 +495,13 @@ final class UserKernelInputs implements AutoCloseable {
     parsed.flatMap(c -> c.value("CONFIG_CC_VERSION_TEXT")).ifPresent(cc -> out.put("compiler", cc));
     Map<String, Object> mods = new LinkedHashMap<>(modulesOrigin);
     if (modules.isPresent()) {
-      MessageDigest md = sha256();
+      Sha256.Running sum = Sha256.running();
       List<Path> files = moduleFiles();
       for (Path f : files) {
-        update(md, modules.get().relativize(f) + "|" + ContentStore.sha256Of(f));
+        sum.field(modules.get().relativize(f) + "|" + Sha256.of(f));
       }
       mods.put("files", files.size());
-      mods.put("sha256", HexFormat.of().formatHex(md.digest()));
+      mods.put("sha256", sum.hex());
     }
     out.put("modules", mods);
     if (tree.isPresent()) {
@@ -524,7 +517,7 @@ final class UserKernelInputs implements AutoCloseable {
   private static Map<String, Object> file(Path p) throws IOException {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("path", p.toString());
-    out.put("sha256", ContentStore.sha256Of(p));
+    out.put("sha256", Sha256.of(p));
     out.put("bytes", Files.size(p));
     return out;
   }
@@ -535,19 +528,6 @@ final class UserKernelInputs implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void update(MessageDigest md, String s) {
-    md.update(s.getBytes(StandardCharsets.UTF_8));
-    md.update((byte) 0);
   }
 
   @Override

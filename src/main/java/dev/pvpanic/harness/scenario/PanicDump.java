@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.machine.QemuMachine;
@@ -9,16 +10,12 @@ import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.QmpException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -196,7 +193,7 @@ final class PanicDump {
   private static String hash(Path file, Map<Path, String> hashes) throws IOException {
     String known = hashes.get(file);
     if (known == null) {
-      known = sha256(file);
+      known = Sha256.of(file);
       hashes.put(file, known);
     }
     return known;
@@ -232,18 +229,5 @@ final class PanicDump {
       }
     }
     return sb.toString();
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        d.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 }

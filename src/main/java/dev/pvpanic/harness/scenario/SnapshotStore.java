@@ -3,6 +3,7 @@ package dev.pvpanic.harness.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -199,7 +200,7 @@ public final class SnapshotStore {
     d.put("readyLine", readyLine);
     d.put("stateFile", STATE);
     d.put("stateBytes", Files.size(state));
-    d.put("stateSha256", ContentStore.sha256Of(state));
+    d.put("stateSha256", Sha256.of(state));
     d.put("created", Instant.now().toString());
     d.put("bootSeconds", boot.toMillis() / 1000.0);
     d.put("saveSeconds", save.toMillis() / 1000.0);
