@@ -1,8 +1,7 @@
 package dev.pvpanic.harness.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
@@ -41,9 +40,6 @@ public final class ImageBuilder implements ImageProvider {
   /** Bump when the layout of a built image changes, so old cache entries are not reused. */
   // 2: trigger modules, vmcore-dmesg; 3: out-of-tree modules built reproducibly (-ffile-prefix-map)
   static final String LAYOUT = "pvh-image-3";
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final ImageRecipes recipes;
   private final DebianArchive archive;
@@ -95,7 +91,7 @@ public final class ImageBuilder implements ImageProvider {
   public static Optional<String> damage(Path dir) {
     Map<?, ?> manifest;
     try {
-      manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
+      manifest = Json.MAPPER.readValue(dir.resolve("manifest.json").toFile(), Map.class);
     } catch (IOException e) {
       return Optional.of("unreadable manifest.json: " + e.getMessage());
     }
@@ -203,7 +199,7 @@ public final class ImageBuilder implements ImageProvider {
               return store.publishDerived("image-" + key, out -> assemble(r, pins, inputs, out));
             });
     try {
-      Map<?, ?> manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
+      Map<?, ?> manifest = Json.MAPPER.readValue(dir.resolve("manifest.json").toFile(), Map.class);
       log.accept(
           "image "
               + r.name()
@@ -376,7 +372,7 @@ public final class ImageBuilder implements ImageProvider {
       manifest.put("initrdSha256", Sha256.of(out.resolve("initrd.cpio.gz")));
       manifest.put("initrdBytes", Files.size(out.resolve("initrd.cpio.gz")));
       manifest.put("kernelBytes", Files.size(out.resolve("vmlinuz")));
-      JSON.writeValue(out.resolve("manifest.json").toFile(), manifest);
+      Json.PRETTY.writeValue(out.resolve("manifest.json").toFile(), manifest);
     } finally {
       deleteTree(work);
     }

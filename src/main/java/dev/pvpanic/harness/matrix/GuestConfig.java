@@ -1,8 +1,7 @@
 package dev.pvpanic.harness.matrix;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.UserKernels;
 import java.io.IOException;
@@ -46,10 +45,6 @@ public record GuestConfig(
     List<Exclusion> exclusions,
     List<Cell> namedCells,
     Optional<Path> file) {
-
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** A config or cell name: it names folders, so no path separators, no leading dot. */
   private static final java.util.regex.Pattern NAME =
@@ -106,7 +101,8 @@ public record GuestConfig(
    */
   private static void refuseAliases(String text, Path file) throws IOException {
     try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p =
-        (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(text)) {
+        (com.fasterxml.jackson.dataformat.yaml.YAMLParser)
+            Json.YAML_NO_DUPLICATES.createParser(text)) {
       while (p.nextToken() != null) {
         if (p.isCurrentAlias()) {
           com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
@@ -154,7 +150,7 @@ public record GuestConfig(
     Object root;
     try {
       refuseAliases(text, file);
-      root = YAML.readValue(text, Object.class);
+      root = Json.YAML_NO_DUPLICATES.readValue(text, Object.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       throw new GuestConfigException(

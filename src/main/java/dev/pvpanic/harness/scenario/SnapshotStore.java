@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.cache.ContentStore;
@@ -33,8 +33,6 @@ public final class SnapshotStore {
   static final String DESCRIPTION = "snapshot.json";
   static final String BOOT_CONSOLE = "console.log";
   private static final String PREFIX = "snapshot-";
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   // Shared by every store of one JVM: a runner is made per cell, the cache folder is the same.
   private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
   private static final Map<String, String> UNUSABLE = new ConcurrentHashMap<>();
@@ -156,7 +154,7 @@ public final class SnapshotStore {
   static Optional<String> problem(SnapshotKey key, Path dir, boolean hash) {
     JsonNode d;
     try {
-      d = JSON.readTree(dir.resolve(DESCRIPTION).toFile());
+      d = Json.MAPPER.readTree(dir.resolve(DESCRIPTION).toFile());
     } catch (IOException e) {
       return Optional.of("unreadable " + DESCRIPTION + ": " + e.getMessage());
     }
@@ -173,7 +171,7 @@ public final class SnapshotStore {
 
   private static GuestSnapshot load(SnapshotKey key, Path dir) {
     try {
-      JsonNode d = JSON.readTree(dir.resolve(DESCRIPTION).toFile());
+      JsonNode d = Json.MAPPER.readTree(dir.resolve(DESCRIPTION).toFile());
       return new GuestSnapshot(
           key.hash(),
           dir,

@@ -1,8 +1,7 @@
 package dev.pvpanic.harness.image.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageEnvironment;
@@ -66,9 +65,6 @@ public final class DebianQemu {
    */
   static final List<String> SERIES_SUITES =
       List.of("bullseye", "bookworm", "trixie", "bookworm-backports", "trixie-backports", "sid");
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * What {@code debian:<suite>[=<version>]} or {@code debian:<x.y>} asks for; for the latter {@code
@@ -270,7 +266,7 @@ public final class DebianQemu {
     // provenance: which packages this tree is, next to it
     Files.writeString(
         dir.resolve("qemu-packages.json"),
-        JSON.writeValueAsString(pins) + "\n",
+        Json.PRETTY.writeValueAsString(pins) + "\n",
         StandardCharsets.UTF_8);
   }
 
