@@ -2,6 +2,8 @@ package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.Sha256;
+import dev.pvpanic.harness.elf.ElfCore;
+import dev.pvpanic.harness.elf.ElfHeaders;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.machine.QemuMachine;
@@ -126,9 +128,9 @@ final class PanicDump {
     problems.addAll(core.problems());
     int wanted =
         switch (arch) {
-          case X86_64 -> ElfCore.EM_X86_64;
-          case AARCH64 -> ElfCore.EM_AARCH64;
-          case RISCV64 -> ElfCore.EM_RISCV;
+          case X86_64 -> ElfHeaders.EM_X86_64;
+          case AARCH64 -> ElfHeaders.EM_AARCH64;
+          case RISCV64 -> ElfHeaders.EM_RISCV;
         };
     if (core.problems().isEmpty() && core.machine() != wanted) {
       problems.add("ELF machine " + core.machine() + ", not " + arch.id() + " (" + wanted + ")");
