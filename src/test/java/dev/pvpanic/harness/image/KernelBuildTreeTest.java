@@ -132,7 +132,7 @@ class KernelBuildTreeTest {
       assertEquals("make modules_install", modules.get("origin"));
       assertEquals(2, modules.get("files")); // the module and modules.order
       Path root = tmp.resolve("image-root");
-      in.copyInto(root, ImageBuilder::kernelPath);
+      in.copyInto(root, ImageAssembly::kernelPath);
       installed =
           root.resolve(
               "lib/modules/"
