@@ -1,7 +1,6 @@
 package dev.pvpanic.harness.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.cache.ContentStore;
@@ -46,9 +45,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Cold boots against snapshot restores, side by side in one run.")
 public final class Benchmark implements Callable<Integer> {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @Parameters(
       index = "0",
       defaultValue = "guest-configs/smoke.yaml",
@@ -190,7 +186,7 @@ public final class Benchmark implements Callable<Integer> {
     double warm = BenchmarkSummary.wallMedian(passes, "snapshot");
     String base = "benchmark-" + name;
     Path jsonFile = outDir.resolve(base + ".json");
-    JSON.writeValue(jsonFile.toFile(), report);
+    Json.PRETTY.writeValue(jsonFile.toFile(), report);
     Path svgFile = outDir.resolve(base + ".svg");
     Files.writeString(svgFile, BenchmarkPrinter.chart(name, passes, n, cold, warm, prepWall));
     new BenchmarkPrinter(say).print(report, passes);

@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import java.io.IOException;
@@ -19,8 +19,6 @@ import java.util.stream.Stream;
  * and the layout): after an init change the next build still rebuilds once.
  */
 final class CachedImages {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** A built image: its recipe and the packages (name|version|sha256) it was made from. */
   private record Built(String recipe, Set<String> packages) {}
 
@@ -50,7 +48,7 @@ final class CachedImages {
 
   private static List<Built> read(Path manifest) {
     try {
-      JsonNode m = JSON.readTree(manifest.toFile());
+      JsonNode m = Json.MAPPER.readTree(manifest.toFile());
       Set<String> packages = new HashSet<>();
       for (String role : List.of("kernel", "userland", "moduleBuild")) {
         for (JsonNode p : m.path("packages").path(role)) {

@@ -1,8 +1,7 @@
 package dev.pvpanic.harness.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe;
@@ -34,7 +33,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 final class CellBundle {
   static final String CONFIG = "guest-config.yaml";
   static final String LOCK = "packages.lock.json";
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /**
    * @param name the cell's name in the bundled config (and in the rerun command)
@@ -136,7 +134,7 @@ final class CellBundle {
     top.put("name", "bundle");
     top.put("description", "one cell (" + c.cell().id() + "), from " + c.source());
     top.put("cells", List.of(cell));
-    return YAML.writeValueAsString(top);
+    return Json.YAML.writeValueAsString(top);
   }
 
   /** The command that reruns the cell, from a checkout, with the bundle unpacked in $B. */

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.cache.ContentStore;
@@ -82,7 +83,7 @@ final class KernelSourceCommand implements Callable<Integer> {
       Path target = out.resolve(extracted.getFileName());
       Files.move(extracted, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
-      stdout.printf("%s  %s%n", ContentStore.sha256Of(target), target.getFileName());
+      stdout.printf("%s  %s%n", Sha256.of(target), target.getFileName());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write into " + out + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebianArchive;
@@ -14,10 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -120,13 +117,8 @@ final class QemuSourceCommand implements Callable<Integer> {
    */
   private static String copy(Path blob, Path target) throws IOException {
     Path temp = target.resolveSibling("." + target.getFileName() + ".part");
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-256 in this JVM", e);
-    }
-    try (InputStream in = new DigestInputStream(Files.newInputStream(blob), digest);
+    Sha256.Running sum = Sha256.running();
+    try (InputStream in = sum.reading(Files.newInputStream(blob));
         OutputStream o = Files.newOutputStream(temp)) {
       in.transferTo(o);
     } catch (IOException e) {
@@ -134,6 +126,6 @@ final class QemuSourceCommand implements Callable<Integer> {
       throw e;
     }
     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return HexFormat.of().formatHex(digest.digest());
+    return sum.hex();
   }
 }

@@ -1,30 +1,19 @@
 package dev.pvpanic.harness.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
-import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.ImageRecipe.LocalDeb;
 import dev.pvpanic.harness.image.cache.ContentStore;
-import dev.pvpanic.harness.image.debian.ControlStanza;
-import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.LockedPackage;
-import dev.pvpanic.harness.image.initramfs.InitramfsBuilder;
-import dev.pvpanic.harness.image.initramfs.SharedLibraryClosure;
-import dev.pvpanic.harness.oracle.KernelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,18 +23,15 @@ import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 
 /**
- * Builds guest images from recipes: fetches the pinned packages (from the cache when it has them:
- * then no network request at all), extracts the kernel and the pvpanic modules (or builds them out
- * of tree), assembles the capture and main initramfs, and publishes the result in the cache under a
- * hash of everything that went in. A second build of the same inputs is a cache hit.
+ * Builds guest images from recipes: pins the packages (from the lock file, or resolved and written
+ * to it), hashes everything that goes in, and publishes the image {@link ImageAssembly} puts
+ * together in the cache under that hash. A second build of the same inputs is a cache hit, with no
+ * network request at all; a damaged cached image is removed and built again.
  */
 public final class ImageBuilder implements ImageProvider {
   /** Bump when the layout of a built image changes, so old cache entries are not reused. */
   // 2: trigger modules, vmcore-dmesg; 3: out-of-tree modules built reproducibly (-ffile-prefix-map)
   static final String LAYOUT = "pvh-image-3";
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final ImageRecipes recipes;
   private final DebianArchive archive;
@@ -97,7 +83,7 @@ public final class ImageBuilder implements ImageProvider {
   public static Optional<String> damage(Path dir) {
     Map<?, ?> manifest;
     try {
-      manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
+      manifest = Json.MAPPER.readValue(dir.resolve("manifest.json").toFile(), Map.class);
     } catch (IOException e) {
       return Optional.of("unreadable manifest.json: " + e.getMessage());
     }
@@ -203,10 +189,12 @@ public final class ImageBuilder implements ImageProvider {
         published.orElseGet(
             () -> {
               log.accept("building image " + r.name() + " (" + key.substring(0, 12) + ")");
-              return store.publishDerived("image-" + key, out -> assemble(r, pins, inputs, out));
+              return store.publishDerived(
+                  "image-" + key,
+                  out -> new ImageAssembly(archive, guestDir, log, r, pins, inputs).writeTo(out));
             });
     try {
-      Map<?, ?> manifest = JSON.readValue(dir.resolve("manifest.json").toFile(), Map.class);
+      Map<?, ?> manifest = Json.MAPPER.readValue(dir.resolve("manifest.json").toFile(), Map.class);
       log.accept(
           "image "
               + r.name()
@@ -231,255 +219,33 @@ public final class ImageBuilder implements ImageProvider {
   /** A hash of everything that goes into the image: any change makes a new one. */
   String inputHash(ImageRecipe r, RecipePins pins, Optional<UserKernelInputs> inputs) {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      update(md, LAYOUT);
+      Sha256.Running sum = Sha256.running().field(LAYOUT);
       // a user's kernel is named by its path; the key covers its bytes, wherever it lies
       String name = UserKernels.kind(r.name()).map(k -> "user-" + k).orElse(r.name());
-      update(md, name + "|" + r.arch() + "|" + r.pvpanic());
+      sum.field(name + "|" + r.arch() + "|" + r.pvpanic());
       for (LockedPackage p : pins.all()) {
-        update(md, p.name() + "|" + p.version() + "|" + p.sha256());
+        sum.field(p.name() + "|" + p.version() + "|" + p.sha256());
       }
       if (inputs.isPresent()) {
-        inputs.get().hashInto(md);
+        inputs.get().hashInto(sum);
       } else if (r.kernel() instanceof LocalDeb d) {
-        update(md, ContentStore.sha256Of(d.deb()));
+        sum.field(Sha256.of(d.deb()));
       } else {
-        update(md, "debian-kernel");
+        sum.field("debian-kernel");
       }
-      md.update(Files.readAllBytes(guestDir.resolve("init")));
+      sum.file(guestDir.resolve("init"));
       Path oops = guestDir.resolve("oops");
       if (Files.isDirectory(oops)) {
         try (Stream<Path> files = Files.list(oops)) {
           for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-            update(md, "oops/" + f.getFileName());
-            md.update(Files.readAllBytes(f));
+            sum.field("oops/" + f.getFileName()).file(f);
           }
         }
       }
-      return HexFormat.of().formatHex(md.digest());
+      return sum.hex();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
-  }
-
-  private static void update(MessageDigest md, String s) {
-    md.update(s.getBytes(StandardCharsets.UTF_8));
-    md.update((byte) 0);
-  }
-
-  private void assemble(ImageRecipe r, RecipePins pins, Optional<UserKernelInputs> inputs, Path out)
-      throws IOException {
-    Path work = Files.createTempDirectory("pvh-image-");
-    try {
-      Path kernelRoot = Files.createDirectories(work.resolve("kernel"));
-      if (inputs.isPresent()) {
-        inputs.get().copyInto(kernelRoot, ImageBuilder::kernelPath);
-      } else {
-        extractKernel(r, pins, kernelRoot);
-      }
-      KernelFiles kernel = KernelFiles.find(kernelRoot);
-      Optional<dev.pvpanic.harness.machine.Architecture> imageArch =
-          KernelImageFormat.of(kernel.image());
-      if (imageArch.isPresent() && imageArch.get() != r.arch()) {
-        throw new RecipeException(
-            r.name()
-                + ": its kernel image "
-                + kernelRoot.relativize(kernel.image())
-                + " is an "
-                + imageArch.get().id()
-                + " kernel, not "
-                + r.arch().id()
-                + "; give a kernel built for "
-                + r.arch().id());
-      }
-      Map<String, Object> driver = new LinkedHashMap<>();
-      PvpanicModules pvpanicModules = new PvpanicModules(archive, log);
-      List<PvpanicModules.ModuleFile> modules = pvpanicModules.of(r, pins, kernel, work, driver);
-
-      Path userRoot = Files.createDirectories(work.resolve("userland"));
-      for (LockedPackage p : pins.userland()) {
-        DebFile.extract(archive.fetch(p), userRoot, path -> true);
-      }
-      Path busybox = firstExisting(userRoot, "bin/busybox", "usr/bin/busybox");
-      String kexec =
-          Files.exists(userRoot.resolve("sbin/kexec")) ? "/sbin/kexec" : "/usr/sbin/kexec";
-      byte[] init = Files.readAllBytes(guestDir.resolve("init"));
-
-      InitramfsBuilder capture = base(init, busybox);
-      // the capture kernel reads the panicked kernel's log from /proc/vmcore (kexec-tools)
-      String vmcoreDmesg =
-          Files.exists(userRoot.resolve("sbin/vmcore-dmesg"))
-              ? "/sbin/vmcore-dmesg"
-              : "/usr/sbin/vmcore-dmesg";
-      if (Files.exists(userRoot.resolve(vmcoreDmesg.substring(1)))) {
-        SharedLibraryClosure.of(userRoot, vmcoreDmesg).addTo(capture);
-        capture.file(vmcoreDmesg, userRoot.resolve(vmcoreDmesg.substring(1)), 0755);
-      }
-      Path capturePath = work.resolve("capture.cpio.gz");
-      capture.write(capturePath);
-
-      InitramfsBuilder main = base(init, busybox);
-      SharedLibraryClosure.of(userRoot, kexec).addTo(main);
-      main.file(kexec, userRoot.resolve(kexec.substring(1)), 0755);
-      StringBuilder list = new StringBuilder();
-      for (PvpanicModules.ModuleFile m : modules) {
-        String path = "/lib/modules/pvh/" + m.name() + ".ko";
-        main.file(path, m.content(), 0644);
-        list.append(path).append('\n');
-      }
-      main.file("/etc/pvh/modules", list.toString().getBytes(StandardCharsets.UTF_8), 0644);
-      // Modules a trigger loads at run time, not at boot: /etc/pvh/extra/<name>.deps lists what
-      // to insmod before /lib/modules/pvh/extra/<name>.ko (busybox insmod resolves nothing).
-      Map<String, Object> triggerNotes = new LinkedHashMap<>();
-      List<String> triggerModules = new java.util.ArrayList<>();
-      Optional<List<PvpanicModules.ModuleFile>> watchdog =
-          TriggerModules.withDependencies(kernel.modules(), TriggerModules.WATCHDOG, triggerNotes);
-      if (watchdog.isPresent()) {
-        addTriggerModule(main, TriggerModules.WATCHDOG, watchdog.get());
-        triggerModules.add(TriggerModules.WATCHDOG);
-      }
-      Optional<KernelBuildTree> tree = inputs.flatMap(UserKernelInputs::tree);
-      Optional<PvpanicModules.ModuleFile> oops =
-          tree.isPresent()
-              ? OopsModule.buildInTree(
-                  tree.get(), work, guestDir.resolve("oops"), triggerNotes, log)
-              : OopsModule.build(
-                  pvpanicModules, pins, kernel, work, guestDir.resolve("oops"), triggerNotes, log);
-      if (oops.isPresent()) {
-        addTriggerModule(main, OopsModule.NAME, List.of(oops.get()));
-        triggerModules.add(OopsModule.NAME);
-      }
-      main.file("/boot/vmlinuz", kernel.image(), 0644);
-      main.file("/boot/capture.cpio.gz", capturePath, 0644);
-      main.write(out.resolve("initrd.cpio.gz"));
-      Files.copy(kernel.image(), out.resolve("vmlinuz"));
-
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("recipe", r.name());
-      manifest.put("arch", r.arch().id());
-      manifest.put("kernelRelease", kernel.release());
-      manifest.put("driver", driver.get("origin"));
-      manifest.put("driverDetails", driver);
-      manifest.put("modules", modules.stream().map(PvpanicModules.ModuleFile::name).toList());
-      manifest.put("triggerModules", triggerModules);
-      manifest.put("triggerModuleDetails", triggerNotes);
-      manifest.put("kernelSource", kernelSource(r));
-      if (r.kernel() instanceof LocalDeb d) {
-        manifest.put("kernelPackage", debDescription(d.deb()));
-      }
-      if (inputs.isPresent()) {
-        manifest.put("kernelBuild", inputs.get().description());
-      }
-      Optional<KernelConfig> config = kernel.parsedConfig();
-      if (config.isPresent()) {
-        // the oracle's facts of the kernel (ImageFacts), and the whole file for a person
-        manifest.put("kernelConfig", config.get().only(KernelConfig.FACT_SYMBOLS).values());
-        Files.copy(kernel.config().get(), out.resolve("config"));
-        manifest.put("kernelConfigSha256", ContentStore.sha256Of(out.resolve("config")));
-      }
-      Map<String, Object> packages = new LinkedHashMap<>();
-      packages.put("kernel", pins.kernel());
-      packages.put("userland", pins.userland());
-      packages.put("moduleBuild", pins.moduleBuild());
-      manifest.put("packages", packages);
-      manifest.put("kernelSha256", ContentStore.sha256Of(out.resolve("vmlinuz")));
-      manifest.put("initrdSha256", ContentStore.sha256Of(out.resolve("initrd.cpio.gz")));
-      manifest.put("initrdBytes", Files.size(out.resolve("initrd.cpio.gz")));
-      manifest.put("kernelBytes", Files.size(out.resolve("vmlinuz")));
-      JSON.writeValue(out.resolve("manifest.json").toFile(), manifest);
-    } finally {
-      deleteTree(work);
-    }
-  }
-
-  /**
-   * A kernel package file as the manifest records it: its bytes and its control (not its path: the
-   * image is shared by every path those bytes are found at).
-   */
-  private static Map<String, Object> debDescription(Path deb) throws IOException {
-    ControlStanza control = DebFile.control(deb);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("sha256", ContentStore.sha256Of(deb));
-    out.put("bytes", Files.size(deb));
-    out.put("package", control.getOrEmpty("Package"));
-    out.put("version", control.getOrEmpty("Version"));
-    out.put("architecture", control.getOrEmpty("Architecture"));
-    control.get("Source").ifPresent(src -> out.put("source", src));
-    return out;
-  }
-
-  /** Where the kernel came from, as the manifest says it: {@code debian} or a user's kind. */
-  static String kernelSource(ImageRecipe r) {
-    return UserKernels.kind(r.name())
-        .orElse(r.kernel() instanceof DebianKernel ? "debian" : "local");
-  }
-
-  /**
-   * Puts a trigger module and its dependencies ({@code files}: dependencies first, the module last)
-   * into the image, with the list of dependencies to load first.
-   */
-  private static void addTriggerModule(
-      InitramfsBuilder image, String name, List<PvpanicModules.ModuleFile> files) {
-    StringBuilder deps = new StringBuilder();
-    for (PvpanicModules.ModuleFile f : files) {
-      String path = TriggerModules.DIR + "/" + f.name() + ".ko";
-      if (!image.contains(path)) {
-        image.file(path, f.content(), 0644);
-      }
-      if (!f.name().equals(name)) {
-        deps.append(path).append('\n');
-      }
-    }
-    image.file(
-        "/etc/pvh/extra/" + name + ".deps", deps.toString().getBytes(StandardCharsets.UTF_8), 0644);
-  }
-
-  private static InitramfsBuilder base(byte[] init, Path busybox) {
-    InitramfsBuilder b = new InitramfsBuilder();
-    b.consoleDevices();
-    for (String d :
-        List.of("/proc", "/sys", "/tmp", "/run", "/etc", "/usr/bin", "/usr/sbin", "/sbin")) {
-      b.directory(d);
-    }
-    b.file("/init", init, 0755);
-    b.file("/bin/busybox", busybox, 0755);
-    b.symlink("/bin/sh", "busybox");
-    return b;
-  }
-
-  private void extractKernel(ImageRecipe r, RecipePins pins, Path root) {
-    if (r.kernel() instanceof LocalDeb d) {
-      DebFile.extract(d.deb(), root, ImageBuilder::kernelPath);
-    } else {
-      for (LockedPackage p : pins.kernel()) {
-        DebFile.extract(archive.fetch(p), root, ImageBuilder::kernelPath);
-      }
-    }
-  }
-
-  /**
-   * Only the kernel image, its config, the pvpanic modules and the watchdog drivers: the rest of a
-   * kernel deb is big.
-   */
-  static boolean kernelPath(String path) {
-    String p = path.startsWith("./") ? path.substring(2) : path;
-    return p.startsWith("boot/vmlinu")
-        || p.startsWith("boot/config-")
-        || p.matches("(usr/)?lib/modules/[^/]+/(vmlinuz|config)")
-        || (p.matches("(usr/)?lib/modules/.*") && p.contains("pvpanic"))
-        // the watchdog trigger's driver and the watchdog core it may need as a module
-        || p.matches("(usr/)?lib/modules/[^/]+/kernel/drivers/watchdog/.*");
-  }
-
-  private static Path firstExisting(Path root, String... candidates) {
-    for (String c : candidates) {
-      if (Files.exists(root.resolve(c))) {
-        return root.resolve(c);
-      }
-    }
-    throw new HarnessException("none of " + List.of(candidates) + " in " + root);
   }
 
   static void deleteTree(Path dir) {

@@ -1,9 +1,8 @@
 package dev.pvpanic.harness.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +29,6 @@ public record ImageLock(
     Map<String, RecipePins> recipes,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<LockedPackage>> qemu) {
   public static final int FORMAT = 1;
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   /** The packages of one recipe, by role. */
   public record RecipePins(
@@ -156,7 +150,7 @@ public record ImageLock(
       return empty();
     }
     try {
-      ImageLock lock = JSON.readValue(file.toFile(), ImageLock.class);
+      ImageLock lock = Json.CANONICAL.readValue(file.toFile(), ImageLock.class);
       if (lock.format() != FORMAT) {
         throw new HarnessException(
             file
@@ -210,7 +204,8 @@ public record ImageLock(
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       Path tmp = Files.createTempFile(parent, ".lock-", ".json");
-      Files.writeString(tmp, JSON.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          tmp, Json.CANONICAL.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new HarnessException("cannot write lock file " + file + ": " + e.getMessage(), e);

@@ -1,10 +1,8 @@
 package dev.pvpanic.harness.image;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.image.ImageRecipe.DebianKernel;
 import dev.pvpanic.harness.image.ImageRecipe.DriverPolicy;
 import dev.pvpanic.harness.image.ImageRecipe.KernelSource;
@@ -21,11 +19,6 @@ import java.util.stream.Stream;
 
 /** The recipes in a folder ({@code images/recipes/*.yaml}), by name. */
 public final class ImageRecipes {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
   private final Map<String, ImageRecipe> byName;
 
   private ImageRecipes(Map<String, ImageRecipe> byName) {
@@ -59,7 +52,7 @@ public final class ImageRecipes {
   public static ImageRecipe parse(Path file) {
     RecipeYaml y;
     try {
-      y = YAML.readValue(file.toFile(), RecipeYaml.class);
+      y = Json.STRICT_YAML.readValue(file.toFile(), RecipeYaml.class);
     } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
       throw new RecipeException(
           "invalid recipe "

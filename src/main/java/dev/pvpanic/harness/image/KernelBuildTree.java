@@ -69,8 +69,8 @@ record KernelBuildTree(
               + " is no configured kernel build folder; give the folder you ran 'make"
               + " <config>' in (the O= folder for an out-of-tree build)");
     }
-    KernelConfig parsed = UserKernelInputs.readConfig(value, config);
-    Architecture arch = UserKernelInputs.configArch(value, config, parsed);
+    KernelConfig parsed = UserKernelConfig.read(value, config);
+    Architecture arch = UserKernelConfig.arch(value, config, parsed);
     Path image = folder.resolve(bootImagePath(arch));
     if (!Files.isRegularFile(image)) {
       throw new RecipeException(
@@ -85,7 +85,7 @@ record KernelBuildTree(
               + bootTarget(arch)
               + " modules");
     }
-    UserKernelInputs.requireImageArch(value, image, arch);
+    UserKernelConfig.requireImageArch(value, image, arch);
     Path releaseFile = folder.resolve("include/config/kernel.release");
     if (!Files.isRegularFile(releaseFile)) {
       throw new RecipeException(

@@ -1,20 +1,14 @@
 package dev.pvpanic.harness.image;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageRecipe.LocalBuild;
 import dev.pvpanic.harness.image.ImageRecipe.LocalKernel;
-import dev.pvpanic.harness.image.cache.ContentStore;
-import dev.pvpanic.harness.image.kmod.ModuleBuildException;
-import dev.pvpanic.harness.image.kmod.TreeMake;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.oracle.KernelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,23 +22,12 @@ import java.util.stream.Stream;
  * modules_install} into a folder of its own under the cache), or a kernel image, config and modules
  * folder named one by one ({@code files:}, or a recipe's {@code kernel: image:}). The image key
  * covers every byte of them ({@link #hashInto}); the manifest records their hashes, the release,
- * the compiler and the git checkout ({@link #description}).
+ * the compiler and the git checkout ({@link #description}). Its config is read by {@link
+ * UserKernelConfig}, its modules found or installed by {@link UserKernelModules}.
  *
  * <p>Closing it removes the modules the harness installed.
  */
 final class UserKernelInputs implements AutoCloseable {
-  /**
-   * Modules the harness loads, by config symbol: one the config says is {@code m} must be a file
-   * among the tree's modules, else the image would silently go without it.
-   */
-  static final List<String[]> CONFIGURED_MODULES =
-      List.of(
-          new String[] {"CONFIG_PVPANIC_PCI", "pvpanic-pci", "drivers/misc/pvpanic/pvpanic-pci.ko"},
-          new String[] {
-            "CONFIG_PVPANIC_MMIO", "pvpanic-mmio", "drivers/misc/pvpanic/pvpanic-mmio.ko"
-          },
-          new String[] {"CONFIG_I6300ESB_WDT", "i6300esb", "drivers/watchdog/i6300esb.ko"});
-
   private final String kind;
   private final Architecture arch;
   private final Path image;
@@ -100,50 +83,18 @@ final class UserKernelInputs implements AutoCloseable {
     Optional<Path> installed = Optional.empty();
     Map<String, Object> origin = new LinkedHashMap<>();
     if (b.modules().isPresent()) {
-      modules = Optional.of(modulesFolder(value, b.modules().get(), Optional.of(tree.release())));
+      modules =
+          Optional.of(
+              UserKernelModules.folder(value, b.modules().get(), Optional.of(tree.release())));
       origin.put("origin", "folder");
       origin.put("folder", b.modules().get().toString());
     } else if (tree.parsedConfig().builtIn("CONFIG_MODULES")) {
-      Path work;
-      try {
-        work =
-            Files.createTempDirectory(
-                Files.createDirectories(cacheDir.resolve("user-kernels")), "modules-");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      installed = Optional.of(work);
-      TreeMake make = tree.make();
-      log.accept(
-          "installing the modules of " + b.folder() + " (make modules_install) into " + work);
-      try {
-        make.modulesInstall(work.resolve("root"), work.resolve("modules_install.log"));
-      } catch (ModuleBuildException e) {
-        deleteQuietly(work);
-        throw new RecipeException(
-            value
-                + ": 'make modules_install' failed in "
-                + b.folder()
-                + "; build the modules first (make -C "
-                + b.folder()
-                + " -j$(nproc) modules) or give a modules folder (build:"
-                + b.folder()
-                + ",modules=DIR):\n"
-                + e.getMessage(),
-            e);
-      }
-      Path dir = work.resolve("root/lib/modules").resolve(tree.release());
-      if (!Files.isDirectory(dir)) {
-        deleteQuietly(work);
-        throw new RecipeException(
-            value
-                + ": 'make modules_install' wrote no lib/modules/"
-                + tree.release()
-                + " (release from include/config/kernel.release); rebuild the tree");
-      }
-      modules = Optional.of(dir);
+      UserKernelModules.Installed done =
+          UserKernelModules.install(value, tree, b.folder(), cacheDir, log);
+      installed = Optional.of(done.work());
+      modules = Optional.of(done.modules());
       origin.put("origin", "make modules_install");
-      origin.put("command", String.join(" ", installCommand(make)));
+      origin.put("command", done.command());
     } else {
       origin.put("origin", "none: CONFIG_MODULES is not set");
     }
@@ -160,23 +111,12 @@ final class UserKernelInputs implements AutoCloseable {
             origin,
             installed);
     try {
-      inputs.requireConfiguredModules(value);
+      UserKernelModules.requireConfigured(value, inputs.parsed, inputs.modules, inputs.tree);
     } catch (RecipeException e) {
       inputs.close();
       throw e;
     }
     return inputs;
-  }
-
-  private static List<String> installCommand(TreeMake make) {
-    return List.of(
-        "make",
-        "-C",
-        make.folder().toString(),
-        "ARCH=" + dev.pvpanic.harness.image.kmod.TreeMake.makeArch(make.arch()),
-        "modules_install",
-        "INSTALL_MOD_PATH=<cache>",
-        "INSTALL_MOD_STRIP=1");
   }
 
   static UserKernelInputs fromFiles(String value, LocalKernel k, boolean configRequired) {
@@ -207,8 +147,8 @@ final class UserKernelInputs implements AutoCloseable {
         throw new RecipeException(
             value + ": the config " + c + " does not exist; give the tree's .config");
       }
-      KernelConfig cfg = readConfig(value, c);
-      Architecture configured = configArch(value, c, cfg);
+      KernelConfig cfg = UserKernelConfig.read(value, c);
+      Architecture configured = UserKernelConfig.arch(value, c, cfg);
       if (configured != arch) {
         throw new RecipeException(
             value
@@ -230,7 +170,7 @@ final class UserKernelInputs implements AutoCloseable {
               + UserKernels.FILES_FORM);
     }
     Optional<String> fromImage = KernelImageFormat.release(image);
-    Optional<Path> modules = k.modules().map(m -> modulesFolder(value, m, fromImage));
+    Optional<Path> modules = k.modules().map(m -> UserKernelModules.folder(value, m, fromImage));
     String release =
         modules.map(m -> m.getFileName().toString()).or(() -> fromImage).orElse("local");
     Map<String, Object> origin = new LinkedHashMap<>();
@@ -248,181 +188,8 @@ final class UserKernelInputs implements AutoCloseable {
             Optional.empty(),
             origin,
             Optional.empty());
-    inputs.requireConfiguredModules(value);
+    UserKernelModules.requireConfigured(value, inputs.parsed, inputs.modules, inputs.tree);
     return inputs;
-  }
-
-  /**
-   * The {@code lib/modules/<release>} folder in {@code given}: the folder itself (it holds {@code
-   * modules.order} or {@code kernel/}), or the one release under its {@code lib/modules} (an {@code
-   * INSTALL_MOD_PATH}), preferring {@code release} when several are there.
-   */
-  static Path modulesFolder(String value, Path given, Optional<String> release) {
-    if (!Files.isDirectory(given)) {
-      throw new RecipeException(
-          value
-              + ": the modules folder "
-              + given
-              + " does not exist; give lib/modules/<release> or the INSTALL_MOD_PATH of 'make"
-              + " modules_install'");
-    }
-    if (Files.exists(given.resolve("modules.order"))
-        || Files.isDirectory(given.resolve("kernel"))) {
-      return given;
-    }
-    for (String sub : List.of("lib/modules", "usr/lib/modules")) {
-      Path dir = given.resolve(sub);
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      List<Path> releases;
-      try (Stream<Path> s = Files.list(dir)) {
-        releases = s.filter(Files::isDirectory).sorted().toList();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      Optional<Path> wanted = release.map(dir::resolve).filter(Files::isDirectory);
-      if (wanted.isPresent()) {
-        return wanted.get();
-      }
-      if (releases.size() == 1) {
-        return releases.get(0);
-      }
-      throw new RecipeException(
-          value
-              + ": "
-              + dir
-              + " holds the modules of "
-              + releases.stream().map(p -> p.getFileName().toString()).toList()
-              + "; give the one folder of the kernel's release");
-    }
-    throw new RecipeException(
-        value
-            + ": "
-            + given
-            + " holds no kernel modules (no modules.order, kernel/ or lib/modules/<release>);"
-            + " give lib/modules/<release> or the INSTALL_MOD_PATH of 'make modules_install'");
-  }
-
-  /** A module the config says is {@code m} but no file provides: refused, naming the file. */
-  void requireConfiguredModules(String value) {
-    if (parsed.isEmpty()) {
-      return;
-    }
-    for (String[] m : CONFIGURED_MODULES) {
-      if (parsed.get().tristate(m[0]) != KernelConfig.Tristate.M) {
-        continue;
-      }
-      String where =
-          tree.map(t -> " (the tree builds it as " + t.folder().resolve(m[2]) + ")").orElse("");
-      if (modules.isEmpty()) {
-        throw new RecipeException(
-            value
-                + ": "
-                + m[0]
-                + "=m but no modules were given, so "
-                + m[1]
-                + ".ko is missing"
-                + where
-                + "; give the modules folder, or build the driver in ("
-                + m[0]
-                + "=y)");
-      }
-      if (findModule(modules.get(), m[1]).isEmpty()) {
-        throw new RecipeException(
-            value
-                + ": "
-                + m[0]
-                + "=m but "
-                + modules.get().resolve("kernel").resolve(m[2])
-                + " does not exist"
-                + where
-                + "; build the tree's modules (make -j$(nproc) modules) or build the driver in ("
-                + m[0]
-                + "=y)");
-      }
-    }
-  }
-
-  /** The module file called {@code name} ('-' and '_' alike, any compression), if any. */
-  static Optional<Path> findModule(Path dir, String name) {
-    String wanted = name.replace('-', '_');
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(
-              p ->
-                  p.getFileName()
-                          .toString()
-                          .replaceFirst("\\.ko(\\.(xz|zst|gz))?$", "")
-                          .replace('-', '_')
-                          .equals(wanted)
-                      && p.getFileName().toString().contains(".ko"))
-          .sorted()
-          .findFirst();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static KernelConfig readConfig(String value, Path config) {
-    try {
-      return KernelConfig.parse(Files.readString(config, StandardCharsets.UTF_8));
-    } catch (IOException | RuntimeException e) {
-      throw new RecipeException(
-          value + ": cannot read the config " + config + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The architecture a config is for; a 32-bit or another architecture's config is refused. */
-  static Architecture configArch(String value, Path config, KernelConfig c) {
-    if (c.builtIn("CONFIG_X86_64")) {
-      return Architecture.X86_64;
-    }
-    if (c.builtIn("CONFIG_ARM64")) {
-      return Architecture.AARCH64;
-    }
-    if (c.builtIn("CONFIG_RISCV") && c.builtIn("CONFIG_64BIT")) {
-      return Architecture.RISCV64;
-    }
-    String what =
-        c.builtIn("CONFIG_X86_32")
-            ? "a 32-bit x86 kernel"
-            : c.builtIn("CONFIG_ARM")
-                ? "a 32-bit arm kernel"
-                : c.builtIn("CONFIG_RISCV") ? "a 32-bit riscv kernel" : "no architecture it knows";
-    throw new RecipeException(
-        value
-            + ": "
-            + config
-            + " configures "
-            + what
-            + " (none of CONFIG_X86_64, CONFIG_ARM64, CONFIG_RISCV with CONFIG_64BIT is y); the"
-            + " harness boots x86_64, aarch64 and riscv64 kernels");
-  }
-
-  /** The boot image's own header must say the architecture its config does. */
-  static void requireImageArch(String value, Path image, Architecture arch) {
-    Optional<Architecture> format = KernelImageFormat.of(image);
-    if (format.isEmpty()) {
-      throw new RecipeException(
-          value
-              + ": "
-              + image
-              + " is no "
-              + arch.id()
-              + " boot image (its header is not one the harness recognises); rebuild it");
-    }
-    if (format.get() != arch) {
-      throw new RecipeException(
-          value
-              + ": "
-              + image
-              + " is an "
-              + format.get().id()
-              + " boot image but the tree's .config is for "
-              + arch.id()
-              + "; rebuild the tree");
-    }
   }
 
   Architecture arch() {
@@ -438,25 +205,21 @@ final class UserKernelInputs implements AutoCloseable {
   }
 
   /** Every byte the image is made of, and the commit it was built from. */
-  void hashInto(MessageDigest md) throws IOException {
-    update(md, "user-kernel-" + kind + "|" + release + "|" + arch.id());
-    md.update(Files.readAllBytes(image));
+  void hashInto(Sha256.Running sum) throws IOException {
+    sum.field("user-kernel-" + kind + "|" + release + "|" + arch.id()).file(image);
     if (config.isPresent()) {
-      update(md, "config");
-      md.update(Files.readAllBytes(config.get()));
+      sum.field("config").file(config.get());
     }
     if (tree.isPresent() && tree.get().systemMap().isPresent()) {
-      update(md, "System.map");
-      md.update(Files.readAllBytes(tree.get().systemMap().get()));
+      sum.field("System.map").file(tree.get().systemMap().get());
     }
     if (modules.isPresent()) {
       for (Path f : moduleFiles()) {
-        update(md, "module|" + modules.get().relativize(f));
-        md.update(Files.readAllBytes(f));
+        sum.field("module|" + modules.get().relativize(f)).file(f);
       }
     }
     if (tree.isPresent()) {
-      update(md, "git|" + tree.get().git());
+      sum.field("git|" + tree.get().git());
     }
   }
 
@@ -502,13 +265,13 @@ final class UserKernelInputs implements AutoCloseable {
     parsed.flatMap(c -> c.value("CONFIG_CC_VERSION_TEXT")).ifPresent(cc -> out.put("compiler", cc));
     Map<String, Object> mods = new LinkedHashMap<>(modulesOrigin);
     if (modules.isPresent()) {
-      MessageDigest md = sha256();
+      Sha256.Running sum = Sha256.running();
       List<Path> files = moduleFiles();
       for (Path f : files) {
-        update(md, modules.get().relativize(f) + "|" + ContentStore.sha256Of(f));
+        sum.field(modules.get().relativize(f) + "|" + Sha256.of(f));
       }
       mods.put("files", files.size());
-      mods.put("sha256", HexFormat.of().formatHex(md.digest()));
+      mods.put("sha256", sum.hex());
     }
     out.put("modules", mods);
     if (tree.isPresent()) {
@@ -524,7 +287,7 @@ final class UserKernelInputs implements AutoCloseable {
   private static Map<String, Object> file(Path p) throws IOException {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("path", p.toString());
-    out.put("sha256", ContentStore.sha256Of(p));
+    out.put("sha256", Sha256.of(p));
     out.put("bytes", Files.size(p));
     return out;
   }
@@ -537,25 +300,8 @@ final class UserKernelInputs implements AutoCloseable {
     }
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void update(MessageDigest md, String s) {
-    md.update(s.getBytes(StandardCharsets.UTF_8));
-    md.update((byte) 0);
-  }
-
   @Override
   public void close() {
-    installed.ifPresent(UserKernelInputs::deleteQuietly);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    ImageBuilder.deleteTree(dir);
+    installed.ifPresent(ImageBuilder::deleteTree);
   }
 }

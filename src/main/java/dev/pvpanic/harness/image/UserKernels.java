@@ -269,8 +269,8 @@ public final class UserKernels {
               + " does not exist: configure the tree before --make builds it (make defconfig,"
               + " or copy a .config and make olddefconfig)");
     }
-    dev.pvpanic.harness.oracle.KernelConfig c = UserKernelInputs.readConfig(value, config);
-    Architecture arch = UserKernelInputs.configArch(value, config, c);
+    dev.pvpanic.harness.oracle.KernelConfig c = UserKernelConfig.read(value, config);
+    Architecture arch = UserKernelConfig.arch(value, config, c);
     List<String> targets =
         c.builtIn("CONFIG_MODULES")
             ? List.of(KernelBuildTree.bootTarget(arch), "modules")
@@ -298,7 +298,7 @@ public final class UserKernels {
     KernelBuildTree tree = KernelBuildTree.open(value, Path.of(parts.get("folder")));
     Optional<Path> modules = Optional.ofNullable(parts.get("modules")).map(Path::of);
     if (modules.isPresent()) {
-      UserKernelInputs.modulesFolder(value, modules.get(), Optional.of(tree.release()));
+      UserKernelModules.folder(value, modules.get(), Optional.of(tree.release()));
     }
     return userRecipe(value, tree.arch(), tree.release(), new LocalBuild(tree.folder(), modules));
   }

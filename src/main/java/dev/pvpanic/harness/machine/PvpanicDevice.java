@@ -11,10 +11,12 @@ import java.util.OptionalInt;
  */
 public record PvpanicDevice(Kind kind, OptionalInt events) {
 
-  /** The device models. */
+  /** The device models; the oracle reasons about the model alone, the events mask apart. */
   public enum Kind {
     NONE(""),
+    /** {@code -device pvpanic}: I/O port 0x505, found by the guest through ACPI (QEMU0001). */
     ISA("pvpanic"),
+    /** {@code -device pvpanic-pci}: PCI 1b36:0011, the register in BAR0. */
     PCI("pvpanic-pci");
 
     private final String qemuName;
@@ -23,6 +25,7 @@ public record PvpanicDevice(Kind kind, OptionalInt events) {
       this.qemuName = qemuName;
     }
 
+    /** The {@code -device} driver name; empty for {@link #NONE}. */
     public String qemuName() {
       return qemuName;
     }

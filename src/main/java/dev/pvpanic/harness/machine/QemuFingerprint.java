@@ -1,13 +1,10 @@
 package dev.pvpanic.harness.machine;
 
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,17 +78,10 @@ public record QemuFingerprint(String version, String binarySha256, Path binary) 
   }
 
   private static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        md.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
+    try {
+      return Sha256.of(file);
     } catch (IOException e) {
       throw new MachineException("cannot hash the QEMU binary " + file + ": " + e, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.pvpanic.harness.matrix;
 
 import dev.pvpanic.harness.machine.Accelerator;
+import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.machine.QemuActions;
-import dev.pvpanic.harness.oracle.Architecture;
 import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.PanicAction;
 import dev.pvpanic.harness.oracle.PostNotifiers;
@@ -159,27 +159,17 @@ public record Cell(
   }
 
   /** What the oracle needs to know about the setup. */
-  public CellSetup setup(dev.pvpanic.harness.machine.Architecture arch) {
-    dev.pvpanic.harness.oracle.PvpanicDevice device =
-        switch (deviceKind()) {
-          case NONE -> dev.pvpanic.harness.oracle.PvpanicDevice.NONE;
-          case ISA -> dev.pvpanic.harness.oracle.PvpanicDevice.ISA;
-          case PCI -> dev.pvpanic.harness.oracle.PvpanicDevice.PCI;
-        };
+  public CellSetup setup(Architecture arch) {
     return new CellSetup(
         kdump(),
         postNotifiers(),
-        device,
+        deviceKind(),
         events().isPresent() ? Optional.of(events().getAsInt()) : Optional.empty(),
         PanicAction.valueOf(enumName(get(Axis.PANIC))),
         ShutdownAction.valueOf(enumName(get(Axis.SHUTDOWN))),
         trigger(),
         acpiOff(),
-        switch (arch) {
-          case X86_64 -> Architecture.X86_64;
-          case AARCH64 -> Architecture.AARCH64;
-          case RISCV64 -> Architecture.RISCV64;
-        },
+        arch,
         machineType(),
         watchdogAction());
   }

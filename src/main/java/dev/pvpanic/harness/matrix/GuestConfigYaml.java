@@ -1,7 +1,6 @@
 package dev.pvpanic.harness.matrix;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pvpanic.harness.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +12,6 @@ import java.nio.file.Path;
  * values mean is {@link GuestConfig}'s business.
  */
 final class GuestConfigYaml {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
   private GuestConfigYaml() {}
 
   /**
@@ -37,7 +32,7 @@ final class GuestConfigYaml {
     Object root;
     try {
       refuseAliases(text, file);
-      root = YAML.readValue(text, Object.class);
+      root = Json.YAML_NO_DUPLICATES.readValue(text, Object.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       throw new GuestConfigException(
@@ -103,7 +98,8 @@ final class GuestConfigYaml {
    */
   private static void refuseAliases(String text, Path file) throws IOException {
     try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p =
-        (com.fasterxml.jackson.dataformat.yaml.YAMLParser) YAML.getFactory().createParser(text)) {
+        (com.fasterxml.jackson.dataformat.yaml.YAMLParser)
+            Json.YAML_NO_DUPLICATES.createParser(text)) {
       while (p.nextToken() != null) {
         if (p.isCurrentAlias()) {
           com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();

@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -128,7 +130,7 @@ public sealed interface Applicability {
           .ifPresent(reasons::add);
     }
     reasons.addAll(setup.trigger().cannotRun(setup, config));
-    if (image.driverExpected() && setup.device() != PvpanicDevice.NONE) {
+    if (image.driverExpected() && setup.device() != PvpanicDevice.Kind.NONE) {
       reasons.addAll(driverOptions(setup, config, image.kernel()));
     }
     return reasons;
@@ -154,14 +156,14 @@ public sealed interface Applicability {
     boolean split = kernel instanceof Derived.Known<KernelVersion> k && k.value().atLeast(5, 13);
     boolean before = kernel instanceof Derived.Known<KernelVersion> k && !k.value().atLeast(5, 13);
     String symbol =
-        setup.device() == PvpanicDevice.PCI ? "CONFIG_PVPANIC_PCI" : "CONFIG_PVPANIC_MMIO";
-    if (setup.device() == PvpanicDevice.PCI && before) {
+        setup.device() == PvpanicDevice.Kind.PCI ? "CONFIG_PVPANIC_PCI" : "CONFIG_PVPANIC_MMIO";
+    if (setup.device() == PvpanicDevice.Kind.PCI && before) {
       return List.of(
           what
               + ", and Linux before 5.13 has no pvpanic-pci driver (commit db3a4f0abefd); use"
               + " device: isa, or a kernel >= 5.13 with CONFIG_PVPANIC_PCI");
     }
-    if ((split || setup.device() == PvpanicDevice.PCI) && !config.tristate(symbol).enabled()) {
+    if ((split || setup.device() == PvpanicDevice.Kind.PCI) && !config.tristate(symbol).enabled()) {
       return List.of("the kernel's config lacks " + symbol + " (y or m): " + what + instead);
     }
     return List.of();
@@ -176,7 +178,7 @@ public sealed interface Applicability {
 
   /** hw/misc/pvpanic-isa.c: an ISA device, only on the PC machines (pc, q35). */
   private static Optional<String> isaDeviceIsX86Only(CellSetup setup) {
-    return setup.device() == PvpanicDevice.ISA && setup.architecture() != Architecture.X86_64
+    return setup.device() == PvpanicDevice.Kind.ISA && setup.architecture() != Architecture.X86_64
         ? Optional.of(
             "-device pvpanic is an ISA device, only on x86 PC machines; use pvpanic-pci on "
                 + arch(setup))
@@ -214,7 +216,7 @@ public sealed interface Applicability {
 
   /** hw/misc/pvpanic-pci.c first appears in QEMU 6.0. */
   private static Optional<String> pvpanicPciNeedsQemu60(CellSetup setup, QemuCapabilities qemu) {
-    return setup.device() == PvpanicDevice.PCI && !qemu.pvpanicPci()
+    return setup.device() == PvpanicDevice.Kind.PCI && !qemu.pvpanicPci()
         ? Optional.of("-device pvpanic-pci needs QEMU >= 6.0 (this is " + qemu.version() + ")")
         : Optional.empty();
   }
@@ -239,7 +241,7 @@ public sealed interface Applicability {
   }
 
   private static Optional<String> eventsPropertyNeedsADevice(CellSetup setup) {
-    return setup.deviceEvents().isPresent() && setup.device() == PvpanicDevice.NONE
+    return setup.deviceEvents().isPresent() && setup.device() == PvpanicDevice.Kind.NONE
         ? Optional.of("events= is a property of a pvpanic device, but the cell has none")
         : Optional.empty();
   }
@@ -248,7 +250,7 @@ public sealed interface Applicability {
   private static Optional<String> isaEventsPropertyNeedsQemu52(
       CellSetup setup, QemuCapabilities qemu) {
     return setup.deviceEvents().isPresent()
-            && setup.device() == PvpanicDevice.ISA
+            && setup.device() == PvpanicDevice.Kind.ISA
             && !qemu.isaEventsProperty()
         ? Optional.of("-device pvpanic,events= needs QEMU >= 5.2 (this is " + qemu.version() + ")")
         : Optional.empty();
@@ -265,6 +267,6 @@ public sealed interface Applicability {
   }
 
   private static String arch(CellSetup setup) {
-    return setup.architecture().name().toLowerCase(java.util.Locale.ROOT);
+    return setup.architecture().id();
   }
 }

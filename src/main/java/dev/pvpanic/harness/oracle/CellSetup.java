@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,7 +19,7 @@ import java.util.Optional;
 public record CellSetup(
     boolean kdumpLoaded,
     PostNotifiers postNotifiers,
-    PvpanicDevice device,
+    PvpanicDevice.Kind device,
     Optional<Integer> deviceEvents,
     PanicAction panicAction,
     ShutdownAction shutdownAction,
@@ -50,7 +52,7 @@ public record CellSetup(
    * A panic cell with nothing special: no kdump, notifiers off, the given device, QEMU's default
    * actions, ACPI on, default machine type.
    */
-  public static CellSetup panic(Architecture architecture, PvpanicDevice device) {
+  public static CellSetup panic(Architecture architecture, PvpanicDevice.Kind device) {
     return new CellSetup(
         false,
         PostNotifiers.OFF,
@@ -77,7 +79,7 @@ public record CellSetup(
     return b.build();
   }
 
-  public CellSetup withDevice(PvpanicDevice newDevice, Optional<Integer> events) {
+  public CellSetup withDevice(PvpanicDevice.Kind newDevice, Optional<Integer> events) {
     Copy b = new Copy(this);
     b.device = newDevice;
     b.deviceEvents = events;
@@ -119,7 +121,7 @@ public record CellSetup(
   private static final class Copy {
     boolean kdumpLoaded;
     PostNotifiers postNotifiers;
-    PvpanicDevice device;
+    PvpanicDevice.Kind device;
     Optional<Integer> deviceEvents;
     PanicAction panicAction;
     ShutdownAction shutdownAction;

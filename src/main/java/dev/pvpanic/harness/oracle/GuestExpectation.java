@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -53,8 +54,8 @@ public record GuestExpectation(
         image.kernel().orElseGet(() -> KernelVersion.parse(report.kernelRelease()));
 
     boolean nothingToBind =
-        setup.device() == PvpanicDevice.NONE
-            || (setup.device() == PvpanicDevice.ISA && setup.acpiOff());
+        setup.device() == PvpanicDevice.Kind.NONE
+            || (setup.device() == PvpanicDevice.Kind.ISA && setup.acpiOff());
     Derived<PvpanicDriver> derivedDriver =
         nothingToBind
             ? Derived.known(PvpanicDriver.NONE)
@@ -102,10 +103,10 @@ public record GuestExpectation(
 
   private static String driverReason(
       CellSetup setup, ImageFacts image, KernelVersion kernel, PvpanicDriver driver) {
-    if (setup.device() == PvpanicDevice.NONE) {
+    if (setup.device() == PvpanicDevice.Kind.NONE) {
       return "no pvpanic device -> no driver binds";
     }
-    if (setup.device() == PvpanicDevice.ISA && setup.acpiOff()) {
+    if (setup.device() == PvpanicDevice.Kind.ISA && setup.acpiOff()) {
       return "the ISA device is found through ACPI and acpi=off hides it -> no driver binds";
     }
     String provided =
@@ -128,7 +129,7 @@ public record GuestExpectation(
           + " binds "
           + setup.device().qemuName();
     }
-    if (setup.device() == PvpanicDevice.PCI && !kernel.atLeast(5, 13)) {
+    if (setup.device() == PvpanicDevice.Kind.PCI && !kernel.atLeast(5, 13)) {
       return "Linux " + kernel + " < 5.13 has no pvpanic-pci driver -> none binds";
     }
     return "the image brings " + provided + " -> nothing binds " + setup.device().qemuName();

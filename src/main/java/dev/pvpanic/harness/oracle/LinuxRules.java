@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.Set;
 
 /**
@@ -85,7 +87,10 @@ public final class LinuxRules {
    * bind.
    */
   static PvpanicDriver boundDriver(
-      PvpanicDevice device, boolean acpiOff, KernelVersion kernel, Set<PvpanicDriver> provided) {
+      PvpanicDevice.Kind device,
+      boolean acpiOff,
+      KernelVersion kernel,
+      Set<PvpanicDriver> provided) {
     PvpanicDriver wanted =
         switch (device) {
           case NONE -> PvpanicDriver.NONE;

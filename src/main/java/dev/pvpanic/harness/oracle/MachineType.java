@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.qmp.QemuVersion;
 import java.util.EnumSet;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -117,7 +118,7 @@ public final class Prediction {
 
   /** Whether a pvpanic driver is bound to a device; adds the reason when not. */
   public boolean driverBound() {
-    if (setup.device() == PvpanicDevice.NONE) {
+    if (setup.device() == PvpanicDevice.Kind.NONE) {
       because("no pvpanic device -> the guest has nothing to write to");
       return false;
     }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.qmp.QemuIntrospection;
 import dev.pvpanic.harness.qmp.QemuVersion;
 import java.util.ArrayList;
@@ -212,14 +213,16 @@ public record QemuCapabilities(
    * @return the advertised mask, or 0 when there is no device
    */
   public int advertisedEvents(
-      PvpanicDevice device, Optional<Integer> eventsProperty, Optional<MachineType> machineType) {
-    if (device == PvpanicDevice.NONE) {
+      PvpanicDevice.Kind device,
+      Optional<Integer> eventsProperty,
+      Optional<MachineType> machineType) {
+    if (device == PvpanicDevice.Kind.NONE) {
       return 0;
     }
     if (eventsProperty.isPresent()) {
       return eventsProperty.get();
     }
-    if (device == PvpanicDevice.ISA) {
+    if (device == PvpanicDevice.Kind.ISA) {
       if (!isaEventsProperty) {
         return PvpanicEvent.PANICKED.bit();
       }

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.Architecture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -3,9 +3,9 @@ package dev.pvpanic.harness.qmp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +13,9 @@ import java.util.Map;
 
 /** Turns QMP lines into {@link QmpMessage} values and commands into lines. No I/O, no state. */
 public final class QmpCodec {
-  static final ObjectMapper MAPPER = new ObjectMapper();
-
   /** QMP sends one JSON object per line: anything after it means the stream is out of step. */
   private static final ObjectReader LINE_READER =
-      MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private static final int QUOTE_LIMIT = 200;
 
@@ -60,7 +58,7 @@ public final class QmpCodec {
 
   /** One command line, without the trailing newline. {@code arguments} may be null. */
   public static String encodeCommand(String id, String execute, JsonNode arguments) {
-    ObjectNode command = MAPPER.createObjectNode();
+    ObjectNode command = Json.MAPPER.createObjectNode();
     command.put("execute", execute);
     if (arguments != null) {
       command.set("arguments", arguments);
@@ -75,7 +73,7 @@ public final class QmpCodec {
       return null;
     }
     try {
-      return MAPPER.valueToTree(arguments);
+      return Json.MAPPER.valueToTree(arguments);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "arguments of QMP command '" + command + "' cannot be written as JSON: " + arguments, e);

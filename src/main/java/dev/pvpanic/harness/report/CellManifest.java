@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.scenario.CellArtifacts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,15 +16,13 @@ record CellManifest(Optional<Path> file, Optional<String> kernelRelease, Optiona
   static final CellManifest NONE =
       new CellManifest(Optional.empty(), Optional.empty(), Optional.empty());
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   static CellManifest read(Path folder) {
     Path f = folder.resolve(CellArtifacts.IMAGE_MANIFEST);
     if (!Files.isRegularFile(f)) {
       return NONE;
     }
     try {
-      JsonNode n = JSON.readTree(f.toFile());
+      JsonNode n = Json.MAPPER.readTree(f.toFile());
       return new CellManifest(
           Optional.of(f),
           Optional.ofNullable(n.path("kernelRelease").textValue()).filter(s -> !s.isBlank()),

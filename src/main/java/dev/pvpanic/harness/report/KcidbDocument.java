@@ -1,10 +1,9 @@
 package dev.pvpanic.harness.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.matrix.CellIdentity;
 import dev.pvpanic.harness.scenario.CellArtifacts;
@@ -35,9 +34,6 @@ import java.util.stream.Stream;
 public final class KcidbDocument {
   static final int MAJOR = 5;
   static final int MINOR = 3;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private KcidbDocument() {}
 
@@ -83,7 +79,7 @@ public final class KcidbDocument {
 
   /** The document for {@code summary}'s cells. */
   public static JsonNode of(MatrixSummary summary, Submission sub) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.putObject("version").put("major", MAJOR).put("minor", MINOR);
     ArrayNode checkouts = root.putArray("checkouts");
     ArrayNode builds = root.putArray("builds");
@@ -140,7 +136,7 @@ public final class KcidbDocument {
   }
 
   private static ObjectNode test(CellSummary c, Submission sub, String buildId, Locations files) {
-    ObjectNode t = JSON.createObjectNode();
+    ObjectNode t = Json.MAPPER.createObjectNode();
     CellIdentity identity = c.identity();
     t.put("id", identity.kcidbTestId(sub.origin(), sub.runId()));
     t.put("origin", sub.origin()).put("build_id", buildId);
@@ -245,7 +241,7 @@ public final class KcidbDocument {
   public static void write(MatrixSummary summary, Submission sub, Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      JSON.writeValue(file.toFile(), of(summary, sub));
+      Json.PRETTY.writeValue(file.toFile(), of(summary, sub));
     } catch (IOException e) {
       throw new ReportException("cannot write " + file.toAbsolutePath() + ": " + e, e);
     }

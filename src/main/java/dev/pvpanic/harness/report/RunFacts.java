@@ -1,8 +1,6 @@
 package dev.pvpanic.harness.report;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.matrix.Shard;
 import java.io.IOException;
@@ -47,10 +45,6 @@ public record RunFacts(
     String started) {
 
   private static final String PREFIX = "run";
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final DateTimeFormatter COMPACT =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -85,7 +79,7 @@ public record RunFacts(
             PREFIX + (shard.isEmpty() ? "" : "-shard-" + shard.replace("/", "of")) + ".json");
     try {
       Files.createDirectories(cellsFolder);
-      Files.writeString(file, JSON.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(file, Json.PRETTY.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ReportException("cannot write " + file + ": " + e, e);
     }
@@ -104,7 +98,7 @@ public record RunFacts(
               .filter(f -> f.getFileName().toString().matches(PREFIX + "(-shard-[^/]+)?\\.json"))
               .sorted()
               .toList()) {
-        out.add(JSON.readValue(f.toFile(), RunFacts.class));
+        out.add(Json.TOLERANT.readValue(f.toFile(), RunFacts.class));
       }
     } catch (IOException e) {
       throw new ReportException("cannot read the run facts in " + cellsFolder + ": " + e, e);

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.scenario;
 
 import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.image.ImageLock;
@@ -123,12 +124,10 @@ final class CacheFaults {
         throw new IllegalStateException(
             victim.filename() + " is not in the cache whole after the image was built");
       }
-      if (!ContentStore.sha256Of(reference.kernel())
-          .equals(ContentStore.sha256Of(rebuilt.kernel()))) {
+      if (!Sha256.of(reference.kernel()).equals(Sha256.of(rebuilt.kernel()))) {
         throw new IllegalStateException("the image built after a cut download has another kernel");
       }
-      if (!ContentStore.sha256Of(reference.initrd())
-          .equals(ContentStore.sha256Of(rebuilt.initrd()))) {
+      if (!Sha256.of(reference.initrd()).equals(Sha256.of(rebuilt.initrd()))) {
         // the same pins build the same bytes, out-of-tree modules included
         throw new IllegalStateException(
             "the image built after a cut download has another initramfs than the cached one");

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.Comparison;
@@ -283,8 +284,7 @@ final class CellJudge {
   }
 
   static Map<String, Object> toMap(JsonNode data) {
-    return CellRunner.JSON.convertValue(
-        data, new TypeReference<LinkedHashMap<String, Object>>() {});
+    return Json.MAPPER.convertValue(data, new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   static String describe(ObservedOutcome o) {

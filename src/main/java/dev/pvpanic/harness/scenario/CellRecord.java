@@ -1,10 +1,8 @@
 package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.oracle.DiffLine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,11 +50,6 @@ public record CellRecord(
     Regression regression,
     List<DiffLine> diff,
     List<Event> events) {
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public CellRecord {
     Objects.requireNonNull(cell, "cell");
@@ -131,7 +124,7 @@ public record CellRecord(
   /** Writes the record to {@code <folder>/cell.json}. */
   public void writeTo(Path folder) throws IOException {
     Files.createDirectories(folder);
-    JSON.writeValue(folder.resolve(CellArtifacts.CELL_JSON).toFile(), this);
+    Json.PRETTY.writeValue(folder.resolve(CellArtifacts.CELL_JSON).toFile(), this);
   }
 
   /**
@@ -141,7 +134,7 @@ public record CellRecord(
    */
   public static CellRecord read(Path cellJson) {
     try {
-      CellRecord r = JSON.readValue(cellJson.toFile(), CellRecord.class);
+      CellRecord r = Json.TOLERANT.readValue(cellJson.toFile(), CellRecord.class);
       if (r == null) {
         throw new IllegalArgumentException(cellJson + " does not hold a JSON object");
       }

@@ -1,7 +1,5 @@
 package dev.pvpanic.harness.scenario;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.console.ConsoleMatch;
 import dev.pvpanic.harness.console.SerialConsole;
@@ -38,8 +36,6 @@ import java.util.Optional;
  * <p>Every wait is bounded; the machine is closed in {@code finally} whatever happens.
  */
 public final class CellRunner {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private final CellOptions options;
   private final CellStarter starter;
 

@@ -1,23 +1,23 @@
 package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.Sha256;
+import dev.pvpanic.harness.elf.ElfCore;
+import dev.pvpanic.harness.elf.ElfHeaders;
 import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.qmp.QmpException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -138,9 +138,7 @@ final class PanicDump implements AfterAction {
   static List<String> check(
       Path elf, Architecture arch, String release, Trigger trigger, StringBuilder report)
       throws IOException {
-    CellSetup setup =
-        CellSetup.panic(oracleArch(arch), dev.pvpanic.harness.oracle.PvpanicDevice.PCI)
-            .withTrigger(trigger);
+    CellSetup setup = CellSetup.panic(arch, PvpanicDevice.Kind.PCI).withTrigger(trigger);
     return check(elf, arch, release, setup, report);
   }
 
@@ -153,9 +151,9 @@ final class PanicDump implements AfterAction {
     problems.addAll(core.problems());
     int wanted =
         switch (arch) {
-          case X86_64 -> ElfCore.EM_X86_64;
-          case AARCH64 -> ElfCore.EM_AARCH64;
-          case RISCV64 -> ElfCore.EM_RISCV;
+          case X86_64 -> ElfHeaders.EM_X86_64;
+          case AARCH64 -> ElfHeaders.EM_AARCH64;
+          case RISCV64 -> ElfHeaders.EM_RISCV;
         };
     if (core.problems().isEmpty() && core.machine() != wanted) {
       problems.add("ELF machine " + core.machine() + ", not " + arch.id() + " (" + wanted + ")");
@@ -200,14 +198,6 @@ final class PanicDump implements AfterAction {
     return problems;
   }
 
-  private static dev.pvpanic.harness.oracle.Architecture oracleArch(Architecture arch) {
-    return switch (arch) {
-      case X86_64 -> dev.pvpanic.harness.oracle.Architecture.X86_64;
-      case AARCH64 -> dev.pvpanic.harness.oracle.Architecture.AARCH64;
-      case RISCV64 -> dev.pvpanic.harness.oracle.Architecture.RISCV64;
-    };
-  }
-
   private static String line(Path file, Map<Path, String> hashes) {
     if (!Files.exists(file)) {
       return "  " + file.getFileName() + ": (removed after the check)\n";
@@ -228,7 +218,7 @@ final class PanicDump implements AfterAction {
   private static String hash(Path file, Map<Path, String> hashes) throws IOException {
     String known = hashes.get(file);
     if (known == null) {
-      known = sha256(file);
+      known = Sha256.of(file);
       hashes.put(file, known);
     }
     return known;
@@ -264,18 +254,5 @@ final class PanicDump implements AfterAction {
       }
     }
     return sb.toString();
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 20];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        d.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 }

@@ -1,16 +1,13 @@
 package dev.pvpanic.harness.scenario;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.machine.MachineSpec;
 import dev.pvpanic.harness.machine.QemuActions;
 import dev.pvpanic.harness.machine.QemuCommandLine;
 import dev.pvpanic.harness.machine.QemuFingerprint;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,13 +73,7 @@ public record SnapshotKey(List<String> inputs) {
 
   /** The SHA-256 of the inputs: equal keys, equal hashes; any changed input, another hash. */
   public String hash() {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of()
-          .formatHex(md.digest(String.join("\n", inputs).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return Sha256.of(String.join("\n", inputs));
   }
 
   /** The first 12 hex digits of the hash, for people. */

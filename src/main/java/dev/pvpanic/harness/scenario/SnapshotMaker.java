@@ -1,7 +1,6 @@
 package dev.pvpanic.harness.scenario;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.console.CommandResult;
 import dev.pvpanic.harness.console.ConsoleException;
 import dev.pvpanic.harness.console.ConsoleMatch;
@@ -29,8 +28,6 @@ final class SnapshotMaker {
   private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SETTLE = Duration.ofMillis(1500);
   private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(120);
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private SnapshotMaker() {}
 
@@ -76,7 +73,7 @@ final class SnapshotMaker {
       machine.saveState(state, SAVE_TIMEOUT);
       Duration save = Duration.between(saving, Instant.now());
       String text = ready.line().substring(ready.groups().start()).strip();
-      JSON.writeValue(
+      Json.PRETTY.writeValue(
           folder.resolve(SnapshotStore.DESCRIPTION).toFile(),
           SnapshotStore.description(
               key,

@@ -1,7 +1,8 @@
 package dev.pvpanic.harness.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.Json;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +32,6 @@ public final class SnapshotStore {
   static final String DESCRIPTION = "snapshot.json";
   static final String BOOT_CONSOLE = "console.log";
   private static final String PREFIX = "snapshot-";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ContentStore store;
   // Per store, so per session (HarnessSession owns one and every runner of it shares it): one
@@ -149,7 +149,7 @@ public final class SnapshotStore {
   static Optional<String> problem(SnapshotKey key, Path dir, boolean hash) {
     JsonNode d;
     try {
-      d = JSON.readTree(dir.resolve(DESCRIPTION).toFile());
+      d = Json.MAPPER.readTree(dir.resolve(DESCRIPTION).toFile());
     } catch (IOException e) {
       return Optional.of("unreadable " + DESCRIPTION + ": " + e.getMessage());
     }
@@ -166,7 +166,7 @@ public final class SnapshotStore {
 
   private static GuestSnapshot load(SnapshotKey key, Path dir) {
     try {
-      JsonNode d = JSON.readTree(dir.resolve(DESCRIPTION).toFile());
+      JsonNode d = Json.MAPPER.readTree(dir.resolve(DESCRIPTION).toFile());
       return new GuestSnapshot(
           key.hash(),
           dir,
@@ -193,7 +193,7 @@ public final class SnapshotStore {
     d.put("readyLine", readyLine);
     d.put("stateFile", STATE);
     d.put("stateBytes", Files.size(state));
-    d.put("stateSha256", ContentStore.sha256Of(state));
+    d.put("stateSha256", Sha256.of(state));
     d.put("created", Instant.now().toString());
     d.put("bootSeconds", boot.toMillis() / 1000.0);
     d.put("saveSeconds", save.toMillis() / 1000.0);

@@ -1,6 +1,6 @@
 package dev.pvpanic.harness.trigger;
 
-import dev.pvpanic.harness.oracle.Architecture;
+import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.Prediction;
 import dev.pvpanic.harness.oracle.Trigger;

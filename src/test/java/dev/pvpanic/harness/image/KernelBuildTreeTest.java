@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageRecipe.LocalBuild;
 import dev.pvpanic.harness.machine.Architecture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,9 +34,9 @@ class KernelBuildTreeTest {
   }
 
   private static String hash(UserKernelInputs in) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    in.hashInto(md);
-    return HexFormat.of().formatHex(md.digest());
+    Sha256.Running sum = Sha256.running();
+    in.hashInto(sum);
+    return sum.hex();
   }
 
   private static List<String> listing(Path dir) throws IOException {
@@ -133,7 +132,7 @@ class KernelBuildTreeTest {
       assertEquals("make modules_install", modules.get("origin"));
       assertEquals(2, modules.get("files")); // the module and modules.order
       Path root = tmp.resolve("image-root");
-      in.copyInto(root, ImageBuilder::kernelPath);
+      in.copyInto(root, ImageAssembly::kernelPath);
       installed =
           root.resolve(
               "lib/modules/"

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.ArchiveKeyring;
@@ -45,8 +46,8 @@ class WarmCacheIT {
     assertEquals(reference.id(), rebuilt.id(), "same inputs, same image key");
     assertEquals(reference.kernelRelease(), rebuilt.kernelRelease());
     assertEquals(
-        ContentStore.sha256Of(reference.initrd()),
-        ContentStore.sha256Of(rebuilt.initrd()),
+        Sha256.of(reference.initrd()),
+        Sha256.of(rebuilt.initrd()),
         "the initramfs is reproducible byte for byte");
 
     // The control: a recipe whose packages are not in the private cache cannot be built, so the
@@ -82,7 +83,7 @@ class WarmCacheIT {
     }
     GuestImage again = builder.image(RECIPE);
     assertEquals(size, Files.size(again.initrd()), "built again whole");
-    assertEquals(ContentStore.sha256Of(reference.initrd()), ContentStore.sha256Of(again.initrd()));
+    assertEquals(Sha256.of(reference.initrd()), Sha256.of(again.initrd()));
     assertTrue(
         log.stream().anyMatch(l -> l.contains("damaged") && l.contains("initrd.cpio.gz has")),
         "the log says what was damaged: " + log);
@@ -133,8 +134,8 @@ class WarmCacheIT {
     assertEquals("out-of-tree", rebuilt.driver());
     assertEquals(reference.facts(), rebuilt.facts(), "the manifest declares the same drivers");
     assertEquals(
-        ContentStore.sha256Of(reference.initrd()),
-        ContentStore.sha256Of(rebuilt.initrd()),
+        Sha256.of(reference.initrd()),
+        Sha256.of(rebuilt.initrd()),
         "the same pins build the same initramfs, modules and all");
   }
 

@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.oracle;
 
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.qmp.QemuVersion;
 import java.util.List;
 import java.util.Optional;
@@ -16,15 +18,15 @@ final class Cells {
     return KernelVersion.parse(release);
   }
 
-  static CellSetup x86(PvpanicDevice device) {
+  static CellSetup x86(PvpanicDevice.Kind device) {
     return CellSetup.panic(Architecture.X86_64, device);
   }
 
-  static CellSetup arm64(PvpanicDevice device) {
+  static CellSetup arm64(PvpanicDevice.Kind device) {
     return CellSetup.panic(Architecture.AARCH64, device);
   }
 
-  static CellSetup riscv64(PvpanicDevice device) {
+  static CellSetup riscv64(PvpanicDevice.Kind device) {
     return CellSetup.panic(Architecture.RISCV64, device);
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +57,7 @@ class GuestExpectationTest {
     // a garbled release on the READY line is an observation to check, not a reason to throw
     GuestExpectation e =
         GuestExpectation.derive(
-            x86(PvpanicDevice.PCI),
+            x86(PvpanicDevice.Kind.PCI),
             DEBIAN_612,
             qemu(7, 2),
             report("not a release \u0000", PvpanicDriver.NONE));
@@ -69,21 +70,22 @@ class GuestExpectationTest {
     void pvpanicPciBindsThePciDeviceOnA612Image() {
       assertEquals(
           PvpanicDriver.PVPANIC_PCI,
-          derive(x86(PvpanicDevice.PCI), DEBIAN_612, qemu(7, 2)).driver());
+          derive(x86(PvpanicDevice.Kind.PCI), DEBIAN_612, qemu(7, 2)).driver());
     }
 
     @Test
     void pvpanicMmioBindsTheIsaDeviceFrom511() {
       assertEquals(
           PvpanicDriver.PVPANIC_MMIO,
-          derive(x86(PvpanicDevice.ISA), DEBIAN_612, qemu(7, 2)).driver());
+          derive(x86(PvpanicDevice.Kind.ISA), DEBIAN_612, qemu(7, 2)).driver());
     }
 
     @Test
     void linux510HasOnlyTheOldPvpanicDriverAndNoPciDriver() {
       assertEquals(
-          PvpanicDriver.PVPANIC, derive(x86(PvpanicDevice.ISA), DEBIAN_510, qemu(7, 2)).driver());
-      GuestExpectation pci = derive(x86(PvpanicDevice.PCI), DEBIAN_510, qemu(7, 2));
+          PvpanicDriver.PVPANIC,
+          derive(x86(PvpanicDevice.Kind.ISA), DEBIAN_510, qemu(7, 2)).driver());
+      GuestExpectation pci = derive(x86(PvpanicDevice.Kind.PCI), DEBIAN_510, qemu(7, 2));
       assertEquals(PvpanicDriver.NONE, pci.driver());
       assertTrue(pci.reasoning().get(0).contains("< 5.13 has no pvpanic-pci driver"));
     }
@@ -92,18 +94,19 @@ class GuestExpectationTest {
     void acpiOffHidesTheIsaDevice() {
       assertEquals(
           PvpanicDriver.NONE,
-          derive(x86(PvpanicDevice.ISA).withAcpiOff(true), DEBIAN_612, qemu(7, 2)).driver());
+          derive(x86(PvpanicDevice.Kind.ISA).withAcpiOff(true), DEBIAN_612, qemu(7, 2)).driver());
     }
 
     @Test
     void noDeviceNoDriver() {
       assertEquals(
-          PvpanicDriver.NONE, derive(x86(PvpanicDevice.NONE), DEBIAN_612, qemu(7, 2)).driver());
+          PvpanicDriver.NONE,
+          derive(x86(PvpanicDevice.Kind.NONE), DEBIAN_612, qemu(7, 2)).driver());
     }
 
     @Test
     void debiansArm64KernelBindsNothingUnlessTheRecipeBuildsTheDriver() {
-      CellSetup arm = Cells.arm64(PvpanicDevice.PCI);
+      CellSetup arm = Cells.arm64(PvpanicDevice.Kind.PCI);
       assertEquals(PvpanicDriver.NONE, derive(arm, ARM64_STOCK, qemu(7, 2)).driver());
       assertEquals(PvpanicDriver.PVPANIC_PCI, derive(arm, ARM64_BUILT, qemu(7, 2)).driver());
     }
@@ -114,7 +117,7 @@ class GuestExpectationTest {
           ImageFacts.fromManifest("6.12.0", "builtin", List.of(), Map.of("CONFIG_PVPANIC", "y"));
       GuestExpectation g =
           GuestExpectation.derive(
-              x86(PvpanicDevice.PCI),
+              x86(PvpanicDevice.Kind.PCI),
               builtin,
               qemu(7, 2),
               report("6.12.0", PvpanicDriver.PVPANIC_PCI));
@@ -135,11 +138,11 @@ class GuestExpectationTest {
               "builtin",
               List.of(),
               Map.of("CONFIG_PVPANIC", "y", "CONFIG_PVPANIC_PCI", "y"));
-      GuestExpectation g = derive(x86(PvpanicDevice.PCI), builtin, qemu(7, 2));
+      GuestExpectation g = derive(x86(PvpanicDevice.Kind.PCI), builtin, qemu(7, 2));
       assertEquals(PvpanicDriver.PVPANIC_PCI, g.driver());
       assertTrue(g.driverGoingByGuest().isEmpty());
       assertEquals(
-          PvpanicDriver.NONE, derive(x86(PvpanicDevice.ISA), builtin, qemu(7, 2)).driver());
+          PvpanicDriver.NONE, derive(x86(PvpanicDevice.Kind.ISA), builtin, qemu(7, 2)).driver());
     }
   }
 
@@ -149,16 +152,19 @@ class GuestExpectationTest {
     void isWhatQemuAdvertisesAndTheDriverKnows() {
       // 6.12 knows 0x7: QEMU 7.2 advertises 0x3, QEMU 10 0x7
       assertEquals(
-          OptionalInt.of(3), derive(x86(PvpanicDevice.PCI), DEBIAN_612, qemu(7, 2)).capability());
+          OptionalInt.of(3),
+          derive(x86(PvpanicDevice.Kind.PCI), DEBIAN_612, qemu(7, 2)).capability());
       assertEquals(
-          OptionalInt.of(7), derive(x86(PvpanicDevice.PCI), DEBIAN_612, qemu(10, 0)).capability());
+          OptionalInt.of(7),
+          derive(x86(PvpanicDevice.Kind.PCI), DEBIAN_612, qemu(10, 0)).capability());
     }
 
     @Test
     void aDriverBefore610KnowsNoShutdownBit() {
       // QEMU 10 advertises 0x7; Linux 6.1 keeps 0x3 of it
       assertEquals(
-          OptionalInt.of(3), derive(x86(PvpanicDevice.PCI), DEBIAN_61, qemu(10, 0)).capability());
+          OptionalInt.of(3),
+          derive(x86(PvpanicDevice.Kind.PCI), DEBIAN_61, qemu(10, 0)).capability());
     }
 
     @Test
@@ -166,28 +172,29 @@ class GuestExpectationTest {
       assertEquals(
           OptionalInt.of(1),
           derive(
-                  x86(PvpanicDevice.PCI).withDevice(PvpanicDevice.PCI, Cells.events(1)),
+                  x86(PvpanicDevice.Kind.PCI).withDevice(PvpanicDevice.Kind.PCI, Cells.events(1)),
                   DEBIAN_612,
                   qemu(10, 0))
               .capability());
       assertEquals(
           OptionalInt.of(1),
-          derive(x86(PvpanicDevice.ISA).withMachineType("pc-q35-5.1"), DEBIAN_612, qemu(7, 2))
+          derive(x86(PvpanicDevice.Kind.ISA).withMachineType("pc-q35-5.1"), DEBIAN_612, qemu(7, 2))
               .capability());
     }
 
     @Test
     void isAbsentBefore512AndWithoutADriver() {
       assertEquals(
-          OptionalInt.empty(), derive(x86(PvpanicDevice.ISA), DEBIAN_510, qemu(7, 2)).capability());
+          OptionalInt.empty(),
+          derive(x86(PvpanicDevice.Kind.ISA), DEBIAN_510, qemu(7, 2)).capability());
       assertEquals(
           OptionalInt.empty(),
-          derive(x86(PvpanicDevice.NONE), DEBIAN_612, qemu(7, 2)).capability());
+          derive(x86(PvpanicDevice.Kind.NONE), DEBIAN_612, qemu(7, 2)).capability());
     }
 
     @Test
     void eventsStartEqualToCapability() {
-      GuestExpectation g = derive(x86(PvpanicDevice.PCI), DEBIAN_612, qemu(10, 0));
+      GuestExpectation g = derive(x86(PvpanicDevice.Kind.PCI), DEBIAN_612, qemu(10, 0));
       assertEquals(g.capability(), g.facts().events());
     }
   }
@@ -196,7 +203,9 @@ class GuestExpectationTest {
   class Checks {
     private final GuestExpectation pci =
         derive(
-            x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.RUNTIME), DEBIAN_612, qemu(7, 2));
+            x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.RUNTIME),
+            DEBIAN_612,
+            qemu(7, 2));
 
     private GuestReport healthy() {
       return new GuestReport(

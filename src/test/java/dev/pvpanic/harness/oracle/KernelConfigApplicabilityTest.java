@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,11 +68,11 @@ class KernelConfigApplicabilityTest {
     ImageFacts image = user("6.12.107+deb13-amd64", config(Map.of()));
     for (CellSetup s :
         List.of(
-            x86(PvpanicDevice.PCI),
-            x86(PvpanicDevice.ISA),
-            x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.CMDLINE),
-            x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")),
-            arm64(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF))) {
+            x86(PvpanicDevice.Kind.PCI),
+            x86(PvpanicDevice.Kind.ISA),
+            x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.CMDLINE),
+            x86(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("watchdog")),
+            arm64(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.OFF))) {
       assertInstanceOf(Applicability.Applicable.class, Applicability.ofImage(s, image), "" + s);
     }
   }
@@ -80,13 +81,14 @@ class KernelConfigApplicabilityTest {
   void kdumpWithoutCrashDumpNamesTheOption() {
     List<String> r =
         reasons(
-            x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF),
+            x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.OFF),
             user("6.12.0", config(Map.of("CONFIG_CRASH_DUMP", ""))));
     assertEquals(1, r.size(), "" + r);
     assertTrue(r.get(0).startsWith("the kernel's config lacks CONFIG_CRASH_DUMP=y"), r.get(0));
     assertEquals(
         List.of(),
-        reasons(x86(PvpanicDevice.PCI), user("6.12.0", config(Map.of("CONFIG_CRASH_DUMP", "")))),
+        reasons(
+            x86(PvpanicDevice.Kind.PCI), user("6.12.0", config(Map.of("CONFIG_CRASH_DUMP", "")))),
         "no kdump, no need");
   }
 
@@ -94,16 +96,19 @@ class KernelConfigApplicabilityTest {
   void kdumpNeedsTheKexecItsArchitectureLoadsWith() {
     KernelConfig noFile = config(Map.of("CONFIG_KEXEC_FILE", ""));
     assertTrue(
-        reasons(x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF), user("6.12.0", noFile))
+        reasons(
+                x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.OFF),
+                user("6.12.0", noFile))
             .get(0)
             .contains("CONFIG_KEXEC_FILE=y"));
     assertEquals(
         List.of(),
         reasons(
-            arm64(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF), user("6.12.0", noFile)));
+            arm64(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.OFF),
+            user("6.12.0", noFile)));
     assertTrue(
         reasons(
-                arm64(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF),
+                arm64(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.OFF),
                 user("6.12.0", config(Map.of("CONFIG_KEXEC", ""))))
             .get(0)
             .contains("CONFIG_KEXEC=y"));
@@ -112,7 +117,8 @@ class KernelConfigApplicabilityTest {
   @Test
   void aPciCellOnAUsersKernelWithoutThePciDriverNamesIt() {
     List<String> r =
-        reasons(x86(PvpanicDevice.PCI), user("6.12.0", config(Map.of("CONFIG_PVPANIC_PCI", ""))));
+        reasons(
+            x86(PvpanicDevice.Kind.PCI), user("6.12.0", config(Map.of("CONFIG_PVPANIC_PCI", ""))));
     assertEquals(
         List.of(
             "the kernel's config lacks CONFIG_PVPANIC_PCI (y or m): the cell's -device pvpanic-pci"
@@ -120,20 +126,21 @@ class KernelConfigApplicabilityTest {
         r);
     assertEquals(
         List.of(),
-        reasons(x86(PvpanicDevice.ISA), user("6.12.0", config(Map.of("CONFIG_PVPANIC_PCI", "")))));
+        reasons(
+            x86(PvpanicDevice.Kind.ISA), user("6.12.0", config(Map.of("CONFIG_PVPANIC_PCI", "")))));
   }
 
   @Test
   void aUsersKernelWithNoPvpanicAtAllIsRefusedForAnyDevice() {
     KernelConfig none =
         config(Map.of("CONFIG_PVPANIC", "", "CONFIG_PVPANIC_MMIO", "", "CONFIG_PVPANIC_PCI", ""));
-    for (PvpanicDevice d : List.of(PvpanicDevice.PCI, PvpanicDevice.ISA)) {
+    for (PvpanicDevice.Kind d : List.of(PvpanicDevice.Kind.PCI, PvpanicDevice.Kind.ISA)) {
       List<String> r = reasons(x86(d), user("6.12.0", none));
       assertEquals(1, r.size(), "" + r);
       assertTrue(
           r.get(0).startsWith("the kernel's config lacks CONFIG_PVPANIC (y or m)"), r.get(0));
     }
-    assertEquals(List.of(), reasons(x86(PvpanicDevice.NONE), user("6.12.0", none)));
+    assertEquals(List.of(), reasons(x86(PvpanicDevice.Kind.NONE), user("6.12.0", none)));
   }
 
   @Test
@@ -141,17 +148,17 @@ class KernelConfigApplicabilityTest {
     ImageFacts stock =
         ImageFacts.of(kernel("6.12.107+deb13-arm64"), "none")
             .withConfig(config(Map.of("CONFIG_PVPANIC", "", "CONFIG_PVPANIC_PCI", "")));
-    assertEquals(List.of(), reasons(arm64(PvpanicDevice.PCI), stock));
+    assertEquals(List.of(), reasons(arm64(PvpanicDevice.Kind.PCI), stock));
   }
 
   @Test
   void beforeFiveThirteenThereIsNoPciDriver() {
     KernelConfig old = config(Map.of("CONFIG_PVPANIC_MMIO", "", "CONFIG_PVPANIC_PCI", ""));
     assertTrue(
-        reasons(x86(PvpanicDevice.PCI), user("5.10.0-46-amd64", old))
+        reasons(x86(PvpanicDevice.Kind.PCI), user("5.10.0-46-amd64", old))
             .get(0)
             .contains("Linux before 5.13 has no pvpanic-pci driver"));
-    assertEquals(List.of(), reasons(x86(PvpanicDevice.ISA), user("5.10.0-46-amd64", old)));
+    assertEquals(List.of(), reasons(x86(PvpanicDevice.Kind.ISA), user("5.10.0-46-amd64", old)));
   }
 
   @Test
@@ -162,23 +169,25 @@ class KernelConfigApplicabilityTest {
                 "CONFIG_BLK_DEV_INITRD", "",
                 "CONFIG_SERIAL_8250_CONSOLE", "",
                 "CONFIG_SERIAL_AMBA_PL011_CONSOLE", "m"));
-    List<String> x = reasons(x86(PvpanicDevice.NONE), user("6.12.0", bare));
+    List<String> x = reasons(x86(PvpanicDevice.Kind.NONE), user("6.12.0", bare));
     assertEquals(2, x.size(), "" + x);
     assertTrue(x.get(0).contains("CONFIG_BLK_DEV_INITRD=y"), x.get(0));
     assertTrue(x.get(1).contains("CONFIG_SERIAL_8250_CONSOLE=y"), x.get(1));
-    List<String> a = reasons(arm64(PvpanicDevice.NONE), user("6.12.0", bare));
+    List<String> a = reasons(arm64(PvpanicDevice.Kind.NONE), user("6.12.0", bare));
     assertTrue(a.get(1).contains("CONFIG_SERIAL_AMBA_PL011_CONSOLE=y (it is m)"), a.get(1));
   }
 
   @Test
   void sysrqAndWatchdogTriggersNeedTheirOptions() {
     assertTrue(
-        reasons(x86(PvpanicDevice.PCI), user("6.12.0", config(Map.of("CONFIG_MAGIC_SYSRQ", ""))))
+        reasons(
+                x86(PvpanicDevice.Kind.PCI),
+                user("6.12.0", config(Map.of("CONFIG_MAGIC_SYSRQ", ""))))
             .get(0)
             .contains("CONFIG_MAGIC_SYSRQ=y"));
     assertTrue(
         reasons(
-                x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")),
+                x86(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("watchdog")),
                 user("6.12.0", config(Map.of("CONFIG_I6300ESB_WDT", ""))))
             .get(0)
             .contains("CONFIG_I6300ESB_WDT (y or m)"));
@@ -199,7 +208,7 @@ class KernelConfigApplicabilityTest {
     assertEquals(
         List.of(),
         reasons(
-            x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF),
+            x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.OFF),
             ImageFacts.of(kernel("6.12.0"), "module", PvpanicDriver.PVPANIC_PCI)));
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +20,7 @@ class OopsRulesTest {
   private static final GuestFacts GUEST = guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 3);
 
   private static CellSetup armOops(Trigger t) {
-    return arm64(PvpanicDevice.PCI)
+    return arm64(PvpanicDevice.Kind.PCI)
         .withTrigger(t)
         .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
   }
@@ -55,7 +56,7 @@ class OopsRulesTest {
     assertEquals(Optional.of("Oops: Fatal exception"), o.dumpLogHolds());
 
     CellSetup x86 =
-        x86(PvpanicDevice.PCI)
+        x86(PvpanicDevice.Kind.PCI)
             .withTrigger(Trigger.of("oops"))
             .withKdump(true, PostNotifiers.CMDLINE)
             .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
@@ -30,7 +31,7 @@ class OracleRulesTest {
 
     @Test
     void panicNotifiersRunAfterKexecOnlyWithPostNotifiers() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.OFF);
+      CellSetup setup = x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.OFF);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -48,7 +49,7 @@ class OracleRulesTest {
 
     @Test
     void crashLoadedReplacesPanickedWhenKdumpIsLoadedSinceLinux5_6() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.CMDLINE);
+      CellSetup setup = x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.CMDLINE);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.1.0-30-amd64", PvpanicDriver.PVPANIC_PCI, 3), qemu(7, 2));
@@ -65,7 +66,7 @@ class OracleRulesTest {
     @Test
     void linuxBefore5_6SendsPanickedEvenWithKdumpLoaded() {
       CellSetup setup =
-          x86(PvpanicDevice.ISA)
+          x86(PvpanicDevice.Kind.ISA)
               .withKdump(true, PostNotifiers.RUNTIME)
               .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
 
@@ -79,8 +80,8 @@ class OracleRulesTest {
     @Test
     void linux5_12SendsOnlyWhatTheDeviceAdvertises() {
       CellSetup setup =
-          x86(PvpanicDevice.ISA)
-              .withDevice(PvpanicDevice.ISA, events(1))
+          x86(PvpanicDevice.Kind.ISA)
+              .withDevice(PvpanicDevice.Kind.ISA, events(1))
               .withKdump(true, PostNotifiers.RUNTIME);
 
       ExpectedOutcome outcome =
@@ -95,7 +96,8 @@ class OracleRulesTest {
       GuestFacts panickedDisabled =
           GuestFacts.of(Cells.kernel("6.12.95"), PvpanicDriver.PVPANIC_PCI, 3, 2);
 
-      ExpectedOutcome outcome = Oracle.expect(x86(PvpanicDevice.PCI), panickedDisabled, qemu(7, 2));
+      ExpectedOutcome outcome =
+          Oracle.expect(x86(PvpanicDevice.Kind.PCI), panickedDisabled, qemu(7, 2));
 
       assertEquals(List.of(), described(outcome));
       assertEquals(RUNNING, outcome.finalState());
@@ -105,8 +107,8 @@ class OracleRulesTest {
     @Test
     void linuxBefore5_12WritesTheEventWithoutReadingTheCapability() {
       CellSetup setup =
-          x86(PvpanicDevice.ISA)
-              .withDevice(PvpanicDevice.ISA, events(1))
+          x86(PvpanicDevice.Kind.ISA)
+              .withDevice(PvpanicDevice.Kind.ISA, events(1))
               .withKdump(true, PostNotifiers.CMDLINE);
 
       ExpectedOutcome outcome =
@@ -118,7 +120,7 @@ class OracleRulesTest {
 
     @Test
     void aCapabilityWithoutCrashLoadedSendsNothingWithKdump() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withKdump(true, PostNotifiers.CMDLINE);
+      CellSetup setup = x86(PvpanicDevice.Kind.PCI).withKdump(true, PostNotifiers.CMDLINE);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 1), qemu(10, 0));
@@ -131,7 +133,7 @@ class OracleRulesTest {
       // capability = register (0x7 on QEMU 10) AND the bits a 6.1 driver knows (0x3)
       ExpectedOutcome outcome =
           Oracle.expect(
-              x86(PvpanicDevice.PCI),
+              x86(PvpanicDevice.Kind.PCI),
               Cells.oldGuest("6.1.0-30-amd64", PvpanicDriver.PVPANIC_PCI),
               qemu(10, 0));
 
@@ -148,7 +150,8 @@ class OracleRulesTest {
     @Test
     void withoutABoundDriverTheGuestSendsNothing() {
       ExpectedOutcome outcome =
-          Oracle.expect(x86(PvpanicDevice.PCI), oldGuest("5.10.0", PvpanicDriver.NONE), qemu(7, 2));
+          Oracle.expect(
+              x86(PvpanicDevice.Kind.PCI), oldGuest("5.10.0", PvpanicDriver.NONE), qemu(7, 2));
 
       assertEquals(List.of(), described(outcome));
       assertEquals(RUNNING, outcome.finalState());
@@ -158,7 +161,7 @@ class OracleRulesTest {
     void withoutADeviceTheGuestSendsNothing() {
       ExpectedOutcome outcome =
           Oracle.expect(
-              x86(PvpanicDevice.NONE), oldGuest("6.12.95", PvpanicDriver.NONE), qemu(10, 0));
+              x86(PvpanicDevice.Kind.NONE), oldGuest("6.12.95", PvpanicDriver.NONE), qemu(10, 0));
 
       assertEquals(List.of(), described(outcome));
       assertEquals(RUNNING, outcome.finalState());
@@ -167,7 +170,7 @@ class OracleRulesTest {
 
     @Test
     void theIsaDeviceVanishesWithAcpiOff() {
-      CellSetup setup = x86(PvpanicDevice.ISA).withAcpiOff(true);
+      CellSetup setup = x86(PvpanicDevice.Kind.ISA).withAcpiOff(true);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, oldGuest("6.12.95", PvpanicDriver.NONE), qemu(10, 0));
@@ -183,7 +186,7 @@ class OracleRulesTest {
     @Test
     void crashLoadedIgnoresThePanicAction() {
       CellSetup setup =
-          x86(PvpanicDevice.PCI)
+          x86(PvpanicDevice.Kind.PCI)
               .withKdump(true, PostNotifiers.CMDLINE)
               .withActions(PanicAction.PAUSE, ShutdownAction.DEFAULT);
 
@@ -196,7 +199,7 @@ class OracleRulesTest {
 
     @Test
     void qemuBefore5_0DropsCrashLoaded() {
-      CellSetup setup = x86(PvpanicDevice.ISA).withKdump(true, PostNotifiers.CMDLINE);
+      CellSetup setup = x86(PvpanicDevice.Kind.ISA).withKdump(true, PostNotifiers.CMDLINE);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, oldGuest("5.10.0", PvpanicDriver.PVPANIC), qemu(4, 2));
@@ -267,7 +270,7 @@ class OracleRulesTest {
     void qemuBefore6_0SendsPauseThenPoweroffWithoutStop() {
       ExpectedOutcome outcome =
           Oracle.expect(
-              x86(PvpanicDevice.ISA), oldGuest("5.10.0", PvpanicDriver.PVPANIC), qemu(5, 2));
+              x86(PvpanicDevice.Kind.ISA), oldGuest("5.10.0", PvpanicDriver.PVPANIC), qemu(5, 2));
 
       assertEquals(
           List.of(
@@ -281,7 +284,7 @@ class OracleRulesTest {
     @Test
     void noShutdownBefore6_0PausesWithoutASecondEvent() {
       CellSetup setup =
-          x86(PvpanicDevice.ISA).withActions(PanicAction.DEFAULT, ShutdownAction.NO_SHUTDOWN);
+          x86(PvpanicDevice.Kind.ISA).withActions(PanicAction.DEFAULT, ShutdownAction.NO_SHUTDOWN);
       assertTrue(Oracle.applicability(setup, qemu(5, 2)).applicable(), "no -action needed");
 
       ExpectedOutcome outcome =
@@ -304,7 +307,7 @@ class OracleRulesTest {
     @Test
     void aPanickedThatStopsTheVmKeepsTheCaptureKernelFromRunning() {
       CellSetup setup =
-          x86(PvpanicDevice.ISA)
+          x86(PvpanicDevice.Kind.ISA)
               .withKdump(true, PostNotifiers.CMDLINE)
               .withActions(PanicAction.PAUSE, ShutdownAction.DEFAULT);
 
@@ -317,7 +320,7 @@ class OracleRulesTest {
     }
 
     private ExpectedOutcome panicked(PanicAction panic, ShutdownAction shutdown) {
-      CellSetup setup = x86(PvpanicDevice.PCI).withActions(panic, shutdown);
+      CellSetup setup = x86(PvpanicDevice.Kind.PCI).withActions(panic, shutdown);
       return Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
     }
   }
@@ -328,8 +331,8 @@ class OracleRulesTest {
     @Test
     void aSerialBreakAndAnNmiPanicLikeSysrqCWithTheirReasons() {
       for (Trigger t : List.of(Trigger.of("sysrq-break"), Trigger.of("nmi"))) {
-        CellSetup sysrq = x86(PvpanicDevice.PCI);
-        CellSetup other = x86(PvpanicDevice.PCI).withTrigger(t);
+        CellSetup sysrq = x86(PvpanicDevice.Kind.PCI);
+        CellSetup other = x86(PvpanicDevice.Kind.PCI).withTrigger(t);
         ExpectedOutcome a =
             Oracle.expect(sysrq, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
         ExpectedOutcome b =
@@ -345,7 +348,7 @@ class OracleRulesTest {
 
     @Test
     void anNmiCannotBeInjectedIntoAnArmVirtMachine() {
-      CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("nmi"));
+      CellSetup setup = arm64(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("nmi"));
       Applicability a = Oracle.applicability(setup, qemu(11, 1));
       assertTrue(a instanceof Applicability.NotApplicable, a.toString());
       assertTrue(
@@ -353,7 +356,7 @@ class OracleRulesTest {
           a.toString());
       assertTrue(
           Oracle.applicability(
-                  arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("sysrq-break")), qemu(11, 1))
+                  arm64(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("sysrq-break")), qemu(11, 1))
               instanceof Applicability.Applicable);
     }
   }
@@ -363,7 +366,7 @@ class OracleRulesTest {
 
     @Test
     void acpiPowersOffBeforePvpanicSoNoPvShutdown() {
-      CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff"));
+      CellSetup setup = x86(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("poweroff"));
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -375,7 +378,7 @@ class OracleRulesTest {
     @Test
     void shutdownPauseStopsTheVmInStateShutdown() {
       CellSetup setup =
-          x86(PvpanicDevice.ISA)
+          x86(PvpanicDevice.Kind.ISA)
               .withTrigger(Trigger.of("poweroff"))
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
 
@@ -389,7 +392,7 @@ class OracleRulesTest {
 
     @Test
     void psciPowersOffArm64BeforePvpanic() {
-      CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff"));
+      CellSetup setup = arm64(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("poweroff"));
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -401,7 +404,7 @@ class OracleRulesTest {
     @Test
     void riscvPowersOffThroughTheTestFinisherWhichExitsQemuBefore82() {
       CellSetup setup =
-          riscv64(PvpanicDevice.PCI)
+          riscv64(PvpanicDevice.Kind.PCI)
               .withTrigger(Trigger.of("poweroff"))
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
 
@@ -416,7 +419,7 @@ class OracleRulesTest {
     @Test
     void riscvFromQemu82TheTestFinisherRequestsAShutdownThatHonoursTheAction() {
       CellSetup setup =
-          riscv64(PvpanicDevice.PCI)
+          riscv64(PvpanicDevice.Kind.PCI)
               .withTrigger(Trigger.of("poweroff"))
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
 
@@ -431,7 +434,7 @@ class OracleRulesTest {
     @Test
     void pvpanicPowersOffWhenAcpiIsOff() {
       CellSetup setup =
-          x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
+          x86(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
 
       ExpectedOutcome outcome =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 7), qemu(10, 0));
@@ -445,7 +448,7 @@ class OracleRulesTest {
     @Test
     void pvpanicPowerOffWithShutdownPauseStops() {
       CellSetup setup =
-          x86(PvpanicDevice.PCI)
+          x86(PvpanicDevice.Kind.PCI)
               .withTrigger(Trigger.of("poweroff"))
               .withAcpiOff(true)
               .withActions(PanicAction.DEFAULT, ShutdownAction.PAUSE);
@@ -462,7 +465,7 @@ class OracleRulesTest {
     @Test
     void withoutAcpiOrPvpanicShutdownTheKernelHalts() {
       CellSetup setup =
-          x86(PvpanicDevice.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
+          x86(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("poweroff")).withAcpiOff(true);
 
       ExpectedOutcome oldQemu =
           Oracle.expect(setup, guest("6.12.95", PvpanicDriver.PVPANIC_PCI, 3), qemu(7, 2));
@@ -482,12 +485,14 @@ class OracleRulesTest {
 
     @Test
     void isaAdvertisesPanickedOnlyBeforeQemu5_2() {
-      assertEquals(1, qemu(5, 1).advertisedEvents(PvpanicDevice.ISA, Optional.empty(), none()));
+      assertEquals(
+          1, qemu(5, 1).advertisedEvents(PvpanicDevice.Kind.ISA, Optional.empty(), none()));
     }
 
     @Test
     void isaAdvertisesPanickedAndCrashLoadedFromQemu5_2() {
-      assertEquals(3, qemu(5, 2).advertisedEvents(PvpanicDevice.ISA, Optional.empty(), none()));
+      assertEquals(
+          3, qemu(5, 2).advertisedEvents(PvpanicDevice.Kind.ISA, Optional.empty(), none()));
     }
 
     @Test
@@ -495,26 +500,29 @@ class OracleRulesTest {
       Optional<MachineType> old = Optional.of(new MachineType("pc-q35-5.1"));
       Optional<MachineType> newer = Optional.of(new MachineType("pc-q35-5.2"));
 
-      assertEquals(1, qemu(10, 0).advertisedEvents(PvpanicDevice.ISA, Optional.empty(), old));
-      assertEquals(7, qemu(10, 0).advertisedEvents(PvpanicDevice.ISA, Optional.empty(), newer));
-      assertEquals(7, qemu(10, 0).advertisedEvents(PvpanicDevice.PCI, Optional.empty(), old));
+      assertEquals(1, qemu(10, 0).advertisedEvents(PvpanicDevice.Kind.ISA, Optional.empty(), old));
+      assertEquals(
+          7, qemu(10, 0).advertisedEvents(PvpanicDevice.Kind.ISA, Optional.empty(), newer));
+      assertEquals(7, qemu(10, 0).advertisedEvents(PvpanicDevice.Kind.PCI, Optional.empty(), old));
     }
 
     @Test
     void shutdownIsAdvertisedFromQemu9_1() {
-      assertEquals(3, qemu(9, 0).advertisedEvents(PvpanicDevice.PCI, Optional.empty(), none()));
-      assertEquals(7, qemu(9, 1).advertisedEvents(PvpanicDevice.PCI, Optional.empty(), none()));
+      assertEquals(
+          3, qemu(9, 0).advertisedEvents(PvpanicDevice.Kind.PCI, Optional.empty(), none()));
+      assertEquals(
+          7, qemu(9, 1).advertisedEvents(PvpanicDevice.Kind.PCI, Optional.empty(), none()));
     }
 
     @Test
     void theEventsPropertyIsWhatTheDeviceAdvertises() {
-      assertEquals(2, qemu(10, 0).advertisedEvents(PvpanicDevice.PCI, events(2), none()));
+      assertEquals(2, qemu(10, 0).advertisedEvents(PvpanicDevice.Kind.PCI, events(2), none()));
     }
 
     @Test
     void anOldMachineTypeHidesCrashLoadedFromANewGuest() {
       CellSetup setup =
-          x86(PvpanicDevice.ISA)
+          x86(PvpanicDevice.Kind.ISA)
               .withMachineType("pc-q35-5.1")
               .withKdump(true, PostNotifiers.CMDLINE);
       GuestFacts reportedNothing =

@@ -6,6 +6,7 @@ import static dev.pvpanic.harness.oracle.Cells.x86;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,7 +32,7 @@ class OutcomeComparisonTest {
    */
   private static ExpectedOutcome kdumpWithPostNotifiers() {
     CellSetup setup =
-        x86(PvpanicDevice.PCI)
+        x86(PvpanicDevice.Kind.PCI)
             .withKdump(true, PostNotifiers.RUNTIME)
             .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
     return Oracle.expect(setup, GUEST, qemu(10, 0));
@@ -39,7 +40,7 @@ class OutcomeComparisonTest {
 
   /** Default actions, no kdump: GUEST_PANICKED{poweroff}, SHUTDOWN{guest-panic}, exit 0. */
   private static ExpectedOutcome defaultPanic() {
-    return Oracle.expect(x86(PvpanicDevice.PCI), GUEST, qemu(10, 0));
+    return Oracle.expect(x86(PvpanicDevice.Kind.PCI), GUEST, qemu(10, 0));
   }
 
   private static List<ObservedEvent> crashLoadedThenResets(int resets) {
@@ -311,7 +312,7 @@ class OutcomeComparisonTest {
 
   @Test
   void noEventsExpectedAndNoneSeenMatches() {
-    CellSetup setup = x86(PvpanicDevice.NONE);
+    CellSetup setup = x86(PvpanicDevice.Kind.NONE);
     ExpectedOutcome expected =
         Oracle.expect(setup, Cells.oldGuest("6.12.95", PvpanicDriver.NONE), qemu(10, 0));
 

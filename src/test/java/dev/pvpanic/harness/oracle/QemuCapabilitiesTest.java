@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.qmp.QemuIntrospection;
 import dev.pvpanic.harness.qmp.QemuVersion;
 import java.io.IOException;
@@ -82,8 +83,8 @@ class QemuCapabilitiesTest {
     assertTrue(q.isaEventsProperty());
     assertFalse(q.pvShutdown(), "no GUEST_PVSHUTDOWN in 7.2's schema");
     assertTrue(q.eventReasons());
-    assertEquals(3, q.advertisedEvents(PvpanicDevice.PCI, Optional.empty(), Optional.empty()));
-    assertEquals(3, q.advertisedEvents(PvpanicDevice.ISA, Optional.empty(), Optional.empty()));
+    assertEquals(3, q.advertisedEvents(PvpanicDevice.Kind.PCI, Optional.empty(), Optional.empty()));
+    assertEquals(3, q.advertisedEvents(PvpanicDevice.Kind.ISA, Optional.empty(), Optional.empty()));
     assertEquals(Optional.of(true), q.hasMachineType("pc-q35-5.1"));
     assertEquals(Optional.of(false), q.hasMachineType("pc-q35-10.0"));
     // set-action's watchdog member: -action watchdog= and every WatchdogAction value
@@ -98,12 +99,12 @@ class QemuCapabilitiesTest {
     QemuCapabilities q = of("qemu-10.0");
     assertEquals(10, q.version().major());
     assertTrue(q.pvShutdown(), "GUEST_PVSHUTDOWN is in 10.0's schema");
-    assertEquals(7, q.advertisedEvents(PvpanicDevice.PCI, Optional.empty(), Optional.empty()));
+    assertEquals(7, q.advertisedEvents(PvpanicDevice.Kind.PCI, Optional.empty(), Optional.empty()));
     // hw_compat_5_1 still masks the ISA device of an old machine type: a version rule
     assertEquals(
         1,
         q.advertisedEvents(
-            PvpanicDevice.ISA, Optional.empty(), Optional.of(new MachineType("pc-q35-5.1"))));
+            PvpanicDevice.Kind.ISA, Optional.empty(), Optional.of(new MachineType("pc-q35-5.1"))));
     assertEquals(Optional.of(true), q.hasMachineType("pc-q35-10.0"));
     assertEquals(1, q.notes().size(), q.notes().toString());
   }
@@ -116,7 +117,7 @@ class QemuCapabilitiesTest {
     QemuCapabilities q = QemuCapabilities.from(introspection(rec, version(rec)));
     assertTrue(q.pvpanicPci());
     assertFalse(q.isaEventsProperty());
-    assertEquals(3, q.advertisedEvents(PvpanicDevice.PCI, Optional.empty(), Optional.empty()));
+    assertEquals(3, q.advertisedEvents(PvpanicDevice.Kind.PCI, Optional.empty(), Optional.empty()));
     assertEquals(1, q.notes().size(), q.notes().toString());
   }
 
@@ -131,7 +132,8 @@ class QemuCapabilitiesTest {
     }
     QemuCapabilities q = QemuCapabilities.from(introspection(rec, QemuVersion.of(10, 2, 50)));
     assertTrue(q.version().development());
-    assertEquals(0xf, q.advertisedEvents(PvpanicDevice.PCI, Optional.empty(), Optional.empty()));
+    assertEquals(
+        0xf, q.advertisedEvents(PvpanicDevice.Kind.PCI, Optional.empty(), Optional.empty()));
     assertTrue(q.notes().get(0).contains("counts as 10.2.0"), q.notes().toString());
     assertTrue(
         q.notes().stream().anyMatch(n -> n.contains("pvpanic-pci events default is 0xf")),
@@ -139,7 +141,7 @@ class QemuCapabilitiesTest {
     // and a Linux 6.12 driver keeps the bits it knows
     GuestExpectation g =
         GuestExpectation.derive(
-            Cells.x86(PvpanicDevice.PCI),
+            Cells.x86(PvpanicDevice.Kind.PCI),
             ImageFacts.of(Cells.kernel("6.12.0"), "module", PvpanicDriver.PVPANIC_PCI),
             q,
             new GuestReport(
@@ -173,7 +175,8 @@ class QemuCapabilitiesTest {
         q.notes().stream().anyMatch(n -> n.contains("lacks panic=exit-failure")),
         q.notes().toString());
     CellSetup exitFailure =
-        Cells.x86(PvpanicDevice.PCI).withActions(PanicAction.EXIT_FAILURE, ShutdownAction.DEFAULT);
+        Cells.x86(PvpanicDevice.Kind.PCI)
+            .withActions(PanicAction.EXIT_FAILURE, ShutdownAction.DEFAULT);
     assertFalse(Oracle.applicability(exitFailure, q).applicable());
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ class SeedArticleScenariosTest {
   private static final GuestFacts GUEST =
       guest("6.12.95+deb13-amd64", PvpanicDriver.PVPANIC_PCI, 7);
   private static final CellSetup PANIC_NONE =
-      x86(PvpanicDevice.PCI).withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
+      x86(PvpanicDevice.Kind.PCI).withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
 
   @Test
   void withoutKdumpTheGuestPanicsAndQemuLetsItRun() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,7 @@ class WatchdogRulesTest {
 
   private static ExpectedOutcome x86Watchdog(WatchdogAction action) {
     CellSetup setup =
-        x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog")).withWatchdog(action);
+        x86(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("watchdog")).withWatchdog(action);
     return Oracle.expect(setup, GUEST, qemu(7, 2));
   }
 
@@ -37,7 +38,7 @@ class WatchdogRulesTest {
 
   @Test
   void anArm64GuestWithoutFirmwareResetsOnce() {
-    CellSetup setup = arm64(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog"));
+    CellSetup setup = arm64(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("watchdog"));
 
     assertEquals(
         List.of("WATCHDOG {action: reset}", "RESET {guest: true, reason: guest-reset}"),
@@ -81,7 +82,7 @@ class WatchdogRulesTest {
   @Test
   void injectNmiLeadsIntoThePanicPath() {
     CellSetup setup =
-        x86(PvpanicDevice.PCI)
+        x86(PvpanicDevice.Kind.PCI)
             .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.INJECT_NMI)
             .withActions(PanicAction.PAUSE, ShutdownAction.DEFAULT);
@@ -97,7 +98,7 @@ class WatchdogRulesTest {
   @Test
   void injectNmiWithKdumpExpectsTheNmiPanicInTheDump() {
     CellSetup setup =
-        x86(PvpanicDevice.PCI)
+        x86(PvpanicDevice.Kind.PCI)
             .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.INJECT_NMI)
             .withKdump(true, PostNotifiers.CMDLINE)
@@ -116,7 +117,7 @@ class WatchdogRulesTest {
   @Test
   void aWatchdogThatDoesNotPanicLeavesTheCaptureKernelAlone() {
     CellSetup setup =
-        x86(PvpanicDevice.PCI)
+        x86(PvpanicDevice.Kind.PCI)
             .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.NONE)
             .withKdump(true, PostNotifiers.OFF);
@@ -130,7 +131,7 @@ class WatchdogRulesTest {
   @Test
   void theBuildMustHaveTheDeviceAndTheAction() {
     CellSetup pause =
-        x86(PvpanicDevice.ISA)
+        x86(PvpanicDevice.Kind.ISA)
             .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.PAUSE);
     Applicability old = Oracle.applicability(pause, qemu(5, 2));
@@ -152,7 +153,7 @@ class WatchdogRulesTest {
   @Test
   void injectNmiIsRefusedOnArm64NamingWhatWorks() {
     CellSetup setup =
-        arm64(PvpanicDevice.PCI)
+        arm64(PvpanicDevice.Kind.PCI)
             .withTrigger(Trigger.of("watchdog"))
             .withWatchdog(WatchdogAction.INJECT_NMI);
     Applicability a = Oracle.applicability(setup, qemu(11, 1));
@@ -165,7 +166,7 @@ class WatchdogRulesTest {
 
   @Test
   void anImageWithoutTheDriverIsRefusedBeforeBoot() {
-    CellSetup setup = x86(PvpanicDevice.PCI).withTrigger(Trigger.of("watchdog"));
+    CellSetup setup = x86(PvpanicDevice.Kind.PCI).withTrigger(Trigger.of("watchdog"));
     ImageFacts without = ImageFacts.of(Cells.kernel("6.12.95"), "module");
     ImageFacts with = without.withTriggerModules(Set.of("i6300esb"));
 
@@ -176,7 +177,7 @@ class WatchdogRulesTest {
         a.toString());
     assertTrue(Oracle.applicability(setup, with).applicable());
     // other triggers need nothing of the image
-    assertTrue(Oracle.applicability(x86(PvpanicDevice.PCI), without).applicable());
+    assertTrue(Oracle.applicability(x86(PvpanicDevice.Kind.PCI), without).applicable());
   }
 
   private static QemuCapabilities withoutI6300esb(QemuCapabilities q) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.junit.TestSettings;
@@ -94,7 +95,7 @@ class SnapshotFallbackIT {
     ObjectMapper json = new ObjectMapper();
     ObjectNode d = (ObjectNode) json.readTree(s.description().toFile());
     d.put("stateBytes", Files.size(s.state()));
-    d.put("stateSha256", ContentStore.sha256Of(s.state()));
+    d.put("stateSha256", Sha256.of(s.state()));
     json.writeValue(s.description().toFile(), d);
 
     CellResult r =

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pvpanic.harness.oracle.Architecture;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.ExpectedEvent;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
@@ -15,7 +16,6 @@ import dev.pvpanic.harness.oracle.KernelVersion;
 import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.PanicAction;
 import dev.pvpanic.harness.oracle.PostNotifiers;
-import dev.pvpanic.harness.oracle.PvpanicDevice;
 import dev.pvpanic.harness.oracle.PvpanicDriver;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
 import dev.pvpanic.harness.oracle.ShutdownAction;
@@ -34,7 +34,7 @@ class OomTest {
   private static final QemuCapabilities QEMU = QemuCapabilities.of(QemuVersion.of(7, 2, 0));
 
   private static CellSetup setup() {
-    return CellSetup.panic(Architecture.X86_64, PvpanicDevice.PCI)
+    return CellSetup.panic(Architecture.X86_64, PvpanicDevice.Kind.PCI)
         .withTrigger(OOM)
         .withActions(PanicAction.NONE, ShutdownAction.DEFAULT);
   }

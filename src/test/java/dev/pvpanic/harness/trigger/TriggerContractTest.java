@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pvpanic.harness.oracle.Architecture;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.oracle.CellSetup;
-import dev.pvpanic.harness.oracle.PvpanicDevice;
 import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.oracle.TriggerAction;
 import dev.pvpanic.harness.oracle.WatchdogAction;
@@ -61,7 +61,7 @@ class TriggerContractTest {
   @ParameterizedTest
   @MethodSource("triggers")
   void aPanicWithAMessageIsAPanic(Trigger t) {
-    CellSetup setup = CellSetup.panic(Architecture.X86_64, PvpanicDevice.PCI).withTrigger(t);
+    CellSetup setup = CellSetup.panic(Architecture.X86_64, PvpanicDevice.Kind.PCI).withTrigger(t);
     if (t.panicMessage(setup).isPresent()) {
       assertTrue(t.panics(setup), t.id() + " names a panic message but does not panic");
     }

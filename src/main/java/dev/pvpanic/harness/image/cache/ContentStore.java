@@ -2,6 +2,7 @@ package dev.pvpanic.harness.image.cache;
 
 import dev.pvpanic.harness.IoText;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.machine.RunFolder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -108,7 +105,7 @@ public final class ContentStore {
       return Optional.empty();
     }
     try (InputStream in = Files.newInputStream(blob)) {
-      if (sha256Of(in).equals(normalize(sha256))) {
+      if (Sha256.of(in).equals(normalize(sha256))) {
         return Optional.of(blob);
       }
     } catch (IOException e) {
@@ -136,13 +133,13 @@ public final class ContentStore {
     try {
       Files.createDirectories(blobs);
       temp = blobs.resolve(TEMP_PREFIX + UUID.randomUUID());
-      MessageDigest digest = newSha256();
+      Sha256.Running sum = Sha256.running();
       long bytes;
-      try (DigestInputStream in = new DigestInputStream(content, digest);
+      try (InputStream in = sum.reading(content);
           OutputStream out = Files.newOutputStream(temp)) {
         bytes = in.transferTo(out);
       }
-      String actual = HexFormat.of().formatHex(digest.digest());
+      String actual = sum.hex();
       if (!actual.equals(expected)) {
         throw new ContentHashMismatchException(expected, actual, bytes);
       }
@@ -213,23 +210,6 @@ public final class ContentStore {
     deleteTree(doomed);
   }
 
-  /** Hex SHA-256 of everything {@code in} yields. */
-  public static String sha256Of(InputStream in) throws IOException {
-    MessageDigest digest = newSha256();
-    byte[] buffer = new byte[64 * 1024];
-    for (int n; (n = in.read(buffer)) != -1; ) {
-      digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  /** Hex SHA-256 of a file. */
-  public static String sha256Of(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return sha256Of(in);
-    }
-  }
-
   // Files found whole, by path, size, modification time and the hash they were checked against:
   // per JVM, as that is the same for every session.
   private static final java.util.Set<String> VERIFIED =
@@ -266,7 +246,7 @@ public final class ContentStore {
         VERIFIED.add(version);
         return Optional.empty();
       }
-      String sha = sha256Of(file);
+      String sha = Sha256.of(file);
       if (!sha.equals(recordedSha256)) {
         return Optional.of(name + " has SHA-256 " + sha + ", " + recordedSha256 + " was saved");
       }
@@ -305,14 +285,6 @@ public final class ContentStore {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the cache folder does not support atomic renames: " + to, e);
-    }
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.pvpanic.harness.image.debian;
 
 import dev.pvpanic.harness.IoText;
-import dev.pvpanic.harness.image.cache.ContentHashMismatchException;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
 
 /**
  * The Debian archive as the image builder sees it: verified suite metadata, package indexes, and
@@ -51,12 +48,9 @@ public final class DebianArchive {
   }
 
   private final DebianMirrors mirrors;
-  private final ContentStore store;
-  private final HttpClient http;
-  private final ProgressSink progress;
   private final InReleaseVerifier verifier;
   private final ArchiveDownloader downloader;
-  private final Timeouts timeouts;
+  private final ArchiveFiles files;
   private final boolean allowStale;
   private final Map<String, VerifiedInRelease> inReleases = new HashMap<>();
   private final Map<String, PackagesIndex> indexes = new HashMap<>();
@@ -85,12 +79,9 @@ public final class DebianArchive {
       boolean allowStale) {
     this.allowStale = allowStale;
     this.mirrors = mirrors;
-    this.store = store;
-    this.http = http;
-    this.progress = progress;
     this.verifier = new InReleaseVerifier(keyring);
     this.downloader = new ArchiveDownloader(http, progress, timeouts);
-    this.timeouts = timeouts;
+    this.files = new ArchiveFiles(mirrors, store, downloader);
   }
 
   /** An HTTP client suited to mirrors: follows redirects, bounded connect time. */
@@ -187,13 +178,7 @@ public final class DebianArchive {
                                 .map(p -> p.split("/")[1].substring("binary-".length()))
                                 .distinct()
                                 .toList()));
-    URI uri =
-        release.acquireByHash()
-            ? suiteBase(suite).resolve(parentOf(file.path()) + "by-hash/SHA256/" + file.sha256())
-            : suiteBase(suite).resolve(file.path());
-    Path blob =
-        cachedOrDownload(
-            uri, suite + "/" + file.path(), file.size(), file.sha256(), status -> null);
+    Path blob = indexBlob(suite, release, file);
     PackagesIndex index;
     try (InputStream in = Files.newInputStream(blob)) {
       index = PackagesIndex.parseCompressed(suite, arch, file.path(), in);
@@ -223,13 +208,7 @@ public final class DebianArchive {
             .orElseThrow(
                 () -> new DebianArchiveException(suite + " lists no " + stem + ".xz or .gz"));
     String path = file.path();
-    URI uri =
-        suiteBase(suite)
-            .resolve(
-                release.acquireByHash()
-                    ? parentOf(path) + "by-hash/SHA256/" + file.sha256()
-                    : path);
-    Path blob = cachedOrDownload(uri, suite + "/" + path, file.size(), file.sha256(), s -> null);
+    Path blob = indexBlob(suite, release, file);
     try (InputStream in = Files.newInputStream(blob)) {
       SourcesIndex index = SourcesIndex.parseCompressed(suite, path, in);
       sourceIndexes.put(suite, index);
@@ -245,18 +224,7 @@ public final class DebianArchive {
    * cache or downloaded and verified against the index's SHA-256: file name to blob, index order.
    */
   public Map<String, Path> fetchSource(String suite, SourceEntry entry) {
-    Map<String, Path> out = new LinkedHashMap<>();
-    for (SourceEntry.SourceFile f : entry.files()) {
-      URI uri = mirrors.archiveFor(suite).resolve(checkedPoolPath(entry.poolPath(f)));
-      Function<Integer, ArchiveFetchException> gone =
-          status ->
-              status == 404
-                  ? new ArchiveFetchException(
-                      uri, entry + " is in " + suite + "'s Sources but GET " + uri + " got 404")
-                  : null;
-      out.put(f.name(), cachedOrDownload(uri, f.name(), f.size(), f.sha256(), gone));
-    }
-    return out;
+    return files.source(suite, entry);
   }
 
   /**
@@ -275,7 +243,7 @@ public final class DebianArchive {
               .orElse(null);
     }
     if (suite == null) {
-      Optional<Path> cached = store.get(entry.sha256());
+      Optional<Path> cached = files.cached(entry.sha256());
       if (cached.isPresent()) {
         return cached.get();
       }
@@ -287,128 +255,30 @@ public final class DebianArchive {
 
   /** The .deb of {@code entry}, listed in {@code suite}'s index. */
   public Path fetch(String suite, PackageEntry entry) {
-    URI uri = mirrors.archiveFor(suite).resolve(checkedPoolPath(entry.filename()));
-    return cachedOrDownload(
-        uri,
-        entry.filename().substring(entry.filename().lastIndexOf('/') + 1),
-        entry.size(),
-        entry.sha256(),
-        status ->
-            status == 404
-                ? new ArchiveFetchException(
-                    uri,
-                    entry
-                        + " is in the "
-                        + suite
-                        + " index but GET "
-                        + uri
-                        + " returned 404: the mirror may be mid-sync; try again later")
-                : null);
+    return files.deb(suite, entry);
   }
 
   /**
    * The .deb a lock file pins, from the cache (no network request at all) or downloaded and
    * verified against the pinned SHA-256. A pin whose pool file is gone throws {@link
-   * PackageLeftMirrorException}.
+   * PackageLeftMirrorException}; one whose SHA-256 names another package is refused.
    */
   public Path fetch(LockedPackage pin) {
-    URI uri = mirrors.archiveFor(pin.suite()).resolve(checkedPoolPath(pin.filename()));
-    Path deb =
-        cachedOrDownload(
-            uri,
-            pin.filename().substring(pin.filename().lastIndexOf('/') + 1),
-            pin.size(),
-            pin.sha256(),
-            status ->
-                status == 404 || status == 410 ? new PackageLeftMirrorException(pin, uri) : null);
-    checkIsThePinnedPackage(pin, deb);
-    return deb;
+    return files.deb(pin);
   }
 
-  /**
-   * The file a pin's SHA-256 names must be that package: its size and its control file's {@code
-   * Package} and {@code Version} must be the pin's. A lock entry edited to name another cached blob
-   * (the SHA-256 of a busybox .deb under a kernel's name) is refused, not built into an image.
-   */
-  static void checkIsThePinnedPackage(LockedPackage pin, Path deb) {
-    long size;
-    try {
-      size = Files.size(deb);
-    } catch (IOException e) {
-      throw new LockFileException(
-          "cannot read " + deb + " for " + pin + ": " + IoText.of(e, deb), e);
-    }
-    String fix =
-        "; the lock entry was edited or is corrupt: re-resolve it with `pvpanic images lock`";
-    if (size != pin.size()) {
-      throw new LockFileException(
-          "lock entry "
-              + pin
-              + " names sha256 "
-              + pin.sha256()
-              + ", a file of "
-              + size
-              + " bytes, not the "
-              + pin.size()
-              + " bytes it pins"
-              + fix);
-    }
-    ControlStanza control = DebFile.control(deb);
-    String name = control.getOrEmpty("Package");
-    String version = control.getOrEmpty("Version");
-    if (!pin.name().equals(name) || !pin.version().equals(version)) {
-      throw new LockFileException(
-          "lock entry "
-              + pin
-              + " names sha256 "
-              + pin.sha256()
-              + ", which is "
-              + name
-              + " "
-              + version
-              + ", not the pinned "
-              + pin.name()
-              + " "
-              + pin.version()
-              + fix);
-    }
-  }
-
-  private Path cachedOrDownload(
-      URI uri,
-      String label,
-      long size,
-      String sha256,
-      Function<Integer, ArchiveFetchException> statusError) {
-    Optional<Path> cached = store.get(sha256);
-    if (cached.isPresent()) {
-      return cached.get();
-    }
-    return downloader.download(
-        uri,
-        label,
-        OptionalLong.of(size),
-        statusError,
-        in -> {
-          try {
-            return store.put(sha256, in);
-          } catch (ContentHashMismatchException e) {
-            throw new ArchiveFetchException(
-                uri,
-                "GET "
-                    + uri
-                    + ": expected "
-                    + size
-                    + " bytes with sha256 "
-                    + sha256
-                    + ", got "
-                    + e.bytes()
-                    + " bytes with sha256 "
-                    + e.actualSha256()
-                    + "; nothing was cached. The mirror may be mid-sync or serving a corrupt file.",
-                e);
-          }
-        });
+  /** An index file the verified Release lists, by hash when the archive serves it so. */
+  private Path indexBlob(String suite, Release release, IndexedFile file) {
+    String path =
+        release.acquireByHash()
+            ? parentOf(file.path()) + "by-hash/SHA256/" + file.sha256()
+            : file.path();
+    return files.cachedOrDownload(
+        suiteBase(suite).resolve(path),
+        suite + "/" + file.path(),
+        file.size(),
+        file.sha256(),
+        status -> null);
   }
 
   private static byte[] readBounded(InputStream in, URI uri) throws IOException {
@@ -431,14 +301,5 @@ public final class DebianArchive {
   private static String parentOf(String path) {
     int slash = path.lastIndexOf('/');
     return slash < 0 ? "" : path.substring(0, slash + 1);
-  }
-
-  /** Pool paths come from signed data, but never let one climb out of the archive. */
-  private static String checkedPoolPath(String filename) {
-    boolean climbs = List.of(filename.split("/")).contains("..");
-    if (climbs || filename.startsWith("/") || filename.contains(":") || filename.contains("?")) {
-      throw new DebianArchiveException("refusing pool path '" + filename + "' (expected pool/...)");
-    }
-    return filename;
   }
 }

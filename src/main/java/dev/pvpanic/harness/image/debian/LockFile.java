@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pvpanic.harness.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +31,6 @@ public final class LockFile {
   /** Bumped if the layout changes incompatibly. */
   public static final int FORMAT = 1;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Comparator<Key> KEY_ORDER =
       Comparator.comparing(Key::suite).thenComparing(Key::arch).thenComparing(Key::name);
 
@@ -76,7 +75,7 @@ public final class LockFile {
   public static LockFile read(Path file) {
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+      root = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new LockFileException("cannot read lock file " + file + ": " + e.getMessage(), e);
     }
@@ -152,7 +151,7 @@ public final class LockFile {
 
   /** The exact text {@link #write} writes. */
   public String toJson() {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("format", FORMAT);
     ArrayNode array = root.putArray("packages");
     for (LockedPackage pin : packages.values()) {
@@ -170,7 +169,7 @@ public final class LockFile {
     DefaultPrettyPrinter printer =
         new DefaultPrettyPrinter().withObjectIndenter(indenter).withArrayIndenter(indenter);
     try {
-      return JSON.writer(printer).writeValueAsString(root) + "\n";
+      return Json.MAPPER.writer(printer).writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new LockFileException("cannot serialize the lock file: " + e.getMessage(), e);
     }

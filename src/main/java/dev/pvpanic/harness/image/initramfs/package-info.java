@@ -2,7 +2,7 @@
  * Turns extracted Debian packages into a bootable initramfs: a deterministic cpio "newc" archive
  * ({@link dev.pvpanic.harness.image.initramfs.CpioNewcWriter}, {@link
  * dev.pvpanic.harness.image.initramfs.InitramfsBuilder}), the shared libraries a dynamically linked
- * program needs ({@link dev.pvpanic.harness.image.initramfs.ElfFile}, {@link
+ * program needs ({@link dev.pvpanic.harness.elf.ElfFile}, {@link
  * dev.pvpanic.harness.image.initramfs.SharedLibraryClosure}) and plain kernel modules ({@link
  * dev.pvpanic.harness.image.initramfs.KernelModules}).
  *

@@ -1,8 +1,8 @@
 package dev.pvpanic.harness.image.kmod;
 
+import dev.pvpanic.harness.elf.ElfFile;
 import dev.pvpanic.harness.image.debian.DebFile;
 import dev.pvpanic.harness.image.debian.LoaderListing;
-import dev.pvpanic.harness.image.initramfs.ElfFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,17 +1,15 @@
 package dev.pvpanic.harness.image.kmod;
 
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.Sha256;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +141,7 @@ public final class OutOfTreeModuleBuild {
     // the module's source is the harness's folder, named with a hash of its files
     PackageRef own =
         new PackageRef(
-            "harness:" + sources.getFileName(),
-            "sha256:" + sha256(hashes.toString().getBytes(StandardCharsets.UTF_8)));
+            "harness:" + sources.getFileName(), "sha256:" + Sha256.of(hashes.toString()));
     return make(tree, moduleDir, modules, own);
   }
 
@@ -340,18 +337,9 @@ public final class OutOfTreeModuleBuild {
 
   private static String sha256(Path file) {
     try {
-      // Modules are well under a megabyte.
-      return sha256(Files.readAllBytes(file));
+      return Sha256.of(file);
     } catch (IOException e) {
       throw new ModuleBuildException("cannot hash " + file + ": " + e, e);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.pvpanic.harness.image.qemu;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageEnvironment;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.cache.ContentStore;
@@ -25,10 +25,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,9 +65,6 @@ public final class DebianQemu {
    */
   static final List<String> SERIES_SUITES =
       List.of("bullseye", "bookworm", "trixie", "bookworm-backports", "trixie-backports", "sid");
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * What {@code debian:<suite>[=<version>]} or {@code debian:<x.y>} asks for; for the latter {@code
@@ -272,7 +266,7 @@ public final class DebianQemu {
     // provenance: which packages this tree is, next to it
     Files.writeString(
         dir.resolve("qemu-packages.json"),
-        JSON.writeValueAsString(pins) + "\n",
+        Json.PRETTY.writeValueAsString(pins) + "\n",
         StandardCharsets.UTF_8);
   }
 
@@ -314,16 +308,9 @@ public final class DebianQemu {
 
   /** The derived folder's key: the pins' hashes (and the extraction rules' version). */
   static String derivedKey(List<LockedPackage> pins) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update("qemu-extract-v2".getBytes(StandardCharsets.UTF_8));
-      for (LockedPackage p : pins) {
-        d.update(p.sha256().getBytes(StandardCharsets.UTF_8));
-      }
-      return "qemu-" + HexFormat.of().formatHex(d.digest()).substring(0, 32);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    StringBuilder inputs = new StringBuilder("qemu-extract-v2");
+    pins.forEach(p -> inputs.append(p.sha256()));
+    return "qemu-" + Sha256.of(inputs.toString()).substring(0, 32);
   }
 
   /**

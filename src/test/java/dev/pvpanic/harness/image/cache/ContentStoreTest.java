@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +25,7 @@ class ContentStoreTest {
   @TempDir Path root;
 
   static final byte[] CONTENT = "busybox\n".getBytes(StandardCharsets.UTF_8);
-  static final String CONTENT_SHA256 = sha256(CONTENT);
-
-  static String sha256(byte[] bytes) {
-    try {
-      return ContentStore.sha256Of(new ByteArrayInputStream(bytes));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  static final String CONTENT_SHA256 = Sha256.of(CONTENT);
 
   private List<Path> filesUnder(Path dir) throws IOException {
     if (!Files.exists(dir)) {
@@ -59,7 +52,7 @@ class ContentStoreTest {
   @Test
   void refusesContentWithTheWrongHashAndCachesNothing() throws IOException {
     ContentStore store = new ContentStore(root);
-    String otherSha = sha256("something else".getBytes(StandardCharsets.UTF_8));
+    String otherSha = Sha256.of("something else".getBytes(StandardCharsets.UTF_8));
 
     ContentHashMismatchException e =
         assertThrows(

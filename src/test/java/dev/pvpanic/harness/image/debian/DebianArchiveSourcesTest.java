@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class DebianArchiveSourcesTest {
     sources.append("Checksums-Sha256:\n");
     files.forEach(
         (name, body) -> {
-          sources.append(' ').append(FakeMirror.sha256(body)).append(' ');
+          sources.append(' ').append(Sha256.of(body)).append(' ');
           sources.append(body.length).append(' ').append(name).append('\n');
           mirror.put("/debian/pool/main/q/qemu/" + name, body);
         });
@@ -71,11 +72,11 @@ class DebianArchiveSourcesTest {
     String release =
         "Origin: Debian\nSuite: stable\nCodename: bookworm\n"
             + "Date: Sat, 21 Nov 2026 10:00:00 UTC\nSHA256:\n "
-            + FakeMirror.sha256(plain)
+            + Sha256.of(plain)
             + " "
             + plain.length
             + " main/source/Sources\n "
-            + FakeMirror.sha256(xz)
+            + Sha256.of(xz)
             + " "
             + xz.length
             + " main/source/Sources.xz\n";
@@ -133,7 +134,7 @@ class DebianArchiveSourcesTest {
         assertThrows(ArchiveFetchException.class, () -> archive.fetchSource("bookworm", qemu));
 
     assertTrue(e.getMessage().contains("qemu_7.2+dfsg.orig.tar.xz"), e.getMessage());
-    String expected = FakeMirror.sha256(files.get("qemu_7.2+dfsg.orig.tar.xz"));
+    String expected = Sha256.of(files.get("qemu_7.2+dfsg.orig.tar.xz"));
     assertFalse(store.contains(expected));
   }
 

@@ -2,8 +2,7 @@ package dev.pvpanic.harness.image.debian;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.pvpanic.harness.image.cache.ContentStore;
-import java.io.ByteArrayInputStream;
+import dev.pvpanic.harness.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -137,7 +136,7 @@ final class FakeMirror implements AutoCloseable {
     String dists = "/" + archive + "/dists/" + suite + "/";
     put(dists + indexPath, xz);
     if (byHash) {
-      put(dists + "main/binary-" + arch + "/by-hash/SHA256/" + sha256(xz), xz);
+      put(dists + "main/binary-" + arch + "/by-hash/SHA256/" + Sha256.of(xz), xz);
     }
     String release =
         "Origin: Debian\nSuite: "
@@ -148,13 +147,13 @@ final class FakeMirror implements AutoCloseable {
             + (validUntil == null ? "" : "Valid-Until: " + validUntil + "\n")
             + (byHash ? "Acquire-By-Hash: yes\n" : "")
             + "SHA256:\n "
-            + sha256(plain)
+            + Sha256.of(plain)
             + " "
             + plain.length
             + " main/binary-"
             + arch
             + "/Packages\n "
-            + sha256(xz)
+            + Sha256.of(xz)
             + " "
             + xz.length
             + " "
@@ -181,16 +180,8 @@ final class FakeMirror implements AutoCloseable {
             + arch
             + ".deb";
     return new Published(
-        new PackageEntry(name, version, arch, filename, deb.length, sha256(deb), name, "", ""),
+        new PackageEntry(name, version, arch, filename, deb.length, Sha256.of(deb), name, "", ""),
         deb);
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return ContentStore.sha256Of(new ByteArrayInputStream(bytes));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static byte[] xz(byte[] plain) {

@@ -33,7 +33,7 @@ class PinnedPackageCheckTest {
     Path deb = busybox();
     assertDoesNotThrow(
         () ->
-            DebianArchive.checkIsThePinnedPackage(
+            ArchiveFiles.checkIsThePinnedPackage(
                 pin("busybox-static", "1:1.35.0-4+b3", Files.size(deb)), deb));
   }
 
@@ -44,7 +44,7 @@ class PinnedPackageCheckTest {
         assertThrows(
             LockFileException.class,
             () ->
-                DebianArchive.checkIsThePinnedPackage(
+                ArchiveFiles.checkIsThePinnedPackage(
                     pin("linux-image-6.12.107+deb13-amd64", "6.12.107-1", Files.size(deb)), deb));
     assertTrue(
         e.getMessage()
@@ -62,7 +62,7 @@ class PinnedPackageCheckTest {
         assertThrows(
             LockFileException.class,
             () ->
-                DebianArchive.checkIsThePinnedPackage(
+                ArchiveFiles.checkIsThePinnedPackage(
                     pin("linux-image-amd64", "6.12.107-1", 12_345_678), deb));
     assertTrue(e.getMessage().contains("not the 12345678 bytes it pins"), e.getMessage());
   }

@@ -1,4 +1,4 @@
-package dev.pvpanic.harness.scenario;
+package dev.pvpanic.harness.elf;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,26 +15,22 @@ import java.util.Map;
 /**
  * A guest memory dump as QEMU's {@code dump-guest-memory} writes it in ELF format (dump/dump.c): an
  * ELF64 core file whose PT_NOTE segment holds one NT_PRSTATUS note per vCPU and whose PT_LOAD
- * segments are the guest's RAM. Read enough to check it: the header, that every segment lies inside
- * the file (a truncated dump does not), the notes, and whether byte strings occur in the memory
- * (the kernel's banner, its VMCOREINFO text, the panic message).
+ * segments are the guest's RAM. Read enough to check it: the headers ({@link ElfHeaders}, read
+ * without the memory), that every segment lies inside the file (a truncated dump does not), the
+ * notes, and whether byte strings occur in the memory (the kernel's banner, its VMCOREINFO text,
+ * the panic message).
  */
-final class ElfCore {
-  static final int EM_X86_64 = 62;
-  static final int EM_AARCH64 = 183;
-  static final int EM_RISCV = 243;
-  private static final int PT_LOAD = 1;
-  private static final int PT_NOTE = 4;
-  private static final int ET_CORE = 4;
+public final class ElfCore {
+  private static final int SMALLEST_HEADER64 = 64;
   private static final int CHUNK = 8 << 20;
 
   /** One PT_LOAD segment: where in the file, how many bytes. */
-  record Segment(long offset, long size) {}
+  record Load(long offset, long size) {}
 
   private final Path file;
   private final long fileSize;
   private final int machine;
-  private final List<Segment> loads;
+  private final List<Load> loads;
   private final Map<String, Integer> notes;
   private final List<String> problems;
 
@@ -42,7 +38,7 @@ final class ElfCore {
       Path file,
       long fileSize,
       int machine,
-      List<Segment> loads,
+      List<Load> loads,
       Map<String, Integer> notes,
       List<String> problems) {
     this.file = file;
@@ -54,73 +50,56 @@ final class ElfCore {
   }
 
   /** Reads the headers of {@code file}; what is wrong with them is in {@link #problems()}. */
-  static ElfCore read(Path file) throws IOException {
+  public static ElfCore read(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
+      if (size < SMALLEST_HEADER64 || !ElfFile.isElf(file)) {
+        return unreadable(file, size, "not an ELF file (" + size + " bytes)");
+      }
+      ElfHeaders headers;
+      try {
+        headers = ElfHeaders.read(file.toString(), ch);
+      } catch (ElfFormatException e) {
+        return unreadable(file, size, e.getMessage());
+      }
+      if (!headers.is64Bit() || headers.byteOrder() != ByteOrder.LITTLE_ENDIAN) {
+        return unreadable(file, size, "not a 64-bit little-endian ELF file");
+      }
       List<String> problems = new ArrayList<>();
-      ByteBuffer h = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-      ch.read(h, 0);
-      h.flip();
-      if (h.remaining() < 64
-          || h.get(0) != 0x7f
-          || h.get(1) != 'E'
-          || h.get(2) != 'L'
-          || h.get(3) != 'F') {
-        problems.add("not an ELF file (" + size + " bytes)");
-        return new ElfCore(file, size, 0, List.of(), Map.of(), problems);
+      if (headers.type() != ElfHeaders.ET_CORE) {
+        problems.add("ELF type " + headers.type() + ", not a core file (4)");
       }
-      if (h.get(4) != 2 || h.get(5) != 1) {
-        problems.add("not a 64-bit little-endian ELF file");
-        return new ElfCore(file, size, 0, List.of(), Map.of(), problems);
-      }
-      int type = Short.toUnsignedInt(h.getShort(16));
-      int machine = Short.toUnsignedInt(h.getShort(18));
-      long phoff = h.getLong(32);
-      int phentsize = Short.toUnsignedInt(h.getShort(54));
-      int phnum = Short.toUnsignedInt(h.getShort(56));
-      if (type != ET_CORE) {
-        problems.add("ELF type " + type + ", not a core file (4)");
-      }
-      if (phoff + (long) phnum * phentsize > size) {
-        problems.add(
-            "program headers end at "
-                + (phoff + (long) phnum * phentsize)
-                + ", after the file's "
-                + size
-                + " bytes");
-        return new ElfCore(file, size, machine, List.of(), Map.of(), problems);
-      }
-      ByteBuffer ph = ByteBuffer.allocate(phnum * phentsize).order(ByteOrder.LITTLE_ENDIAN);
-      ch.read(ph, phoff);
-      List<Segment> loads = new ArrayList<>();
+      List<Load> loads = new ArrayList<>();
       Map<String, Integer> notes = new LinkedHashMap<>();
-      for (int i = 0; i < phnum; i++) {
-        int base = i * phentsize;
-        int ptype = ph.getInt(base);
-        long offset = ph.getLong(base + 8);
-        long filesz = ph.getLong(base + 32);
-        if (offset + filesz > size) {
+      List<ElfHeaders.Segment> segments = headers.segments();
+      for (int i = 0; i < segments.size(); i++) {
+        ElfHeaders.Segment s = segments.get(i);
+        if (s.end() > size) {
           problems.add(
               "segment "
                   + i
                   + " ends at byte "
-                  + (offset + filesz)
+                  + s.end()
                   + " but the file has "
                   + size
                   + ": the dump is truncated");
           continue;
         }
-        if (ptype == PT_LOAD && filesz > 0) {
-          loads.add(new Segment(offset, filesz));
-        } else if (ptype == PT_NOTE) {
-          readNotes(ch, offset, filesz, notes);
+        if (s.type() == ElfHeaders.Segment.PT_LOAD && s.fileSize() > 0) {
+          loads.add(new Load(s.offset(), s.fileSize()));
+        } else if (s.type() == ElfHeaders.Segment.PT_NOTE) {
+          readNotes(ch, s.offset(), s.fileSize(), notes);
         }
       }
       if (loads.isEmpty()) {
         problems.add("no memory (PT_LOAD) in the dump");
       }
-      return new ElfCore(file, size, machine, loads, notes, problems);
+      return new ElfCore(file, size, headers.machine(), loads, notes, problems);
     }
+  }
+
+  private static ElfCore unreadable(Path file, long size, String problem) {
+    return new ElfCore(file, size, 0, List.of(), Map.of(), List.of(problem));
   }
 
   private static void readNotes(FileChannel ch, long offset, long size, Map<String, Integer> out)
@@ -147,28 +126,29 @@ final class ElfCore {
   }
 
   /** What is wrong with the file as an ELF core; empty when its headers hold together. */
-  List<String> problems() {
+  public List<String> problems() {
     return problems;
   }
 
-  int machine() {
+  /** {@code e_machine}, e.g. {@link ElfHeaders#EM_X86_64}; 0 when the headers were unreadable. */
+  public int machine() {
     return machine;
   }
 
   /** Notes by {@code name/type}, counted: {@code CORE/1} (NT_PRSTATUS) once per vCPU. */
-  Map<String, Integer> notes() {
+  public Map<String, Integer> notes() {
     return notes;
   }
 
-  long memoryBytes() {
-    return loads.stream().mapToLong(Segment::size).sum();
+  public long memoryBytes() {
+    return loads.stream().mapToLong(Load::size).sum();
   }
 
   /** Whether {@code needle} occurs in the dumped memory (a match may span segments' chunks). */
-  boolean memoryContains(byte[] needle) throws IOException {
+  public boolean memoryContains(byte[] needle) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer buf = ByteBuffer.allocate(CHUNK + needle.length);
-      for (Segment s : loads) {
+      for (Load s : loads) {
         long pos = s.offset();
         long end = s.offset() + s.size();
         int carried = 0;
@@ -213,7 +193,7 @@ final class ElfCore {
     return -1;
   }
 
-  long fileSize() {
+  public long fileSize() {
     return fileSize;
   }
 }

@@ -1,4 +1,4 @@
-package dev.pvpanic.harness.image.initramfs;
+package dev.pvpanic.harness.elf;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * whole file at a non-zero virtual address (so DT_STRTAB must be translated), an optional PT_INTERP
  * and a PT_DYNAMIC with DT_NEEDED, DT_STRTAB and DT_STRSZ entries.
  */
-record ElfImage(
+public record ElfImage(
     boolean is64Bit,
     ByteOrder order,
     int machine,
@@ -22,25 +22,25 @@ record ElfImage(
 
   static final long BASE_ADDRESS = 0x400000;
 
-  static ElfImage x86_64(String interpreter, String... needed) {
+  public static ElfImage x86_64(String interpreter, String... needed) {
     return new ElfImage(
         true,
         ByteOrder.LITTLE_ENDIAN,
-        ElfFile.EM_X86_64,
+        ElfHeaders.EM_X86_64,
         Optional.ofNullable(interpreter),
         List.of(needed));
   }
 
-  static ElfImage aarch64(String interpreter, String... needed) {
+  public static ElfImage aarch64(String interpreter, String... needed) {
     return new ElfImage(
         true,
         ByteOrder.LITTLE_ENDIAN,
-        ElfFile.EM_AARCH64,
+        ElfHeaders.EM_AARCH64,
         Optional.ofNullable(interpreter),
         List.of(needed));
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     int ehsize = is64Bit ? 64 : 52;
     int phentsize = is64Bit ? 56 : 32;
     int dynEntry = is64Bit ? 16 : 8;
