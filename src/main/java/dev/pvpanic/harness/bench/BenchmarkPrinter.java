@@ -1,6 +1,6 @@
 package dev.pvpanic.harness.bench;
 
-import dev.pvpanic.harness.scenario.CellResult;
+import dev.pvpanic.harness.cell.CellResult;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

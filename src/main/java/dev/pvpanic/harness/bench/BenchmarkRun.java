@@ -1,12 +1,12 @@
 package dev.pvpanic.harness.bench;
 
+import dev.pvpanic.harness.cell.CellOptions;
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.CellRunner;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.matrix.PlannedCell;
-import dev.pvpanic.harness.scenario.CellOptions;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.CellRunner;
-import dev.pvpanic.harness.scenario.MatrixRunner;
-import dev.pvpanic.harness.scenario.SnapshotStore;
+import dev.pvpanic.harness.run.MatrixRunner;
+import dev.pvpanic.harness.snapshot.SnapshotStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

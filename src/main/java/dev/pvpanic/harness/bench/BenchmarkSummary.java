@@ -1,9 +1,9 @@
 package dev.pvpanic.harness.bench;
 
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.CellRecord;
+import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.machine.Architecture;
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.CellRecord;
-import dev.pvpanic.harness.scenario.CellResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.bench;
 
-import dev.pvpanic.harness.scenario.MatrixRunner;
-import dev.pvpanic.harness.scenario.SnapshotStore;
+import dev.pvpanic.harness.run.MatrixRunner;
+import dev.pvpanic.harness.snapshot.SnapshotStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.cli;
 
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.Verdict;
 
 /**
  * {@code run --bisect}: a cell's verdict as {@code git bisect run} reads an exit code (0 good, 1 to

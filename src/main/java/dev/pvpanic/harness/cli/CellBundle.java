@@ -2,13 +2,13 @@ package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.HarnessException;
 import dev.pvpanic.harness.Json;
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.CellRecord;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfigException;
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.CellRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.pvpanic.harness.cli;
 
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.cell.Verdict;
 
 /**
  * The command line's exit codes: 0 every cell passed, 1 a cell failed (a wrong guest state, wrong

@@ -1,9 +1,9 @@
 package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.DurationText;
-import dev.pvpanic.harness.scenario.FaultCampaign;
-import dev.pvpanic.harness.scenario.HarnessSession;
-import dev.pvpanic.harness.scenario.MatrixRun;
+import dev.pvpanic.harness.faults.FaultCampaign;
+import dev.pvpanic.harness.run.HarnessSession;
+import dev.pvpanic.harness.run.MatrixRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.pvpanic.harness.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.machine.RunFolder;
-import dev.pvpanic.harness.scenario.CellResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -9,7 +9,7 @@ import dev.pvpanic.harness.image.RecipeException;
 import dev.pvpanic.harness.image.debian.LockFileException;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.matrix.GuestConfigException;
-import dev.pvpanic.harness.scenario.HarnessSession;
+import dev.pvpanic.harness.run.HarnessSession;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.matrix.PlannedCell;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.MatrixRunner;
+import dev.pvpanic.harness.run.MatrixRunner;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

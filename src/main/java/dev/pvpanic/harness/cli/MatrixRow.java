@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.cli;
 
+import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.scenario.CellResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * One line of the final matrix table: a cell, how it ended (a verdict, or SKIPPED with the reason),
  * how long it took, and what a person reads next.
  *
- * @param outcome a {@link dev.pvpanic.harness.scenario.Verdict} name, or {@code SKIPPED}
+ * @param outcome a {@link dev.pvpanic.harness.cell.Verdict} name, or {@code SKIPPED}
  * @param message the diff, what a timeout awaited, what broke, or why it was skipped
  */
 record MatrixRow(

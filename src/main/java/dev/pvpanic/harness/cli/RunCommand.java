@@ -1,6 +1,10 @@
 package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.HarnessException;
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.CellRunner;
+import dev.pvpanic.harness.cell.MachineHooks;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
@@ -12,11 +16,7 @@ import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.oracle.Applicability;
 import dev.pvpanic.harness.oracle.Oracle;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.CellRunner;
-import dev.pvpanic.harness.scenario.HarnessSession;
-import dev.pvpanic.harness.scenario.MachineHooks;
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.run.HarnessSession;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

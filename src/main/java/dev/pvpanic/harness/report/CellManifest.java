@@ -2,7 +2,7 @@ package dev.pvpanic.harness.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.Json;
-import dev.pvpanic.harness.scenario.CellArtifacts;
+import dev.pvpanic.harness.cell.CellArtifacts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.pvpanic.harness.report;
 
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.CellRecord;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.CellIdentity;
 import dev.pvpanic.harness.matrix.GuestConfigException;
 import dev.pvpanic.harness.matrix.InjectedRegression;
 import dev.pvpanic.harness.oracle.DiffLine;
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.CellRecord;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.pvpanic.harness.report;
 
 import static dev.pvpanic.harness.report.Html.escape;
 
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.pvpanic.harness.report;
 
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.cell.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.report;
 
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.Verdict;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;

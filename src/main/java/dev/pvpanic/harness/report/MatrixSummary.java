@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.report;
 
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

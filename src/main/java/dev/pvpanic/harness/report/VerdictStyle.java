@@ -1,6 +1,6 @@
 package dev.pvpanic.harness.report;
 
-import dev.pvpanic.harness.scenario.Verdict;
+import dev.pvpanic.harness.cell.Verdict;
 
 /**
  * How a verdict looks in a report: a short word for the grid (colour is never the only sign), a CSS

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.cell.CellRecord;
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.CellStart;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.scenario.CellRecord;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.CellStart;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.image.UserKernelsFixture;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,13 +3,13 @@ package dev.pvpanic.harness.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.cell.CellRunner;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.image.ImageLock;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.GuestConfig;
-import dev.pvpanic.harness.scenario.CellRunner;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package dev.pvpanic.harness.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.pvpanic.harness.junit.HarnessContext;
 import dev.pvpanic.harness.junit.TestSettings;
-import dev.pvpanic.harness.scenario.HarnessSession;
-import dev.pvpanic.harness.scenario.MatrixRun;
+import dev.pvpanic.harness.run.HarnessSession;
+import dev.pvpanic.harness.run.MatrixRun;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,8 @@ package dev.pvpanic.harness.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.guest.GuestProtocol;
+import dev.pvpanic.harness.guest.GuestProtocol.ReadyLine;
 import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.Architecture;
@@ -12,8 +14,6 @@ import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.oracle.KernelVersion;
-import dev.pvpanic.harness.scenario.GuestProtocol;
-import dev.pvpanic.harness.scenario.GuestProtocol.ReadyLine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

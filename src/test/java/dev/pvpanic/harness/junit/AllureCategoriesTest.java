@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pvpanic.harness.cell.CellRunner;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.scenario.CellRunner;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package dev.pvpanic.harness.junit;
 
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.machine.QemuVersionProbe;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.CellIdentity;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import dev.pvpanic.harness.report.Scenario;
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.Verdict;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.model.Status;

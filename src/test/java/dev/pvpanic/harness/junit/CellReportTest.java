@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.PlannedCell;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.Verdict;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.FileSystemResultsWriter;
@@ -90,7 +90,7 @@ class CellReportTest {
         Optional.empty(),
         artifacts,
         Optional.empty(),
-        dev.pvpanic.harness.scenario.CellStart.cold("unit test"),
+        dev.pvpanic.harness.cell.CellStart.cold("unit test"),
         java.util.OptionalLong.empty());
   }
 

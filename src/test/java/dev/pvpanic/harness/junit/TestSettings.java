@@ -1,7 +1,7 @@
 package dev.pvpanic.harness.junit;
 
 import dev.pvpanic.harness.Settings;
-import dev.pvpanic.harness.scenario.HarnessSession;
+import dev.pvpanic.harness.run.HarnessSession;
 import java.util.Map;
 import java.util.Optional;
 

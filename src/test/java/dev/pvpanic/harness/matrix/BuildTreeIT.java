@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.cell.CellArtifacts;
+import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.junit.TestSettings;
-import dev.pvpanic.harness.scenario.CellArtifacts;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.HarnessSession;
-import dev.pvpanic.harness.scenario.MatrixRun;
-import dev.pvpanic.harness.scenario.MatrixRunner;
+import dev.pvpanic.harness.run.HarnessSession;
+import dev.pvpanic.harness.run.MatrixRun;
+import dev.pvpanic.harness.run.MatrixRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

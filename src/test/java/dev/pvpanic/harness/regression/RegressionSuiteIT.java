@@ -3,14 +3,14 @@ package dev.pvpanic.harness.regression;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.matrix.GuestConfig;
 import dev.pvpanic.harness.matrix.InjectedRegression;
 import dev.pvpanic.harness.matrix.Shard;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.HarnessSession;
-import dev.pvpanic.harness.scenario.MatrixRun;
-import dev.pvpanic.harness.scenario.MatrixRunner;
+import dev.pvpanic.harness.run.HarnessSession;
+import dev.pvpanic.harness.run.MatrixRun;
+import dev.pvpanic.harness.run.MatrixRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

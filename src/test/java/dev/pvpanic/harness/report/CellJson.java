@@ -1,9 +1,9 @@
 package dev.pvpanic.harness.report;
 
+import dev.pvpanic.harness.cell.CellRecord;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.oracle.DiffLine;
-import dev.pvpanic.harness.scenario.CellRecord;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

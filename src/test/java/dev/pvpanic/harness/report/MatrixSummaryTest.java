@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.cell.CellRecord;
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.CellRunner;
+import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.matrix.Axis;
 import dev.pvpanic.harness.matrix.Cell;
-import dev.pvpanic.harness.scenario.CellRecord;
-import dev.pvpanic.harness.scenario.CellResult;
-import dev.pvpanic.harness.scenario.CellRunner;
-import dev.pvpanic.harness.scenario.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

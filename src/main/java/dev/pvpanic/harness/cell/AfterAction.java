@@ -1,0 +1,40 @@
+package dev.pvpanic.harness.cell;
+
+import dev.pvpanic.harness.machine.QemuMachine;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the harness does once a cell passed, one type per value of the {@code after} axis ({@code
+ * none} has none): {@link PanicDump} ({@code dump}) and {@link GuestRecovery} ({@code recover}).
+ * Adding one: a new class here and its entry in {@link #ALL}.
+ */
+interface AfterAction {
+  /** The axis value. */
+  String id();
+
+  /** What the progress line says while it runs. */
+  String doing();
+
+  /** Runs it on the passed cell's machine; its result replaces {@code after.passed()}. */
+  CellResult run(After after);
+
+  /** The passed cell's machine and records, handed to the after-action. */
+  record After(
+      CellRun run,
+      QemuMachine machine,
+      ExpectedOutcome expected,
+      CellResult passed,
+      CellOptions options,
+      Phases phases,
+      Instant start) {}
+
+  List<AfterAction> ALL = List.of(new PanicDump(), new GuestRecovery());
+
+  /** The after-action of the axis value {@code id}; empty for {@code none}. */
+  static Optional<AfterAction> of(String id) {
+    return ALL.stream().filter(a -> a.id().equals(id)).findFirst();
+  }
+}

@@ -1,0 +1,107 @@
+package dev.pvpanic.harness.cell;
+
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.machine.Accelerator;
+import dev.pvpanic.harness.machine.AcceleratorSelector;
+import dev.pvpanic.harness.machine.Architecture;
+import dev.pvpanic.harness.machine.MachineSpec;
+import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.machine.QemuFingerprint;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.KernelCommandLine;
+import dev.pvpanic.harness.snapshot.SnapshotKey;
+import java.nio.file.Path;
+
+/**
+ * What a cell runs on: its QEMU machine, its kernel command lines, the kexec command that loads its
+ * capture kernel, and the key of the snapshot it can restore.
+ */
+public final class CellMachine {
+  private CellMachine() {}
+
+  /**
+   * The machine a cell runs on (a snapshot restore adds only {@code incoming}); {@code undeclared}
+   * is the accelerator when the cell names none.
+   */
+  public static MachineSpec machineSpec(
+      Cell cell,
+      GuestImage image,
+      QemuBuild qemu,
+      Accelerator undeclared,
+      String cmdline,
+      Path artifacts) {
+    return MachineSpec.builder(image.arch())
+        .name(shortName(cell))
+        .qemu(qemu)
+        .accelerator(cell.accelerator(undeclared))
+        .kernel(image.kernel())
+        .initrd(image.initrd())
+        .append(cmdline)
+        .pvpanic(cell.device())
+        .actions(cell.actions())
+        .machineType(cell.machineType().orElse(null))
+        .extraArgs(extraArgs(cell))
+        .artifactsDir(artifacts)
+        .build();
+  }
+
+  /**
+   * The QEMU arguments a cell adds: the trigger's own ({@code -device i6300esb} for the watchdog;
+   * (part of the snapshot's machine, so every watchdog action shares one snapshot: the action is an
+   * {@code -action} option of the restoring QEMU), then the cell's own.
+   */
+  static java.util.List<String> extraArgs(Cell cell) {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    args.addAll(cell.trigger().qemuArgs());
+    args.addAll(cell.qemuArgs());
+    return args;
+  }
+
+  /**
+   * The key of the snapshot a cell restores: cells with equal keys share one.
+   *
+   * @throws MachineException when the QEMU build cannot be identified
+   */
+  public static SnapshotKey snapshotKey(
+      Cell cell, GuestImage image, QemuBuild qemu, Accelerator undeclared) {
+    return snapshotKey(snapshotSpec(cell, image, qemu, undeclared), image);
+  }
+
+  /** The machine a cell's snapshot is made of: its own, with no artifacts folder. */
+  public static MachineSpec snapshotSpec(
+      Cell cell, GuestImage image, QemuBuild qemu, Accelerator undeclared) {
+    return machineSpec(cell, image, qemu, undeclared, kernelCmdline(cell, image), null);
+  }
+
+  public static SnapshotKey snapshotKey(MachineSpec spec, GuestImage image) {
+    return SnapshotKey.of(
+        spec, AcceleratorSelector.decide(spec).used(), image.id(), QemuFingerprint.of(spec.qemu()));
+  }
+
+  /** The main kernel's command line for a cell. */
+  public static String kernelCmdline(Cell cell, GuestImage image) {
+    return KernelCommandLine.main(cell, image.recipe().cmdline());
+  }
+
+  /** The capture kernel's command line ({@link KernelCommandLine#capture}). */
+  public static String captureCmdline(String main) {
+    return KernelCommandLine.capture(main);
+  }
+
+  /** The kexec command that loads the capture kernel. */
+  public static String kexecCommand(Architecture arch, String captureCmdline) {
+    // arm64 has no kexec_file_load (-s fails); -i skips checksums, 30+ s faster under TCG.
+    String mode = arch == Architecture.X86_64 ? "-s" : "-i";
+    return "kexec -p "
+        + mode
+        + " /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append=\""
+        + captureCmdline
+        + "\"";
+  }
+
+  static String shortName(Cell cell) {
+    String n = cell.name().orElse(cell.recipe());
+    n = n.replaceAll("[^A-Za-z0-9._-]", "-");
+    return n.length() > 64 ? n.substring(0, 64) : n;
+  }
+}

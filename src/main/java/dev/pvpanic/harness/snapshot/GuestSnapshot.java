@@ -1,0 +1,30 @@
+package dev.pvpanic.harness.snapshot;
+
+import dev.pvpanic.harness.guest.GuestProtocol;
+import java.nio.file.Path;
+
+/**
+ * A guest saved at its shell prompt, ready to be restored by every cell of its {@link SnapshotKey}.
+ *
+ * @param key the hash of the key it was saved under
+ * @param dir its folder in the content store's derived area
+ * @param state the QEMU migration stream
+ * @param ready the READY line the guest printed while the snapshot was made: after a restore the
+ *     guest does not print it again, and the oracle needs its facts
+ */
+public record GuestSnapshot(String key, Path dir, Path state, GuestProtocol.ReadyLine ready) {
+
+  /** The console of the boot the snapshot was taken from. */
+  public Path bootConsole() {
+    return dir.resolve(SnapshotStore.BOOT_CONSOLE);
+  }
+
+  /** What the snapshot holds and how it was made ({@code snapshot.json}). */
+  public Path description() {
+    return dir.resolve(SnapshotStore.DESCRIPTION);
+  }
+
+  public String shortKey() {
+    return key.substring(0, 12);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.pvpanic.harness.snapshot;
+
+import dev.pvpanic.harness.Json;
+import dev.pvpanic.harness.console.CommandResult;
+import dev.pvpanic.harness.console.ConsoleException;
+import dev.pvpanic.harness.console.ConsoleMatch;
+import dev.pvpanic.harness.guest.BootWatch;
+import dev.pvpanic.harness.guest.ConsolePatterns;
+import dev.pvpanic.harness.guest.GuestProtocol;
+import dev.pvpanic.harness.guest.GuestProtocolException;
+import dev.pvpanic.harness.machine.AcceleratorDecision;
+import dev.pvpanic.harness.machine.MachineException;
+import dev.pvpanic.harness.machine.MachineSpec;
+import dev.pvpanic.harness.machine.QemuActions;
+import dev.pvpanic.harness.machine.QemuMachine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Boots a cell's guest once to READY and its shell prompt, and saves the whole machine into a
+ * snapshot folder. The saving QEMU runs with QEMU's default {@code -action}: actions are the
+ * restoring QEMU's options, not part of the state.
+ */
+public final class SnapshotMaker {
+  /** The guest's shell prompt (images/guest/init sets PS1). */
+  static final Pattern PROMPT = Pattern.compile("~ # ");
+
+  private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SETTLE = Duration.ofMillis(1500);
+  private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(120);
+
+  private SnapshotMaker() {}
+
+  /**
+   * @param cellSpec the machine of a cell of this key (its name, actions and artifacts folder are
+   *     replaced)
+   * @throws SnapshotException when the guest does not reach its prompt or the state is not saved
+   */
+  public static void make(
+      MachineSpec cellSpec,
+      AcceleratorDecision accelerator,
+      SnapshotKey key,
+      Path folder,
+      Duration bootTimeout)
+      throws IOException {
+    MachineSpec source =
+        cellSpec.toBuilder()
+            .name("snapshot-" + key.shortHash())
+            .actions(QemuActions.DEFAULT)
+            .incoming(null)
+            .artifactsDir(folder)
+            .build();
+    Instant start = Instant.now();
+    try (QemuMachine machine = QemuMachine.launch(source, accelerator)) {
+      ConsoleMatch ready =
+          BootWatch.awaitReady(machine, ConsolePatterns.PANIC_DURING_BOOT, bootTimeout);
+      // Parse now: a snapshot whose READY line the oracle cannot read is of no use.
+      GuestProtocol.ReadyLine.parse(ready.line());
+      // Let the kernel finish its late boot work (e.g. x86's TSC calibration prints ~1 s after
+      // READY): a guest saved mid-way prints those lines into the first command of every cell.
+      machine.console().awaitQuiet(SETTLE, PROMPT_TIMEOUT);
+      // A command that completes proves the shell reads the console; then wait for its prompt, so
+      // the saved guest sits idle in the shell's read.
+      CommandResult r = machine.console().run("true", PROMPT_TIMEOUT);
+      if (r.exitStatus() != 0) {
+        throw new SnapshotException("the guest's shell failed to run 'true': " + r);
+      }
+      machine.console().expect("the shell prompt", PROMPT, null, PROMPT_TIMEOUT);
+      Duration boot = Duration.between(start, Instant.now());
+      Instant saving = Instant.now();
+      Path state = folder.resolve(SnapshotStore.STATE);
+      machine.samplePeakMemory();
+      machine.saveState(state, SAVE_TIMEOUT);
+      Duration save = Duration.between(saving, Instant.now());
+      String text = ready.line().substring(ready.groups().start()).strip();
+      Json.PRETTY.writeValue(
+          folder.resolve(SnapshotStore.DESCRIPTION).toFile(),
+          SnapshotStore.description(
+              key,
+              text,
+              state,
+              boot,
+              save,
+              machine.peakResidentKb().isPresent()
+                  ? Optional.of(machine.peakResidentKb().getAsLong())
+                  : Optional.empty()));
+    } catch (ConsoleException | MachineException | GuestProtocolException | BootWatch.Hopeless e) {
+      throw new SnapshotException(
+          "booting the guest to save " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A snapshot could not be made. */
+  static final class SnapshotException extends dev.pvpanic.harness.HarnessException {
+    private static final long serialVersionUID = 1L;
+
+    SnapshotException(String message) {
+      super(message);
+    }
+
+    SnapshotException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

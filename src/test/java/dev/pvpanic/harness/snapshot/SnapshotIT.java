@@ -1,0 +1,139 @@
+package dev.pvpanic.harness.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pvpanic.harness.cell.CellMachine;
+import dev.pvpanic.harness.cell.CellOptions;
+import dev.pvpanic.harness.cell.CellResult;
+import dev.pvpanic.harness.cell.CellStarter;
+import dev.pvpanic.harness.cell.Verdict;
+import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.junit.Prerequisite;
+import dev.pvpanic.harness.junit.TestSettings;
+import dev.pvpanic.harness.machine.MachineSpec;
+import dev.pvpanic.harness.matrix.GuestConfig;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import dev.pvpanic.harness.matrix.Shard;
+import dev.pvpanic.harness.oracle.ExpectedOutcome;
+import dev.pvpanic.harness.run.HarnessSession;
+import dev.pvpanic.harness.run.MatrixRun;
+import dev.pvpanic.harness.run.MatrixRunner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Restoring a snapshot must not change what a cell finds: of the guest config (-Dpvh.config,
+ * default smoke.yaml), the first cell of each snapshot key runs once booting its guest and once
+ * from the snapshot, and must get the same verdict and the same expectation (the oracle's input,
+ * read from the READY line: cold from the console, restored from the snapshot). One cell per key,
+ * because a key is one saved guest: the other cells of a key restore that same state. Cells that
+ * can never be restored (QEMU in a container, riscv64 on QEMU before 10.2) boot either way and are
+ * left out.
+ */
+class SnapshotIT {
+  private static final Set<Verdict> REAL_OUTCOMES =
+      Set.of(
+          Verdict.PASS,
+          Verdict.WRONG_GUEST_STATE,
+          Verdict.WRONG_EVENTS,
+          Verdict.UNEXPECTED_PANIC,
+          Verdict.NOT_APPLICABLE);
+
+  @Test
+  void everyCellGetsTheSameVerdictColdAndFromASnapshot() {
+    HarnessSession session = HarnessSession.open(TestSettings.jvm(), Optional.empty(), s -> {});
+    GuestConfig config = session.loadConfig(session.settings().config());
+    Path root = session.settings().buildDir().resolve("snapshot-it").resolve(config.name());
+    MatrixRun coldRun =
+        onePerSnapshotKey(
+            session,
+            session.matrix(
+                config, Shard.ALL, Optional.of(root.resolve("cold")), OptionalInt.empty(), true));
+    MatrixRun snapRun =
+        onePerSnapshotKey(
+            session,
+            session.matrix(
+                config,
+                Shard.ALL,
+                Optional.of(root.resolve("snapshot")),
+                OptionalInt.empty(),
+                false));
+    List<PlannedCell> runnable = coldRun.cells();
+    assumeTrue(!runnable.isEmpty(), "no cell of " + config.name() + " can run here");
+    CellOptions options = TestSettings.session().cellOptions();
+    MatrixRunner.Listener log = MatrixRunner.Listener.phases(System.out);
+    List<CellResult> coldResults =
+        MatrixRunner.run(session, coldRun, options, log).stream()
+            .map(MatrixRunner.Outcome::result)
+            .toList();
+    List<CellResult> snapResults =
+        MatrixRunner.run(session, snapRun, options, log).stream()
+            .map(MatrixRunner.Outcome::result)
+            .toList();
+
+    List<String> differences = new ArrayList<>();
+    for (int i = 0; i < runnable.size(); i++) {
+      CellResult c = coldResults.get(i);
+      CellResult s = snapResults.get(i);
+      System.out.printf(
+          "%-16s %-16s %-9s %5.1fs / %5.1fs  %s%n",
+          c.verdict(),
+          s.verdict(),
+          s.start().mode().id(),
+          c.total().toMillis() / 1000.0,
+          s.total().toMillis() / 1000.0,
+          runnable.get(i).displayName());
+      assertFalse(c.start().restored(), "cold means booted: " + c.start());
+      assertTrue(
+          s.start().restored(),
+          runnable.get(i).displayName() + " was not restored: " + s.start().reason());
+      assertTrue(REAL_OUTCOMES.contains(c.verdict()), c.message());
+      assertTrue(REAL_OUTCOMES.contains(s.verdict()), s.message());
+      if (c.verdict() != s.verdict()
+          || !c.expected()
+              .map(ExpectedOutcome::describe)
+              .equals(s.expected().map(ExpectedOutcome::describe))) {
+        differences.add(
+            runnable.get(i).displayName()
+                + ": cold "
+                + c.verdict()
+                + ", snapshot "
+                + s.verdict()
+                + "\n  cold: "
+                + c.message()
+                + "\n  snapshot: "
+                + s.message());
+      }
+    }
+    assertEquals(List.of(), differences, String.join("\n", differences));
+  }
+
+  /** The runnable cells that can be restored, the first of each snapshot key. */
+  private static MatrixRun onePerSnapshotKey(HarnessSession session, MatrixRun run) {
+    Set<String> keys = new java.util.HashSet<>();
+    List<PlannedCell> kept = new ArrayList<>();
+    for (PlannedCell p : run.cells()) {
+      if (p.skipReason().isPresent()) {
+        // a cell this machine cannot run: a failure when pvh.require says it can
+        Prerequisite.of(p.lacks()).ifPresent(x -> x.missing(p.skipReason().get()));
+        continue;
+      }
+      GuestImage image = session.images().image(p.recipe().name());
+      MachineSpec spec =
+          CellMachine.snapshotSpec(p.cell(), image, p.qemu(), session.cellOptions().accelerator());
+      if (CellStarter.cannotRestore(spec).isEmpty()
+          && keys.add(CellMachine.snapshotKey(spec, image).hash())) {
+        kept.add(p);
+      }
+    }
+    return new MatrixRun(run.config(), kept, run.parallelism(), run.artifactsRoot(), run.cold());
+  }
+}
