@@ -3,13 +3,11 @@ package dev.pvpanic.harness.cell;
 import dev.pvpanic.harness.machine.QemuMachine;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * What the harness does once a cell passed, one type per value of the {@code after} axis ({@code
  * none} has none): {@link PanicDump} ({@code dump}) and {@link GuestRecovery} ({@code recover}).
- * Adding one: a new class here and its entry in {@link #ALL}.
+ * Adding one: a new class here and its entry in {@link AfterActions}.
  */
 interface AfterAction {
   /** The axis value. */
@@ -30,11 +28,4 @@ interface AfterAction {
       CellOptions options,
       Phases phases,
       Instant start) {}
-
-  List<AfterAction> ALL = List.of(new PanicDump(), new GuestRecovery());
-
-  /** The after-action of the axis value {@code id}; empty for {@code none}. */
-  static Optional<AfterAction> of(String id) {
-    return ALL.stream().filter(a -> a.id().equals(id)).findFirst();
-  }
 }

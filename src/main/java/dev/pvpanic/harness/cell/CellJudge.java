@@ -1,8 +1,6 @@
 package dev.pvpanic.harness.cell;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pvpanic.harness.Json;
 import dev.pvpanic.harness.guest.CaptureProgress;
 import dev.pvpanic.harness.guest.ConsolePatterns;
 import dev.pvpanic.harness.guest.GuestProtocol;
@@ -21,9 +19,7 @@ import dev.pvpanic.harness.qmp.QmpDisconnectedException;
 import dev.pvpanic.harness.qmp.QmpEvent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -71,7 +67,7 @@ final class CellJudge {
     if (finalState instanceof FinalState.QemuExits exit
         && QemuDeath.of(exit.exitCode()).isPresent()) {
       // QEMU died of a signal between the check above and query-status: a death, not a final state
-      Optional<Decision> diedLate = CellRun.qemuGone(machine);
+      Optional<Decision> diedLate = QemuGone.decision(machine);
       if (diedLate.isPresent()) {
         return new Judgement(diedLate.get(), Optional.empty());
       }
@@ -82,7 +78,7 @@ final class CellJudge {
 
   /** QEMU died, lost its QMP connection, or stopped while a wait ran out. */
   private static Optional<Decision> gone(QemuMachine machine, EventCollector.Collected collected) {
-    Optional<Decision> died = CellRun.qemuGone(machine);
+    Optional<Decision> died = QemuGone.decision(machine);
     if (died.isPresent() || collected.awaitedButMissing().isEmpty()) {
       return died;
     }
@@ -105,11 +101,11 @@ final class CellJudge {
     List<CellRecord.Event> recorded = new ArrayList<>();
     for (QmpEvent e : machine.qmp().events().snapshot()) {
       if (e.index() >= eventsFrom) {
-        events.add(new ObservedEvent(e.name(), toMap(e.data())));
+        events.add(new ObservedEvent(e.name(), e.dataMap()));
         recorded.add(
             new CellRecord.Event(
                 e.name(),
-                toMap(e.data()),
+                e.dataMap(),
                 e.qemuTime().getEpochSecond() + e.qemuTime().getNano() / 1e9));
       }
     }
@@ -284,10 +280,6 @@ final class CellJudge {
     } catch (QmpDisconnectedException e) {
       return new FinalState.QemuExits(machine.awaitExit(Duration.ofSeconds(10)).orElse(-1));
     }
-  }
-
-  static Map<String, Object> toMap(JsonNode data) {
-    return Json.MAPPER.convertValue(data, new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   static String describe(ObservedOutcome o) {

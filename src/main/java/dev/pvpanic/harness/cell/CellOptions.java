@@ -2,7 +2,6 @@ package dev.pvpanic.harness.cell;
 
 import dev.pvpanic.harness.machine.Accelerator;
 import dev.pvpanic.harness.oracle.ExpectedOutcome;
-import dev.pvpanic.harness.run.HarnessSession;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -34,7 +33,7 @@ public record CellOptions(
 
   /**
    * Default bounds, snapshots and TCG for cells that name no accelerator: the settings' defaults
-   * ({@link HarnessSession#cellOptions()} applies a session's {@code pvh.cold} and {@code
+   * ({@code HarnessSession.cellOptions()} applies a session's {@code pvh.cold} and {@code
    * pvh.accelerator}).
    */
   public static CellOptions defaults() {

@@ -199,7 +199,7 @@ public final class CellRunner {
                   + String.join("\n  ", machine.console().tail(30))));
     } catch (ConsoleException e) {
       run.failure = e;
-      throw new Ended(CellRun.timeoutOrInfra("the guest did not reach READY", e, machine));
+      throw new Ended(QemuGone.afterConsoleFailure("the guest did not reach READY", e, machine));
     }
   }
 
@@ -216,7 +216,7 @@ public final class CellRunner {
       armed = report.withArmed(arming.arm(cell, run.image.arch(), cmdline));
     } catch (ConsoleException e) {
       run.failure = e;
-      throw new Ended(CellRun.timeoutOrInfra("arming the guest failed", e, machine));
+      throw new Ended(QemuGone.afterConsoleFailure("arming the guest failed", e, machine));
     }
     phases.mark("arm");
     if (arming.unprepared().isPresent()) {
@@ -274,7 +274,7 @@ public final class CellRunner {
     if (judged.verdict() != Verdict.PASS) {
       return judged;
     }
-    Optional<AfterAction> action = AfterAction.of(run.cell.get(Axis.AFTER));
+    Optional<AfterAction> action = AfterActions.of(run.cell.get(Axis.AFTER));
     if (action.isEmpty()) {
       return judged;
     }

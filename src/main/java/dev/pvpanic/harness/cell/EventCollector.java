@@ -167,7 +167,7 @@ final class EventCollector {
           continue;
         }
         from = (int) got.index() + 1;
-        ObservedEvent actual = new ObservedEvent(got.name(), CellJudge.toMap(got.data()));
+        ObservedEvent actual = new ObservedEvent(got.name(), got.dataMap());
         if (e.matches(actual)) {
           break;
         }

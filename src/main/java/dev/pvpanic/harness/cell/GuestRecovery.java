@@ -138,7 +138,7 @@ final class GuestRecovery implements AfterAction {
     List<ObservedEvent> out = new ArrayList<>();
     for (QmpEvent e : machine.qmp().events().snapshot()) {
       if (e.index() >= from) {
-        out.add(new ObservedEvent(e.name(), CellJudge.toMap(e.data())));
+        out.add(new ObservedEvent(e.name(), e.dataMap()));
       }
     }
     return out;

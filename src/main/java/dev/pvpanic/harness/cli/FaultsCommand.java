@@ -2,6 +2,8 @@ package dev.pvpanic.harness.cli;
 
 import dev.pvpanic.harness.DurationText;
 import dev.pvpanic.harness.faults.FaultCampaign;
+import dev.pvpanic.harness.faults.Leaks;
+import dev.pvpanic.harness.faults.Strike;
 import dev.pvpanic.harness.run.HarnessSession;
 import dev.pvpanic.harness.run.MatrixRun;
 import java.io.IOException;
@@ -82,13 +84,13 @@ final class FaultsCommand implements Callable<Integer> {
         "== faults: %d cells of %s, rate %.2f, seed %d, %d at a time; artifacts under %s%n",
         cells, run.config().name(), rate, seed, parallel, dir.toAbsolutePath());
     Instant start = Instant.now();
-    List<FaultCampaign.Strike> strikes =
+    List<Strike> strikes =
         new FaultCampaign(seed, rate, Duration.ofSeconds(1))
             .run(session, run, config, cells, parallel, dir, o::println);
     String table = FaultCampaign.table(strikes);
     List<String> leaks = new ArrayList<>();
-    FaultCampaign.leftQemus().forEach(p -> leaks.add("QEMU pid " + p + " still runs"));
-    FaultCampaign.leftRunFolders(session.settings().runDir())
+    Leaks.leftQemus().forEach(p -> leaks.add("QEMU pid " + p + " still runs"));
+    Leaks.leftRunFolders(session.settings().runDir())
         .forEach(p -> leaks.add("run folder " + p + " left"));
     strikes.forEach(s -> s.leaks().forEach(l -> leaks.add(s.index() + ": " + l)));
     long wrong = strikes.stream().filter(s -> !s.right()).count();
@@ -98,7 +100,7 @@ final class FaultsCommand implements Callable<Integer> {
                 "%d cells, %d struck before their verdict, %d wrong verdicts, %d leaks; %s wall"
                     + " clock (seed %d: the same seed replays the same faults)%n",
                 strikes.size(),
-                strikes.stream().filter(FaultCampaign.Strike::delivered).count(),
+                strikes.stream().filter(Strike::delivered).count(),
                 wrong,
                 leaks.size(),
                 DurationText.of(Duration.between(start, Instant.now())),

@@ -3,8 +3,6 @@ package dev.pvpanic.harness.faults;
 import dev.pvpanic.harness.cell.CellOptions;
 import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.cell.Verdict;
-import dev.pvpanic.harness.faults.FaultCampaign.Fault;
-import dev.pvpanic.harness.faults.FaultCampaign.Strike;
 import dev.pvpanic.harness.image.GuestImage;
 import dev.pvpanic.harness.image.ImageBuilder;
 import dev.pvpanic.harness.matrix.PlannedCell;
@@ -39,43 +37,12 @@ final class AtRestFaults {
     Path artifacts = out.resolve(String.format("%04d-%s", index, p.cell().id()));
     Instant start = Instant.now();
     if (fault == Fault.JVM_SIGKILL) {
-      JvmKillFault.Outcome o =
-          JvmKillFault.strike(session.settings(), p, configFile, delay, artifacts);
-      return new Strike(
-          index,
-          p.cell().displayName(),
-          fault,
-          delay,
-          o.delivered(),
-          o.verdict(),
-          Duration.between(start, Instant.now()),
-          o.verdict() == Verdict.PASS && o.leaks().isEmpty(),
-          o.leaks(),
-          artifacts,
-          o.detail());
+      return jvmKilled(session, index, p, delay, artifacts, configFile, start);
     }
     String recipe = p.recipe().name();
-    String detail;
-    boolean delivered = true;
+    Damage damage;
     try {
-      detail =
-          switch (fault) {
-            case SNAPSHOT_CORRUPT, SNAPSHOT_TRUNCATED -> {
-              Optional<Path> folder = CacheFaults.snapshotOf(session, p);
-              if (folder.isEmpty()) {
-                delivered = false;
-                yield "no snapshot to damage";
-              }
-              Path state = folder.get().resolve(SnapshotStore.STATE);
-              yield fault == Fault.SNAPSHOT_CORRUPT
-                  ? CacheFaults.corruptSnapshot(folder.get())
-                  : CacheFaults.truncate(state);
-            }
-            case IMAGE_DAMAGED -> CacheFaults.truncate(session.images().image(recipe).initrd());
-            case DOWNLOAD_TRUNCATED ->
-                CacheFaults.truncatedDownload(session, p, artifacts.resolve("download"));
-            default -> throw new IllegalArgumentException(fault + " strikes a running QEMU");
-          };
+      damage = damage(session, p, fault, artifacts);
     } catch (RuntimeException e) {
       // the harness could not repair what the fault did: that is a wrong answer, say what
       return new Strike(
@@ -91,6 +58,8 @@ final class AtRestFaults {
           artifacts,
           "not repaired: " + e.getMessage());
     }
+    String detail = damage.detail();
+    boolean delivered = damage.delivered();
     GuestImage image = session.images().image(recipe);
     CellResult r = session.runner(base).run(p.cell(), image, p.qemu(), artifacts);
     List<String> problems = new ArrayList<>();
@@ -115,5 +84,56 @@ final class AtRestFaults {
         List.of(),
         artifacts,
         detail + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
+  }
+
+  private static Strike jvmKilled(
+      HarnessSession session,
+      int index,
+      PlannedCell p,
+      Duration delay,
+      Path artifacts,
+      Path configFile,
+      Instant start) {
+    JvmKillFault.Outcome o =
+        JvmKillFault.strike(session.settings(), p, configFile, delay, artifacts);
+    return new Strike(
+        index,
+        p.cell().displayName(),
+        Fault.JVM_SIGKILL,
+        delay,
+        o.delivered(),
+        o.verdict(),
+        Duration.between(start, Instant.now()),
+        o.verdict() == Verdict.PASS && o.leaks().isEmpty(),
+        o.leaks(),
+        artifacts,
+        o.detail());
+  }
+
+  /** What a fault on the cache did, and whether there was anything to damage. */
+  private record Damage(String detail, boolean delivered) {}
+
+  private static Damage damage(HarnessSession session, PlannedCell p, Fault fault, Path artifacts) {
+    String recipe = p.recipe().name();
+    return switch (fault) {
+      case SNAPSHOT_CORRUPT, SNAPSHOT_TRUNCATED -> {
+        Optional<Path> folder = CacheFaults.snapshotOf(session, p);
+        if (folder.isEmpty()) {
+          yield new Damage("no snapshot to damage", false);
+        }
+        Path state = folder.get().resolve(SnapshotStore.STATE);
+        yield new Damage(
+            fault == Fault.SNAPSHOT_CORRUPT
+                ? CacheFaults.corruptSnapshot(folder.get())
+                : CacheFaults.truncate(state),
+            true);
+      }
+      case IMAGE_DAMAGED ->
+          new Damage(CacheFaults.truncate(session.images().image(recipe).initrd()), true);
+      case DOWNLOAD_TRUNCATED ->
+          new Damage(
+              CacheFaults.truncatedDownload(session, p, artifacts.resolve("download")), true);
+      default -> throw new IllegalArgumentException(fault + " strikes a running QEMU");
+    };
   }
 }

@@ -11,7 +11,6 @@ import dev.pvpanic.harness.run.HarnessSession;
 import dev.pvpanic.harness.run.MatrixRun;
 import dev.pvpanic.harness.run.MatrixRunner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A fault campaign: N cells of a config (cycling through its runnable cells), a seeded share of
@@ -43,48 +41,6 @@ import java.util.stream.Stream;
  * at the same delays, so a failing campaign can be replayed.
  */
 public final class FaultCampaign {
-
-  /** What strikes a cell's QEMU. */
-  public enum Fault {
-    NONE,
-    QEMU_SIGKILL,
-    QEMU_SIGSTOP,
-    QMP_SOCKET_SHUT,
-    CONSOLE_SOCKET_SHUT,
-    /** A byte of the cell's snapshot stream flipped, before the cell. */
-    SNAPSHOT_CORRUPT,
-    /** The cell's snapshot stream cut in half, before the cell. */
-    SNAPSHOT_TRUNCATED,
-    /** The cell's image's initramfs cut in half, before the cell. */
-    IMAGE_DAMAGED,
-    /** The image built again through a mirror that cuts the kernel package's download. */
-    DOWNLOAD_TRUNCATED,
-    /** The harness JVM killed with SIGKILL mid-cell, then a second run started. */
-    JVM_SIGKILL;
-
-    /** Faults on the cache or the JVM: struck with no other cell running. */
-    boolean alone() {
-      return ordinal() >= SNAPSHOT_CORRUPT.ordinal();
-    }
-
-    String id() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    }
-  }
-
-  /** One cell of the campaign and what became of it. */
-  public record Strike(
-      int index,
-      String cell,
-      Fault fault,
-      Duration delay,
-      boolean delivered,
-      Verdict verdict,
-      Duration toVerdict,
-      boolean right,
-      List<String> leaks,
-      Path artifacts,
-      String detail) {}
 
   private final long seed;
   private final double rate;
@@ -141,22 +97,11 @@ public final class FaultCampaign {
             .cellOptions()
             .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(90))
             .withBootTimeouts(Duration.ofSeconds(90), Duration.ofSeconds(60));
-    List<MatrixRunner.Job> warm = new ArrayList<>();
-    for (PlannedCell p : runnable) {
-      warm.add(
-          new MatrixRunner.Job(
-              p,
-              session.images().image(p.recipe().name()),
-              out.resolve("snapshot-" + p.cell().id())));
-    }
-    new MatrixRunner(parallel).prepareSnapshots(warm, session.runner(base));
+    warmSnapshots(session, runnable, base, parallel, out);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
     List<Strike> strikes = Collections.synchronizedList(new ArrayList<>());
-    Map<String, Duration> clean = new java.util.concurrent.ConcurrentHashMap<>();
-    // a fault on the cache or the JVM strikes with no other cell running: it is that cell's alone
-    java.util.concurrent.locks.ReadWriteLock alone =
-        new java.util.concurrent.locks.ReentrantReadWriteLock(true);
+    Cells cells = new Cells(session, base, timer, out, configFile);
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -166,49 +111,12 @@ public final class FaultCampaign {
         futures.add(
             pool.submit(
                 () -> {
-                  // the planned fraction of how long this cell last took unfaulted
-                  Duration window =
-                      clean.getOrDefault(
-                          p.cell().id(), Duration.ofMillis(p.cell().kdump() ? 10_000 : 500));
-                  // within the first 80 %: QEMU starts after the cell's own preparation
-                  Duration delay =
-                      Duration.ofMillis(
-                          window.toMillis()
-                              * 8
-                              / 10
-                              * f.getValue().toMillis()
-                              / maxDelay.toMillis());
-                  java.util.concurrent.locks.Lock held =
-                      f.getKey().alone() ? alone.writeLock() : alone.readLock();
-                  held.lock();
-                  Strike s;
-                  try {
-                    s =
-                        f.getKey().alone()
-                            ? AtRestFaults.one(
-                                session, base, index, p, f.getKey(), delay, out, configFile)
-                            : one(session, base, timer, index, p, f.getKey(), delay, out);
-                  } finally {
-                    held.unlock();
-                  }
-                  if (s.fault() == Fault.NONE && s.verdict() == Verdict.PASS) {
-                    clean.put(p.cell().id(), s.toVerdict());
-                  }
+                  Strike s = cells.strike(index, p, f.getKey(), f.getValue(), maxDelay);
                   strikes.add(s);
                   log.accept(line(s));
                 }));
       }
-      for (Future<?> fu : futures) {
-        try {
-          fu.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new IllegalStateException(
-              "a campaign cell failed to run: " + e.getCause(), e.getCause());
-        }
-      }
+      awaitAll(futures);
     } finally {
       pool.shutdownNow();
       timer.shutdownNow();
@@ -216,6 +124,90 @@ public final class FaultCampaign {
     List<Strike> sorted = new ArrayList<>(strikes);
     sorted.sort(java.util.Comparator.comparingInt(Strike::index));
     return sorted;
+  }
+
+  /** Makes every runnable cell's snapshot first, so the faults strike cells, not snapshots. */
+  private static void warmSnapshots(
+      HarnessSession session,
+      List<PlannedCell> runnable,
+      CellOptions base,
+      int parallel,
+      Path out) {
+    List<MatrixRunner.Job> warm = new ArrayList<>();
+    for (PlannedCell p : runnable) {
+      warm.add(
+          new MatrixRunner.Job(
+              p,
+              session.images().image(p.recipe().name()),
+              out.resolve("snapshot-" + p.cell().id())));
+    }
+    new MatrixRunner(parallel).prepareSnapshots(warm, session.runner(base));
+  }
+
+  private static void awaitAll(List<Future<?>> futures) {
+    for (Future<?> fu : futures) {
+      try {
+        fu.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(
+            "a campaign cell failed to run: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+
+  /**
+   * The campaign's cells as they run: each struck at its planned fraction of how long that cell
+   * last took unfaulted; a fault on the cache or the JVM with no other cell running.
+   */
+  private static final class Cells {
+    private final HarnessSession session;
+    private final CellOptions base;
+    private final ScheduledExecutorService timer;
+    private final Path out;
+    private final Path configFile;
+    private final Map<String, Duration> clean = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReadWriteLock alone =
+        new java.util.concurrent.locks.ReentrantReadWriteLock(true);
+
+    Cells(
+        HarnessSession session,
+        CellOptions base,
+        ScheduledExecutorService timer,
+        Path out,
+        Path configFile) {
+      this.session = session;
+      this.base = base;
+      this.timer = timer;
+      this.out = out;
+      this.configFile = configFile;
+    }
+
+    Strike strike(int index, PlannedCell p, Fault fault, Duration planned, Duration maxDelay) {
+      // the planned fraction of how long this cell last took unfaulted
+      Duration window =
+          clean.getOrDefault(p.cell().id(), Duration.ofMillis(p.cell().kdump() ? 10_000 : 500));
+      // within the first 80 %: QEMU starts after the cell's own preparation
+      Duration delay =
+          Duration.ofMillis(window.toMillis() * 8 / 10 * planned.toMillis() / maxDelay.toMillis());
+      java.util.concurrent.locks.Lock held = fault.alone() ? alone.writeLock() : alone.readLock();
+      held.lock();
+      Strike s;
+      try {
+        s =
+            fault.alone()
+                ? AtRestFaults.one(session, base, index, p, fault, delay, out, configFile)
+                : one(session, base, timer, index, p, fault, delay, out);
+      } finally {
+        held.unlock();
+      }
+      if (s.fault() == Fault.NONE && s.verdict() == Verdict.PASS) {
+        clean.put(p.cell().id(), s.toVerdict());
+      }
+      return s;
+    }
   }
 
   private static Strike one(
@@ -334,40 +326,6 @@ public final class FaultCampaign {
         s.cell(),
         (s.detail().isEmpty() ? "" : "  (" + s.detail() + ")")
             + (s.leaks().isEmpty() ? "" : "  LEAK: " + s.leaks()));
-  }
-
-  /** Run folders of this JVM left in {@code runDir} (QEMU's sockets live there while it runs). */
-  public static List<Path> leftRunFolders(Path runDir) {
-    String prefix = "pvh-" + ProcessHandle.current().pid() + "-";
-    try (Stream<Path> s = Files.list(runDir)) {
-      return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
-    } catch (IOException e) {
-      return List.of();
-    }
-  }
-
-  /** QEMU processes this JVM started that still run. */
-  public static List<Long> leftQemus() {
-    return qemusUnder(ProcessHandle.current());
-  }
-
-  /**
-   * The running QEMU processes below {@code parent}: the program itself, or a Debian build started
-   * through its library closure's loader (qemu-system-... is then its first argument).
-   */
-  static List<Long> qemusUnder(ProcessHandle parent) {
-    return parent
-        .descendants()
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            h ->
-                h.info().command().map(c -> c.contains("qemu-system")).orElse(false)
-                    || h.info()
-                        .arguments()
-                        .map(a -> String.join(" ", a).contains("qemu-system"))
-                        .orElse(false))
-        .map(ProcessHandle::pid)
-        .toList();
   }
 
   /** Per fault kind: cells, struck before the verdict, right verdicts, verdicts, times. */

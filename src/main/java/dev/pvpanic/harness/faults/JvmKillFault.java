@@ -41,7 +41,7 @@ final class JvmKillFault {
     try {
       Instant until = Instant.now().plus(CHILD_BOUND);
       while (qemus.isEmpty() && first.isAlive() && Instant.now().isBefore(until)) {
-        qemus.addAll(FaultCampaign.qemusUnder(first.toHandle()));
+        qemus.addAll(Leaks.qemusUnder(first.toHandle()));
         sleep(Duration.ofMillis(20));
       }
       sleep(delay);

@@ -27,6 +27,14 @@ public record QmpEvent(
     data = data == null ? JsonNodeFactory.instance.objectNode() : data.deepCopy();
   }
 
+  /** The event's data as plain values (maps, lists, strings, numbers), in QEMU's order. */
+  public java.util.Map<String, Object> dataMap() {
+    return dev.pvpanic.harness.Json.MAPPER.convertValue(
+        data,
+        new com.fasterxml.jackson.core.type.TypeReference<
+            java.util.LinkedHashMap<String, Object>>() {});
+  }
+
   /** A copy of the event's data: the event itself stays unchanged whatever the caller does. */
   @Override
   public ObjectNode data() {

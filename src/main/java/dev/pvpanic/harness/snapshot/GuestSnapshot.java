@@ -13,15 +13,20 @@ import java.nio.file.Path;
  *     guest does not print it again, and the oracle needs its facts
  */
 public record GuestSnapshot(String key, Path dir, Path state, GuestProtocol.ReadyLine ready) {
+  /** The file that says what a snapshot holds and how it was made. */
+  static final String DESCRIPTION = "snapshot.json";
+
+  /** The console of the boot a snapshot was taken from. */
+  static final String BOOT_CONSOLE = "console.log";
 
   /** The console of the boot the snapshot was taken from. */
   public Path bootConsole() {
-    return dir.resolve(SnapshotStore.BOOT_CONSOLE);
+    return dir.resolve(BOOT_CONSOLE);
   }
 
   /** What the snapshot holds and how it was made ({@code snapshot.json}). */
   public Path description() {
-    return dir.resolve(SnapshotStore.DESCRIPTION);
+    return dir.resolve(DESCRIPTION);
   }
 
   public String shortKey() {

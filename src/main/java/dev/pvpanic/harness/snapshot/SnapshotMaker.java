@@ -78,7 +78,7 @@ public final class SnapshotMaker {
       Duration save = Duration.between(saving, Instant.now());
       String text = ready.line().substring(ready.groups().start()).strip();
       Json.PRETTY.writeValue(
-          folder.resolve(SnapshotStore.DESCRIPTION).toFile(),
+          folder.resolve(GuestSnapshot.DESCRIPTION).toFile(),
           SnapshotStore.description(
               key,
               text,

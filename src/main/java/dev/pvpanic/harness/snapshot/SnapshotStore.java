@@ -30,8 +30,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SnapshotStore {
   public static final String STATE = "state.bin";
-  static final String DESCRIPTION = "snapshot.json";
-  static final String BOOT_CONSOLE = "console.log";
   private static final String PREFIX = "snapshot-";
 
   private final ContentStore store;
@@ -150,12 +148,12 @@ public final class SnapshotStore {
   static Optional<String> problem(SnapshotKey key, Path dir, boolean hash) {
     JsonNode d;
     try {
-      d = Json.MAPPER.readTree(dir.resolve(DESCRIPTION).toFile());
+      d = Json.MAPPER.readTree(dir.resolve(GuestSnapshot.DESCRIPTION).toFile());
     } catch (IOException e) {
-      return Optional.of("unreadable " + DESCRIPTION + ": " + e.getMessage());
+      return Optional.of("unreadable " + GuestSnapshot.DESCRIPTION + ": " + e.getMessage());
     }
     if (!key.hash().equals(d.path("key").asText())) {
-      return Optional.of(DESCRIPTION + " names key " + d.path("key").asText());
+      return Optional.of(GuestSnapshot.DESCRIPTION + " names key " + d.path("key").asText());
     }
     return ContentStore.mismatch(
         dir.resolve(STATE),
@@ -167,14 +165,15 @@ public final class SnapshotStore {
 
   private static GuestSnapshot load(SnapshotKey key, Path dir) {
     try {
-      JsonNode d = Json.MAPPER.readTree(dir.resolve(DESCRIPTION).toFile());
+      JsonNode d = Json.MAPPER.readTree(dir.resolve(GuestSnapshot.DESCRIPTION).toFile());
       return new GuestSnapshot(
           key.hash(),
           dir,
           dir.resolve(STATE),
           GuestProtocol.ReadyLine.parse(d.path("readyLine").asText()));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + dir.resolve(DESCRIPTION), e);
+      throw new java.io.UncheckedIOException(
+          "cannot read " + dir.resolve(GuestSnapshot.DESCRIPTION), e);
     }
   }
 

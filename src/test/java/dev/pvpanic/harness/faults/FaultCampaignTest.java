@@ -19,11 +19,11 @@ class FaultCampaignTest {
 
   @Test
   void aboutTheRateIsStruckWithEveryKindAndDelaysWithinTheBound() {
-    List<Map.Entry<FaultCampaign.Fault, Duration>> plan =
+    List<Map.Entry<Fault, Duration>> plan =
         new FaultCampaign(7, 0.1, Duration.ofSeconds(3)).plan(1000);
-    long struck = plan.stream().filter(e -> e.getKey() != FaultCampaign.Fault.NONE).count();
+    long struck = plan.stream().filter(e -> e.getKey() != Fault.NONE).count();
     assertTrue(struck > 70 && struck < 130, struck + " of 1000");
-    for (FaultCampaign.Fault f : FaultCampaign.Fault.values()) {
+    for (Fault f : Fault.values()) {
       assertTrue(plan.stream().anyMatch(e -> e.getKey() == f), f + " never planned");
     }
     assertTrue(plan.stream().allMatch(e -> e.getValue().compareTo(Duration.ofSeconds(3)) < 0));

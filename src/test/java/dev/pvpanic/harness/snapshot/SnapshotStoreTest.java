@@ -44,7 +44,7 @@ class SnapshotStoreTest {
       Path s = Files.write(folder.resolve(SnapshotStore.STATE), state);
       new ObjectMapper()
           .writeValue(
-              folder.resolve(SnapshotStore.DESCRIPTION).toFile(),
+              folder.resolve(GuestSnapshot.DESCRIPTION).toFile(),
               SnapshotStore.description(
                   key, READY, s, Duration.ofSeconds(5), Duration.ofMillis(100), Optional.empty()));
     };
