@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ci/setup.sh
-default_require=qemu,python3,debian-archive
+default_require=qemu,python3,debian-archive,ordinary-user
 [ "${PVH_CONTAINER_TESTS:-yes}" = no ] || default_require+=,container
 export PVH_REQUIRE="${PVH_REQUIRE-$default_require}"
 if [[ ",$PVH_REQUIRE," == *,container,* ]]; then

@@ -206,6 +206,11 @@ public record ImageLock(
       Path tmp = Files.createTempFile(parent, ".lock-", ".json");
       Files.writeString(
           tmp, Json.CANONICAL.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
+      // temp files are created 0600; the lock is a checked-in file every user of it reads
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(
+            tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new HarnessException("cannot write lock file " + file + ": " + e.getMessage(), e);

@@ -28,6 +28,17 @@ class ImageLockTest {
           "bookworm", "amd64", "busybox-static", "1", "pool/main/b/b.deb", 1, "b".repeat(64));
 
   @Test
+  void aWrittenLockIsReadableByEveryone(@TempDir Path dir) throws Exception {
+    // an atomic write goes through a 0600 temp file; the lock is read by other users too
+    Path file = dir.resolve("packages.lock.json");
+    ImageLock.empty().write(file);
+    assertEquals(
+        "rw-r--r--",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            java.nio.file.Files.getPosixFilePermissions(file)));
+  }
+
+  @Test
   void aLockWithoutAQemuSectionReadsAndWritesUnchanged(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("lock.json");
     ImageLock.empty()

@@ -41,6 +41,11 @@ public enum Prerequisite {
       "a QEMU build tree: -Dpvh.build-tree=<meson build folder> or PVH_BUILD_TREE"
           + " (ci/qemu-build-tree.sh builds one)"),
   X86_64_HOST("x86_64-host", "an x86_64 host with glibc"),
+  /** An ordinary account for the harness itself, when the tests run as root. */
+  ORDINARY_USER(
+      "ordinary-user",
+      "an ordinary account to run the harness as, when the tests run as root (ci/setup.sh adds"
+          + " pvh-qemu; runuser from util-linux)"),
   XZ("xz", "/usr/bin/xz");
 
   /** {@code qemu}: the host's QEMU for every architecture the harness boots. */
