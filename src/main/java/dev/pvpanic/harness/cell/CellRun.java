@@ -66,7 +66,14 @@ final class CellRun {
             ran.noNewPrivs(),
             Long.toHexString(ran.effectiveCapabilities()),
             asked.notes(),
-            asked.warnings());
+            warnings(asked.warnings()));
+  }
+
+  /** QEMU's own warnings, and the cell's arguments that undo its confinement with the reason. */
+  private List<String> warnings(List<String> asked) {
+    List<String> all = new java.util.ArrayList<>(asked);
+    cell.unconfinedBy().ifPresent(all::add);
+    return all;
   }
 
   /** Records what the judged cell showed, and writes it as actual.txt and diff.txt. */

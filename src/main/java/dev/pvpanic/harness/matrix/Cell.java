@@ -21,20 +21,32 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One matrix cell: a value for every {@link Axis}, plus a name when the config named it, and the
- * regression it injects when it is one of the regression suite's. Values are normalised strings
- * (what the YAML says); the typed views below turn them into what the machine and the oracle take.
+ * One matrix cell: a value for every {@link Axis}, plus a name when the config named it, the
+ * regression it injects when it is one of the regression suite's, and why it may take {@code
+ * qemu_args} that undo QEMU's confinement ({@code unconfined:}, a named cell's own setting, which
+ * its record and the report show). Values are normalised strings (what the YAML says); the typed
+ * views below turn them into what the machine and the oracle take.
  */
 public record Cell(
-    Optional<String> name, Map<Axis, String> values, Optional<InjectedRegression> regression) {
+    Optional<String> name,
+    Map<Axis, String> values,
+    Optional<InjectedRegression> regression,
+    Optional<String> unconfined) {
 
   /** A cell that injects nothing. */
   public Cell(Optional<String> name, Map<Axis, String> values) {
-    this(name, values, Optional.empty());
+    this(name, values, Optional.empty(), Optional.empty());
+  }
+
+  /** A cell that may inject a regression, confined as usual. */
+  public Cell(
+      Optional<String> name, Map<Axis, String> values, Optional<InjectedRegression> regression) {
+    this(name, values, regression, Optional.empty());
   }
 
   public Cell {
     java.util.Objects.requireNonNull(regression, "regression");
+    java.util.Objects.requireNonNull(unconfined, "unconfined");
     EnumMap<Axis, String> all = new EnumMap<>(Axis.class);
     for (Axis a : Axis.values()) {
       all.put(a, values.getOrDefault(a, a.defaultValue()));
@@ -230,9 +242,31 @@ public record Cell(
         .or(() -> QemuArguments.problem(qemuArgs()))
         .or(
             () ->
-                allowUnconfined
+                allowUnconfined || unconfined.isPresent()
                     ? Optional.empty()
-                    : dev.pvpanic.harness.machine.UnconfiningArgs.find(qemuArgs()));
+                    : dev.pvpanic.harness.machine.UnconfiningArgs.find(qemuArgs())
+                        .map(
+                            why ->
+                                why
+                                    + (name.isPresent()
+                                        ? "; or say why in the cell: unconfined: \"<reason>\""
+                                        : "")));
+  }
+
+  /**
+   * What this cell's {@code qemu_args} undo of QEMU's confinement and why it was taken (the cell's
+   * {@code unconfined:} reason, else the run's {@code pvh.allow-unconfined}); empty when nothing.
+   */
+  public Optional<String> unconfinedBy() {
+    return dev.pvpanic.harness.machine.UnconfiningArgs.find(qemuArgs())
+        .map(
+            what ->
+                "the cell's qemu_args undo QEMU's confinement ("
+                    + what
+                    + "), taken because "
+                    + unconfined
+                        .map(r -> "the cell says: " + r)
+                        .orElse("pvh.allow-unconfined is set"));
   }
 
   /** A short name a person reads in a test tree: only what differs from the defaults. */

@@ -69,6 +69,13 @@ final class NamedCells {
       Optional<Path> base,
       ConfigLimits limits) {
     Object regression = m.remove("regression");
+    Object unconfinedBy = m.remove("unconfined");
+    if (unconfinedBy != null && String.valueOf(unconfinedBy).isBlank()) {
+      throw new GuestConfigException(
+          at + ": 'unconfined' takes the reason the cell may undo QEMU's confinement, not a blank");
+    }
+    Optional<String> unconfined =
+        unconfinedBy == null ? Optional.empty() : Optional.of(String.valueOf(unconfinedBy).strip());
     Optional<InjectedRegression> injected =
         regression == null
             ? Optional.empty()
@@ -85,7 +92,7 @@ final class NamedCells {
           one.put(axis, vals.get(0));
         });
     ConfigNodes.requireRecipe(one.containsKey(Axis.RECIPE), at);
-    Cell cell = new Cell(Optional.of(cellName), one, injected);
+    Cell cell = new Cell(Optional.of(cellName), one, injected, unconfined);
     cell.refusal(limits.allowUnconfined())
         .ifPresent(
             why -> {

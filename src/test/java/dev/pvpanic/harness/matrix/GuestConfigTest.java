@@ -147,6 +147,27 @@ class GuestConfigTest {
   }
 
   @Test
+  void aNamedCellMayTakeUnconfiningArgsSayingWhyAndItsRecordSaysSo() throws Exception {
+    String m = rejection("cells: [{name: a, recipe: x86_64-6.12, qemu_args: '-sandbox off'}]");
+    assertTrue(m.contains("unconfined: \"<reason>\""), "the refusal names the way out: " + m);
+    Cell c =
+        parse(
+                "cells: [{name: a, recipe: x86_64-6.12, qemu_args: '-sandbox off',"
+                    + " unconfined: 'bug 1234 reproduces only without seccomp'}]")
+            .cells()
+            .get(0);
+    assertEquals(Optional.of("bug 1234 reproduces only without seccomp"), c.unconfined());
+    String by = c.unconfinedBy().orElseThrow();
+    assertTrue(by.contains("-sandbox off"), by);
+    assertTrue(by.contains("the cell says: bug 1234"), by);
+    assertTrue(
+        rejection("cells: [{name: a, recipe: x86_64-6.12, unconfined: ' '}]")
+            .contains("'unconfined' takes the reason"));
+    Cell confined = parse("cells: [{name: b, recipe: x86_64-6.12}]").cells().get(0);
+    assertEquals(Optional.empty(), confined.unconfinedBy(), "no unconfining args, nothing to say");
+  }
+
+  @Test
   void qemuArgsThatUndoTheConfinementAreRefusedUnlessTheUserMeansIt() throws Exception {
     String m = rejection("cells: [{name: a, recipe: x86_64-6.12, qemu_args: '-sandbox off'}]");
     assertTrue(m.contains("(a): qemu_args '-sandbox off' would replace how the harness"), m);
