@@ -2,9 +2,7 @@ package dev.pvpanic.harness.trigger;
 
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.oracle.CellSetup;
-import dev.pvpanic.harness.oracle.Prediction;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
-import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.oracle.TriggerAction;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +14,22 @@ import java.util.regex.Pattern;
  * handler claims panics (arch/x86/kernel/nmi.c unknown_nmi_error() {@code nmi_panic(regs, "NMI: Not
  * continuing")}). x86 only: QEMU's arm and riscv virt machines have no NMI to inject.
  */
-public final class Nmi implements Trigger {
+public final class Nmi extends PanicTrigger {
   /** arch/x86/kernel/nmi.c unknown_nmi_error(). */
   static final String PANIC = "NMI: Not continuing";
 
   static final String ARM = "echo 1 > /proc/sys/kernel/unknown_nmi_panic";
+
+  public Nmi() {
+    super(PANIC, Pattern.compile(PANIC));
+  }
+
+  @Override
+  Optional<String> why() {
+    return Optional.of(
+        "QMP inject-nmi with kernel.unknown_nmi_panic=1 (set while arming) -> an NMI no"
+            + " handler claims: nmi_panic(\"NMI: Not continuing\")");
+  }
 
   @Override
   public String id() {
@@ -37,24 +46,6 @@ public final class Nmi implements Trigger {
     return List.of(ARM);
   }
 
-  @Override
-  public void predict(Prediction p) {
-    p.because(
-        "QMP inject-nmi with kernel.unknown_nmi_panic=1 (set while arming) -> an NMI no"
-            + " handler claims: nmi_panic(\"NMI: Not continuing\")");
-    p.panic();
-  }
-
-  @Override
-  public boolean panics(CellSetup setup) {
-    return true;
-  }
-
-  @Override
-  public Optional<String> panicMessage(CellSetup setup) {
-    return Optional.of(PANIC);
-  }
-
   /**
    * An NMI panic's line shows only when panic() gets to flush the consoles: printk from NMI context
    * is deferred, and a kexec, or QEMU stopping or ending the VM at the pvpanic event, comes first
@@ -62,7 +53,7 @@ public final class Nmi implements Trigger {
    */
   @Override
   public Optional<Pattern> signature(boolean panicFlushes) {
-    return panicFlushes ? Optional.of(Pattern.compile(PANIC)) : Optional.empty();
+    return panicFlushes ? super.signature(true) : Optional.empty();
   }
 
   /**

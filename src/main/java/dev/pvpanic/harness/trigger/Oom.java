@@ -1,8 +1,6 @@
 package dev.pvpanic.harness.trigger;
 
 import dev.pvpanic.harness.oracle.CellSetup;
-import dev.pvpanic.harness.oracle.Prediction;
-import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.oracle.TriggerAction;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +15,24 @@ import java.util.regex.Pattern;
  * inside dd's write: the shell never returns. A kernel without tmpfs fails the mount, and the exit
  * line says so.
  */
-public final class Oom implements Trigger {
+public final class Oom extends PanicTrigger {
   static final String PANIC = "Out of memory: compulsory panic_on_oom is enabled";
 
   /** mm/oom_kill.c dump_header(): the OOM report before the panic. */
   static final Pattern OOM_REPORT = Pattern.compile("invoked oom-killer:");
+
+  public Oom() {
+    super(PANIC, OOM_REPORT);
+  }
+
+  @Override
+  Optional<String> why() {
+    return Optional.of(
+        "dd fills a tmpfs as large as RAM with vm.panic_on_oom=2 (set while arming) -> the OOM"
+            + " killer panics: mm/oom_kill.c check_panic_on_oom() panic(\""
+            + PANIC
+            + "\")");
+  }
 
   @Override
   public String id() {
@@ -38,30 +49,5 @@ public final class Oom implements Trigger {
   @Override
   public List<String> arming(CellSetup setup) {
     return List.of("echo 2 > /proc/sys/vm/panic_on_oom");
-  }
-
-  @Override
-  public void predict(Prediction p) {
-    p.because(
-        "dd fills a tmpfs as large as RAM with vm.panic_on_oom=2 (set while arming) -> the OOM"
-            + " killer panics: mm/oom_kill.c check_panic_on_oom() panic(\""
-            + PANIC
-            + "\")");
-    p.panic();
-  }
-
-  @Override
-  public boolean panics(CellSetup setup) {
-    return true;
-  }
-
-  @Override
-  public Optional<String> panicMessage(CellSetup setup) {
-    return Optional.of(PANIC);
-  }
-
-  @Override
-  public Optional<Pattern> signature(boolean panicFlushes) {
-    return Optional.of(OOM_REPORT);
   }
 }

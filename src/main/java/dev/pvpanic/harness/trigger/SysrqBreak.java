@@ -2,12 +2,9 @@ package dev.pvpanic.harness.trigger;
 
 import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.KernelConfig;
-import dev.pvpanic.harness.oracle.Prediction;
-import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.oracle.TriggerAction;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * True magic SysRq over the serial line: a BREAK (QMP {@code chardev-send-break}) then {@code c},
@@ -15,7 +12,18 @@ import java.util.regex.Pattern;
  * 0x1b6 lacks the crash op's 0x08, so arming sets {@code kernel.sysrq=1} (drivers/tty/sysrq.c:
  * __handle_sysrq with check_mask). Then the same panic as {@link SysrqC}.
  */
-public final class SysrqBreak implements Trigger {
+public final class SysrqBreak extends PanicTrigger {
+
+  public SysrqBreak() {
+    super(SysrqC.PANIC, SysrqC.SYSRQ_CRASH);
+  }
+
+  @Override
+  Optional<String> why() {
+    return Optional.of(
+        "a serial BREAK then 'c' with kernel.sysrq=1 (set while arming; Debian's default mask"
+            + " 0x1b6 lacks the crash op's 0x08) -> sysrq crash: the kernel panics");
+  }
 
   @Override
   public String id() {
@@ -30,29 +38,6 @@ public final class SysrqBreak implements Trigger {
   @Override
   public List<String> arming(CellSetup setup) {
     return List.of("echo 1 > /proc/sys/kernel/sysrq");
-  }
-
-  @Override
-  public void predict(Prediction p) {
-    p.because(
-        "a serial BREAK then 'c' with kernel.sysrq=1 (set while arming; Debian's default mask"
-            + " 0x1b6 lacks the crash op's 0x08) -> sysrq crash: the kernel panics");
-    p.panic();
-  }
-
-  @Override
-  public boolean panics(CellSetup setup) {
-    return true;
-  }
-
-  @Override
-  public Optional<String> panicMessage(CellSetup setup) {
-    return Optional.of(SysrqC.PANIC);
-  }
-
-  @Override
-  public Optional<Pattern> signature(boolean panicFlushes) {
-    return Optional.of(SysrqC.SYSRQ_CRASH);
   }
 
   @Override

@@ -2,8 +2,6 @@ package dev.pvpanic.harness.trigger;
 
 import dev.pvpanic.harness.oracle.CellSetup;
 import dev.pvpanic.harness.oracle.KernelConfig;
-import dev.pvpanic.harness.oracle.Prediction;
-import dev.pvpanic.harness.oracle.Trigger;
 import dev.pvpanic.harness.oracle.TriggerAction;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +12,21 @@ import java.util.regex.Pattern;
  * drivers/tty/sysrq.c sysrq_handle_crash() calls {@code panic("sysrq triggered crash\n")}, inside
  * the write, so the shell never returns.
  */
-public final class SysrqC implements Trigger {
+public final class SysrqC extends PanicTrigger {
   /** The sysrq crash op's line (drivers/tty/sysrq.c: "Trigger a crash"; "SysRq :" before 5.x). */
   static final Pattern SYSRQ_CRASH = Pattern.compile("(?i)sysrq ?: Trigger a crash");
 
   /** drivers/tty/sysrq.c sysrq_handle_crash(). */
   static final String PANIC = "sysrq triggered crash";
+
+  public SysrqC() {
+    super(PANIC, SYSRQ_CRASH);
+  }
+
+  @Override
+  Optional<String> why() {
+    return Optional.empty();
+  }
 
   @Override
   public String id() {
@@ -29,26 +36,6 @@ public final class SysrqC implements Trigger {
   @Override
   public TriggerAction action() {
     return new TriggerAction.Typed("echo c > /proc/sysrq-trigger");
-  }
-
-  @Override
-  public void predict(Prediction p) {
-    p.panic();
-  }
-
-  @Override
-  public boolean panics(CellSetup setup) {
-    return true;
-  }
-
-  @Override
-  public Optional<String> panicMessage(CellSetup setup) {
-    return Optional.of(PANIC);
-  }
-
-  @Override
-  public Optional<Pattern> signature(boolean panicFlushes) {
-    return Optional.of(SYSRQ_CRASH);
   }
 
   @Override
