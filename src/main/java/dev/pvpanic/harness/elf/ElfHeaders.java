@@ -17,7 +17,7 @@ import java.util.List;
  * @param name the file's name in error messages
  * @param fileSize the file's size in bytes
  * @param type {@code e_type}, e.g. {@link #ET_CORE}
- * @param machine {@code e_machine}, e.g. {@link #EM_X86_64}
+ * @param machine {@code e_machine}, e.g. {@link ElfMachine#X86_64}
  */
 public record ElfHeaders(
     String name,
@@ -27,15 +27,6 @@ public record ElfHeaders(
     int type,
     int machine,
     List<Segment> segments) {
-
-  /** {@code e_machine} of x86_64. */
-  public static final int EM_X86_64 = 62;
-
-  /** {@code e_machine} of aarch64. */
-  public static final int EM_AARCH64 = 183;
-
-  /** {@code e_machine} of RISC-V (32 and 64 bit alike; the ELF class tells them apart). */
-  public static final int EM_RISCV = 243;
 
   /** {@code e_type} of a core file, which a memory dump is. */
   public static final int ET_CORE = 4;
