@@ -3,7 +3,6 @@ package dev.pvpanic.harness.cell;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.elf.ElfCore;
-import dev.pvpanic.harness.elf.ElfHeaders;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.machine.PvpanicDevice;
 import dev.pvpanic.harness.machine.QemuMachine;
@@ -149,12 +148,7 @@ final class PanicDump implements AfterAction {
     List<String> problems = new ArrayList<>();
     ElfCore core = ElfCore.read(elf);
     problems.addAll(core.problems());
-    int wanted =
-        switch (arch) {
-          case X86_64 -> ElfHeaders.EM_X86_64;
-          case AARCH64 -> ElfHeaders.EM_AARCH64;
-          case RISCV64 -> ElfHeaders.EM_RISCV;
-        };
+    int wanted = arch.elfMachine();
     if (core.problems().isEmpty() && core.machine() != wanted) {
       problems.add("ELF machine " + core.machine() + ", not " + arch.id() + " (" + wanted + ")");
     }

@@ -83,17 +83,44 @@ final class ElfBytes {
 
   /** The NUL-terminated string at {@code start}, which must end before {@code limit}. */
   String string(long start, long limit, String what) {
-    long end = Math.min(limit, fileSize);
     check(start, 1, what);
+    long nul = nul(start, Math.min(limit, fileSize));
+    if (nul < 0) {
+      throw new ElfFormatException(
+          name + ": " + what + " string at offset " + start + " has no terminating NUL");
+    }
+    return text(start, nul);
+  }
+
+  /** The string at {@code start} up to its NUL, or up to the end of the file if it has none. */
+  String stringOrRest(long start) {
+    long nul = nul(start, fileSize);
+    return text(start, nul < 0 ? fileSize : nul);
+  }
+
+  /** The bytes {@code [at, at + length)}, which must lie in the file. */
+  byte[] copy(long at, int length, String what) {
+    check(at, length, what);
+    byte[] bytes = new byte[length];
+    buf.get(index(at), bytes);
+    return bytes;
+  }
+
+  private long nul(long start, long end) {
     for (long i = start; i < end; i++) {
       if (buf.get(index(i)) == 0) {
-        byte[] bytes = new byte[(int) (i - start)];
-        buf.get(index(start), bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return i;
       }
     }
-    throw new ElfFormatException(
-        name + ": " + what + " string at offset " + start + " has no terminating NUL");
+    return -1;
+  }
+
+  private String text(long start, long end) {
+    byte[] bytes = new byte[(int) (end - start)];
+    if (bytes.length > 0) {
+      buf.get(index(start), bytes);
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   void check(long at, int length, String what) {

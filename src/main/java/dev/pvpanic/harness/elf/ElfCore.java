@@ -130,7 +130,7 @@ public final class ElfCore {
     return problems;
   }
 
-  /** {@code e_machine}, e.g. {@link ElfHeaders#EM_X86_64}; 0 when the headers were unreadable. */
+  /** {@code e_machine}, e.g. {@link ElfMachine#X86_64}; 0 when the headers were unreadable. */
   public int machine() {
     return machine;
   }

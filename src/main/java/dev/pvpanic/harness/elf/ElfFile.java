@@ -73,7 +73,7 @@ public final class ElfFile {
     return new ElfFile(headers, interpreter, needed);
   }
 
-  /** {@code e_machine}, e.g. {@link ElfHeaders#EM_X86_64} or {@link ElfHeaders#EM_AARCH64}. */
+  /** {@code e_machine}, e.g. {@link ElfMachine#X86_64} or {@link ElfMachine#AARCH64}. */
   public int machine() {
     return headers.machine();
   }

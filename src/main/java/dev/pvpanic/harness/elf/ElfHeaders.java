@@ -11,13 +11,14 @@ import java.util.List;
  * What every reader of an ELF file reads first: the identification (class, byte order), the file
  * header's type and machine, and the program headers, one {@link Segment} each. Works for any
  * architecture, 32 or 64 bit, little or big endian, reading the file as data, so an aarch64 program
- * or dump is read on an x86_64 host without running anything. Section headers are never read:
- * programs are loaded and dumps are laid out by their program headers, which survive stripping.
+ * or dump is read on an x86_64 host without running anything. Section headers are not read here:
+ * programs are loaded and dumps are laid out by their program headers, which survive stripping;
+ * {@link ElfSections} reads them for the files that need them (a kernel module).
  *
  * @param name the file's name in error messages
  * @param fileSize the file's size in bytes
  * @param type {@code e_type}, e.g. {@link #ET_CORE}
- * @param machine {@code e_machine}, e.g. {@link #EM_X86_64}
+ * @param machine {@code e_machine}, e.g. {@link ElfMachine#X86_64}
  */
 public record ElfHeaders(
     String name,
@@ -28,17 +29,14 @@ public record ElfHeaders(
     int machine,
     List<Segment> segments) {
 
-  /** {@code e_machine} of x86_64. */
-  public static final int EM_X86_64 = 62;
-
-  /** {@code e_machine} of aarch64. */
-  public static final int EM_AARCH64 = 183;
-
-  /** {@code e_machine} of RISC-V (32 and 64 bit alike; the ELF class tells them apart). */
-  public static final int EM_RISCV = 243;
+  /** {@code e_type} of a relocatable object, which every kernel module ({@code .ko}) is. */
+  public static final int ET_REL = 1;
 
   /** {@code e_type} of a core file, which a memory dump is. */
   public static final int ET_CORE = 4;
+
+  /** The size of an ELF32 file header, the smallest an ELF file can be. */
+  public static final int SMALLEST_HEADER = 52;
 
   private static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
   private static final int LARGEST_HEADER = 64;
@@ -63,8 +61,8 @@ public record ElfHeaders(
     }
   }
 
-  /** Whether {@code head} starts with the ELF magic. */
-  static boolean hasMagic(byte[] head) {
+  /** Whether {@code head} starts with the ELF magic, {@code \x7fELF}. */
+  public static boolean hasMagic(byte[] head) {
     return head.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC);
   }
 

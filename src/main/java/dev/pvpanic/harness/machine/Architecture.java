@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.machine;
 
 import dev.pvpanic.harness.Settings;
+import dev.pvpanic.harness.elf.ElfMachine;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -8,29 +9,38 @@ import java.util.stream.Collectors;
 
 /** A guest architecture and the QEMU defaults that go with it. */
 public enum Architecture {
-  X86_64("x86_64", "qemu-system-x86_64", "q35", Optional.empty(), "amd64"),
+  X86_64("x86_64", "qemu-system-x86_64", "q35", Optional.empty(), "amd64", ElfMachine.X86_64),
   // cortex-a57 boots about 3x faster than -cpu max under TCG (FACTS.md).
-  AARCH64("aarch64", "qemu-system-aarch64", "virt", Optional.of("cortex-a57"), "arm64"),
+  AARCH64(
+      "aarch64",
+      "qemu-system-aarch64",
+      "virt",
+      Optional.of("cortex-a57"),
+      "arm64",
+      ElfMachine.AARCH64),
   // QEMU's riscv64 default CPU (rv64) on virt, with OpenSBI (-bios default) as the firmware.
-  RISCV64("riscv64", "qemu-system-riscv64", "virt", Optional.empty(), "riscv64");
+  RISCV64("riscv64", "qemu-system-riscv64", "virt", Optional.empty(), "riscv64", ElfMachine.RISCV);
 
   private final String id;
   private final String qemuBinary;
   private final String defaultMachineType;
   private final Optional<String> defaultCpu;
   private final String debianArch;
+  private final int elfMachine;
 
   Architecture(
       String id,
       String qemuBinary,
       String defaultMachineType,
       Optional<String> defaultCpu,
-      String debianArch) {
+      String debianArch,
+      int elfMachine) {
     this.id = id;
     this.qemuBinary = qemuBinary;
     this.defaultMachineType = defaultMachineType;
     this.defaultCpu = defaultCpu;
     this.debianArch = debianArch;
+    this.elfMachine = elfMachine;
   }
 
   /**
@@ -56,6 +66,11 @@ public enum Architecture {
   /** Debian's name for the architecture: {@code amd64}, {@code arm64}, {@code riscv64}. */
   public String debianArch() {
     return debianArch;
+  }
+
+  /** {@code e_machine} of the guest's ELF files: its kernel, its programs, a dump of its memory. */
+  public int elfMachine() {
+    return elfMachine;
   }
 
   /** The architecture of the JVM's host, if it is one of ours. */

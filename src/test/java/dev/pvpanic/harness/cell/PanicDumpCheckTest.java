@@ -3,7 +3,7 @@ package dev.pvpanic.harness.cell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pvpanic.harness.elf.ElfHeaders;
+import dev.pvpanic.harness.elf.ElfMachine;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.oracle.Trigger;
 import java.io.IOException;
@@ -95,7 +95,7 @@ class PanicDumpCheckTest {
 
   @Test
   void theGuestsOwnDumpPasses() throws IOException {
-    Path f = core("ok.elf", ElfHeaders.EM_X86_64, guestText(RELEASE, "sysrq triggered crash"));
+    Path f = core("ok.elf", ElfMachine.X86_64, guestText(RELEASE, "sysrq triggered crash"));
     StringBuilder report = new StringBuilder();
     assertEquals(
         List.of(),
@@ -109,7 +109,7 @@ class PanicDumpCheckTest {
 
   @Test
   void aTruncatedDumpFails() throws IOException {
-    Path f = core("t.elf", ElfHeaders.EM_X86_64, guestText(RELEASE, "sysrq triggered crash"));
+    Path f = core("t.elf", ElfMachine.X86_64, guestText(RELEASE, "sysrq triggered crash"));
     byte[] all = Files.readAllBytes(f);
     Files.write(f, Arrays.copyOf(all, all.length / 2));
     List<String> p = check(f, Architecture.X86_64, Trigger.of("sysrq-c"));
@@ -119,10 +119,7 @@ class PanicDumpCheckTest {
   @Test
   void anotherKernelsDumpFails() throws IOException {
     Path f =
-        core(
-            "other.elf",
-            ElfHeaders.EM_X86_64,
-            guestText("6.1.158-1-amd64", "sysrq triggered crash"));
+        core("other.elf", ElfMachine.X86_64, guestText("6.1.158-1-amd64", "sysrq triggered crash"));
     List<String> p = check(f, Architecture.X86_64, Trigger.of("sysrq-c"));
     assertEquals(2, p.size(), p.toString());
     assertTrue(
@@ -132,11 +129,10 @@ class PanicDumpCheckTest {
 
   @Test
   void anotherArchitectureOrAnotherPanicFails() throws IOException {
-    Path arm = core("arm.elf", ElfHeaders.EM_AARCH64, guestText(RELEASE, "sysrq triggered crash"));
+    Path arm = core("arm.elf", ElfMachine.AARCH64, guestText(RELEASE, "sysrq triggered crash"));
     assertTrue(
         check(arm, Architecture.X86_64, Trigger.of("sysrq-c")).get(0).contains("not x86_64"));
-    Path sysrq =
-        core("sysrq.elf", ElfHeaders.EM_X86_64, guestText(RELEASE, "sysrq triggered crash"));
+    Path sysrq = core("sysrq.elf", ElfMachine.X86_64, guestText(RELEASE, "sysrq triggered crash"));
     List<String> p = check(sysrq, Architecture.X86_64, Trigger.of("nmi"));
     assertEquals(List.of("the panic message 'NMI: Not continuing' is not in the dumped memory"), p);
   }

@@ -26,7 +26,7 @@ class ElfCoreTest {
 
     ElfCore core = ElfCore.read(program);
 
-    assertEquals(ElfHeaders.EM_AARCH64, core.machine());
+    assertEquals(ElfMachine.AARCH64, core.machine());
     assertEquals(Files.size(program), core.fileSize());
     assertTrue(
         core.problems().get(0).startsWith("ELF type 3, not a core file"),

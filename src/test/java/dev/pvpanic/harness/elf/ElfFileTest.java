@@ -27,7 +27,7 @@ class ElfFileTest {
 
     ElfFile elf = ElfFile.parse("kexec", image);
 
-    assertEquals(ElfHeaders.EM_X86_64, elf.machine());
+    assertEquals(ElfMachine.X86_64, elf.machine());
     assertTrue(elf.is64Bit());
     assertEquals(ByteOrder.LITTLE_ENDIAN, elf.byteOrder());
     assertEquals(Optional.of("/lib64/ld-linux-x86-64.so.2"), elf.interpreter());
@@ -39,7 +39,7 @@ class ElfFileTest {
     ElfFile elf =
         ElfFile.parse("kexec", ElfImage.aarch64("/lib/ld-linux-aarch64.so.1", "libc.so.6").bytes());
 
-    assertEquals(ElfHeaders.EM_AARCH64, elf.machine());
+    assertEquals(ElfMachine.AARCH64, elf.machine());
     assertEquals(Optional.of("/lib/ld-linux-aarch64.so.1"), elf.interpreter());
     assertEquals(List.of("libc.so.6"), elf.needed());
   }
@@ -121,7 +121,7 @@ class ElfFileTest {
 
     ElfFile elf = ElfFile.read(hostTrue);
 
-    assertEquals(ElfHeaders.EM_X86_64, elf.machine());
+    assertEquals(ElfMachine.X86_64, elf.machine());
     assertEquals(Optional.of("/lib64/ld-linux-x86-64.so.2"), elf.interpreter());
     assertTrue(elf.needed().contains("libc.so.6"), elf.needed().toString());
   }

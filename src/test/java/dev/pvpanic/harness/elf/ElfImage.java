@@ -26,7 +26,7 @@ public record ElfImage(
     return new ElfImage(
         true,
         ByteOrder.LITTLE_ENDIAN,
-        ElfHeaders.EM_X86_64,
+        ElfMachine.X86_64,
         Optional.ofNullable(interpreter),
         List.of(needed));
   }
@@ -35,7 +35,7 @@ public record ElfImage(
     return new ElfImage(
         true,
         ByteOrder.LITTLE_ENDIAN,
-        ElfHeaders.EM_AARCH64,
+        ElfMachine.AARCH64,
         Optional.ofNullable(interpreter),
         List.of(needed));
   }

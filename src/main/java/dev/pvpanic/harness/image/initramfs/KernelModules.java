@@ -1,6 +1,7 @@
 package dev.pvpanic.harness.image.initramfs;
 
 import com.github.luben.zstd.ZstdInputStream;
+import dev.pvpanic.harness.elf.ElfHeaders;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -200,7 +201,7 @@ public final class KernelModules {
       throw new InitramfsException(
           "cannot decompress module " + name + ": " + e.getMessage() + " (corrupt download?)", e);
     }
-    if (!startsWith(plain, 0x7F, 'E', 'L', 'F')) {
+    if (!ElfHeaders.hasMagic(plain)) {
       throw new InitramfsException(
           "module "
               + name

@@ -2,7 +2,7 @@ package dev.pvpanic.harness.image.initramfs;
 
 import dev.pvpanic.harness.elf.ElfFile;
 import dev.pvpanic.harness.elf.ElfFormatException;
-import dev.pvpanic.harness.elf.ElfHeaders;
+import dev.pvpanic.harness.elf.ElfMachine;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,9 +42,9 @@ public record SharedLibraryClosure(
   /** Debian's multiarch triplet by {@code e_machine}. */
   private static final Map<Integer, String> TRIPLETS =
       Map.of(
-          ElfHeaders.EM_X86_64, "x86_64-linux-gnu",
-          ElfHeaders.EM_AARCH64, "aarch64-linux-gnu",
-          ElfHeaders.EM_RISCV, "riscv64-linux-gnu");
+          ElfMachine.X86_64, "x86_64-linux-gnu",
+          ElfMachine.AARCH64, "aarch64-linux-gnu",
+          ElfMachine.RISCV, "riscv64-linux-gnu");
 
   public SharedLibraryClosure {
     files = Collections.unmodifiableSortedMap(new TreeMap<>(files));

@@ -1,5 +1,6 @@
 package dev.pvpanic.harness.image.kmod;
 
+import dev.pvpanic.harness.elf.ElfMachine;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -9,9 +10,9 @@ import java.util.stream.Collectors;
  * cross compilers, the kernel config symbol, and the ELF machine of its modules.
  */
 public enum KernelArch {
-  ARM64("arm64", "aarch64-linux-gnu-", "CONFIG_ARM64", 183, "arm64", "aarch64"),
-  RISCV64("riscv", "riscv64-linux-gnu-", "CONFIG_RISCV", 243, "riscv64", "riscv64"),
-  X86_64("x86", "x86_64-linux-gnu-", "CONFIG_X86_64", 62, "amd64", "x86_64");
+  ARM64("arm64", "aarch64-linux-gnu-", "CONFIG_ARM64", ElfMachine.AARCH64, "arm64", "aarch64"),
+  RISCV64("riscv", "riscv64-linux-gnu-", "CONFIG_RISCV", ElfMachine.RISCV, "riscv64", "riscv64"),
+  X86_64("x86", "x86_64-linux-gnu-", "CONFIG_X86_64", ElfMachine.X86_64, "amd64", "x86_64");
 
   private final String kbuildArch;
   private final String crossPrefix;

@@ -2,6 +2,7 @@ package dev.pvpanic.harness.image.kmod;
 
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.Sha256;
+import dev.pvpanic.harness.elf.ElfHeaders;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -227,7 +228,7 @@ public final class OutOfTreeModuleBuild {
 
   /** Checks one built module; returns its vermagic. */
   String checkModule(ModuleInfo info) {
-    if (info.elfType() != ModuleInfo.ET_REL) {
+    if (info.elfType() != ElfHeaders.ET_REL) {
       throw new ModuleBuildException(
           info.file() + " is ELF type " + info.elfType() + ", expected 1 (relocatable)");
     }

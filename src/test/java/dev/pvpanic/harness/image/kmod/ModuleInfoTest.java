@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.elf.ElfHeaders;
+import dev.pvpanic.harness.elf.TinyElf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
@@ -36,7 +38,7 @@ class ModuleInfoTest {
     ModuleInfo info = ModuleInfo.read(ko);
 
     assertEquals(VERMAGIC, info.vermagic());
-    assertEquals(ModuleInfo.ET_REL, info.elfType());
+    assertEquals(ElfHeaders.ET_REL, info.elfType());
     assertEquals(183, info.elfMachine());
     assertEquals(Optional.of("pvpanic"), info.first("depends"));
     assertEquals(

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pvpanic.harness.elf.ElfMachine;
+import dev.pvpanic.harness.elf.TinyElf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ class OutOfTreeModuleBuildTest {
 
   @Test
   void buildsChecksAndDescribesTheModules() throws IOException {
-    modules(VERMAGIC, TinyElf.EM_AARCH64);
+    modules(VERMAGIC, ElfMachine.AARCH64);
 
     BuiltModules built =
         new OutOfTreeModuleBuild(headers, source, PACKAGES, compiler)
@@ -115,7 +117,7 @@ class OutOfTreeModuleBuildTest {
 
   @Test
   void aModuleForTheWrongMachineIsRefused() throws IOException {
-    modules(VERMAGIC, TinyElf.EM_X86_64);
+    modules(VERMAGIC, ElfMachine.X86_64);
 
     ModuleBuildException e = assertThrows(ModuleBuildException.class, this::build);
 
@@ -124,7 +126,7 @@ class OutOfTreeModuleBuildTest {
 
   @Test
   void aModuleForAnotherKernelIsRefused() throws IOException {
-    modules("6.12.43+deb13-arm64 SMP mod_unload modversions aarch64", TinyElf.EM_AARCH64);
+    modules("6.12.43+deb13-arm64 SMP mod_unload modversions aarch64", ElfMachine.AARCH64);
 
     ModuleBuildException e = assertThrows(ModuleBuildException.class, this::build);
 
@@ -133,7 +135,7 @@ class OutOfTreeModuleBuildTest {
 
   @Test
   void aVermagicOtherThanTheKernelsIsRefused() throws IOException {
-    modules(VERMAGIC, TinyElf.EM_AARCH64);
+    modules(VERMAGIC, ElfMachine.AARCH64);
     OutOfTreeModuleBuild build =
         new OutOfTreeModuleBuild(headers, source, PACKAGES, compiler)
             .expectingVermagic(RELEASE + " SMP preempt mod_unload modversions aarch64");

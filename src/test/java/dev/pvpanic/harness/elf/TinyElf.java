@@ -1,4 +1,4 @@
-package dev.pvpanic.harness.image.kmod;
+package dev.pvpanic.harness.elf;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -7,21 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes the smallest ELF file a module reader needs: a header and three sections (null, the
- * section name table, and one named section, usually {@code .modinfo}).
+ * Writes the smallest ELF file a section reader needs: a header and three sections (null, the
+ * section name table, and one named section, usually a kernel module's {@code .modinfo}).
  */
-final class TinyElf {
-  static final int EM_AARCH64 = 183;
-  static final int EM_X86_64 = 62;
-
+public final class TinyElf {
   private TinyElf() {}
 
   /** A 64-bit little-endian relocatable object with a {@code .modinfo} of these strings. */
-  static byte[] module(int machine, List<String> modinfo) {
-    return build(true, ByteOrder.LITTLE_ENDIAN, ModuleInfo.ET_REL, machine, ".modinfo", modinfo);
+  public static byte[] module(int machine, List<String> modinfo) {
+    return build(true, ByteOrder.LITTLE_ENDIAN, ElfHeaders.ET_REL, machine, ".modinfo", modinfo);
   }
 
-  static byte[] build(
+  /** An object of {@code type} whose section {@code sectionName} holds NUL-ended strings. */
+  public static byte[] build(
       boolean is64,
       ByteOrder order,
       int type,
