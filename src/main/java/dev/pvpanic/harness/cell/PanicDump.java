@@ -220,7 +220,8 @@ final class PanicDump implements AfterAction {
 
   /**
    * How to check and reopen the kept dump: its checksums, and {@code crash} with the kernel's debug
-   * vmlinux (Debian ships it as {@code linux-image-<release>-dbg}, in /usr/lib/debug/boot).
+   * vmlinux (Debian ships it as {@code linux-image-<release>-dbg}, in /usr/lib/debug/boot), with
+   * the crash version that opens it ({@link #crashFor}).
    */
   static String reopen(String release) {
     return "\nverify: sha256sum -c "
@@ -231,7 +232,28 @@ final class PanicDump implements AfterAction {
         + KDUMP
         + "   # vmlinux from Debian's linux-image-"
         + release
-        + "-dbg\n";
+        + "-dbg; "
+        + crashFor(release)
+        + "\n";
+  }
+
+  /**
+   * Which crash opens a dump of {@code release}: Linux 6.4 replaced struct module's module_layout
+   * with module_memory (commit ac3b43283923), which crash reads from 8.0.3 on; bookworm's crash
+   * 8.0.2 stops on a 6.12 kdump with "invalid structure member offset: module_core_size", trixie's
+   * 8.0.6 opens it ({@code sys} shows the panic, {@code bt} the trigger's backtrace).
+   */
+  static String crashFor(String release) {
+    boolean moduleMemory;
+    try {
+      moduleMemory = dev.pvpanic.harness.oracle.KernelVersion.parse(release).atLeast(6, 4);
+    } catch (RuntimeException e) {
+      return "crash >= 8.0.3 for Linux >= 6.4 (release '" + release + "' not parsed)";
+    }
+    return moduleMemory
+        ? "needs crash >= 8.0.3 (Linux >= 6.4 module_memory): trixie's crash, not bookworm's"
+            + " 8.0.2"
+        : "any crash 8.x (bookworm's 8.0.2 opens it)";
   }
 
   /** {@code sha256sum -c} lines for those of {@code names} in {@code folder}. */

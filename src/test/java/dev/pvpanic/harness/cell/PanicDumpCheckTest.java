@@ -172,6 +172,9 @@ class PanicDumpCheckTest {
             "reopen: crash /usr/lib/debug/boot/vmlinux-7.3.4+deb13-amd64 guest-memory.kdump"),
         reopen);
     assertTrue(reopen.contains("linux-image-7.3.4+deb13-amd64-dbg"), reopen);
+    assertTrue(reopen.contains("needs crash >= 8.0.3"), "7.3 has module_memory: " + reopen);
+    assertTrue(PanicDump.crashFor("6.1.0-30-amd64").startsWith("any crash 8.x"));
+    assertTrue(PanicDump.crashFor("6.4.0").startsWith("needs crash >= 8.0.3"));
   }
 
   @Test
