@@ -151,6 +151,9 @@ final class ImageAssembly {
       list.append(path).append('\n');
     }
     main.file("/etc/pvh/modules", list.toString().getBytes(StandardCharsets.UTF_8), 0644);
+    ModuleAliases aliases = ModuleAliases.of(modules);
+    main.file("/etc/pvh/modules.alias", aliases.aliasFile().getBytes(StandardCharsets.UTF_8), 0644);
+    main.file("/etc/pvh/modules.dep", aliases.depFile().getBytes(StandardCharsets.UTF_8), 0644);
     return main;
   }
 

@@ -109,6 +109,51 @@ class GuestInitScriptTest {
   }
 
   @Test
+  void coldplugLoadsOnlyTheDriversADeviceAsksForWithTheirDependencies() throws Exception {
+    Path list =
+        write(
+            "etc/modules",
+            "/lib/modules/pvpanic.ko\n/lib/modules/pvpanic-mmio.ko\n/lib/modules/pvpanic-pci.ko");
+    write(
+        "etc/modules.alias",
+        "pvpanic-mmio acpi*:QEMU0001:*\npvpanic-mmio of:N*T*Cqemu,pvpanic-mmio\n"
+            + "pvpanic-pci pci:v00001B36d00000011sv*sd*bc*sc*i*");
+    write("etc/modules.dep", "pvpanic-mmio pvpanic\npvpanic-pci pvpanic");
+    write(
+        "devices/pci0000:00/0000:00:03.0/modalias",
+        "pci:v00001B36d00000011sv00001AF4sd00001100bc08sc80i00");
+    write("devices/platform/serial8250/modalias", "platform:serial8250");
+
+    String output =
+        run(
+            "insmod() { :; }; load_modules \"$1\" \"$(dirname \"$(dirname \"$1\")\")\"",
+            list.toString());
+
+    assertEquals(
+        List.of("PVH MODULE name=pvpanic status=ok", "PVH MODULE name=pvpanic-pci status=ok"),
+        output.lines().toList(),
+        "the PCI device asks for pvpanic-pci, which needs pvpanic; no ACPI device, no mmio");
+  }
+
+  @Test
+  void aDriverWithoutItsDeviceTableIsNeverLoaded() throws Exception {
+    Path list = write("etc/modules", "/lib/modules/pvpanic.ko\n/lib/modules/pvpanic-pci.ko");
+    write("etc/modules.alias", ""); // pvpanic-pci built without MODULE_DEVICE_TABLE
+    write("etc/modules.dep", "pvpanic-pci pvpanic");
+    write(
+        "devices/pci0000:00/0000:00:03.0/modalias",
+        "pci:v00001B36d00000011sv00001AF4sd00001100bc08sc80i00");
+
+    String output =
+        run(
+            "insmod() { :; }; load_modules \"$1\" \"$(dirname \"$(dirname \"$1\")\")\";"
+                + " echo done",
+            list.toString());
+
+    assertEquals("done", output, "nothing loads, as udev would load nothing");
+  }
+
+  @Test
   void readsThePanicsOfTheDumpsLogWithVmcoreDmesg() throws Exception {
     // a stand-in vmcore-dmesg: panic()'s line, its end trailer, and noise
     standInVmcoreDmesg(
