@@ -112,7 +112,7 @@ public record ImageLock(
                     : " (the lock pins module build packages)"));
       }
       boolean source = moduleBuild.stream().anyMatch(p -> p.name().startsWith("linux-source-"));
-      boolean wantsSource = recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD;
+      boolean wantsSource = recipe.pvpanic().builds();
       if (source != wantsSource) {
         return Optional.of(
             what

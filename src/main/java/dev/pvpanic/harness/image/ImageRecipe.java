@@ -33,7 +33,7 @@ public record ImageRecipe(
    * kernel suite's toolchain): to build pvpanic, or the trigger modules ({@code pvh_oops}) alone.
    */
   public boolean buildsModules() {
-    return pvpanic == DriverPolicy.BUILD || triggerModules;
+    return pvpanic.builds() || triggerModules;
   }
 
   /** Where the kernel comes from. */
@@ -65,15 +65,29 @@ public record ImageRecipe(
     AUTO,
     /** Compile pvpanic.ko and pvpanic-pci.ko out of tree when the kernel lacks them. */
     BUILD,
+    /**
+     * {@link #BUILD}, with every {@code MODULE_DEVICE_TABLE} removed from the sources first: an
+     * injected regression, the driver that never autoloads ("misc/pvpanic-pci: Allow automatic
+     * loading", 2021). The module still binds when loaded by hand; udev's coldplug never loads it.
+     */
+    BUILD_WITHOUT_DEVICE_TABLE,
     /** Never load a pvpanic driver (a negative control even on kernels that have one). */
     NONE;
 
+    /** Whether the harness compiles the driver out of tree. */
+    public boolean builds() {
+      return this == BUILD || this == BUILD_WITHOUT_DEVICE_TABLE;
+    }
+
     public static DriverPolicy parse(String text) {
       try {
-        return valueOf(text.strip().toUpperCase(Locale.ROOT));
+        return valueOf(text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
-            "unknown pvpanic policy '" + text + "'; valid: auto, build, none", e);
+            "unknown pvpanic policy '"
+                + text
+                + "'; valid: auto, build, build-without-device-table, none",
+            e);
       }
     }
   }

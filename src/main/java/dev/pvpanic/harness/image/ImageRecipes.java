@@ -159,7 +159,7 @@ public final class ImageRecipes {
 
     private boolean triggerModules(DriverPolicy policy) {
       if (triggerModules == null) {
-        return policy == DriverPolicy.BUILD;
+        return policy.builds();
       }
       return switch (triggerModules.strip()) {
         case "build" -> true;

@@ -72,7 +72,7 @@ final class PvpanicModules {
       driver.put("origin", "builtin");
       return modules;
     }
-    if (r.pvpanic() != DriverPolicy.BUILD) {
+    if (!r.pvpanic().builds()) {
       // Without a config nothing says the kernel lacks a built-in driver: the oracle must not
       // assume none.
       driver.put("origin", kernel.config().isPresent() ? "none" : "unknown");
@@ -81,7 +81,7 @@ final class PvpanicModules {
     log.accept("building pvpanic modules out of tree for " + kernel.release());
     BuiltModules built;
     try {
-      built = buildOutOfTree(pins, kernel, work);
+      built = buildOutOfTree(pins, kernel, work, r.pvpanic());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -98,12 +98,15 @@ final class PvpanicModules {
         (a, b) ->
             Integer.compare(PVPANIC_MODULES.indexOf(a.name()), PVPANIC_MODULES.indexOf(b.name())));
     driver.put("origin", "out-of-tree");
+    if (r.pvpanic() == DriverPolicy.BUILD_WITHOUT_DEVICE_TABLE) {
+      driver.put("injected", "built without MODULE_DEVICE_TABLE: no aliases, never autoloaded");
+    }
     driver.put("provenance", built.provenance());
     return modules;
   }
 
-  private BuiltModules buildOutOfTree(RecipePins pins, KernelFiles kernel, Path work)
-      throws IOException {
+  private BuiltModules buildOutOfTree(
+      RecipePins pins, KernelFiles kernel, Path work, DriverPolicy policy) throws IOException {
     if (pins.moduleBuild().isEmpty()) {
       throw new HarnessException(
           "the kernel has no pvpanic driver and the lock pins no headers/source to build one;"
@@ -118,6 +121,9 @@ final class PvpanicModules {
                         "the lock pins no linux-source package for " + kernel.release()));
     OutOfTreeModuleBuild build =
         new OutOfTreeModuleBuild(kit.headerRoot(), source, kit.packages(), kit.compiler());
+    if (policy == DriverPolicy.BUILD_WITHOUT_DEVICE_TABLE) {
+      build = build.withoutDeviceTables();
+    }
     return build.run(work.resolve("kmod"));
   }
 

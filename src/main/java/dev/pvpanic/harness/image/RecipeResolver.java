@@ -49,12 +49,7 @@ public final class RecipeResolver {
       PackagesIndex idx = archive.packages(k.suite(), arch);
       kernel = closure(idx, List.of(k.pkg()), k.exactVersion(), true);
       if (recipe.buildsModules()) {
-        build =
-            moduleBuild(
-                k.suite(),
-                recipe.arch(),
-                kernel,
-                recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD);
+        build = moduleBuild(k.suite(), recipe.arch(), kernel, recipe.pvpanic().builds());
       }
     }
     PackagesIndex user = archive.packages(recipe.userlandSuite(), arch);

@@ -9,8 +9,14 @@ import java.util.stream.Collectors;
  * @param sourceDir where the files live in the kernel tree, e.g. {@code drivers/misc/pvpanic}
  * @param sourceFiles the files to take from there (flat names)
  * @param modules the module names kbuild makes of them ({@code pvpanic} gives {@code pvpanic.ko})
+ * @param dropDeviceTables whether {@link #withoutDeviceTables} took their device tables out
  */
-public record ModuleSet(String sourceDir, List<String> sourceFiles, List<String> modules) {
+public record ModuleSet(
+    String sourceDir, List<String> sourceFiles, List<String> modules, boolean dropDeviceTables) {
+
+  public ModuleSet(String sourceDir, List<String> sourceFiles, List<String> modules) {
+    this(sourceDir, sourceFiles, modules, false);
+  }
 
   /**
    * The pvpanic core and its PCI driver (pvpanic-pci depends on pvpanic's exported symbols). The
@@ -25,6 +31,26 @@ public record ModuleSet(String sourceDir, List<String> sourceFiles, List<String>
   public ModuleSet {
     sourceFiles = List.copyOf(sourceFiles);
     modules = List.copyOf(modules);
+  }
+
+  /**
+   * The same modules with every {@code MODULE_DEVICE_TABLE(...)} line removed from their sources:
+   * no aliases in their .modinfo, so nothing loads them by a device's modalias (an injected
+   * regression; see ImageRecipe.DriverPolicy.BUILD_WITHOUT_DEVICE_TABLE).
+   */
+  public ModuleSet withoutDeviceTables() {
+    return new ModuleSet(sourceDir, sourceFiles, modules, true);
+  }
+
+  /** {@code source} as this set builds it. */
+  String prepare(String source) {
+    if (!dropDeviceTables) {
+      return source;
+    }
+    return source
+        .lines()
+        .filter(l -> !l.strip().startsWith("MODULE_DEVICE_TABLE("))
+        .collect(Collectors.joining("\n", "", "\n"));
   }
 
   /**

@@ -89,6 +89,11 @@ public final class OutOfTreeModuleBuild {
         headerRoot, kernelSource, packages, compiler, set, expectedVermagic, timeout);
   }
 
+  /** Builds the modules without their device tables ({@link ModuleSet#withoutDeviceTables}). */
+  public OutOfTreeModuleBuild withoutDeviceTables() {
+    return modules(moduleSet.withoutDeviceTables());
+  }
+
   /** Also requires the built modules' vermagic to equal this exactly. */
   public OutOfTreeModuleBuild expectingVermagic(String vermagic) {
     return new OutOfTreeModuleBuild(
@@ -114,6 +119,16 @@ public final class OutOfTreeModuleBuild {
     recreate(moduleDir);
     KernelSourceFiles.extract(
         kernelSource, moduleSet.sourceDir(), moduleSet.sourceFiles(), moduleDir);
+    if (moduleSet.dropDeviceTables()) {
+      for (String f : moduleSet.sourceFiles()) {
+        Path file = moduleDir.resolve(f);
+        try {
+          write(file, moduleSet.prepare(Files.readString(file)));
+        } catch (IOException e) {
+          throw new ModuleBuildException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+      }
+    }
     write(moduleDir.resolve("Kbuild"), moduleSet.kbuild());
     return make(tree, moduleDir, moduleSet.modules(), packages.sourcePackage());
   }
