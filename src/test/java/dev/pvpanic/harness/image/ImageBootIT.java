@@ -57,8 +57,11 @@ class ImageBootIT {
   /**
    * The driver a kernel binds to that device (drivers/misc/pvpanic: split into -mmio/-pci in 5.13).
    */
-  private static String expectedDriver(GuestImage image, KernelVersion kernel) {
-    if (!image.hasDriver()) {
+  private static String expectedDriver(ImageRecipe recipe, GuestImage image, KernelVersion kernel) {
+    // an injected regression: the driver is in the image, but without its device table nothing
+    // loads it by the device's modalias (regressions.yaml driver-never-autoloads)
+    if (!image.hasDriver()
+        || recipe.pvpanic() == ImageRecipe.DriverPolicy.BUILD_WITHOUT_DEVICE_TABLE) {
       return "none";
     }
     if (image.arch() != Architecture.X86_64) {
@@ -106,8 +109,9 @@ class ImageBootIT {
               || ready.kernel().startsWith(recipe.version()),
           "kernel " + ready.kernel() + " is not the recipe's series " + recipe.version());
       assertEquals(recipe.arch().id(), ready.arch());
-      assertEquals(expectedDriver(image, kernel), ready.pvpanicDriver(), "bound pvpanic driver");
-      if (image.hasDriver() && kernel.atLeast(5, 12)) {
+      String driver = expectedDriver(recipe, image, kernel);
+      assertEquals(driver, ready.pvpanicDriver(), "bound pvpanic driver");
+      if (!driver.equals("none") && kernel.atLeast(5, 12)) {
         assertTrue(ready.capability().isPresent(), "capability readable on Linux >= 5.12");
         assertTrue((ready.capability().getAsInt() & 1) == 1, "the device advertises PANICKED");
       }
