@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * The table a matrix run ends with: every cell with its verdict and time, a count per verdict, then
- * the message of each cell that did not pass, so a person sees what broke without opening a file.
+ * the message of each cell that did not pass (but was not interrupted), so a person sees what broke
+ * without opening a file.
  */
 final class MatrixTable {
   private static final int MESSAGE_LINES = 30;
@@ -50,7 +51,9 @@ final class MatrixTable {
       out.printf("%d/%d injected regressions caught%n", caught, injected);
     }
     for (MatrixRow r : rows) {
-      if (r.failed()) {
+      // an interrupted cell's message is only that Ctrl-C came: the table and the line that
+      // closes the run say it once for all of them
+      if (r.failed() && r.status() != ExitStatus.INTERRUPTED) {
         out.println();
         out.println("-- " + r.outcome() + ": " + r.cell().displayName());
         List<String> lines = r.message().lines().toList();

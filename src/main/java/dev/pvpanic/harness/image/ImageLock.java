@@ -167,7 +167,7 @@ public record ImageLock(
           file
               + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
               + ": not a lock file the harness can read ("
-              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + why(e)
               + "): cut short or edited by hand? Restore it (git checkout "
               + file.getFileName()
               + ") or make it anew with 'pvpanic images lock'");
@@ -175,6 +175,21 @@ public record ImageLock(
       throw new HarnessException(
           "cannot read lock file " + file + ": " + dev.pvpanic.harness.IoText.of(e, file), e);
     }
+  }
+
+  /**
+   * What is wrong with a lock the parser refused, in the file's terms: the parser's own words for
+   * JSON that is broken or cut short, but not the binder's, which name Java classes and tokens.
+   */
+  private static String why(com.fasterxml.jackson.core.JsonProcessingException e) {
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+        && e.getOriginalMessage().startsWith("No content to map")) {
+      return "it is empty";
+    }
+    if (e instanceof com.fasterxml.jackson.databind.DatabindException) {
+      return "valid JSON, but not a mapping of format, recipes and qemu pins";
+    }
+    return e.getOriginalMessage().lines().findFirst().orElse("");
   }
 
   public Optional<RecipePins> pins(String recipe) {

@@ -25,7 +25,7 @@ public class MachineLaunchException extends MachineException {
   private static String message(
       String why, Optional<Integer> exitCode, List<String> argv, String stderr) {
     StringBuilder sb = new StringBuilder("QEMU failed to start: ").append(why);
-    exitCode.ifPresent(c -> sb.append(" (exit code ").append(c).append(')'));
+    exitCode.ifPresent(c -> sb.append(" (exit code ").append(c).append(signal(c)).append(')'));
     sb.append("\n  argv: ").append(QemuCommandLine.toShell(argv));
     sb.append("\n  stderr:");
     if (stderr.isBlank()) {
@@ -34,6 +34,23 @@ public class MachineLaunchException extends MachineException {
       stderr.lines().forEach(l -> sb.append("\n    ").append(l));
     }
     return sb.toString();
+  }
+
+  /**
+   * What an exit code over 128 says: the signal that killed QEMU. SIGSYS is the seccomp sandbox's
+   * answer to a system call it forbids, and QEMU prints nothing before it dies, so say it here.
+   */
+  static String signal(int exitCode) {
+    return switch (exitCode) {
+      case 128 + 31 ->
+          ": killed by SIGSYS, the -sandbox filter stopped a forbidden system call, e.g. the fork"
+              + " of -daemonize (spawn=deny) or a set*id (elevateprivileges=deny)";
+      case 128 + 9 -> ": killed by SIGKILL";
+      case 128 + 6 -> ": aborted (SIGABRT)";
+      case 128 + 11 -> ": crashed (SIGSEGV)";
+      default ->
+          exitCode > 128 && exitCode < 128 + 65 ? ": killed by signal " + (exitCode - 128) : "";
+    };
   }
 
   public Optional<Integer> exitCode() {

@@ -21,6 +21,9 @@ import java.util.Set;
  *       socket, pipe, terminal or network endpoint QEMU opens while still root. The harness's own
  *       QMP and console sockets live in the machine's private run folder, whose name is made at
  *       launch, so any path a user can write is outside it;
+ *   <li>{@code -D}: a log file QEMU opens on the host while still root;
+ *   <li>{@code -readconfig}: a file of option sections (chardevs, netdevs) that none of these
+ *       checks read;
  *   <li>{@code -daemonize}: QEMU would leave the harness's process tree and its tether.
  * </ul>
  *
@@ -75,6 +78,14 @@ public final class UnconfiningArgs {
           Optional.of(
               "would share a host folder with the guest; valid: put files into the image"
                   + " (images/recipes) instead");
+      case "-D" ->
+          Optional.of(
+              "writes a log file on the host while QEMU is still root; valid: leave it out (-d"
+                  + " without -D logs to QEMU's stderr, which the cell records)");
+      case "-readconfig" ->
+          Optional.of(
+              "reads option sections (chardevs, netdevs) from a file these checks do not read;"
+                  + " valid: give the options as qemu_args");
       case "-daemonize" ->
           Optional.of(
               "would detach QEMU from the harness, which must see it exit; valid: leave it out");

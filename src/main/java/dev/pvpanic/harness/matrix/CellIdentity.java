@@ -182,10 +182,10 @@ public record CellIdentity(
       sb.append(" accel=").append(cell.get(Axis.ACCELERATOR));
     }
     if (!cell.kernelArgs().isEmpty()) {
-      sb.append(" +kernel[").append(cell.kernelArgs()).append(']');
+      sb.append(" +kernel[").append(shown(cell.kernelArgs())).append(']');
     }
     if (!cell.qemuArgs().isEmpty()) {
-      sb.append(" +qemu[").append(cell.get(Axis.QEMU_ARGS)).append(']');
+      sb.append(" +qemu[").append(shown(cell.get(Axis.QEMU_ARGS))).append(']');
     }
     if (!cell.qemu().equals("host")) {
       sb.append(" qemu=").append(cell.qemu());
@@ -194,6 +194,26 @@ public record CellIdentity(
       sb.append(" then ").append(cell.get(Axis.AFTER));
     }
     return sb.toString();
+  }
+
+  /** The longest free text a display name shows whole. */
+  static final int SHOWN_ARGS = 120;
+
+  /**
+   * Free text as a display name shows it: whole up to {@link #SHOWN_ARGS} characters, else its
+   * start, its length and the hash the id carries (two cells still differ in their display names),
+   * so a refusal that follows the name (a 3,000-character kernel_args over the kernel's limit)
+   * stays on the screen. cell.json's parameters keep the whole text.
+   */
+  static String shown(String text) {
+    return text.length() <= SHOWN_ARGS
+        ? text
+        : text.substring(0, SHOWN_ARGS - 40)
+            + "... ("
+            + text.length()
+            + " characters, "
+            + shortHash(text)
+            + ")";
   }
 
   private static String md5(String text) {

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 /**
  * Reading a guest config file as YAML, within its limits: a regular file of at most {@link
- * GuestConfig#MAX_BYTES}, UTF-8, not empty, no duplicate keys and no aliases. Each refusal names
- * the file (and the line and column, where the parser knows them) and says what to do. What the
- * values mean is {@link GuestConfig}'s business.
+ * GuestConfig#MAX_BYTES} with no line over {@link GuestConfig#MAX_LINE_CHARS}, UTF-8, not empty, no
+ * duplicate keys and no aliases. Each refusal names the file (and the line and column, where the
+ * parser knows them) and says what to do. What the values mean is {@link GuestConfig}'s business.
  */
 final class GuestConfigYaml {
   private GuestConfigYaml() {}
@@ -25,6 +25,7 @@ final class GuestConfigYaml {
       throw new GuestConfigException("no guest config " + file.toAbsolutePath());
     }
     String text = readBounded(file);
+    refuseLongLines(text, file);
     if (text.isBlank()) {
       throw new GuestConfigException(
           file + ": is empty (expected a mapping with 'name', 'axes' and/or 'cells')");
@@ -89,6 +90,30 @@ final class GuestConfigYaml {
               + " after it do not decode); save it as UTF-8");
     }
     return out.flip().toString();
+  }
+
+  /** Refuses a line the YAML scanner would need far more memory than the file's size for. */
+  private static void refuseLongLines(String text, Path file) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > GuestConfig.MAX_LINE_CHARS) {
+          throw new GuestConfigException(
+              file
+                  + ":"
+                  + line
+                  + ": a line of "
+                  + (i - start)
+                  + " characters, over "
+                  + GuestConfig.MAX_LINE_CHARS
+                  + "; a guest config's longest value, a kernel command line, is under 2 KiB: is"
+                  + " this the right file?");
+        }
+        line++;
+        start = i + 1;
+      }
+    }
   }
 
   /**

@@ -27,6 +27,10 @@ public final class QemuArguments {
           Map.entry("-incoming", "the harness restores snapshots itself"),
           Map.entry("-loadvm", "the harness restores snapshots itself"),
           Map.entry("-chroot", "the harness decides where QEMU runs"),
+          Map.entry(
+              "-pidfile",
+              "the harness tracks QEMU by its own pid file (a second one replaces it, and QEMU"
+                  + " writes it as root)"),
           Map.entry("-vnc", "a display server opens a network port on the runner"),
           Map.entry("-spice", "a display server opens a network port on the runner"),
           Map.entry("-sdl", "QEMU runs without a display (-display none)"),
@@ -46,13 +50,17 @@ public final class QemuArguments {
         return Optional.of(refusal(arg, why));
       }
       if (name.equals("-display")) {
+        boolean joined = option.contains("=");
         String value =
-            option.contains("=")
+            joined
                 ? option.substring(option.indexOf('=') + 1)
                 : i + 1 < args.size() ? args.get(i + 1) : "";
-        if (!value.toLowerCase(Locale.ROOT).startsWith("none")) {
+        // the display type is what comes before its options: "none", not "nonesuch"
+        if (!value.split(",", 2)[0].toLowerCase(Locale.ROOT).equals("none")) {
           return Optional.of(
-              refusal(arg + " " + value, "QEMU runs without a display; only -display none"));
+              refusal(
+                  joined ? arg : arg + " " + value,
+                  "QEMU runs without a display; only -display none"));
         }
       }
     }

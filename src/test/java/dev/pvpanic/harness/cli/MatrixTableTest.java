@@ -49,4 +49,31 @@ class MatrixTableTest {
     assertTrue(t.contains("   artifacts: /tmp/cells/b"), t);
     assertTrue(!t.contains("-- SKIPPED"), "skipped cells are not failures:\n" + t);
   }
+
+  @Test
+  void interruptedCellsAreCountedNotEachExplained() {
+    Cell a = new Cell(Optional.of("a"), Map.of(Axis.RECIPE, "x86_64-6.12"));
+    Cell b = new Cell(Optional.of("b"), Map.of(Axis.RECIPE, "x86_64-6.1"));
+    List<MatrixRow> rows =
+        List.of(
+            new MatrixRow(
+                a, "PASS", ExitStatus.PASS, Duration.ofMillis(6400), "", Optional.empty()),
+            new MatrixRow(
+                b,
+                "INTERRUPTED",
+                ExitStatus.INTERRUPTED,
+                Duration.ZERO,
+                "not started: the run was interrupted (Ctrl-C)",
+                Optional.of(Path.of("/tmp/cells/b"))));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    MatrixTable.print(
+        rows,
+        Duration.ofSeconds(30),
+        Path.of("/tmp/cells"),
+        new PrintStream(buf, true, StandardCharsets.UTF_8));
+    String t = buf.toString(StandardCharsets.UTF_8);
+    assertTrue(t.contains("2 cells: 1 INTERRUPTED, 1 PASS; 0:30 wall clock"), t);
+    assertTrue(!t.contains("-- INTERRUPTED"), t);
+    assertTrue(!t.contains("not started"), t);
+  }
 }

@@ -34,6 +34,16 @@ class UsageErrorsTest {
             new String[] {"run", "--recipe", "x86_64-6.12", "--qemu-arg=-S"},
             "qemu_args '-S' is refused"),
         Arguments.argumentSet(
+            "a second pid file (QEMU writes it as root, and the harness tracks QEMU by its own)",
+            new String[] {
+              "run", "--recipe", "x86_64-6.12", "--qemu-arg=-pidfile", "--qemu-arg=/etc/shadow"
+            },
+            "qemu_args '-pidfile' is refused"),
+        Arguments.argumentSet(
+            "a log file QEMU writes on the host as root",
+            new String[] {"run", "--recipe", "x86_64-6.12", "--qemu-arg=-D", "--qemu-arg=/etc/x"},
+            "qemu_args '-D /etc/x' writes a log file on the host"),
+        Arguments.argumentSet(
             "a display other than none",
             new String[] {
               "run", "--recipe", "x86_64-6.12", "--qemu-arg=-display", "--qemu-arg=gtk"

@@ -169,4 +169,20 @@ class ImageLockTest {
     assertFalse(m.contains("reference chain"), m);
     assertFalse(m.contains("dev.pvpanic"), m);
   }
+
+  @Test
+  void aLockOfTheWrongShapeOrEmptyNamesNoJavaClass(@TempDir Path dir) throws Exception {
+    for (String text : List.of("{\"version\": 1}", "[1, 2]", "", "{\"format\": \"one\"}")) {
+      Path lock = Files.writeString(dir.resolve("packages.lock.json"), text);
+      String m =
+          assertThrows(
+                  dev.pvpanic.harness.image.debian.LockFileException.class,
+                  () -> ImageLock.readOrEmpty(lock))
+              .getMessage();
+      assertTrue(m.contains("not a lock file the harness can read ("), m);
+      assertFalse(m.contains("dev.pvpanic"), m);
+      assertFalse(m.contains("java."), m);
+      assertFalse(m.contains("JsonToken"), m);
+    }
+  }
 }

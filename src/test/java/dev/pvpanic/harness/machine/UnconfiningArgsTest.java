@@ -36,6 +36,8 @@ class UnconfiningArgsTest {
         "-chardev pty,id=p",
         "-parallel file:/tmp/lp",
         "-debugcon tcp::4444,server",
+        "-D /etc/shadow",
+        "-readconfig /tmp/qemu.cfg",
         "-daemonize"
       })
   void isRefusedNamingIt(String args) {

@@ -233,4 +233,19 @@ class CellIdentityTest {
     ImageRecipes recipes = ImageRecipes.load(TestSettings.checkout().recipes());
     return GuestConfig.load(Path.of("guest-configs", file), recipes.names());
   }
+
+  @Test
+  void aLongKernelCommandLineIsShownByItsStartAndStillTellsCellsApart() {
+    String tail = "x".repeat(3000);
+    Cell a = new Cell(Optional.empty(), Map.of(Axis.RECIPE, "x86_64-6.12", Axis.KERNEL_ARGS, tail));
+    Cell b =
+        new Cell(
+            Optional.empty(), Map.of(Axis.RECIPE, "x86_64-6.12", Axis.KERNEL_ARGS, tail + " y"));
+    assertTrue(a.displayName().length() < 200, a.displayName());
+    assertTrue(a.displayName().contains("... (3000 characters, "), a.displayName());
+    assertNotEquals(a.displayName(), b.displayName());
+    Cell shortArgs =
+        new Cell(Optional.empty(), Map.of(Axis.RECIPE, "x86_64-6.12", Axis.KERNEL_ARGS, "panic=5"));
+    assertTrue(shortArgs.displayName().endsWith(" +kernel[panic=5]"), shortArgs.displayName());
+  }
 }

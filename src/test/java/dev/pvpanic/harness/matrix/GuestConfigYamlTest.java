@@ -57,6 +57,16 @@ class GuestConfigYamlTest {
   }
 
   @Test
+  void aOneMegabyteLineIsRefusedBeforeTheScannerReadsIt(@TempDir Path dir) throws Exception {
+    // under the size limit, but the YAML scanner took about 1 GB and 4 s for such a line
+    Path file = dir.resolve("line.yaml");
+    java.nio.file.Files.writeString(
+        file, "name: line\n# " + "y".repeat(1_000_000) + "\ncells: [{name: a}]\n");
+    String m = loadRejection(file);
+    assertTrue(m.startsWith(file + ":2: a line of 1000002 characters, over 65536"), m);
+  }
+
+  @Test
   void bytesThatAreNotUtf8AreNamedNotAJavaMessage(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("latin1.yaml");
     java.nio.file.Files.write(

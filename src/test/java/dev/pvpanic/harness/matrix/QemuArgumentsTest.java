@@ -22,7 +22,9 @@ class QemuArgumentsTest {
         "-display gtk",
         "-display=sdl",
         "-vnc :0",
-        "-incoming defer"
+        "-incoming defer",
+        "-pidfile /etc/shadow",
+        "-display nonesuch"
       })
   void argumentsTheHarnessOwnsAreRefusedNamingThem(String args) {
     String m = QemuArguments.problem(List.of(args.split(" "))).orElseThrow();
@@ -39,9 +41,16 @@ class QemuArgumentsTest {
         "-global pvpanic-pci.events=1",
         "-m 64",
         "-display none",
+        "-display=none",
         "-smp 2"
       })
   void argumentsThatChangeWhatQemuDoesStayAllowed(String args) {
     assertEquals(Optional.empty(), QemuArguments.problem(List.of(args.split(" "))));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aJoinedDisplayIsQuotedOnceAsGiven() {
+    String m = QemuArguments.problem(List.of("-display=gtk")).orElseThrow();
+    assertTrue(m.startsWith("qemu_args '-display=gtk' is refused"), m);
   }
 }
