@@ -18,6 +18,12 @@ public final class Oops implements Trigger {
   /** The crasher module, as the image installs it (ImageBuilder puts trigger modules there). */
   static final String MODULE = "/lib/modules/pvh/extra/pvh_oops.ko";
 
+  /** What both oops triggers type: the crasher's insmod. */
+  static final TriggerAction INSMOD = new TriggerAction.Typed("insmod " + MODULE);
+
+  /** The image's trigger module both oops triggers need. */
+  static final List<String> MODULES = List.of("pvh_oops");
+
   /**
    * The crasher module's oops: "BUG: kernel NULL pointer dereference" (arch/x86/mm/fault.c
    * show_fault_oops) or "Unable to handle kernel NULL pointer dereference" (arch/arm64/mm/fault.c
@@ -33,7 +39,7 @@ public final class Oops implements Trigger {
 
   @Override
   public TriggerAction action() {
-    return new TriggerAction.Typed("insmod " + MODULE);
+    return INSMOD;
   }
 
   @Override
@@ -43,7 +49,7 @@ public final class Oops implements Trigger {
 
   @Override
   public List<String> modules() {
-    return List.of("pvh_oops");
+    return MODULES;
   }
 
   @Override

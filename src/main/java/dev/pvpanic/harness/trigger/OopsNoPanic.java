@@ -22,7 +22,7 @@ public final class OopsNoPanic implements Trigger {
 
   @Override
   public TriggerAction action() {
-    return new TriggerAction.Typed("insmod " + Oops.MODULE);
+    return Oops.INSMOD;
   }
 
   @Override
@@ -32,7 +32,7 @@ public final class OopsNoPanic implements Trigger {
 
   @Override
   public List<String> modules() {
-    return List.of("pvh_oops");
+    return Oops.MODULES;
   }
 
   @Override
