@@ -86,6 +86,18 @@ public final class UnconfiningArgs {
           Optional.of(
               "reads option sections (chardevs, netdevs) from a file these checks do not read;"
                   + " valid: give the options as qemu_args");
+      case "-set" ->
+          Optional.of(
+              "changes an option group after these checks read it (e.g. the harness's console"
+                  + " chardev's path); valid: give the option whole in qemu_args");
+      case "-trace" ->
+          value.toLowerCase(Locale.ROOT).contains("file=")
+              ? Optional.of(
+                  "writes a trace file on the host while QEMU is still root; valid: -trace"
+                      + " events without file= (the trace goes to QEMU's stderr, which the cell"
+                      + " records)")
+              : Optional.empty();
+      case "-object" -> hostObject(value);
       case "-daemonize" ->
           Optional.of(
               "would detach QEMU from the harness, which must see it exit; valid: leave it out");
@@ -108,6 +120,26 @@ public final class UnconfiningArgs {
                   "opens a host endpoint outside the machine's private run folder (the harness"
                       + " records the console itself); valid: none, null, stdio, or chardev:<id>"
                       + " of a -chardev null or ringbuf");
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * An {@code -object} that writes or opens host files or devices: {@code filter-dump} (a packet
+   * dump file) and {@code input-linux} (a host evdev device). Memory backends and secrets a cell
+   * brings itself are not judged, like {@code -drive}.
+   */
+  private static Optional<String> hostObject(String value) {
+    String type = value.split(",", 2)[0].toLowerCase(Locale.ROOT);
+    return switch (type) {
+      case "filter-dump" ->
+          Optional.of(
+              "writes a packet dump file on the host; valid: leave it out (the guest has no"
+                  + " network to dump)");
+      case "input-linux" ->
+          Optional.of(
+              "opens a host input device for the guest, a way out the cell does not name; valid:"
+                  + " leave it out");
       default -> Optional.empty();
     };
   }

@@ -38,6 +38,10 @@ class UnconfiningArgsTest {
         "-debugcon tcp::4444,server",
         "-D /etc/shadow",
         "-readconfig /tmp/qemu.cfg",
+        "-set chardev.console.path=/tmp/elsewhere.sock",
+        "-trace enable=qmp*,file=/etc/cron.d/x",
+        "-object filter-dump,id=d,netdev=n0,file=/tmp/dump.pcap",
+        "-object input-linux,id=kbd,evdev=/dev/input/event0",
         "-daemonize"
       })
   void isRefusedNamingIt(String args) {
@@ -56,6 +60,8 @@ class UnconfiningArgsTest {
         "-chardev ringbuf,id=r -debugcon chardev:r",
         "-chardev null,id=n",
         "-parallel none",
+        "-trace enable=qmp*",
+        "-object memory-backend-ram,id=m,size=512M",
         "-chroot /var/empty"
       })
   void isTaken(String args) {
