@@ -86,7 +86,7 @@ final class EventCollector {
 
   /** Why the typed trigger did not do its part, once its exit line says so. */
   private Optional<String> triggerFailed() {
-    return typed.flatMap(t -> timeline.triggerExit().flatMap(s -> TriggerExit.failure(t, s)));
+    return typed.flatMap(t -> timeline.triggerExit().flatMap(t::exitFailure));
   }
 
   Collected collect(int eventsFrom, Phases phases) {

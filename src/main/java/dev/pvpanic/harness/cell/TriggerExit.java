@@ -30,12 +30,4 @@ final class TriggerExit {
     Matcher m = LINE.matcher(line);
     return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
-
-  /**
-   * Why {@code status} shows that {@code trigger}'s command did not do its part ({@link
-   * Trigger#exitFailure}); empty if it did.
-   */
-  static Optional<String> failure(Trigger trigger, int status) {
-    return trigger.exitFailure(status);
-  }
 }

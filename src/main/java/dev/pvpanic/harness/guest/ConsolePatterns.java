@@ -9,12 +9,23 @@ import java.util.regex.Pattern;
 public final class ConsolePatterns {
   private ConsolePatterns() {}
 
-  /** Console text that proves the trigger took effect, whatever QMP says. */
-  public static final Pattern TRIGGER_TOOK_EFFECT =
-      Pattern.compile(
-          "Kernel panic - not syncing|sysrq: Trigger a crash|reboot: Power down|System halted"
-              + "|PVH VMCORE|Starting crashdump kernel|reboot: Restarting system"
-              + "|pvh_oops: dereferencing NULL");
+  /**
+   * Console text that proves the trigger took effect, whatever QMP says: a panic, a power-off or
+   * halt, the capture kernel, a reboot, or any trigger's own console line ({@link
+   * dev.pvpanic.harness.oracle.Trigger#signature}).
+   */
+  public static final Pattern TRIGGER_TOOK_EFFECT = tookEffect();
+
+  private static Pattern tookEffect() {
+    StringBuilder any =
+        new StringBuilder(
+            "Kernel panic - not syncing|reboot: Power down|System halted|PVH VMCORE"
+                + "|Starting crashdump kernel|reboot: Restarting system");
+    for (dev.pvpanic.harness.oracle.Trigger t : dev.pvpanic.harness.oracle.Trigger.all()) {
+      t.signature(true).ifPresent(p -> any.append("|(?:").append(p.pattern()).append(')'));
+    }
+    return Pattern.compile(any.toString());
+  }
 
   /** A panic while the guest boots or is armed: a finding, not the panic under test. */
   public static final Pattern PANIC_DURING_BOOT = Pattern.compile("Kernel panic - not syncing");

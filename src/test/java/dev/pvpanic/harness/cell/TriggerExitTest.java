@@ -24,29 +24,23 @@ class TriggerExitTest {
   void triggersThatPanicInsideTheirCommandMustNeverReturn() {
     for (Trigger t :
         new Trigger[] {Trigger.of("sysrq-c"), Trigger.of("poweroff"), Trigger.of("oops")}) {
-      assertTrue(TriggerExit.failure(t, 0).isPresent(), t.id());
-      assertTrue(TriggerExit.failure(t, 1).orElseThrow().contains("exit 1"), t.id());
+      assertTrue(t.exitFailure(0).isPresent(), t.id());
+      assertTrue(t.exitFailure(1).orElseThrow().contains("exit 1"), t.id());
     }
-    assertTrue(TriggerExit.failure(Trigger.of("poweroff"), 0).orElseThrow().contains("power off"));
+    assertTrue(Trigger.of("poweroff").exitFailure(0).orElseThrow().contains("power off"));
   }
 
   @Test
   void theWatchdogWriteReturnsZeroAndAnOopsWithoutPanicKillsItsInsmod() {
-    assertFalse(TriggerExit.failure(Trigger.of("watchdog"), 0).isPresent());
+    assertFalse(Trigger.of("watchdog").exitFailure(0).isPresent());
     assertTrue(
-        TriggerExit.failure(Trigger.of("watchdog"), 1)
-            .orElseThrow()
-            .contains("/dev/watchdog failed"));
+        Trigger.of("watchdog").exitFailure(1).orElseThrow().contains("/dev/watchdog failed"));
     // make_task_dead kills the insmod: 128 + the signal
-    assertFalse(TriggerExit.failure(Trigger.of("oops-no-panic"), 137).isPresent());
-    assertFalse(TriggerExit.failure(Trigger.of("oops-no-panic"), 139).isPresent());
+    assertFalse(Trigger.of("oops-no-panic").exitFailure(137).isPresent());
+    assertFalse(Trigger.of("oops-no-panic").exitFailure(139).isPresent());
     assertTrue(
-        TriggerExit.failure(Trigger.of("oops-no-panic"), 1)
-            .orElseThrow()
-            .contains("failed (exit 1)"));
+        Trigger.of("oops-no-panic").exitFailure(1).orElseThrow().contains("failed (exit 1)"));
     assertTrue(
-        TriggerExit.failure(Trigger.of("oops-no-panic"), 0)
-            .orElseThrow()
-            .contains("without an oops"));
+        Trigger.of("oops-no-panic").exitFailure(0).orElseThrow().contains("without an oops"));
   }
 }

@@ -83,4 +83,21 @@ class TriggerContractTest {
       assertTrue(t.exitFailure(1).isPresent(), t.id());
     }
   }
+
+  @Test
+  void everyTriggersConsoleLineProvesTheTriggerTookEffect() {
+    java.util.regex.Pattern took = dev.pvpanic.harness.guest.ConsolePatterns.TRIGGER_TOOK_EFFECT;
+    for (String line :
+        List.of(
+            "[ 12.1] SysRq : Trigger a crash",
+            "[ 12.1] sysrq: Trigger a crash",
+            "[ 12.1] NMI: Not continuing",
+            "[ 12.1] pvh_oops: dereferencing NULL",
+            "[  5.7] dd invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)",
+            "[ 12.1] reboot: Power down",
+            "PVH VMCORE size=917577728")) {
+      assertTrue(took.matcher(line).find(), line);
+    }
+    assertFalse(took.matcher("~ # echo hello").find());
+  }
 }
