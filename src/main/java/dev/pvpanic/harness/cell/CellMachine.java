@@ -30,8 +30,9 @@ public final class CellMachine {
       Accelerator undeclared,
       String cmdline,
       Path artifacts) {
-    return MachineSpec.builder(image.arch())
-        .name(shortName(cell))
+    MachineSpec.Builder b = MachineSpec.builder(image.arch());
+    image.system().ifPresent(s -> b.disk(s.disk()));
+    return b.name(shortName(cell))
         .qemu(qemu)
         .accelerator(cell.accelerator(undeclared))
         .kernel(image.kernel())

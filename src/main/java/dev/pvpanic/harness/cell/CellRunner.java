@@ -274,6 +274,16 @@ public final class CellRunner {
     if (judged.verdict() != Verdict.PASS) {
       return judged;
     }
+    if (SavedDumpCheck.applies(run)) {
+      progress(run.cell, "checking the dump kdump-tools saved");
+      judged =
+          SavedDumpCheck.run(
+              new AfterAction.After(run, machine, expected, judged, options, phases, start),
+              run.cell.trigger().panicMessage(run.cell.setup(run.image.arch())));
+      if (judged.verdict() != Verdict.PASS) {
+        return judged;
+      }
+    }
     Optional<AfterAction> action = AfterActions.of(run.cell.get(Axis.AFTER));
     if (action.isEmpty()) {
       return judged;

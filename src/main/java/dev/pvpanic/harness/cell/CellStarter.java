@@ -261,6 +261,13 @@ public final class CellStarter {
    * loses its timer on restore.
    */
   public static Optional<String> cannotRestore(MachineSpec spec) {
+    if (spec.disk().isPresent()) {
+      // the saved state holds the guest's memory, not its disk overlay: a restored system would
+      // see page cache of writes its disk never got
+      return Optional.of(
+          "the debian userland's disk overlay is not part of a saved state: it boots from its"
+              + " disk each time");
+    }
     Optional<String> timer =
         riscvTimerLostOnRestore(spec.arch(), QemuVersionProbe.version(spec.qemu()));
     if (timer.isPresent()) {

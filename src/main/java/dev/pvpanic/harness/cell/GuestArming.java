@@ -38,7 +38,10 @@ final class GuestArming {
     Optional<Boolean> kexecLoaded = Optional.empty();
     Optional<Boolean> notifiers = Optional.empty();
     Optional<String> detail = Optional.empty();
-    if (cell.kdump()) {
+    if (cell.kdump() && cell.userland() == dev.pvpanic.harness.image.Userland.DEBIAN) {
+      // the system's kdump-tools.service loaded it at boot (or failed to): only read it back
+      kexecLoaded = readFlag("cat /sys/kernel/kexec_crash_loaded", "1", "0");
+    } else if (cell.kdump()) {
       CommandResult load =
           console.run(CellMachine.kexecCommand(arch, CellMachine.captureCmdline(cmdline)), timeout);
       if (load.exitStatus() != 0) {

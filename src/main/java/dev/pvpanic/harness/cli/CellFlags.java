@@ -89,6 +89,14 @@ final class CellFlags {
   boolean acpiOff;
 
   @Option(
+      names = "--userland",
+      paramLabel = "minimal|debian",
+      description =
+          "what runs above the kernel: the busybox initramfs (minimal, default) or a Debian"
+              + " system on a disk with systemd, udev and kdump-tools (debian)")
+  String userland;
+
+  @Option(
       names = "--recover",
       description =
           "after the verdict: QMP system_reset then cont, the guest must boot to READY again and"
@@ -146,6 +154,7 @@ final class CellFlags {
         || trigger != null
         || watchdog != null
         || acpiOff
+        || userland != null
         || recover
         || dump
         || machineType != null
@@ -178,6 +187,7 @@ final class CellFlags {
     put(v, Axis.EVENTS, events, "--events");
     put(v, Axis.TRIGGER, trigger, "--trigger");
     put(v, Axis.WATCHDOG, watchdog, "--watchdog");
+    put(v, Axis.USERLAND, userland, "--userland");
     if (acpiOff) {
       v.put(Axis.ACPI, "off");
     }

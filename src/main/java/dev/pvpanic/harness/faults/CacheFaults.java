@@ -40,7 +40,7 @@ final class CacheFaults {
 
   /** The published snapshot folder the cell would restore, if there is one. */
   static Optional<Path> snapshotOf(HarnessSession session, PlannedCell p) {
-    GuestImage image = session.images().image(p.recipe().name());
+    GuestImage image = session.images().image(p.recipe().imageName());
     SnapshotKey key =
         CellMachine.snapshotKey(p.cell(), image, p.qemu(), session.cellOptions().accelerator());
     return session.snapshots().folder(key);

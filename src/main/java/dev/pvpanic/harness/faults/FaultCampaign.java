@@ -138,7 +138,7 @@ public final class FaultCampaign {
       warm.add(
           new MatrixRunner.Job(
               p,
-              session.images().image(p.recipe().name()),
+              session.images().image(p.recipe().imageName()),
               out.resolve("snapshot-" + p.cell().id())));
     }
     new MatrixRunner(parallel).prepareSnapshots(warm, session.runner(base));
@@ -254,7 +254,7 @@ public final class FaultCampaign {
     CellResult r =
         session
             .runner(base.withHooks(hooks))
-            .run(p.cell(), session.images().image(p.recipe().name()), p.qemu(), artifacts);
+            .run(p.cell(), session.images().image(p.recipe().imageName()), p.qemu(), artifacts);
     Instant end = Instant.now();
     // struck before the verdict was decided (not merely before the machine closed)
     boolean delivered = struck.get() != null && struck.get().isBefore(runStart.plus(r.total()));

@@ -3,6 +3,7 @@ package dev.pvpanic.harness.image;
 import dev.pvpanic.harness.machine.Architecture;
 import dev.pvpanic.harness.oracle.ImageFacts;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A built guest image: the kernel QEMU boots, the initramfs with the guest's init (which carries
@@ -23,7 +24,31 @@ public record GuestImage(
     String kernelRelease,
     String driver,
     String id,
-    ImageFacts facts) {
+    ImageFacts facts,
+    Optional<SystemDisk> system) {
+
+  /**
+   * The debian userland's disk (attached read-only, every cell's writes in a throw-away overlay)
+   * and what its system declares.
+   */
+  public record SystemDisk(Path disk, SystemFacts facts) {}
+
+  /** An image of the minimal userland: everything in its initramfs. */
+  public GuestImage(
+      ImageRecipe recipe,
+      Path kernel,
+      Path initrd,
+      Path manifest,
+      String kernelRelease,
+      String driver,
+      String id,
+      ImageFacts facts) {
+    this(recipe, kernel, initrd, manifest, kernelRelease, driver, id, facts, Optional.empty());
+  }
+
+  public Userland userland() {
+    return system.isPresent() ? Userland.DEBIAN : Userland.MINIMAL;
+  }
 
   public Architecture arch() {
     return recipe.arch();

@@ -122,8 +122,18 @@ final class ImageAssembly {
 
   /** The capture kernel's initramfs, written under {@code work}. */
   private static Path captureInitramfs(Path work, byte[] init, Path busybox, Path userRoot) {
+    Path capturePath = work.resolve("capture.cpio.gz");
+    captureBase(init, busybox, userRoot).write(capturePath);
+    return capturePath;
+  }
+
+  /**
+   * What the capture kernel's initramfs holds: init, busybox and kexec-tools' vmcore-dmesg (with
+   * its shared libraries), which reads the panicked kernel's log from /proc/vmcore. The debian
+   * userland's first stage is this and the storage modules.
+   */
+  static InitramfsBuilder captureBase(byte[] init, Path busybox, Path userRoot) {
     InitramfsBuilder capture = base(init, busybox);
-    // the capture kernel reads the panicked kernel's log from /proc/vmcore (kexec-tools)
     String vmcoreDmesg =
         Files.exists(userRoot.resolve("sbin/vmcore-dmesg"))
             ? "/sbin/vmcore-dmesg"
@@ -132,9 +142,7 @@ final class ImageAssembly {
       SharedLibraryClosure.of(userRoot, vmcoreDmesg).addTo(capture);
       capture.file(vmcoreDmesg, userRoot.resolve(vmcoreDmesg.substring(1)), 0755);
     }
-    Path capturePath = work.resolve("capture.cpio.gz");
-    capture.write(capturePath);
-    return capturePath;
+    return capture;
   }
 
   /** The main initramfs so far: init, busybox, kexec and the pvpanic modules loaded at boot. */
@@ -296,7 +304,7 @@ final class ImageAssembly {
         || p.matches("(usr/)?lib/modules/[^/]+/kernel/drivers/watchdog/.*");
   }
 
-  private static Path firstExisting(Path root, String... candidates) {
+  static Path firstExisting(Path root, String... candidates) {
     for (String c : candidates) {
       if (Files.exists(root.resolve(c))) {
         return root.resolve(c);

@@ -64,6 +64,20 @@ public final class ImageBuilder implements ImageProvider {
   @Override
   public GuestImage image(String recipe) {
     ImageRecipe r = recipes.get(recipe);
+    if (r.userland() == Userland.DEBIAN) {
+      GuestImage base = image(r.name());
+      synchronized (lockFor(recipe)) {
+        GuestImage known = built.get(recipe);
+        if (known != null && SystemImage.damage(known.manifest().getParent()).isEmpty()) {
+          return known;
+        }
+        GuestImage image =
+            new SystemImage(archive, store, lockFile, guestDir, log)
+                .build(r, base, pins(base.recipe()));
+        built.put(recipe, image);
+        return image;
+      }
+    }
     synchronized (lockFor(recipe)) {
       GuestImage known = built.get(recipe);
       if (known != null && damage(known.manifest().getParent()).isEmpty()) {

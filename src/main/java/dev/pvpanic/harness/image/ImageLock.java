@@ -22,12 +22,15 @@ import java.util.TreeMap;
  *
  * <p>The {@code qemu} section pins the Debian QEMU builds the {@code qemu} axis names (e.g. {@code
  * debian:bookworm-backports}), by build key (see {@code image.qemu.DebianQemu}), the same way: the
- * first use resolves and writes them, later ones fetch exactly those packages.
+ * first use resolves and writes them, later ones fetch exactly those packages. The {@code systems}
+ * section pins the debian userland's packages ({@link SystemImage}), by suite and architecture
+ * ({@code debian-bookworm-amd64}), every package of the installed system.
  */
 public record ImageLock(
     int format,
     Map<String, RecipePins> recipes,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<LockedPackage>> qemu) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<LockedPackage>> qemu,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<LockedPackage>> systems) {
   public static final int FORMAT = 1;
 
   /** The packages of one recipe, by role. */
@@ -135,10 +138,16 @@ public record ImageLock(
     recipes = new TreeMap<>(recipes);
     // absent in lock files written before QEMU builds were pinned
     qemu = qemu == null ? new TreeMap<>() : new TreeMap<>(qemu);
+    systems = systems == null ? new TreeMap<>() : new TreeMap<>(systems);
   }
 
   public ImageLock(int format, Map<String, RecipePins> recipes) {
-    this(format, recipes, Map.of());
+    this(format, recipes, Map.of(), Map.of());
+  }
+
+  public ImageLock(
+      int format, Map<String, RecipePins> recipes, Map<String, List<LockedPackage>> qemu) {
+    this(format, recipes, qemu, Map.of());
   }
 
   public static ImageLock empty() {
@@ -187,7 +196,7 @@ public record ImageLock(
       return "it is empty";
     }
     if (e instanceof com.fasterxml.jackson.databind.DatabindException) {
-      return "valid JSON, but not a mapping of format, recipes and qemu pins";
+      return "valid JSON, but not a mapping of format, recipes, qemu and systems pins";
     }
     return e.getOriginalMessage().lines().findFirst().orElse("");
   }
@@ -199,7 +208,7 @@ public record ImageLock(
   public ImageLock with(String recipe, RecipePins pins) {
     Map<String, RecipePins> m = new TreeMap<>(recipes);
     m.put(recipe, pins);
-    return new ImageLock(FORMAT, m, qemu);
+    return new ImageLock(FORMAT, m, qemu, systems);
   }
 
   /** The packages a Debian QEMU build is pinned to, by its key. */
@@ -210,7 +219,18 @@ public record ImageLock(
   public ImageLock withQemu(String key, List<LockedPackage> pins) {
     Map<String, List<LockedPackage>> m = new TreeMap<>(qemu);
     m.put(key, List.copyOf(pins));
-    return new ImageLock(FORMAT, recipes, m);
+    return new ImageLock(FORMAT, recipes, m, systems);
+  }
+
+  /** The packages of a debian userland, by its key ({@code debian-bookworm-amd64}). */
+  public Optional<List<LockedPackage>> systemPins(String key) {
+    return Optional.ofNullable(systems.get(key));
+  }
+
+  public ImageLock withSystem(String key, List<LockedPackage> pins) {
+    Map<String, List<LockedPackage>> m = new TreeMap<>(systems);
+    m.put(key, List.copyOf(pins));
+    return new ImageLock(FORMAT, recipes, qemu, m);
   }
 
   /** Writes atomically (temp file + rename), so an interrupted write never leaves half a lock. */

@@ -26,7 +26,49 @@ public record ImageRecipe(
     String cmdline,
     DriverPolicy pvpanic,
     Optional<Path> file,
-    boolean triggerModules) {
+    boolean triggerModules,
+    Userland userland) {
+
+  /** A recipe of the minimal userland (every recipe file's). */
+  public ImageRecipe(
+      String name,
+      Architecture arch,
+      String version,
+      KernelSource kernel,
+      String userlandSuite,
+      String cmdline,
+      DriverPolicy pvpanic,
+      Optional<Path> file,
+      boolean triggerModules) {
+    this(
+        name,
+        arch,
+        version,
+        kernel,
+        userlandSuite,
+        cmdline,
+        pvpanic,
+        file,
+        triggerModules,
+        Userland.MINIMAL);
+  }
+
+  /** This recipe on {@code u}: the same kernel, the image built for that userland. */
+  public ImageRecipe withUserland(Userland u) {
+    return new ImageRecipe(
+        name, arch, version, kernel, userlandSuite, cmdline, pvpanic, file, triggerModules, u);
+  }
+
+  /** This recipe booted with {@code line} as its kernel command line. */
+  public ImageRecipe withCmdline(String line) {
+    return new ImageRecipe(
+        name, arch, version, kernel, userlandSuite, line, pvpanic, file, triggerModules, userland);
+  }
+
+  /** The name its image is built and cached under ({@link Userland#imageName}). */
+  public String imageName() {
+    return userland.imageName(name);
+  }
 
   /**
    * Whether the image is built from the kernel's headers (its lock then pins them, kbuild and the

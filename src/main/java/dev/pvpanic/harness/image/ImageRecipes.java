@@ -89,6 +89,10 @@ public final class ImageRecipes {
    * UserKernels}) stands for; an unknown name gets an error listing the known ones.
    */
   public ImageRecipe get(String name) {
+    java.util.Optional<String> system = Userland.systemOf(name);
+    if (system.isPresent()) {
+      return get(system.get()).withUserland(Userland.DEBIAN);
+    }
     if (UserKernels.isSource(name)) {
       return UserKernels.recipe(name);
     }

@@ -82,7 +82,7 @@ final class MachineLaunch {
                   new QemuInvocation(
                       spec.name(),
                       argv,
-                      spec.qemu().env(),
+                      env(spec, folder),
                       folder.path(),
                       inputs(spec),
                       decision.used() == Accelerator.KVM,
@@ -165,7 +165,21 @@ final class MachineLaunch {
     List<Path> files = new ArrayList<>();
     spec.kernel().ifPresent(files::add);
     spec.initrd().ifPresent(files::add);
+    spec.disk().ifPresent(files::add);
     return files;
+  }
+
+  /**
+   * QEMU's environment: the build's, and for a machine with a disk TMPDIR in the run folder, where
+   * {@code snapshot=on} puts its overlay (the folder goes with the cell, even when QEMU is killed).
+   */
+  private static java.util.Map<String, String> env(MachineSpec spec, RunFolder folder) {
+    if (spec.disk().isEmpty()) {
+      return spec.qemu().env();
+    }
+    java.util.Map<String, String> env = new java.util.HashMap<>(spec.qemu().env());
+    env.put("TMPDIR", folder.path().toString());
+    return env;
   }
 
   /*

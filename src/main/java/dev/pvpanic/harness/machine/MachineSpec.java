@@ -28,6 +28,7 @@ public record MachineSpec(
     int cpus,
     Optional<Path> kernel,
     Optional<Path> initrd,
+    Optional<Path> disk,
     Optional<String> append,
     PvpanicDevice pvpanic,
     QemuActions actions,
@@ -66,7 +67,7 @@ public record MachineSpec(
     if (append.isPresent() && kernel.isEmpty()) {
       throw new IllegalArgumentException("a kernel command line needs a kernel");
     }
-    for (Optional<Path> file : List.of(kernel, initrd, incoming)) {
+    for (Optional<Path> file : List.of(kernel, initrd, disk, incoming)) {
       file.ifPresent(
           p -> {
             if (!Files.isRegularFile(p)) {
@@ -92,6 +93,7 @@ public record MachineSpec(
     b.cpus = cpus;
     b.kernel = kernel;
     b.initrd = initrd;
+    b.disk = disk;
     b.append = append;
     b.pvpanic = pvpanic;
     b.actions = actions;
@@ -120,6 +122,7 @@ public record MachineSpec(
     private int cpus = 1;
     private Optional<Path> kernel = Optional.empty();
     private Optional<Path> initrd = Optional.empty();
+    private Optional<Path> disk = Optional.empty();
     private Optional<String> append = Optional.empty();
     private PvpanicDevice pvpanic = PvpanicDevice.NONE;
     private QemuActions actions = QemuActions.DEFAULT;
@@ -169,6 +172,15 @@ public record MachineSpec(
 
     public Builder initrd(Path v) {
       initrd = Optional.of(v);
+      return this;
+    }
+
+    /**
+     * A disk QEMU reads and never writes: the guest's writes go to a throw-away overlay in the run
+     * folder ({@code snapshot=on}), so every machine starts from the same bytes.
+     */
+    public Builder disk(Path v) {
+      disk = Optional.of(v);
       return this;
     }
 
@@ -234,6 +246,7 @@ public record MachineSpec(
           cpus,
           kernel,
           initrd,
+          disk,
           append,
           pvpanic,
           actions,

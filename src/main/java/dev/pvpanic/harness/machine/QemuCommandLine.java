@@ -68,6 +68,14 @@ public final class QemuCommandLine {
     spec.kernel().ifPresent(k -> a.addAll(List.of("-kernel", k.toString())));
     spec.initrd().ifPresent(i -> a.addAll(List.of("-initrd", i.toString())));
     spec.append().ifPresent(c -> a.addAll(List.of("-append", c)));
+    // QEMU writes the guest's changes to a temporary overlay (in TMPDIR: the run folder, see
+    // MachineLaunch) and never to the disk itself
+    spec.disk()
+        .ifPresent(
+            d ->
+                a.addAll(
+                    List.of(
+                        "-drive", "file=" + d + ",format=raw,if=virtio,snapshot=on,cache=unsafe")));
     a.addAll(spec.pvpanic().qemuArgs());
     a.addAll(spec.actions().qemuArgs());
     a.addAll(spec.extraArgs());

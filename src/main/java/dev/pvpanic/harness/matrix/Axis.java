@@ -25,6 +25,11 @@ public enum Axis {
       List.of("default", "reset", "shutdown", "poweroff", "pause", "debug", "none", "inject-nmi")),
   ACPI("acpi", List.of("on", "off")),
   /**
+   * What runs above the kernel: the harness's busybox initramfs, or a Debian system on a disk
+   * (systemd, udev, kdump-tools, makedumpfile) as users deploy it.
+   */
+  USERLAND("userland", List.of("minimal", "debian")),
+  /**
    * What the harness does once the cell is judged: nothing, reset and resume the VM ({@code
    * recover}), or collect and check its registers and memory dump ({@code dump}).
    */
@@ -68,6 +73,7 @@ public enum Axis {
       case EVENTS, PANIC, SHUTDOWN, MACHINE_TYPE, WATCHDOG -> "default";
       case TRIGGER -> "sysrq-c";
       case ACPI -> "on";
+      case USERLAND -> "minimal";
       case AFTER -> "none";
       // not a value a config may name: the run's pvh.accelerator, decided when the cell runs (CI on
       // runners with a usable /dev/kvm sets PVH_ACCELERATOR=auto), so no setting changes an id

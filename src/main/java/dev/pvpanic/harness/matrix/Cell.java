@@ -135,6 +135,11 @@ public record Cell(
     return get(Axis.AFTER).equals("dump");
   }
 
+  /** What runs above the kernel. */
+  public dev.pvpanic.harness.image.Userland userland() {
+    return dev.pvpanic.harness.image.Userland.parse(get(Axis.USERLAND));
+  }
+
   public boolean acpiOff() {
     return get(Axis.ACPI).equals("off");
   }

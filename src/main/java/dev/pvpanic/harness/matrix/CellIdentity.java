@@ -138,6 +138,9 @@ public record CellIdentity(
     if (cell.acpiOff()) {
       parts.add("acpi-off");
     }
+    if (cell.userland() != dev.pvpanic.harness.image.Userland.MINIMAL) {
+      parts.add(cell.userland().id());
+    }
     cell.machineType().ifPresent(parts::add);
     if (cell.declaredAccelerator().filter(a -> a != Accelerator.TCG).isPresent()) {
       parts.add(cell.get(Axis.ACCELERATOR));
@@ -176,6 +179,9 @@ public record CellIdentity(
     sb.append(' ').append(cell.get(Axis.TRIGGER)); // a watchdog action shows among the actions
     if (cell.acpiOff()) {
       sb.append(" acpi=off");
+    }
+    if (cell.userland() != dev.pvpanic.harness.image.Userland.MINIMAL) {
+      sb.append(" userland=").append(cell.userland().id());
     }
     cell.machineType().ifPresent(m -> sb.append(" machine=").append(m));
     if (cell.declaredAccelerator().filter(a -> a != Accelerator.TCG).isPresent()) {

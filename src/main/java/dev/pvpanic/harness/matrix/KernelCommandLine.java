@@ -22,7 +22,13 @@ public final class KernelCommandLine {
 
   /** The main kernel's command line for a cell on a recipe whose own line is {@code recipe}. */
   public static String main(Cell cell, String recipe) {
-    StringBuilder sb = new StringBuilder(recipe);
+    // a Debian system reserves crash memory only where kdump is wanted: kdump-tools loads a
+    // capture kernel whenever there is a reservation, so without one it loads none
+    StringBuilder sb =
+        new StringBuilder(
+            cell.userland() == dev.pvpanic.harness.image.Userland.DEBIAN && !cell.kdump()
+                ? recipe.replaceAll("(^|\\s)crashkernel=\\S+", "").strip()
+                : recipe);
     if (cell.postNotifiers() == PostNotifiers.CMDLINE) {
       sb.append(" crash_kexec_post_notifiers");
     }

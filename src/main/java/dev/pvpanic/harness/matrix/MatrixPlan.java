@@ -53,7 +53,13 @@ public final class MatrixPlan {
     return plan(cell, recipe, Optional.empty());
   }
 
-  private PlannedCell plan(Cell cell, ImageRecipe recipe, Optional<Path> base) {
+  private PlannedCell plan(Cell cell, ImageRecipe minimal, Optional<Path> base) {
+    ImageRecipe recipe = minimal.withUserland(cell.userland());
+    systemProblem(cell, recipe)
+        .ifPresent(
+            p -> {
+              throw new GuestConfigException(cell.displayName() + ": " + p);
+            });
     KernelCommandLine.problem(cell, recipe)
         .ifPresent(
             p -> {
@@ -141,5 +147,39 @@ public final class MatrixPlan {
                 + recipe.arch().id()
                 + " guests, or it did not report a version (ci/qemu-container/build.sh"
                 + " installs QEMU for x86_64 and aarch64)"));
+  }
+
+  /**
+   * Why a cell cannot run on the debian userland, if it is on it and cannot: an architecture the
+   * suite has no packages for, a kernel without a package to install its modules from, or a trigger
+   * that needs modules only the minimal image carries.
+   */
+  static Optional<String> systemProblem(Cell cell, ImageRecipe recipe) {
+    if (cell.userland() != dev.pvpanic.harness.image.Userland.DEBIAN) {
+      return Optional.empty();
+    }
+    Optional<String> arch = dev.pvpanic.harness.image.Userland.unsupported(recipe.arch());
+    if (arch.isPresent()) {
+      return arch;
+    }
+    if (recipe.kernel() instanceof ImageRecipe.LocalBuild
+        || recipe.kernel() instanceof ImageRecipe.LocalKernel) {
+      return Optional.of(
+          "userland debian installs the kernel's modules from its package: give the kernel as a"
+              + " .deb (deb:<file>) or a recipe, not a build folder or bare files");
+    }
+    if (!cell.trigger().modules().isEmpty()) {
+      return Optional.of(
+          "userland debian: trigger "
+              + cell.trigger().id()
+              + " needs the module(s) "
+              + cell.trigger().modules()
+              + " that only the minimal image carries; valid triggers there: "
+              + dev.pvpanic.harness.oracle.Trigger.all().stream()
+                  .filter(t -> t.modules().isEmpty())
+                  .map(dev.pvpanic.harness.oracle.Trigger::id)
+                  .toList());
+    }
+    return Optional.empty();
   }
 }

@@ -149,7 +149,7 @@ public final class MatrixRunner {
         futures.get(p.cell().id()).complete(notRun.get());
         continue;
       }
-      Job job = new Job(p, session.images().image(p.recipe().name()), run.artifacts(p));
+      Job job = new Job(p, session.images().image(p.recipe().imageName()), run.artifacts(p));
       jobs.add(job);
       plannedOf.put(job, p);
     }
@@ -182,7 +182,7 @@ public final class MatrixRunner {
                   p.cell(), Verdict.NOT_APPLICABLE, p.skipReason().get(), run.artifacts(p))));
     }
     try {
-      dev.pvpanic.harness.image.GuestImage image = session.images().image(p.recipe().name());
+      dev.pvpanic.harness.image.GuestImage image = session.images().image(p.recipe().imageName());
       // the image's manifest says whether it brings what the trigger loads: refused before any
       // snapshot is made or guest boots
       if (dev.pvpanic.harness.oracle.Oracle.applicability(

@@ -49,6 +49,8 @@ class CellFlagsTest {
             "--watchdog",
             "pause",
             "--acpi-off",
+            "--userland",
+            "debian",
             "--recover",
             "--machine-type",
             "pc-q35-5.1",
@@ -64,6 +66,7 @@ class CellFlagsTest {
         Map.ofEntries(
             Map.entry(Axis.RECIPE, "x86_64-6.12"),
             Map.entry(Axis.KDUMP, "yes"),
+            Map.entry(Axis.USERLAND, "debian"),
             Map.entry(Axis.POST_NOTIFIERS, "runtime"),
             Map.entry(Axis.DEVICE, "isa"),
             Map.entry(Axis.EVENTS, "1"),

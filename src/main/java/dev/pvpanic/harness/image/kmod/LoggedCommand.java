@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * (exit code, time out, cannot start) throws with the command and the log's last lines, which is
  * what a person needs to see first.
  */
-record LoggedCommand(List<String> argv, Path workingDir, Map<String, String> environment) {
+public record LoggedCommand(List<String> argv, Path workingDir, Map<String, String> environment) {
 
   static final int TAIL_LINES = 30;
 
@@ -38,13 +38,13 @@ record LoggedCommand(List<String> argv, Path workingDir, Map<String, String> env
           "MFLAGS",
           "MAKELEVEL");
 
-  LoggedCommand {
+  public LoggedCommand {
     argv = List.copyOf(argv);
     environment = Map.copyOf(environment);
   }
 
   /** Runs to completion; returns normally only on exit code 0. */
-  void run(Path log, Duration timeout) {
+  public void run(Path log, Duration timeout) {
     ProcessBuilder pb = new ProcessBuilder(resolvedArgv()).directory(workingDir.toFile());
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
