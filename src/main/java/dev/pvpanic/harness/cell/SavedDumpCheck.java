@@ -30,25 +30,9 @@ final class SavedDumpCheck {
   static CellResult run(AfterAction.After a, Optional<String> panicMessage) {
     CellRun run = a.run();
     QemuMachine machine = a.machine();
-    Duration timeout = a.options().bootTimeout();
-    try {
-      machine
-          .console()
-          .expectLine(
-              "READY after kdump-tools saved the dump and rebooted",
-              GuestProtocol.READY_PATTERN,
-              null,
-              timeout);
-    } catch (ConsoleException e) {
-      return run.finish(
-          Verdict.CAPTURE_FAILED,
-          "the panic went as the rules say, but the system did not come back to READY after the"
-              + " capture kernel (kdump-tools saves the dump, then reboots): "
-              + e.getMessage()
-              + "\nconsole tail:\n  "
-              + String.join("\n  ", machine.console().tail(40)),
-          a.phases(),
-          a.start());
+    Optional<CellResult> notBack = awaitReady(a);
+    if (notBack.isPresent()) {
+      return notBack.get();
     }
     a.phases().mark("saved-dump");
     List<String> missing = new ArrayList<>();
@@ -113,5 +97,31 @@ final class SavedDumpCheck {
         a.passed().message() + "\nkdump-tools saved the dump: /var/crash/" + dir + "\n" + seen,
         a.phases(),
         a.start());
+  }
+
+  /** The system's READY after the capture kernel's reboot, or the CAPTURE_FAILED result. */
+  private static Optional<CellResult> awaitReady(AfterAction.After a) {
+    try {
+      a.machine()
+          .console()
+          .expectLine(
+              "READY after kdump-tools saved the dump and rebooted",
+              GuestProtocol.READY_PATTERN,
+              null,
+              a.options().bootTimeout());
+      return Optional.empty();
+    } catch (ConsoleException e) {
+      return Optional.of(
+          a.run()
+              .finish(
+                  Verdict.CAPTURE_FAILED,
+                  "the panic went as the rules say, but the system did not come back to READY"
+                      + " after the capture kernel (kdump-tools saves the dump, then reboots): "
+                      + e.getMessage()
+                      + "\nconsole tail:\n  "
+                      + String.join("\n  ", a.machine().console().tail(40)),
+                  a.phases(),
+                  a.start()));
+    }
   }
 }
