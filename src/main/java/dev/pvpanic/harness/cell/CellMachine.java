@@ -11,6 +11,7 @@ import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.KernelCommandLine;
 import dev.pvpanic.harness.snapshot.SnapshotKey;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What a cell runs on: its QEMU machine, its kernel command lines, the kexec command that loads its
@@ -104,5 +105,39 @@ public final class CellMachine {
     String n = cell.name().orElse(cell.recipe());
     n = n.replaceAll("[^A-Za-z0-9._-]", "-");
     return n.length() > 64 ? n.substring(0, 64) : n;
+  }
+
+  /**
+   * Why a kdump cell on the debian userland cannot run with this machine's memory, if so: below the
+   * low end of kdump-tools' {@code crashkernel=} range the kernel reserves nothing and the service
+   * loads no capture kernel. The memory is the machine's, or the last {@code -m} of the cell's
+   * {@code qemu_args} (QEMU takes the last).
+   */
+  static Optional<String> memoryProblem(Cell cell, GuestImage image, MachineSpec spec) {
+    if (!cell.kdump() || image.system().isEmpty()) {
+      return Optional.empty();
+    }
+    int needs = image.system().get().facts().minimumMemoryMb();
+    int has = spec.memoryMb();
+    java.util.List<String> args = cell.qemuArgs();
+    for (int i = 0; i + 1 < args.size(); i++) {
+      if (args.get(i).equals("-m") && args.get(i + 1).matches("\\d+[Mm]?")) {
+        has = Integer.parseInt(args.get(i + 1).replaceAll("[Mm]", ""));
+      }
+    }
+    return has >= needs
+        ? Optional.empty()
+        : Optional.of(
+            "userland debian with kdump: the machine has "
+                + has
+                + " MiB, and kdump-tools' crashkernel="
+                + image.system().get().facts().crashkernel()
+                + " reserves nothing below "
+                + needs
+                + " MiB, so no capture kernel would load; give it at least "
+                + needs
+                + " MiB (qemu_args: -m "
+                + needs
+                + ")");
   }
 }

@@ -70,6 +70,10 @@ public final class CellRunner {
         return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
       }
       Planned planned = plan(cell, image, qemu, artifacts);
+      Optional<String> memory = CellMachine.memoryProblem(cell, image, planned.spec());
+      if (memory.isPresent()) {
+        return run.finish(Verdict.NOT_APPLICABLE, memory.get(), phases, start);
+      }
       CellStarter.Started started;
       try {
         started = starter.start(cell, image, artifacts, planned.spec(), phases);

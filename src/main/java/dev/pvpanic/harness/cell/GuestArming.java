@@ -38,14 +38,16 @@ final class GuestArming {
     Optional<Boolean> kexecLoaded = Optional.empty();
     Optional<Boolean> notifiers = Optional.empty();
     Optional<String> detail = Optional.empty();
-    if (cell.kdump() && cell.userland() == dev.pvpanic.harness.image.Userland.DEBIAN) {
-      // the system's kdump-tools.service loaded it at boot (or failed to): only read it back
-      kexecLoaded = readFlag("cat /sys/kernel/kexec_crash_loaded", "1", "0");
-    } else if (cell.kdump()) {
-      CommandResult load =
-          console.run(CellMachine.kexecCommand(arch, CellMachine.captureCmdline(cmdline)), timeout);
-      if (load.exitStatus() != 0) {
-        detail = Optional.of(failed(load));
+    if (cell.kdump()) {
+      // the minimal guest loads it now; the debian userland's kdump-tools.service loaded it at
+      // boot (or failed to), so it is only read back
+      if (cell.userland() == dev.pvpanic.harness.image.Userland.MINIMAL) {
+        CommandResult load =
+            console.run(
+                CellMachine.kexecCommand(arch, CellMachine.captureCmdline(cmdline)), timeout);
+        if (load.exitStatus() != 0) {
+          detail = Optional.of(failed(load));
+        }
       }
       kexecLoaded = readFlag("cat /sys/kernel/kexec_crash_loaded", "1", "0");
     }

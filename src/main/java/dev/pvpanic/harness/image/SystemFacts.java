@@ -25,16 +25,11 @@ import java.util.stream.Stream;
  * @param crashkernel the reservation kdump-tools sets in GRUB
  *     (/etc/default/grub.d/kdump-tools.cfg), e.g. {@code 384M-:128M}; the harness passes it on the
  *     kernel command line as GRUB would
- * @param forcesPostNotifiers whether an active tmpfiles.d line writes {@code Y} to
- *     crash_kexec_post_notifiers at boot (systemd v246's systemd-pstore.conf did, fixed in v247)
- * @param forcingLine that line, when there is one
+ * @param forcingLine the active tmpfiles.d line that writes {@code Y} to crash_kexec_post_notifiers
+ *     at boot, when there is one (systemd v246's systemd-pstore.conf had it, fixed in v247)
  */
 public record SystemFacts(
-    boolean useKdump,
-    String cmdlineAppend,
-    String crashkernel,
-    boolean forcesPostNotifiers,
-    Optional<String> forcingLine) {
+    boolean useKdump, String cmdlineAppend, String crashkernel, Optional<String> forcingLine) {
 
   private static final Pattern GRUB_CRASHKERNEL = Pattern.compile("crashkernel=([^\\s\"]+)");
   private static final Pattern APPEND_DEFAULT =
@@ -62,11 +57,7 @@ public record SystemFacts(
             .orElse("");
     Optional<String> forcing = forcingLine(root);
     return new SystemFacts(
-        !"0".equals(defaults.getOrDefault("USE_KDUMP", "0").strip()),
-        append,
-        crashkernel,
-        forcing.isPresent(),
-        forcing);
+        !"0".equals(defaults.getOrDefault("USE_KDUMP", "0").strip()), append, crashkernel, forcing);
   }
 
   /**
@@ -97,13 +88,17 @@ public record SystemFacts(
     return Optional.empty();
   }
 
+  /** What the oracle needs of these facts: what happens at boot. */
+  public dev.pvpanic.harness.oracle.SystemServices services() {
+    return new dev.pvpanic.harness.oracle.SystemServices(useKdump, forcingLine);
+  }
+
   /** The facts as the manifest records them. */
   public Map<String, Object> toManifest() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("useKdump", useKdump);
     m.put("kdumpCmdlineAppend", cmdlineAppend);
     m.put("crashkernel", crashkernel);
-    m.put("forcesPostNotifiers", forcesPostNotifiers);
     forcingLine.ifPresent(l -> m.put("forcingLine", l));
     return m;
   }
@@ -114,7 +109,6 @@ public record SystemFacts(
         Boolean.TRUE.equals(m.get("useKdump")),
         String.valueOf(m.get("kdumpCmdlineAppend")),
         String.valueOf(m.get("crashkernel")),
-        Boolean.TRUE.equals(m.get("forcesPostNotifiers")),
         Optional.ofNullable(m.get("forcingLine")).map(String::valueOf));
   }
 

@@ -115,7 +115,7 @@ public final class SystemImage {
         base.kernelRelease(),
         base.driver(),
         key,
-        base.facts(),
+        base.facts().withServices(facts.services()),
         Optional.of(new GuestImage.SystemDisk(dir.resolve(DISK), facts)));
   }
 
@@ -125,8 +125,7 @@ public final class SystemImage {
    * until systemd remounts it (as Debian's GRUB boots it).
    */
   static String cmdline(String recipe, SystemFacts facts) {
-    String base = recipe.replaceAll("(^|\\s)crashkernel=\\S+", " ").replaceAll("\\s+", " ").strip();
-    return base
+    return dev.pvpanic.harness.matrix.KernelCommandLine.withoutCrashkernel(recipe)
         + (facts.crashkernel().isEmpty() ? "" : " crashkernel=" + facts.crashkernel())
         + " root=/dev/vda ro";
   }

@@ -27,7 +27,7 @@ public final class KernelCommandLine {
     StringBuilder sb =
         new StringBuilder(
             cell.userland() == dev.pvpanic.harness.image.Userland.DEBIAN && !cell.kdump()
-                ? recipe.replaceAll("(^|\\s)crashkernel=\\S+", "").strip()
+                ? withoutCrashkernel(recipe)
                 : recipe);
     if (cell.postNotifiers() == PostNotifiers.CMDLINE) {
       sb.append(" crash_kexec_post_notifiers");
@@ -39,6 +39,11 @@ public final class KernelCommandLine {
       sb.append(' ').append(cell.kernelArgs());
     }
     return sb.toString();
+  }
+
+  /** {@code line} without its {@code crashkernel=} reservation. */
+  public static String withoutCrashkernel(String line) {
+    return line.replaceAll("(^|\\s)crashkernel=\\S+", " ").replaceAll("\\s+", " ").strip();
   }
 
   /**

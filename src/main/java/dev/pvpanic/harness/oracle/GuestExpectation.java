@@ -32,6 +32,7 @@ public record GuestExpectation(
     Optional<String> driverGoingByGuest,
     OptionalInt capability,
     boolean postNotifiersAtReady,
+    boolean kexecLoadedAtReady,
     Optional<Boolean> kexecLoadedAfterArming,
     Optional<Boolean> postNotifiersAfterArming,
     List<String> reasoning) {
@@ -89,6 +90,20 @@ public record GuestExpectation(
     } else if (driver.bound()) {
       why.add("Linux " + kernel + " < 5.12 has no sysfs capability or events");
     }
+    if (image.services().captureLoadedAtReady(setup)) {
+      why.add(
+          "the image's userland loads the capture kernel at boot (kdump-tools, from its manifest)"
+              + " and the cell reserves memory for it -> kexec_crash_loaded 1 at READY");
+    }
+    image
+        .services()
+        .forcesPostNotifiers()
+        .ifPresent(
+            line ->
+                why.add(
+                    "the image's userland forces crash_kexec_post_notifiers on at boot ("
+                        + line
+                        + ") -> on from boot whatever the cell arms"));
     return new GuestExpectation(
         kernel,
         kernelByGuest,
@@ -96,6 +111,7 @@ public record GuestExpectation(
         driverByGuest,
         capability,
         setup.postNotifiers() == PostNotifiers.CMDLINE,
+        image.services().captureLoadedAtReady(setup),
         setup.kdumpLoaded() ? Optional.of(true) : Optional.empty(),
         setup.postNotifiers().on() ? Optional.of(true) : Optional.empty(),
         why);
@@ -156,7 +172,11 @@ public record GuestExpectation(
             "pvpanic driver", describe(driver), describe(r.driver()), driverGoingByGuest));
     out.add(fact("sysfs capability", mask(capability), mask(r.capability())));
     out.add(fact("sysfs events", mask(capability), mask(r.events())));
-    out.add(fact("kexec_crash_loaded at READY", "0", flag(r.kexecCrashLoaded(), "1", "0")));
+    out.add(
+        fact(
+            "kexec_crash_loaded at READY",
+            kexecLoadedAtReady ? "1" : "0",
+            flag(r.kexecCrashLoaded(), "1", "0")));
     out.add(
         fact(
             "crash_kexec_post_notifiers at READY",
@@ -215,7 +235,9 @@ public record GuestExpectation(
             + driverGoingByGuest.map(w -> " (going by the guest: " + w + ")").orElse(""));
     out.add("guest sysfs capability and events: " + mask(capability));
     out.add(
-        "guest at READY: kexec_crash_loaded 0, crash_kexec_post_notifiers "
+        "guest at READY: kexec_crash_loaded "
+            + (kexecLoadedAtReady ? "1" : "0")
+            + ", crash_kexec_post_notifiers "
             + (postNotifiersAtReady ? "Y" : "N"));
     if (kexecLoadedAfterArming.isPresent() || postNotifiersAfterArming.isPresent()) {
       out.add(

@@ -35,15 +35,28 @@ public record ImageFacts(
     String origin,
     Set<String> triggerModules,
     Derived<KernelConfig> config,
-    boolean driverExpected) {
+    boolean driverExpected,
+    SystemServices services) {
 
   public ImageFacts {
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(drivers, "drivers");
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(services, "services");
     drivers = drivers.map(Set::copyOf);
     triggerModules = Set.copyOf(triggerModules);
+  }
+
+  /** An image of the minimal userland. */
+  public ImageFacts(
+      Derived<KernelVersion> kernel,
+      Derived<Set<PvpanicDriver>> drivers,
+      String origin,
+      Set<String> triggerModules,
+      Derived<KernelConfig> config,
+      boolean driverExpected) {
+    this(kernel, drivers, origin, triggerModules, config, driverExpected, SystemServices.NONE);
   }
 
   /** An image whose manifest records no kernel config. */
@@ -69,18 +82,23 @@ public record ImageFacts(
 
   /** These facts with the trigger modules {@code modules}. */
   public ImageFacts withTriggerModules(Set<String> modules) {
-    return new ImageFacts(kernel, drivers, origin, modules, config, driverExpected);
+    return new ImageFacts(kernel, drivers, origin, modules, config, driverExpected, services);
   }
 
   /** These facts with the kernel config {@code config}. */
   public ImageFacts withConfig(KernelConfig config) {
     return new ImageFacts(
-        kernel, drivers, origin, triggerModules, Derived.known(config), driverExpected);
+        kernel, drivers, origin, triggerModules, Derived.known(config), driverExpected, services);
   }
 
   /** These facts for a user's kernel, whose own pvpanic driver is under test. */
   public ImageFacts expectingDriver() {
-    return new ImageFacts(kernel, drivers, origin, triggerModules, config, true);
+    return new ImageFacts(kernel, drivers, origin, triggerModules, config, true, services);
+  }
+
+  /** These facts for an image whose userland does {@code what} at boot. */
+  public ImageFacts withServices(SystemServices what) {
+    return new ImageFacts(kernel, drivers, origin, triggerModules, config, driverExpected, what);
   }
 
   /**

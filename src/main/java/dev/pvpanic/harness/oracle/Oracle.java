@@ -46,7 +46,8 @@ public final class Oracle {
    * @throws CellNotApplicableException when {@link #applicability} says the cell cannot exist
    */
   public static ExpectedOutcome expect(
-      CellSetup setup, ImageFacts image, QemuCapabilities qemu, GuestReport report) {
+      CellSetup declared, ImageFacts image, QemuCapabilities qemu, GuestReport report) {
+    CellSetup setup = image.services().effective(declared);
     GuestExpectation guest = GuestExpectation.derive(setup, image, qemu, report);
     ExpectedOutcome events = expect(setup, guest.facts(), qemu);
     List<String> reasoning = new ArrayList<>(qemu.notes());

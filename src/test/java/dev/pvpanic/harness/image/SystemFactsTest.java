@@ -50,7 +50,9 @@ class SystemFactsTest {
         "reset_devices systemd.unit=kdump-tools-dump.service nr_cpus=1 irqpoll usbcore.nousb",
         f.cmdlineAppend());
     assertEquals("384M-:128M", f.crashkernel());
-    assertFalse(f.forcesPostNotifiers(), "systemd 252 ships the pstore line commented out");
+    assertFalse(
+        f.services().forcesPostNotifiers().isPresent(), "systemd 252 ships it commented out");
+    assertTrue(f.services().loadsCaptureKernel());
     assertEquals(384, f.minimumMemoryMb());
     assertEquals(f, SystemFacts.fromManifest(f.toManifest()));
   }
@@ -71,7 +73,6 @@ class SystemFactsTest {
         "usr/lib/tmpfiles.d/systemd-pstore.conf",
         "w /sys/module/kernel/parameters/crash_kexec_post_notifiers - - - - Y\n");
     SystemFacts f = SystemFacts.read(root);
-    assertTrue(f.forcesPostNotifiers());
     assertTrue(
         f.forcingLine().orElseThrow().startsWith("usr/lib/tmpfiles.d/systemd-pstore.conf: w "));
   }
@@ -84,7 +85,7 @@ class SystemFactsTest {
 
   @Test
   void theSystemsCommandLineTakesKdumpToolsReservationAndTheDisk() {
-    SystemFacts f = new SystemFacts(true, "", "384M-:128M", false, java.util.Optional.empty());
+    SystemFacts f = new SystemFacts(true, "", "384M-:128M", java.util.Optional.empty());
     assertEquals(
         "console=ttyS0 crashkernel=384M-:128M root=/dev/vda ro",
         SystemImage.cmdline("console=ttyS0 crashkernel=192M", f));
