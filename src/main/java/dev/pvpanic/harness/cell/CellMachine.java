@@ -113,12 +113,13 @@ public final class CellMachine {
    * loads no capture kernel. The memory is the machine's, or the last {@code -m} of the cell's
    * {@code qemu_args} (QEMU takes the last).
    */
-  static Optional<String> memoryProblem(Cell cell, GuestImage image, MachineSpec spec) {
-    if (!cell.kdump() || image.system().isEmpty()) {
+  static Optional<String> memoryProblem(
+      Cell cell, Optional<dev.pvpanic.harness.image.SystemFacts> system, int machineMb) {
+    if (!cell.kdump() || system.isEmpty()) {
       return Optional.empty();
     }
-    int needs = image.system().get().facts().minimumMemoryMb();
-    int has = spec.memoryMb();
+    int needs = system.get().minimumMemoryMb();
+    int has = machineMb;
     java.util.List<String> args = cell.qemuArgs();
     for (int i = 0; i + 1 < args.size(); i++) {
       if (args.get(i).equals("-m") && args.get(i + 1).matches("\\d+[Mm]?")) {
@@ -131,7 +132,7 @@ public final class CellMachine {
             "userland debian with kdump: the machine has "
                 + has
                 + " MiB, and kdump-tools' crashkernel="
-                + image.system().get().facts().crashkernel()
+                + system.get().crashkernel()
                 + " reserves nothing below "
                 + needs
                 + " MiB, so no capture kernel would load; give it at least "

@@ -70,7 +70,9 @@ public final class CellRunner {
         return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
       }
       Planned planned = plan(cell, image, qemu, artifacts);
-      Optional<String> memory = CellMachine.memoryProblem(cell, image, planned.spec());
+      Optional<String> memory =
+          CellMachine.memoryProblem(
+              cell, image.system().map(GuestImage.SystemDisk::facts), planned.spec().memoryMb());
       if (memory.isPresent()) {
         return run.finish(Verdict.NOT_APPLICABLE, memory.get(), phases, start);
       }

@@ -6,13 +6,13 @@ import dev.pvpanic.harness.Sha256;
 import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebianArchive;
+import dev.pvpanic.harness.image.debian.DependencyClosure;
 import dev.pvpanic.harness.image.debian.LockedPackage;
 import dev.pvpanic.harness.image.debian.PackagesIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,9 +159,8 @@ public final class SystemImage {
   /**
    * The system's packages: from the lock, or resolved now and written to it. Resolving lets apt
    * (through mmdebstrap, natively) choose Debian's minbase and the packages of
-   * images/guest/system/packages with their dependencies, then pins each installed package at that
-   * version in the architecture's own index (arch: all packages, and the same source version on
-   * every release architecture of a stable suite).
+   * images/guest/system/packages with their dependencies, then pins those names in the
+   * architecture's own index, with what they need there.
    */
   List<LockedPackage> pins(ImageRecipe r) {
     synchronized (ImageBuilder.class) {
@@ -171,18 +170,12 @@ public final class SystemImage {
         return locked.get();
       }
       log.accept("resolving the debian userland (" + key + ") against the Debian mirror");
-      Map<String, String> installed = SystemImageBuild.resolveNatively(archive, guestDir, log);
+      List<String> installed = SystemImageBuild.resolveNatively(archive, guestDir, log);
       PackagesIndex index = archive.packages(Userland.DEBIAN_SUITE, r.arch().debianArch());
-      List<LockedPackage> pins = new ArrayList<>();
-      for (Map.Entry<String, String> p : installed.entrySet()) {
-        boolean same =
-            index.versions(p.getKey()).stream().anyMatch(e -> e.version().equals(p.getValue()));
-        pins.add(
-            LockedPackage.of(
-                Userland.DEBIAN_SUITE,
-                r.arch().debianArch(),
-                index.resolve(p.getKey(), same ? Optional.of(p.getValue()) : Optional.empty())));
-      }
+      // the same names on this architecture, closed under its own Depends: another architecture
+      // needs packages the host's does not (arm64's libxenmisc needs libfdt1)
+      List<LockedPackage> pins =
+          new DependencyClosure(List.of(index)).resolve(installed, Optional.empty(), name -> true);
       ImageLock.readOrEmpty(lockFile).withSystem(key, pins).write(lockFile);
       return pins;
     }

@@ -306,10 +306,9 @@ final class SystemImageBuild {
 
   /**
    * The packages apt installs for Debian's minbase and images/guest/system/packages on the host's
-   * own architecture, by name and version (mmdebstrap into a scratch folder, then its dpkg status).
+   * own architecture, by name (mmdebstrap into a scratch folder, then its dpkg status).
    */
-  static Map<String, String> resolveNatively(
-      DebianArchive archive, Path guestDir, Consumer<String> log) {
+  static List<String> resolveNatively(DebianArchive archive, Path guestDir, Consumer<String> log) {
     Path work = null;
     try {
       work = Files.createTempDirectory("pvh-system-resolve-");
@@ -333,15 +332,15 @@ final class SystemImageBuild {
               work,
               Map.of())
           .run(work.resolve("mmdebstrap.log"), SystemImage.MMDEBSTRAP_TIMEOUT);
-      Map<String, String> installed = new TreeMap<>();
+      java.util.SortedSet<String> installed = new java.util.TreeSet<>();
       for (ControlStanza s :
           ControlStanza.parseAll(Files.readString(rootfs.resolve("var/lib/dpkg/status")))) {
         if (s.getOrEmpty("Status").endsWith(" installed")) {
-          installed.put(s.getOrEmpty("Package"), s.getOrEmpty("Version"));
+          installed.add(s.getOrEmpty("Package"));
         }
       }
       log.accept("the debian userland: " + installed.size() + " packages");
-      return installed;
+      return List.copyOf(installed);
     } catch (IOException e) {
       throw new HarnessException("cannot resolve the debian userland: " + e.getMessage(), e);
     } finally {
