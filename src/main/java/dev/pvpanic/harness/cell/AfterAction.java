@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * What the harness does once a cell passed, one type per value of the {@code after} axis ({@code
- * none} has none): {@link PanicDump} ({@code dump}) and {@link GuestRecovery} ({@code recover}).
- * Adding one: a new class here and its entry in {@link AfterActions}.
+ * none} has none): {@link PanicDump} ({@code dump}) and {@link GuestRecovery} ({@code recover});
+ * and {@link SavedDumpCheck}, which a kdump cell on the debian userland runs first. Adding one: a
+ * new class here and its entry in {@link AfterActions}.
  */
 interface AfterAction {
   /** The axis value. */

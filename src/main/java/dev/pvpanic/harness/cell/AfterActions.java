@@ -3,7 +3,10 @@ package dev.pvpanic.harness.cell;
 import java.util.List;
 import java.util.Optional;
 
-/** The after-actions there are, one per value of the {@code after} axis but {@code none}. */
+/**
+ * The after-actions there are: one per value of the {@code after} axis but {@code none}, and the
+ * one the image's userland brings (the dump kdump-tools saved, on the debian userland).
+ */
 final class AfterActions {
   private static final List<AfterAction> ALL = List.of(new PanicDump(), new GuestRecovery());
 
@@ -12,5 +15,15 @@ final class AfterActions {
   /** The after-action of the axis value {@code id}; empty for {@code none}. */
   static Optional<AfterAction> of(String id) {
     return ALL.stream().filter(a -> a.id().equals(id)).findFirst();
+  }
+
+  /** What runs after {@code run}'s cell passed, in order: its userland's check, then its axis'. */
+  static List<AfterAction> forCell(CellRun run, String axisValue) {
+    List<AfterAction> out = new java.util.ArrayList<>();
+    if (SavedDumpCheck.applies(run)) {
+      out.add(new SavedDumpCheck());
+    }
+    of(axisValue).ifPresent(out::add);
+    return out;
   }
 }

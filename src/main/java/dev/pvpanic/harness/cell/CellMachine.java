@@ -33,6 +33,13 @@ public final class CellMachine {
       Path artifacts) {
     MachineSpec.Builder b = MachineSpec.builder(image.arch());
     image.system().ifPresent(s -> b.disk(s.disk()));
+    if (cell.kdump() && image.system().isPresent()) {
+      // as much as the system's own crashkernel= range needs to reserve anything (bookworm's
+      // kdump-tools: 384M-:128M on amd64, 2G-4G:320M,... on arm64); a cell's -m still wins, and a
+      // smaller one is refused (memoryProblem)
+      int needs = image.system().get().facts().minimumMemoryMb();
+      b.memoryMb(Math.max(MachineSpec.defaultMemoryMb(image.arch()), needs));
+    }
     return b.name(shortName(cell))
         .qemu(qemu)
         .accelerator(cell.accelerator(undeclared))

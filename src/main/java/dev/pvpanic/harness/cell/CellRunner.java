@@ -214,7 +214,11 @@ public final class CellRunner {
       CellRun run, QemuMachine machine, GuestReport report, String cmdline, Phases phases) {
     Cell cell = run.cell;
     if (cell.kdump()) {
-      progress(cell, "loading the capture kernel");
+      progress(
+          cell,
+          run.image.system().isPresent()
+              ? "reading back the capture kernel kdump-tools loaded at boot"
+              : "loading the capture kernel");
     }
     GuestArming arming = new GuestArming(machine.console(), options.armTimeout());
     GuestReport armed;
@@ -280,24 +284,16 @@ public final class CellRunner {
     if (judged.verdict() != Verdict.PASS) {
       return judged;
     }
-    if (SavedDumpCheck.applies(run)) {
-      progress(run.cell, "checking the dump kdump-tools saved");
-      judged =
-          SavedDumpCheck.run(
-              new AfterAction.After(run, machine, expected, judged, options, phases, start),
-              run.cell.trigger().panicMessage(run.cell.setup(run.image.arch())));
-      if (judged.verdict() != Verdict.PASS) {
-        return judged;
+    CellResult result = judged;
+    for (AfterAction action : AfterActions.forCell(run, run.cell.get(Axis.AFTER))) {
+      progress(run.cell, action.doing());
+      result =
+          action.run(new AfterAction.After(run, machine, expected, result, options, phases, start));
+      if (result.verdict() != Verdict.PASS) {
+        return result;
       }
     }
-    Optional<AfterAction> action = AfterActions.of(run.cell.get(Axis.AFTER));
-    if (action.isEmpty()) {
-      return judged;
-    }
-    progress(run.cell, action.get().doing());
-    return action
-        .get()
-        .run(new AfterAction.After(run, machine, expected, judged, options, phases, start));
+    return result;
   }
 
   /** Pulls the trigger: typed on the console, a serial BREAK and a key, or sent through QMP. */

@@ -17,17 +17,30 @@ import java.util.Optional;
  * it finds goes to {@code saved-dump.txt}; a capture that saved nothing, or not that, is
  * CAPTURE_FAILED naming what is missing.
  */
-final class SavedDumpCheck {
+final class SavedDumpCheck implements AfterAction {
   static final String ARTIFACT = "saved-dump.txt";
 
-  private SavedDumpCheck() {}
+  @Override
+  public String id() {
+    return "saved-dump";
+  }
+
+  @Override
+  public String doing() {
+    return "checking the dump kdump-tools saved";
+  }
+
+  @Override
+  public CellResult run(After a) {
+    return check(a, a.run().cell.trigger().panicMessage(a.run().cell.setup(a.run().image.arch())));
+  }
 
   /** Whether {@code run}'s cell is checked this way. */
   static boolean applies(CellRun run) {
     return run.cell.kdump() && run.image.system().isPresent();
   }
 
-  static CellResult run(AfterAction.After a, Optional<String> panicMessage) {
+  static CellResult check(AfterAction.After a, Optional<String> panicMessage) {
     CellRun run = a.run();
     QemuMachine machine = a.machine();
     Optional<CellResult> notBack = awaitReady(a);

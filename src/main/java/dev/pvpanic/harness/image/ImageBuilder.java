@@ -64,29 +64,27 @@ public final class ImageBuilder implements ImageProvider {
   @Override
   public GuestImage image(String recipe) {
     ImageRecipe r = recipes.get(recipe);
-    if (r.userland() == Userland.DEBIAN) {
-      GuestImage base = image(r.name());
-      synchronized (lockFor(recipe)) {
-        GuestImage known = built.get(recipe);
-        if (known != null && SystemImage.damage(known.manifest().getParent()).isEmpty()) {
-          return known;
-        }
-        GuestImage image =
-            new SystemImage(archive, store, lockFile, guestDir, log)
-                .build(r, base, pins(base.recipe()));
-        built.put(recipe, image);
-        return image;
-      }
-    }
+    // a system image is made over the minimal image of its recipe (its kernel, its modules)
+    Optional<GuestImage> base =
+        r.userland() == Userland.DEBIAN ? Optional.of(image(r.name())) : Optional.empty();
     synchronized (lockFor(recipe)) {
       GuestImage known = built.get(recipe);
-      if (known != null && damage(known.manifest().getParent()).isEmpty()) {
+      if (known != null && damageOf(known).isEmpty()) {
         return known;
       }
-      GuestImage image = build(r);
+      GuestImage image =
+          base.isPresent()
+              ? new SystemImage(archive, store, lockFile, guestDir, log)
+                  .build(r, base.get(), pins(base.get().recipe()))
+              : build(r);
       built.put(recipe, image);
       return image;
     }
+  }
+
+  private static Optional<String> damageOf(GuestImage image) {
+    Path dir = image.manifest().getParent();
+    return image.system().isPresent() ? SystemImage.damage(dir) : damage(dir);
   }
 
   /**

@@ -84,6 +84,11 @@ public record MachineSpec(
     return new Builder(arch);
   }
 
+  /** The memory a machine of {@code arch} gets unless told otherwise, in MiB. */
+  public static int defaultMemoryMb(Architecture arch) {
+    return arch == Architecture.X86_64 ? 1024 : 512;
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder(arch);
     b.name = name;
@@ -137,7 +142,7 @@ public record MachineSpec(
     private Builder(Architecture arch) {
       this.arch = Objects.requireNonNull(arch, "arch");
       this.qemu = QemuBuild.host(arch);
-      this.memoryMb = arch == Architecture.X86_64 ? 1024 : 512;
+      this.memoryMb = defaultMemoryMb(arch);
     }
 
     public Builder name(String v) {
