@@ -36,7 +36,7 @@ public final class CellMachine {
     if (cell.kdump() && image.system().isPresent()) {
       // as much as the system's own crashkernel= range needs to reserve anything (bookworm's
       // kdump-tools: 384M-:128M on amd64, 2G-4G:320M,... on arm64); a cell's -m still wins, and a
-      // smaller one is refused (memoryProblem)
+      // smaller one is refused (systemProblem)
       int needs = image.system().get().facts().minimumMemoryMb();
       b.memoryMb(Math.max(MachineSpec.defaultMemoryMb(image.arch()), needs));
     }
@@ -115,15 +115,19 @@ public final class CellMachine {
   }
 
   /**
-   * Why a kdump cell on the debian userland cannot run with this machine's memory, if so: below the
-   * low end of kdump-tools' {@code crashkernel=} range the kernel reserves nothing and the service
-   * loads no capture kernel. The memory is the machine's, or the last {@code -m} of the cell's
-   * {@code qemu_args} (QEMU takes the last).
+   * Why a kdump cell on the debian userland cannot run, if so, from the system's manifest: its
+   * makedumpfile cannot read this kernel's memory ({@code dumpUnreadable}), or the machine's memory
+   * is below the low end of kdump-tools' {@code crashkernel=} range, where the kernel reserves
+   * nothing and the service loads no capture kernel. The memory is the machine's, or the last
+   * {@code -m} of the cell's {@code qemu_args} (QEMU takes the last).
    */
-  static Optional<String> memoryProblem(
+  static Optional<String> systemProblem(
       Cell cell, Optional<dev.pvpanic.harness.image.SystemFacts> system, int machineMb) {
     if (!cell.kdump() || system.isEmpty()) {
       return Optional.empty();
+    }
+    if (system.get().dumpUnreadable().isPresent()) {
+      return Optional.of("userland debian with kdump: " + system.get().dumpUnreadable().get());
     }
     int needs = system.get().minimumMemoryMb();
     int has = machineMb;

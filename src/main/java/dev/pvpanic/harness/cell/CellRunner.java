@@ -70,11 +70,11 @@ public final class CellRunner {
         return run.finish(Verdict.NOT_APPLICABLE, na.reason(), phases, start);
       }
       Planned planned = plan(cell, image, qemu, artifacts);
-      Optional<String> memory =
-          CellMachine.memoryProblem(
+      Optional<String> refused =
+          CellMachine.systemProblem(
               cell, image.system().map(GuestImage.SystemDisk::facts), planned.spec().memoryMb());
-      if (memory.isPresent()) {
-        return run.finish(Verdict.NOT_APPLICABLE, memory.get(), phases, start);
+      if (refused.isPresent()) {
+        return run.finish(Verdict.NOT_APPLICABLE, refused.get(), phases, start);
       }
       CellStarter.Started started;
       try {

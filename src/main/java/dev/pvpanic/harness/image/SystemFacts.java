@@ -25,16 +25,24 @@ import java.util.stream.Stream;
  * @param crashkernel the reservation kdump-tools sets in GRUB
  *     (/etc/default/grub.d/kdump-tools.cfg), e.g. {@code 384M-:128M}; the harness passes it on the
  *     kernel command line as GRUB would
+ * @param dumpUnreadable why the system's makedumpfile cannot read this kernel's memory, when it
+ *     cannot (kdump-tools would then save an empty dump): from the kernel's own config in /boot and
+ *     the installed makedumpfile's version
  * @param forcingLine the active tmpfiles.d line that writes {@code Y} to crash_kexec_post_notifiers
  *     at boot, when there is one (systemd v246's systemd-pstore.conf had it, fixed in v247)
  */
 public record SystemFacts(
-    boolean useKdump, String cmdlineAppend, String crashkernel, Optional<String> forcingLine) {
+    boolean useKdump,
+    String cmdlineAppend,
+    String crashkernel,
+    Optional<String> forcingLine,
+    Optional<String> dumpUnreadable) {
 
   private static final Pattern GRUB_CRASHKERNEL = Pattern.compile("crashkernel=([^\\s\"]+)");
   private static final Pattern APPEND_DEFAULT =
       Pattern.compile("KDUMP_CMDLINE_APPEND=\\$\\{KDUMP_CMDLINE_APPEND:=\"([^\"]*)\"}");
-  private static final Pattern ASSIGNMENT = Pattern.compile("^\\s*([A-Z_]+)=\"?([^\"]*)\"?\\s*$");
+  private static final Pattern ASSIGNMENT =
+      Pattern.compile("^\\s*([A-Z0-9_]+)=\"?([^\"]*)\"?\\s*$");
 
   /**
    * The facts of the system installed under {@code root}.
@@ -57,7 +65,11 @@ public record SystemFacts(
             .orElse("");
     Optional<String> forcing = forcingLine(root);
     return new SystemFacts(
-        !"0".equals(defaults.getOrDefault("USE_KDUMP", "0").strip()), append, crashkernel, forcing);
+        !"0".equals(defaults.getOrDefault("USE_KDUMP", "0").strip()),
+        append,
+        crashkernel,
+        forcing,
+        dumpUnreadable(root));
   }
 
   /**
@@ -88,6 +100,69 @@ public record SystemFacts(
     return Optional.empty();
   }
 
+  /**
+   * The last makedumpfile release checked (2026-12) without five-level arm64 page tables: upstream
+   * commit b7587f1e8f45 "arm64: Add 5-level page table support for 4K pages with 52-bit VA" (May
+   * 2026) is in no release up to it.
+   */
+  static final String MAKEDUMPFILE_WITHOUT_LPA2 = "1.7.9";
+
+  /**
+   * Why the makedumpfile installed under {@code root} cannot read the memory of the kernel in its
+   * /boot, if so: an arm64 kernel with 52-bit virtual addresses on 4K pages
+   * (CONFIG_ARM64_VA_BITS=52 and CONFIG_ARM64_4K_PAGES, five-level tables, Linux 6.9+; Debian's
+   * arm64 kernels from 6.12) stops every released makedumpfile with "PAGE SIZE 0x1000 and VA Bits
+   * 52 not supported" (arch/arm64.c), and kdump-tools then saves an empty dump.
+   */
+  static Optional<String> dumpUnreadable(Path root) {
+    Optional<String> version = installedVersion(root, "makedumpfile");
+    Map<String, String> config = new LinkedHashMap<>();
+    try (Stream<Path> boot =
+        Files.isDirectory(root.resolve("boot")) ? Files.list(root.resolve("boot")) : Stream.of()) {
+      for (Path f : boot.filter(p -> p.getFileName().toString().startsWith("config-")).toList()) {
+        config.putAll(assignments(f));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (version.isEmpty()
+        || !"52".equals(config.get("CONFIG_ARM64_VA_BITS"))
+        || !"y".equals(config.get("CONFIG_ARM64_4K_PAGES"))) {
+      return Optional.empty();
+    }
+    String upstream = version.get().replaceFirst("^\\d+:", "").replaceFirst("-[^-]*$", "");
+    if (dev.pvpanic.harness.image.debian.DebianVersion.parse(upstream)
+            .compareTo(
+                dev.pvpanic.harness.image.debian.DebianVersion.parse(MAKEDUMPFILE_WITHOUT_LPA2))
+        > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the system's makedumpfile "
+            + version.get()
+            + " cannot read an arm64 kernel with 52-bit virtual addresses on 4K pages"
+            + " (CONFIG_ARM64_VA_BITS=52, CONFIG_ARM64_4K_PAGES=y: five-level page tables): it stops"
+            + " with \"PAGE SIZE 0x1000 and VA Bits 52 not supported\" and kdump-tools saves an"
+            + " empty dump (support is makedumpfile commit b7587f1e8f45, in no release up to "
+            + MAKEDUMPFILE_WITHOUT_LPA2
+            + "); use an arm64 kernel with 48-bit VAs, e.g. recipe aarch64-6.1");
+  }
+
+  /** The version dpkg's status under {@code root} records for {@code pkg}. */
+  private static Optional<String> installedVersion(Path root, String pkg) {
+    String status = text(root.resolve("var/lib/dpkg/status"));
+    for (String stanza : status.split("\n\n")) {
+      if (stanza.startsWith("Package: " + pkg + "\n")
+          || stanza.contains("\nPackage: " + pkg + "\n")) {
+        Matcher m = Pattern.compile("(?m)^Version: (\\S+)").matcher(stanza);
+        if (m.find()) {
+          return Optional.of(m.group(1));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** What the oracle needs of these facts: what happens at boot. */
   public dev.pvpanic.harness.oracle.SystemServices services() {
     return new dev.pvpanic.harness.oracle.SystemServices(useKdump, forcingLine);
@@ -100,6 +175,7 @@ public record SystemFacts(
     m.put("kdumpCmdlineAppend", cmdlineAppend);
     m.put("crashkernel", crashkernel);
     forcingLine.ifPresent(l -> m.put("forcingLine", l));
+    dumpUnreadable.ifPresent(r -> m.put("dumpUnreadable", r));
     return m;
   }
 
@@ -109,7 +185,8 @@ public record SystemFacts(
         Boolean.TRUE.equals(m.get("useKdump")),
         String.valueOf(m.get("kdumpCmdlineAppend")),
         String.valueOf(m.get("crashkernel")),
-        Optional.ofNullable(m.get("forcingLine")).map(String::valueOf));
+        Optional.ofNullable(m.get("forcingLine")).map(String::valueOf),
+        Optional.ofNullable(m.get("dumpUnreadable")).map(String::valueOf));
   }
 
   /**

@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  */
 public final class SystemImage {
   /** Bump when the layout of a system image changes. */
-  static final String LAYOUT = "pvh-system-2"; // 2: latest_sysctls, absolute initrd link
+  static final String LAYOUT = "pvh-system-4"; // 4: virtio_pci in the first stage
 
   static final String DISK = "root.img";
 

@@ -32,8 +32,13 @@ final class SystemImageBuild {
   static final List<String> SYSTEM_FILES =
       List.of("packages", "stage1", "pvh-ready", "profile", "autologin.conf", "fstab", "inputrc");
 
-  /** The storage modules the first stage loads (with their dependencies) to mount the disk. */
-  static final List<String> STORAGE_MODULES = List.of("crc32c_generic", "virtio_blk", "ext4");
+  /**
+   * The storage modules the first stage loads (with their dependencies) to mount the disk, where
+   * the kernel has them as modules (Debian's arm64 6.1 builds virtio_pci as one, 6.12 builds it
+   * in).
+   */
+  static final List<String> STORAGE_MODULES =
+      List.of("crc32c_generic", "virtio_pci", "virtio_blk", "ext4");
 
   /** A fixed time for every timestamp mmdebstrap and mke2fs write: same inputs, same bytes. */
   static final String EPOCH = "1700000000";

@@ -85,9 +85,47 @@ class SystemFactsTest {
 
   @Test
   void theSystemsCommandLineTakesKdumpToolsReservationAndTheDisk() {
-    SystemFacts f = new SystemFacts(true, "", "384M-:128M", java.util.Optional.empty());
+    SystemFacts f =
+        new SystemFacts(
+            true, "", "384M-:128M", java.util.Optional.empty(), java.util.Optional.empty());
     assertEquals(
         "console=ttyS0 crashkernel=384M-:128M root=/dev/vda ro",
         SystemImage.cmdline("console=ttyS0 crashkernel=192M", f));
+  }
+
+  private void arm64(String vaBits, String makedumpfile) throws IOException {
+    bookworm();
+    write(
+        "boot/config-6.12.95+deb12-arm64",
+        "CONFIG_ARM64_4K_PAGES=y\nCONFIG_ARM64_VA_BITS_"
+            + vaBits
+            + "=y\nCONFIG_ARM64_VA_BITS="
+            + vaBits
+            + "\n");
+    write(
+        "var/lib/dpkg/status",
+        "Package: kdump-tools\nStatus: install ok installed\nVersion: 1:1.8.1\n\n"
+            + "Package: makedumpfile\nStatus: install ok installed\nVersion: "
+            + makedumpfile
+            + "\n");
+  }
+
+  @Test
+  void makedumpfileCannotReadAnArm64KernelWith52BitVasOn4kPages() throws IOException {
+    arm64("52", "1:1.7.2-1");
+    String why = SystemFacts.read(root).dumpUnreadable().orElseThrow();
+    assertTrue(why.contains("makedumpfile 1:1.7.2-1"), why);
+    assertTrue(why.contains("CONFIG_ARM64_VA_BITS=52"), why);
+    assertEquals(
+        java.util.Optional.of(why),
+        SystemFacts.fromManifest(SystemFacts.read(root).toManifest()).dumpUnreadable());
+  }
+
+  @Test
+  void fortyEightBitVasOrAMakedumpfileAfterTheLastCheckedReleaseAreReadable() throws IOException {
+    arm64("48", "1:1.7.2-1");
+    assertEquals(java.util.Optional.empty(), SystemFacts.read(root).dumpUnreadable());
+    arm64("52", "1:1.8.0-1");
+    assertEquals(java.util.Optional.empty(), SystemFacts.read(root).dumpUnreadable());
   }
 }
