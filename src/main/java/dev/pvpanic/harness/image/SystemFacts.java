@@ -145,7 +145,7 @@ public record SystemFacts(
             + " with \"PAGE SIZE 0x1000 and VA Bits 52 not supported\" and kdump-tools saves an"
             + " empty dump (support is makedumpfile commit b7587f1e8f45, in no release up to "
             + MAKEDUMPFILE_WITHOUT_LPA2
-            + "); use an arm64 kernel with 48-bit VAs, e.g. recipe aarch64-6.1");
+            + "); an arm64 kernel with 48-bit VAs (Linux before 6.9, or 64K pages) is readable");
   }
 
   /** The version dpkg's status under {@code root} records for {@code pkg}. */
