@@ -20,11 +20,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The harness's own failure paths, on a real guest: a deliberately wrong expectation must fail with
  * a diff a person reads at a glance, and a guest that never panics must fail as a timeout with the
- * console tail, within its bound. Nothing may be left running either way.
+ * console tail, within its bound. Nothing may be left running either way. Its tests run two at a
+ * time: most of their time is a guest waited out, idle.
  */
 class FailureVerdictsIT {
   private static PlannedCell planned;
@@ -42,6 +45,7 @@ class FailureVerdictsIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aWrongExpectationFailsWithAReadableDiff() {
     // Claim the guest sends CRASH_LOADED although kdump is not loaded: the rules say PANICKED.
     CellOptions options =
@@ -80,6 +84,7 @@ class FailureVerdictsIT {
    * event, seconds after the divergence, well inside that bound.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aSequenceThatCanNoLongerMatchIsJudgedWithoutWaitingOutItsBound() {
     Duration bound = Duration.ofSeconds(60);
     CellOptions options =
@@ -117,6 +122,7 @@ class FailureVerdictsIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aGuestThatNeverPanicsTimesOutWithTheConsoleTailWithinItsBound() {
     Duration bound = Duration.ofSeconds(15);
     CellOptions options =
@@ -139,10 +145,12 @@ class FailureVerdictsIT {
 
   /**
    * syzkaller's "no output" class: a guest that says nothing for longer than {@link
-   * StuckCell#SILENT} is called silent, told apart from one that was still printing.
+   * StuckCell#SILENT} is called silent, told apart from one that was still printing (the next
+   * test).
    */
   @Test
-  void aSilentGuestIsToldApartFromOneStillPrinting() {
+  @Execution(ExecutionMode.CONCURRENT)
+  void aSilentGuestIsCalledSilent() {
     Duration bound = StuckCell.SILENT.plusSeconds(5);
     CellResult silent =
         TestSettings.session()
@@ -153,7 +161,13 @@ class FailureVerdictsIT {
     assertTrue(
         silent.message().contains("a silent guest: no console output for the last"),
         silent.message());
+  }
 
+  /** The other half of the previous test: a guest still printing is not called silent. */
+  @Test
+  @Execution(ExecutionMode.CONCURRENT)
+  void aGuestStillPrintingIsNotCalledSilent() {
+    Duration bound = StuckCell.SILENT.plusSeconds(5);
     CellResult printing =
         TestSettings.session()
             .runner(
@@ -164,6 +178,7 @@ class FailureVerdictsIT {
             .run(planned.cell(), image, planned.qemu(), artifacts("printing"));
     assertEquals(Verdict.TIMEOUT, printing.verdict(), printing.message());
     assertTrue(printing.message().contains("the guest was still printing"), printing.message());
+    assertFalse(printing.message().contains("a silent guest"), printing.message());
     assertTrue(printing.message().contains("tick"), "its console tail: " + printing.message());
   }
 }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A QEMU that dies of a signal in the middle of a cell, on a real guest: killed from outside
@@ -63,6 +65,7 @@ class QemuDeathIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void killedFromOutsideIsAnInfrastructureErrorNamingTheSignal() {
     CellResult r = runWithSignal("KILL");
     assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
@@ -71,6 +74,7 @@ class QemuDeathIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aCrashOfQemuItselfIsQemuCrashed() {
     CellResult r = runWithSignal("SEGV");
     assertEquals(Verdict.QEMU_CRASHED, r.verdict(), r.message());
@@ -85,6 +89,7 @@ class QemuDeathIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aLostMonitorWhileQemuRunsIsAnInfrastructureError() {
     CellResult r = runWith("qmp-lost", m -> m.qmp().close());
     assertEquals(Verdict.INFRASTRUCTURE_ERROR, r.verdict(), r.message());
@@ -96,6 +101,7 @@ class QemuDeathIT {
    * infrastructure fault, not left to the CI job's timeout nor blamed on the build.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aStoppedQemuIsAnInfrastructureErrorWithinItsBound() {
     java.time.Instant start = java.time.Instant.now();
     CellResult r = runWithSignal("STOP");
@@ -113,6 +119,7 @@ class QemuDeathIT {
    * controller (this machine's); skipped elsewhere.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void killedByTheOomKillerNamesTheKernelsLine() throws IOException {
     java.util.Optional<Path> own =
         java.nio.file.Files.readAllLines(Path.of("/proc/self/cgroup")).stream()

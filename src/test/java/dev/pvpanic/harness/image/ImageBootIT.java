@@ -22,13 +22,15 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every recipe's image boots to READY under TCG, and what the guest reports is what the recipe
  * promises: the kernel series, the architecture, and a bound pvpanic driver exactly when the image
- * carries one (absent on Debian's stock arm64 kernels).
+ * carries one (absent on Debian's stock arm64 kernels). Two recipes boot at a time, one per core.
  */
 class ImageBootIT {
   private static final ImageBuilder IMAGES =
@@ -70,6 +72,7 @@ class ImageBootIT {
     return kernel.atLeast(5, 13) ? "pvpanic-mmio" : "pvpanic";
   }
 
+  @Execution(ExecutionMode.CONCURRENT)
   @ParameterizedTest(name = "{0}")
   @MethodSource("recipes")
   void bootsToReadyWithTheFactsTheRecipePromises(String name) {

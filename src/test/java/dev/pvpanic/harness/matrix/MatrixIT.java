@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.cell.Verdict;
+import dev.pvpanic.harness.image.Userland;
 import dev.pvpanic.harness.junit.CellReport;
 import dev.pvpanic.harness.junit.HarnessContext;
 import dev.pvpanic.harness.junit.Prerequisite;
@@ -19,6 +20,8 @@ import dev.pvpanic.harness.report.MatrixSummary;
 import dev.pvpanic.harness.report.RunFacts;
 import dev.pvpanic.harness.report.TapParser;
 import dev.pvpanic.harness.run.MatrixRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,6 +64,26 @@ class MatrixIT {
       notApplicable(result);
     }
     result.assertPassed();
+    if (planned.cell().userland() == Userland.DEBIAN && planned.cell().kdump()) {
+      savedDumpChecked(result);
+    }
+  }
+
+  /**
+   * A debian kdump cell passes only when its system came back and kdump-tools saved the dump and
+   * the panicked kernel's log (cell/SavedDumpCheck): its saved-dump.txt must show what was found.
+   */
+  private static void savedDumpChecked(CellResult result) {
+    Path saved = result.artifacts().resolve("saved-dump.txt");
+    String text;
+    try {
+      text = Files.exists(saved) ? Files.readString(saved) : "(no saved-dump.txt)";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertTrue(
+        text.contains("panic line: ") && !text.contains("missing:"),
+        "the saved dump was not checked: " + text + "\nartifacts: " + result.artifacts());
   }
 
   /**

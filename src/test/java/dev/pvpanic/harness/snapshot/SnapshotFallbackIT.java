@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A snapshot is a cache entry, not part of what is tested: when it is damaged, or QEMU cannot load
@@ -68,6 +70,7 @@ class SnapshotFallbackIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aDamagedSnapshotIsDroppedAndTheCellBootsColdSayingWhy() throws IOException {
     CellRunner runner = runner("damaged");
     GuestSnapshot s = prepared(runner);
@@ -89,6 +92,7 @@ class SnapshotFallbackIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aSnapshotQemuCannotLoadMakesTheCellBootColdWithQemusReason() throws IOException {
     CellRunner runner = runner("refused");
     GuestSnapshot s = prepared(runner);
@@ -126,6 +130,7 @@ class SnapshotFallbackIT {
    * the next cell, which restores it.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aQemuKilledFromOutsideWhileRestoringKeepsTheSnapshot() throws IOException {
     java.util.concurrent.atomic.AtomicLong killed = new java.util.concurrent.atomic.AtomicLong();
     CellRunner runner =
