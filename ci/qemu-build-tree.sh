@@ -30,13 +30,15 @@ source "$root/ci/lib/build-steps.sh"
 work="$cache/qemu-build-tree"
 # What a build needs, and no more: a compiler, meson and ninja, and the libraries QEMU 7.2's system
 # emulation cannot do without (glib, pixman, zlib) plus libfdt for the virt machine (the dtc
-# submodule is not in the tarball). 7.2 needs no Python venv; flex and bison only build dtc.
+# submodule is not in the tarball), and libseccomp so the tree's QEMU can run under -sandbox like
+# every other build. 7.2 needs no Python venv; flex and bison only build dtc.
 packages=(gcc make pkg-config meson ninja-build python3 xz-utils
-  libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev)
+  libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libseccomp-dev)
 configure_flags=(
   --target-list="$target"
   --without-default-features # every optional library off: no SDL, GTK, VNC, slirp, ...
   --enable-fdt=system        # the virt machine needs a device tree; Debian strips dtc
+  --enable-seccomp           # -sandbox: the harness confines every QEMU it can (issue 29)
   --disable-docs
   --disable-werror           # a newer compiler's warnings must not stop the build
   --disable-install-blobs    # the +dfsg tarball has no firmware binaries to install

@@ -3,6 +3,8 @@ package dev.pvpanic.harness.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pvpanic.harness.Setting;
 import dev.pvpanic.harness.Settings;
 import dev.pvpanic.harness.cell.CellArtifacts;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * qemu-system-aarch64} ({@code qemu: "build:<tree>"}). Slow and needs a built tree, so it runs only
  * when {@code -Dpvh.build-tree=<meson build folder>} or {@code PVH_BUILD_TREE} names one;
  * ci/qemu-build-tree.sh builds it (QEMU 7.2 from Debian bookworm's source package) and prints the
- * command. A folder named but not built is a failure, not a skip: it was asked for.
+ * command. A folder named but not built is a failure, not a skip: it was asked for. The tree's QEMU
+ * must run confined like every other build (a seccomp filter, and not as root).
  */
 class BuildTreeIT {
   private static final String PLACEHOLDER = "@BUILD_TREE@";
@@ -88,7 +91,28 @@ class BuildTreeIT {
       if (!argv.contains(tree.resolve(BINARY).toString())) {
         problems.add(r.cell().displayName() + ": did not run the tree's QEMU: " + argv);
       }
+      confinementProblem(r).ifPresent(p -> problems.add(r.cell().displayName() + ": " + p));
     }
     assertEquals(List.of(), problems, "cells on the build tree " + tree);
+  }
+
+  /**
+   * A tree built by ci/qemu-build-tree.sh has seccomp, so its QEMU must have run as every other
+   * build does: under a seccomp filter (mode 2, as /proc/&lt;pid&gt;/status showed while it ran,
+   * recorded in cell.json) and, under a root harness, as another user.
+   */
+  private static Optional<String> confinementProblem(CellResult r) throws IOException {
+    JsonNode seen =
+        new ObjectMapper()
+            .readTree(r.artifacts().resolve("cell.json").toFile())
+            .path("confinement");
+    if (seen.path("seccomp").asInt(-1) != 2) {
+      return Optional.of("the tree's QEMU ran without a seccomp filter: " + seen);
+    }
+    if (ProcessHandle.current().info().user().orElse("").equals("root")
+        && seen.path("uid").asInt(0) == 0) {
+      return Optional.of("the tree's QEMU ran as root: " + seen);
+    }
+    return Optional.empty();
   }
 }
