@@ -75,6 +75,11 @@ public final class HarnessContext {
     return c;
   }
 
+  /** Whether this run boots every guest (pvh.cold) instead of restoring snapshots. */
+  public boolean cold() {
+    return run.cold();
+  }
+
   public List<PlannedCell> cells() {
     return run.cells();
   }

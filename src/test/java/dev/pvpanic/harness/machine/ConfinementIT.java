@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * /proc/<pid>/status} shows a seccomp filter (mode 2) and, under a root harness, another user with
  * no capabilities; and a confined QEMU asked for something that must spawn a process refuses it (an
  * error, or the filter kills QEMU) without the program ever running. The host's QEMU 7.2 and
- * Debian's 5.2 and 11.1 run through their own library closures (the lock's pins, cached), and the
- * container build when an engine and its image are there.
+ * Debian's 5.2, 10.0 and 11.1 run through their own library closures (the lock's pins, cached), and
+ * the container build when an engine and its image are there.
  */
 class ConfinementIT {
   private static final Duration BANNER_TIMEOUT = Duration.ofSeconds(30);
@@ -42,12 +42,13 @@ class ConfinementIT {
     return Stream.of(
         Arguments.argumentSet("host 7.2", "host"),
         Arguments.argumentSet("Debian 5.2", "debian:5.2"),
+        Arguments.argumentSet("Debian bookworm-backports 10.0", "debian:bookworm-backports"),
         Arguments.argumentSet("Debian sid 11.1", "debian:sid"),
         Arguments.argumentSet("container", "container:" + QemuImages.containerImage()));
   }
 
   static Stream<Arguments> localBuilds() {
-    return builds().limit(3);
+    return builds().limit(4);
   }
 
   /** The build, or the test skipped (failed under pvh.require) naming what is missing. */

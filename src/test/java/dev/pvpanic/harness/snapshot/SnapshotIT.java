@@ -11,6 +11,7 @@ import dev.pvpanic.harness.cell.CellResult;
 import dev.pvpanic.harness.cell.CellStarter;
 import dev.pvpanic.harness.cell.Verdict;
 import dev.pvpanic.harness.image.GuestImage;
+import dev.pvpanic.harness.junit.HarnessContext;
 import dev.pvpanic.harness.junit.Prerequisite;
 import dev.pvpanic.harness.junit.TestSettings;
 import dev.pvpanic.harness.machine.MachineSpec;
@@ -37,9 +38,10 @@ import org.junit.jupiter.api.Test;
  * kind of key: what a restore depends on is the QEMU build and the machine it rebuilds
  * (architecture, machine type, the devices with their properties, the crashkernel reservation of a
  * kdump guest), not the kernel release or the rest of its command line; every other cell of a kind
- * restores the same sort of state, and MatrixIT restores every key of the config anyway. Cells that
- * can never be restored (QEMU in a container, riscv64 on QEMU before 10.2) boot either way and are
- * left out.
+ * restores the same sort of state, and MatrixIT restores every key of the config anyway. The run
+ * from snapshots is that same matrix run (this JVM's, shared with MatrixIT), so no cell runs twice
+ * restored; only the cold runs are this test's own. Cells that can never be restored (QEMU in a
+ * container, riscv64 on QEMU before 10.2) boot either way and are left out.
  */
 class SnapshotIT {
   private static final Set<Verdict> REAL_OUTCOMES =
@@ -59,26 +61,21 @@ class SnapshotIT {
         onePerSnapshotKey(
             session,
             session.matrix(
-                config, Shard.ALL, Optional.of(root.resolve("cold")), OptionalInt.empty(), true));
-    MatrixRun snapRun =
-        onePerSnapshotKey(
-            session,
-            session.matrix(
                 config,
-                Shard.ALL,
-                Optional.of(root.resolve("snapshot")),
+                Shard.configured(session.settings()),
+                Optional.of(root.resolve("cold")),
                 OptionalInt.empty(),
-                false));
+                true));
     List<PlannedCell> runnable = coldRun.cells();
     assumeTrue(!runnable.isEmpty(), "no cell of " + config.name() + " can run here");
     CellOptions options = TestSettings.session().cellOptions();
     MatrixRunner.Listener log = MatrixRunner.Listener.phases(System.out);
+    // The restored side is the JUnit matrix's own run of the same cells (MatrixIT's: every cell
+    // of a snapshot key restores it, the first one after making it). All of it first, so its
+    // guests never share the cores with the cold ones.
+    List<CellResult> snapResults = restored(session, runnable, log);
     List<CellResult> coldResults =
         MatrixRunner.run(session, coldRun, options, log).stream()
-            .map(MatrixRunner.Outcome::result)
-            .toList();
-    List<CellResult> snapResults =
-        MatrixRunner.run(session, snapRun, options, log).stream()
             .map(MatrixRunner.Outcome::result)
             .toList();
 
@@ -134,6 +131,32 @@ class SnapshotIT {
         String.valueOf(p.cell().events()),
         String.join(" ", p.cell().trigger().qemuArgs()),
         p.cell().kdump() ? "kdump" : "no-kdump");
+  }
+
+  /**
+   * The matrix run's results for {@code cells}, once the whole run has ended; when that run boots
+   * every guest (pvh.cold), the cells are run here from their snapshots instead.
+   */
+  private static List<CellResult> restored(
+      HarnessSession session, List<PlannedCell> cells, MatrixRunner.Listener log) {
+    HarnessContext matrix = HarnessContext.get();
+    if (matrix.cold()) {
+      MatrixRun planned =
+          session.matrix(
+              session.loadConfig(session.settings().config()),
+              Shard.configured(session.settings()),
+              Optional.of(session.settings().buildDir().resolve("snapshot-it").resolve("snapshot")),
+              OptionalInt.empty(),
+              false);
+      MatrixRun own =
+          new MatrixRun(
+              planned.config(), cells, planned.parallelism(), planned.artifactsRoot(), false);
+      return MatrixRunner.run(session, own, session.cellOptions(), log).stream()
+          .map(MatrixRunner.Outcome::result)
+          .toList();
+    }
+    matrix.cells().forEach(matrix::outcome);
+    return cells.stream().map(c -> matrix.outcome(c).result()).toList();
   }
 
   /** The runnable cells that can be restored, the first of each kind of snapshot key. */
