@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A warm cache builds an image with no network request at all: the mirror is pointed at an address
@@ -31,6 +33,7 @@ class WarmCacheIT {
   @TempDir Path cache;
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT) // each test has its own cache folder
   void aWarmCacheBuildsWithTheMirrorUnreachable() throws Exception {
     // Warm the shared cache the normal way (a no-op when earlier tests did).
     ImageBuilder normal = ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {});
@@ -64,6 +67,7 @@ class WarmCacheIT {
    * found by its hash and fetched again (here: from nowhere, so the build names the mirror).
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aDamagedImageIsBuiltAgainAndADamagedPackageFetchedAgain() throws Exception {
     GuestImage reference =
         ImageEnvironment.builder(TestSettings.jvm(), Optional.empty(), s -> {}).image(RECIPE);
@@ -115,6 +119,7 @@ class WarmCacheIT {
    * build folder is mapped away with -ffile-prefix-map).
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aWarmCacheBuildsANewerSuitesDriverWithItsPinnedToolchainOffline() throws Exception {
     String recipe = "aarch64-7.3";
     GuestImage reference =
