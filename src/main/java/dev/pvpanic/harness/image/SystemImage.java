@@ -103,7 +103,7 @@ public final class SystemImage {
                   name,
                   out ->
                       new SystemImageBuild(archive, guestDir, log, system, base, basePins, pins)
-                          .writeTo(out));
+                          .writeTo(out, store.scratch("system-build")));
             });
     Map<?, ?> manifest = readManifest(dir);
     SystemFacts facts = SystemFacts.fromManifest((Map<?, ?>) manifest.get("system"));
@@ -170,7 +170,8 @@ public final class SystemImage {
         return locked.get();
       }
       log.accept("resolving the debian userland (" + key + ") against the Debian mirror");
-      List<String> installed = SystemImageBuild.resolveNatively(archive, guestDir, log);
+      List<String> installed =
+          SystemImageBuild.resolveNatively(archive, guestDir, store.scratch("system-resolve"), log);
       PackagesIndex index = archive.packages(Userland.DEBIAN_SUITE, r.arch().debianArch());
       // the same names on this architecture, closed under its own Depends: another architecture
       // needs packages the host's does not (arm64's libxenmisc needs libfdt1)

@@ -68,8 +68,12 @@ final class SystemImageBuild {
     this.pins = pins;
   }
 
-  void writeTo(Path out) throws IOException {
-    Path work = Files.createTempDirectory("pvh-system-");
+  /**
+   * Builds the system image into {@code out}, working in {@code work} (a cache scratch folder,
+   * {@link dev.pvpanic.harness.image.cache.ContentStore#scratch}, swept when this process dies);
+   * empties {@code work} when done.
+   */
+  void writeTo(Path out, Path work) throws IOException {
     try {
       Path kernelRoot = Files.createDirectories(work.resolve("kernel"));
       for (LockedPackage p : basePins.kernel()) {
@@ -313,10 +317,9 @@ final class SystemImageBuild {
    * The packages apt installs for Debian's minbase and images/guest/system/packages on the host's
    * own architecture, by name (mmdebstrap into a scratch folder, then its dpkg status).
    */
-  static List<String> resolveNatively(DebianArchive archive, Path guestDir, Consumer<String> log) {
-    Path work = null;
+  static List<String> resolveNatively(
+      DebianArchive archive, Path guestDir, Path work, Consumer<String> log) {
     try {
-      work = Files.createTempDirectory("pvh-system-resolve-");
       List<String> roots = new ArrayList<>();
       for (String line : Files.readAllLines(guestDir.resolve("system/packages"))) {
         if (!line.isBlank() && !line.strip().startsWith("#")) {
@@ -349,9 +352,7 @@ final class SystemImageBuild {
     } catch (IOException e) {
       throw new HarnessException("cannot resolve the debian userland: " + e.getMessage(), e);
     } finally {
-      if (work != null) {
-        FileUtils.deleteQuietly(work.toFile());
-      }
+      FileUtils.deleteQuietly(work.toFile());
     }
   }
 }

@@ -193,6 +193,27 @@ public final class ContentStore {
     }
   }
 
+  /**
+   * A new empty work folder inside the cache, named like a temporary entry of this process: the
+   * caller deletes it when done, and when this process is killed first the next store opened on
+   * this cache sweeps it ({@link #sweepOrphans}), as it sweeps half-written entries.
+   *
+   * @param purpose a word for the folder's name (letters, digits, dashes)
+   */
+  public Path scratch(String purpose) {
+    if (!purpose.matches("[A-Za-z0-9-]{1,40}")) {
+      throw new IllegalArgumentException("scratch purpose '" + purpose + "': letters, digits, -");
+    }
+    try {
+      Files.createDirectories(derived);
+      return Files.createDirectory(
+          derived.resolve(TEMP_PREFIX + purpose + "-" + UUID.randomUUID()));
+    } catch (IOException e) {
+      throw new CacheException(
+          "cannot make a work folder in the cache: " + IoText.of(e, derived), e);
+    }
+  }
+
   /** Removes the derived directory for {@code key}, if any, so the next publish rebuilds it. */
   public void invalidateDerived(String key) {
     Path target = derivedPath(key);

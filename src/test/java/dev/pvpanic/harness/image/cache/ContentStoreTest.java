@@ -170,6 +170,27 @@ class ContentStoreTest {
     assertTrue(Files.exists(oldStyle), "a name without an owner tag is not guessed at");
   }
 
+  /**
+   * A work folder (the system image's mmdebstrap root, hundreds of MB) lives in the cache under
+   * this process's temporary name: left alone while the process runs, swept once its owner is gone
+   * (a JVM killed mid-build once left such a folder in /tmp for good).
+   */
+  @Test
+  void aScratchFolderIsThisProcesssTemporaryEntry() throws IOException {
+    ContentStore store = new ContentStore(root);
+    Path work = store.scratch("system-build");
+    assertTrue(Files.isDirectory(work), work.toString());
+    assertEquals(root.resolve("derived").toAbsolutePath().normalize(), work.getParent());
+    assertTrue(store.sweepOrphans().isEmpty(), "its own process's folder stays");
+    String stale =
+        work.getFileName()
+            .toString()
+            .replace(dev.pvpanic.harness.machine.RunFolder.ownerTag(), "1-0");
+    Path orphan = Files.move(work, work.resolveSibling(stale));
+    assertEquals(List.of(orphan), store.sweepOrphans(), "a dead process's folder is swept");
+    assertThrows(IllegalArgumentException.class, () -> store.scratch("../x"));
+  }
+
   @Test
   void aFileIsCheckedAgainstItsRecordedSizeAndHash() throws IOException {
     Path f = Files.write(root.resolve("state.bin"), CONTENT);
