@@ -9,6 +9,7 @@ import dev.pvpanic.harness.image.ImageLock.RecipePins;
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.RecipeResolver;
+import dev.pvpanic.harness.image.Userland;
 import dev.pvpanic.harness.image.cache.ContentStore;
 import dev.pvpanic.harness.image.debian.DebianArchive;
 import dev.pvpanic.harness.image.debian.LockedPackage;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -112,27 +114,55 @@ final class ImagesCommand implements Callable<Integer> {
   @Command(
       name = "build",
       mixinStandardHelpOptions = true,
-      description = "Builds the images of the recipes named (default: all), from the lock.")
+      description =
+          "Builds the images of the recipes named (default: all; with --userland debian, all"
+              + " of x86_64 and aarch64), from the lock.")
   static final class Build implements Callable<Integer> {
     @ParentCommand ImagesCommand images;
 
     @Parameters(paramLabel = "RECIPE", arity = "0..*", description = "recipe names")
     List<String> names;
 
+    @Option(
+        names = "--userland",
+        paramLabel = "minimal|debian",
+        description =
+            "the busybox initramfs (minimal, default) or the Debian system disk on each recipe's"
+                + " kernel (debian)")
+    String userland = Userland.MINIMAL.id();
+
     @Override
     public Integer call() {
       PrintStream out = images.main.terminal().out();
+      Userland u;
+      try {
+        u = Userland.parse(userland);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--userland: " + e.getMessage());
+      }
       List<ImageRecipe> chosen = chosen(ImageRecipes.load(images.main.settings().recipes()), names);
+      if (u == Userland.DEBIAN) {
+        if (names != null && !names.isEmpty()) {
+          for (ImageRecipe r : chosen) {
+            Optional<String> why = Userland.unsupported(r.arch());
+            if (why.isPresent()) {
+              throw new UsageException(r.name() + ": " + why.get());
+            }
+          }
+        }
+        chosen = chosen.stream().filter(r -> Userland.unsupported(r.arch()).isEmpty()).toList();
+      }
       ImageBuilder builder = images.main.images(line -> out.println("-- " + line));
       ExitStatus status = ExitStatus.PASS;
       for (ImageRecipe r : chosen) {
+        String name = u.imageName(r.name());
         try {
-          GuestImage image = builder.image(r.name());
+          GuestImage image = builder.image(name);
           out.printf(
               "%-18s ready: kernel %s, pvpanic driver %s, image %s%n",
-              r.name(), image.kernelRelease(), image.driver(), image.id().substring(0, 12));
+              name, image.kernelRelease(), image.driver(), image.id().substring(0, 12));
         } catch (RuntimeException e) {
-          out.printf("%-18s FAILED: %s%n", r.name(), e.getMessage());
+          out.printf("%-18s FAILED: %s%n", name, e.getMessage());
           ExitStatus why = Main.isInputError(e) ? ExitStatus.USAGE : ExitStatus.INFRASTRUCTURE;
           status = why.code() > status.code() ? why : status;
         }

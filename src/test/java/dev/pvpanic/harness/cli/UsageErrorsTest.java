@@ -146,6 +146,14 @@ class UsageErrorsTest {
             new String[] {"images", "build", "x86_64-6.12", "nope"},
             "unknown recipe 'nope'; recipes:"),
         Arguments.argumentSet(
+            "a debian image of a riscv64 recipe",
+            new String[] {"images", "build", "--userland", "debian", "riscv64-6.12"},
+            "riscv64-6.12: userland debian: Debian bookworm has no riscv64 packages"),
+        Arguments.argumentSet(
+            "an image of an unknown userland",
+            new String[] {"images", "build", "--userland", "gentoo", "x86_64-6.12"},
+            "--userland: unknown userland 'gentoo'; valid: minimal, debian"),
+        Arguments.argumentSet(
             "bundle of no cell",
             new String[] {"bundle", "--out", "/tmp/never.tar.gz"},
             "give --config FILE --cell NAME, or --from DIR"),
