@@ -147,7 +147,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Choice choice = choose(recipes);
     Cell cell = choice.cell();
-    ImageRecipe recipe = recipes.get(cell.recipe());
+    // the image of the cell's userland: the recipe's own, or its Debian system (<recipe>@debian)
+    ImageRecipe recipe = recipes.get(cell.recipe()).withUserland(cell.userland());
     Path artifacts = artifacts(choice);
     out.println("== cell: " + cell.displayName());
     out.println("   id:   " + cell.id());
@@ -169,10 +170,10 @@ final class RunCommand implements Callable<Integer> {
     }
     GuestImage image;
     try {
-      image = harness.images().image(recipe.name());
+      image = harness.images().image(recipe.imageName());
     } catch (RuntimeException e) {
       throw new HarnessException(
-          "image " + recipe.name() + " could not be built: " + e.getMessage(), e);
+          "image " + recipe.imageName() + " could not be built: " + e.getMessage(), e);
     }
     if (UserKernels.isSource(recipe.name())
         && Oracle.applicability(cell.setup(image.arch()), image.facts())
