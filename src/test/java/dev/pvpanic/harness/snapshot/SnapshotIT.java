@@ -32,16 +32,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Restoring a snapshot must not change what a cell finds: of the guest config (-Dpvh.config,
- * default smoke.yaml), the first cell of each kind of snapshot key runs once booting its guest and
- * once from the snapshot, and must get the same verdict and the same expectation (the oracle's
- * input, read from the READY line: cold from the console, restored from the snapshot). One cell per
- * kind of key: what a restore depends on is the QEMU build and the machine it rebuilds
- * (architecture, machine type, the devices with their properties, the crashkernel reservation of a
- * kdump guest), not the kernel release or the rest of its command line; every other cell of a kind
- * restores the same sort of state, and MatrixIT restores every key of the config anyway. The run
- * from snapshots is that same matrix run (this JVM's, shared with MatrixIT), so no cell runs twice
- * restored; only the cold runs are this test's own. Cells that can never be restored (QEMU in a
- * container, riscv64 on QEMU before 10.2) boot either way and are left out.
+ * default smoke.yaml), one cell of each kind of snapshot key runs once booting its guest and once
+ * from the snapshot, and must get the same verdict and the same expectation (the oracle's input,
+ * read from the READY line: cold from the console, restored from the snapshot). One cell per kind
+ * of key: what a restore depends on is the QEMU build and the machine it rebuilds (architecture,
+ * machine type, the devices with their properties, the crashkernel reservation of a kdump guest),
+ * not the kernel release or the rest of its command line; every other cell of a kind restores the
+ * same sort of state, and MatrixIT restores every key of the config anyway. The run from snapshots
+ * is that same matrix run (this JVM's, shared with MatrixIT), so no cell runs twice restored; only
+ * the cold runs are this test's own. Cells that can never be restored (QEMU in a container, riscv64
+ * on QEMU before 10.2) boot either way and are left out.
  */
 class SnapshotIT {
   private static final Set<Verdict> REAL_OUTCOMES =
@@ -159,23 +159,29 @@ class SnapshotIT {
     return cells.stream().map(c -> matrix.outcome(c).result()).toList();
   }
 
-  /** The runnable cells that can be restored, the first of each kind of snapshot key. */
+  /**
+   * The runnable cells that can be restored, one of each kind of snapshot key: the last of its kind
+   * in the run's order (longest first), so the one expected to take least time; kept in run order.
+   */
   private static MatrixRun onePerSnapshotKey(HarnessSession session, MatrixRun run) {
     Set<String> keys = new java.util.HashSet<>();
     List<PlannedCell> kept = new ArrayList<>();
-    for (PlannedCell p : run.cells()) {
+    List<PlannedCell> shortestFirst = new ArrayList<>(run.cells());
+    java.util.Collections.reverse(shortestFirst);
+    for (PlannedCell p : shortestFirst) {
       if (p.skipReason().isPresent()) {
         // a cell this machine cannot run: a failure when pvh.require says it can
         Prerequisite.of(p.lacks()).ifPresent(x -> x.missing(p.skipReason().get()));
         continue;
       }
-      GuestImage image = session.images().image(p.recipe().name());
+      GuestImage image = session.images().image(p.recipe().imageName());
       MachineSpec spec =
           CellMachine.snapshotSpec(p.cell(), image, p.qemu(), session.cellOptions().accelerator());
       if (CellStarter.cannotRestore(spec).isEmpty() && keys.add(keyKind(p))) {
         kept.add(p);
       }
     }
+    java.util.Collections.reverse(kept);
     return new MatrixRun(run.config(), kept, run.parallelism(), run.artifactsRoot(), run.cold());
   }
 }
