@@ -146,28 +146,48 @@ final class BenchmarkSummary {
     return m;
   }
 
-  /** The targets the issue names: reported, never asserted. */
+  /**
+   * The targets the issues name: reported, never asserted. A target over cells of a kind no cell of
+   * the run was is not met (its median of nothing is no figure).
+   */
   static List<Map<String, Object>> targets(List<Pass> passes) {
     List<CellResult> snap = results(passes, "snapshot");
     List<Map<String, Object>> t = new ArrayList<>();
-    double panic =
-        median(
+    t.add(
+        medianTarget(
+            "x86_64 panic cell median with snapshots",
+            3,
             totals(
                 snap,
                 r ->
                     arch(r) == Architecture.X86_64
                         && !r.cell().kdump()
-                        && r.cell().trigger().id().equals("sysrq-c")));
-    t.add(target("x86_64 panic cell median with snapshots", "<= 3 s", panic, panic <= 3));
-    double kdump = median(totals(snap, r -> r.cell().kdump()));
-    t.add(target("kdump cell median with snapshots", "<= 10 s", kdump, kdump <= 10));
+                        && r.cell().trigger().id().equals("sysrq-c"))));
+    t.add(
+        medianTarget("kdump cell median with snapshots", 10, totals(snap, r -> r.cell().kdump())));
     double cold = wallMedian(passes, "cold");
     double warm = wallMedian(passes, "snapshot");
     double ratio = warm == 0 ? 0 : cold / warm;
     t.add(target("cold wall / snapshot wall, same run", ">= 3x", round(ratio), ratio >= 3));
     double overhead = overheadPercent(snap);
     t.add(target("harness overhead with snapshots", "< 5 % of cell time", overhead, overhead < 5));
+    t.add(
+        medianTarget(
+            "x86_64 kdump cell median with snapshots (issue 28)",
+            4,
+            totals(snap, r -> arch(r) == Architecture.X86_64 && r.cell().kdump())));
     return t;
+  }
+
+  /** The median of {@code cellSeconds} at most {@code seconds}; not met when there is none. */
+  private static Map<String, Object> medianTarget(
+      String what, double seconds, List<Double> cellSeconds) {
+    String goal = "<= " + (seconds == Math.rint(seconds) ? (long) seconds : seconds) + " s";
+    if (cellSeconds.isEmpty()) {
+      return target(what, goal + " (no such cell ran)", 0, false);
+    }
+    double m = median(cellSeconds);
+    return target(what, goal, m, m <= seconds);
   }
 
   private static Map<String, Object> target(String what, String goal, double value, boolean met) {

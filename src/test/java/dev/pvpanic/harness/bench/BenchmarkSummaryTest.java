@@ -101,6 +101,9 @@ class BenchmarkSummaryTest {
     assertEquals(4.0, t.get(2).get("value"), "60 s cold / 15 s snapshot");
     assertEquals(5.0, t.get(3).get("value"), "100 ms of 2000 outside QEMU-bound phases");
     assertEquals(false, t.get(3).get("met"), "5 % is not under 5 %");
+    assertEquals(false, t.get(1).get("met"), "no kdump cell ran: a median of nothing is no figure");
+    assertTrue(String.valueOf(t.get(1).get("goal")).contains("no such cell ran"), t.toString());
+    assertEquals(false, t.get(4).get("met"), "no x86_64 kdump cell either");
   }
 
   @Test
