@@ -32,20 +32,23 @@ import java.util.stream.Collectors;
  */
 final class BenchmarkSummary {
   static final List<String> QEMU_BOUND =
-      List.of(
-          "snapshot",
-          "start",
-          "boot",
-          "restore",
-          "fallback",
-          "arm",
-          "trigger",
-          "capture",
-          "collect",
-          "teardown");
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(
+                  "snapshot",
+                  "start",
+                  "boot",
+                  "restore",
+                  "fallback",
+                  "arm",
+                  "trigger",
+                  "capture",
+                  "collect",
+                  "teardown"),
+              dev.pvpanic.harness.cell.AfterActions.phaseNames().stream())
+          .toList();
   static final String QEMU_BOUND_TEXT =
       "snapshot (making one), start, boot, restore, fallback, arm, trigger, capture, collect,"
-          + " teardown";
+          + " teardown, and each after-action's own (AfterActions.phaseNames)";
 
   /** Rows of the phase table and chart; boot and restore share one. */
   static final List<String> PHASE_ROWS =
@@ -182,7 +185,12 @@ final class BenchmarkSummary {
   /** The median of {@code cellSeconds} at most {@code seconds}; not met when there is none. */
   private static Map<String, Object> medianTarget(
       String what, double seconds, List<Double> cellSeconds) {
-    String goal = "<= " + (seconds == Math.rint(seconds) ? (long) seconds : seconds) + " s";
+    String goal =
+        "<= "
+            + (seconds == Math.rint(seconds)
+                ? String.valueOf((long) seconds)
+                : String.valueOf(seconds))
+            + " s";
     if (cellSeconds.isEmpty()) {
       return target(what, goal + " (no such cell ran)", 0, false);
     }
