@@ -109,7 +109,7 @@ public final class Benchmark implements Callable<Integer> {
     Instant imagesStart = Instant.now();
     Map<String, GuestImage> byRecipe = new HashMap<>();
     for (PlannedCell p : runnable) {
-      byRecipe.computeIfAbsent(p.recipe().name(), session.images()::image);
+      byRecipe.computeIfAbsent(p.recipe().imageName(), session.images()::image);
     }
     Duration imagesTook = Duration.between(imagesStart, Instant.now());
     SnapshotStore store = snapshotStore(session, outDir);

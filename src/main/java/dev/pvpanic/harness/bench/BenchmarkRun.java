@@ -33,7 +33,7 @@ final class BenchmarkRun {
   private final PrintStream say;
 
   /**
-   * @param images by recipe name, one for each cell's recipe
+   * @param images by image name (ImageRecipe#imageName), one for each cell's recipe and userland
    * @param cellsDir where the cells' artifacts go, a folder per phase
    */
   BenchmarkRun(
@@ -105,7 +105,8 @@ final class BenchmarkRun {
     return cells.stream()
         .map(
             p ->
-                new MatrixRunner.Job(p, images.get(p.recipe().name()), root.resolve(p.cell().id())))
+                new MatrixRunner.Job(
+                    p, images.get(p.recipe().imageName()), root.resolve(p.cell().id())))
         .toList();
   }
 
