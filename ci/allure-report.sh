@@ -26,7 +26,7 @@ report="$(abs "$report")"
 # shellcheck disable=SC2086  # PVH_MAVEN_FLAGS is a list of flags
 mvn -B -q -Dstyle.color=never ${PVH_MAVEN_FLAGS:-} -Dpvh.build.dir="$build" \
   -Dpvh.allure.results="$results" -Dpvh.allure.report="$report" \
-  dependency:copy@allure-commandline allure:report
+  dependency:unpack@allure-commandline allure:report
 
 if [ ! -s "$report/index.html" ]; then
   echo "ci/allure-report.sh: Allure wrote no $report/index.html" >&2
