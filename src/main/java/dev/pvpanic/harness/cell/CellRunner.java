@@ -223,7 +223,8 @@ public final class CellRunner {
     GuestArming arming = new GuestArming(machine.console(), options.armTimeout());
     GuestReport armed;
     try {
-      armed = report.withArmed(arming.arm(cell, run.image.arch(), cmdline));
+      armed =
+          report.withArmed(arming.arm(cell, run.image.arch(), run.image.facts().config(), cmdline));
     } catch (ConsoleException e) {
       run.failure = e;
       throw new Ended(QemuGone.afterConsoleFailure("arming the guest failed", e, machine));

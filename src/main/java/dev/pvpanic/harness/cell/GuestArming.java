@@ -34,7 +34,11 @@ final class GuestArming {
    * @throws dev.pvpanic.harness.console.ConsoleException when the console itself fails (a timeout,
    *     a panic while arming)
    */
-  GuestReport.Armed arm(Cell cell, Architecture arch, String cmdline) {
+  GuestReport.Armed arm(
+      Cell cell,
+      Architecture arch,
+      dev.pvpanic.harness.oracle.Derived<dev.pvpanic.harness.oracle.KernelConfig> config,
+      String cmdline) {
     Optional<Boolean> kexecLoaded = Optional.empty();
     Optional<Boolean> notifiers = Optional.empty();
     Optional<String> detail = Optional.empty();
@@ -44,7 +48,8 @@ final class GuestArming {
       if (cell.userland() == dev.pvpanic.harness.image.Userland.MINIMAL) {
         CommandResult load =
             console.run(
-                CellMachine.kexecCommand(arch, CellMachine.captureCmdline(cmdline)), timeout);
+                CellMachine.kexecCommand(arch, config, CellMachine.captureCmdline(cmdline)),
+                timeout);
         if (load.exitStatus() != 0) {
           detail = Optional.of(failed(load));
         }

@@ -117,11 +117,18 @@ public sealed interface Applicability {
                 + ")")
         .ifPresent(reasons::add);
     if (setup.kdumpLoaded()) {
-      // x86_64 loads the capture kernel with kexec -s (kexec_file_load), the others with kexec -p
-      // -i (kexec_load): see CellMachine
+      // the capture kernel is loaded with kexec_load (kexec -p -i), or on x86_64 without
+      // CONFIG_KEXEC with kexec_file_load (kexec -p -s): see CellMachine.kexecCommand
       String kexec =
-          setup.architecture() == Architecture.X86_64 ? "CONFIG_KEXEC_FILE" : "CONFIG_KEXEC";
-      config.lacks(kexec, "kdump loads its capture kernel with kexec").ifPresent(reasons::add);
+          setup.architecture() == Architecture.X86_64 && !config.builtIn("CONFIG_KEXEC")
+              ? "CONFIG_KEXEC_FILE"
+              : "CONFIG_KEXEC";
+      config
+          .lacks(
+              kexec,
+              "kdump loads its capture kernel with kexec"
+                  + (kexec.equals("CONFIG_KEXEC_FILE") ? " (CONFIG_KEXEC is off too)" : ""))
+          .ifPresent(reasons::add);
       config
           .lacks("CONFIG_CRASH_DUMP", "kdump needs the kernel's crash-dump support")
           .ifPresent(reasons::add);
