@@ -5,8 +5,14 @@
 # benchmark-<config>.json and .svg under $PVH_BUILD_DIR/bench (default target/bench).
 # Further arguments go to the benchmark: --rounds N, --parallel N, --fresh-snapshots, --verbose.
 # Maven flags (e.g. -o) can be given in MAVEN_ARGS.
+#   ci/benchmark.sh --fresh [config]   instead times a fresh clone running the main job on an
+#                                      empty harness cache (ci/fresh-clone.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --fresh ]; then
+  shift
+  exec ci/fresh-clone.sh "$@"
+fi
 ci/setup.sh
 build="${PVH_BUILD_DIR:-target}"
 config="${1:-guest-configs/smoke.yaml}"
