@@ -9,6 +9,7 @@ import dev.pvpanic.harness.machine.QemuBuild;
 import dev.pvpanic.harness.machine.QemuFingerprint;
 import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.KernelCommandLine;
+import dev.pvpanic.harness.oracle.KexecLoad;
 import dev.pvpanic.harness.snapshot.SnapshotKey;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -97,22 +98,12 @@ public final class CellMachine {
     return KernelCommandLine.capture(main);
   }
 
-  /**
-   * The kexec command that loads the capture kernel: kexec_load with {@code -i} where the kernel's
-   * config has it ({@code CONFIG_KEXEC}), else x86_64's kexec_file_load ({@code -s}). {@code -i}
-   * skips the checksums: kexec-tools hashes nothing at load and its purgatory verifies nothing at
-   * the crash, where kexec_file_load hashes the ~14 MB of kernel and capture initramfs in the
-   * kernel and its purgatory hashes them again (x86_64 6.12 under TCG: the load 1.2-1.8 s with
-   * {@code -s}, 0.4-0.7 s with {@code -i}). arm64 has no kexec_file_load for a crash kernel here
-   * ({@code -s} fails).
-   */
+  /** The kexec command that loads the capture kernel ({@link KexecLoad} says with which call). */
   public static String kexecCommand(
       Architecture arch,
       dev.pvpanic.harness.oracle.Derived<dev.pvpanic.harness.oracle.KernelConfig> config,
       String captureCmdline) {
-    boolean classic =
-        arch != Architecture.X86_64 || config.map(c -> c.builtIn("CONFIG_KEXEC")).orElse(false);
-    String mode = classic ? "-i" : "-s";
+    String mode = KexecLoad.of(arch, config).flag();
     return "kexec -p "
         + mode
         + " /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append=\""

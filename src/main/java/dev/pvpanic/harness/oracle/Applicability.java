@@ -117,12 +117,7 @@ public sealed interface Applicability {
                 + ")")
         .ifPresent(reasons::add);
     if (setup.kdumpLoaded()) {
-      // the capture kernel is loaded with kexec_load (kexec -p -i), or on x86_64 without
-      // CONFIG_KEXEC with kexec_file_load (kexec -p -s): see CellMachine.kexecCommand
-      String kexec =
-          setup.architecture() == Architecture.X86_64 && !config.builtIn("CONFIG_KEXEC")
-              ? "CONFIG_KEXEC_FILE"
-              : "CONFIG_KEXEC";
+      String kexec = KexecLoad.of(setup.architecture(), config).symbol();
       config
           .lacks(
               kexec,
