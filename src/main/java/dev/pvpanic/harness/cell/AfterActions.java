@@ -10,6 +10,9 @@ import java.util.Optional;
 public final class AfterActions {
   private static final List<AfterAction> ALL = List.of(new PanicDump(), new GuestRecovery());
 
+  /** The debian userland's own after-action. */
+  private static final SavedDumpCheck SAVED_DUMP = new SavedDumpCheck();
+
   private AfterActions() {}
 
   /** The after-action of the axis value {@code id}; empty for {@code none}. */
@@ -24,7 +27,7 @@ public final class AfterActions {
   public static List<String> phaseNames() {
     List<String> names = new java.util.ArrayList<>();
     ALL.forEach(a -> names.add(a.id()));
-    names.add(new SavedDumpCheck().id());
+    names.add(SAVED_DUMP.id());
     return List.copyOf(names);
   }
 
@@ -32,7 +35,7 @@ public final class AfterActions {
   static List<AfterAction> forCell(CellRun run, String axisValue) {
     List<AfterAction> out = new java.util.ArrayList<>();
     if (SavedDumpCheck.applies(run)) {
-      out.add(new SavedDumpCheck());
+      out.add(SAVED_DUMP);
     }
     of(axisValue).ifPresent(out::add);
     return out;
