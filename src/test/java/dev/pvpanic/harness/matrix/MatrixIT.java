@@ -40,7 +40,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through the one runner ({@link MatrixRunner}, several guests at once, longest first); each test
  * reports its cell.
  */
-@org.junit.jupiter.api.Order(Integer.MAX_VALUE) // after the other classes: see SnapshotIT
 class MatrixIT {
 
   static Stream<Arguments> cells() {

@@ -42,12 +42,7 @@ import org.junit.jupiter.api.Test;
  * is that same matrix run (this JVM's, shared with MatrixIT), so no cell runs twice restored; only
  * the cold runs are this test's own. Cells that can never be restored (QEMU in a container, riscv64
  * on QEMU before 10.2) boot either way and are left out.
- *
- * <p>It runs first and beside the other test classes (junit-platform.properties): its wait for the
- * matrix is most of the test command's time, and their guests use the cores the matrix leaves.
  */
-@org.junit.jupiter.api.Order(1)
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class SnapshotIT {
   private static final Set<Verdict> REAL_OUTCOMES =
       Set.of(
