@@ -34,11 +34,13 @@ import java.util.stream.Stream;
 /**
  * Runs a set of cells: the one way the command line, the JUnit matrix, the snapshot test, the
  * regression suite and the benchmark run more than one cell. Cells that cannot run here and cells
- * whose image does not build are recorded like any other (a cell.json with the reason); the
- * snapshots the cells restore are made first, several at once, so no cell waits for another to boot
- * one; then the cells run several guests at a time, the longest first, so the slots stay busy to
- * the end. Each guest has its own run folder and artifacts folder, so cells share nothing but the
- * snapshot store, which serialises the making of one key.
+ * whose image does not build are recorded like any other (a cell.json with the reason). A run is a
+ * {@link Pipeline} over as many slots as guests run at once: each image is built once, then the
+ * snapshot its cells restore is made once per key, then the cells run, the longest first; so a cell
+ * starts as soon as its own image and snapshot exist, while other images are still being built, and
+ * no slot idles while anything is ready. Each guest has its own run folder and artifacts folder, so
+ * cells share nothing but the image builder and the snapshot store, which serialise the making of
+ * one image and of one key.
  */
 public final class MatrixRunner {
 
@@ -141,67 +143,243 @@ public final class MatrixRunner {
       Map<String, CompletableFuture<Outcome>> futures) {
     CellOptions options =
         cellOptions.withProgress(listener::phase).withCold(run.cold() || cellOptions.cold());
-    List<Job> jobs = new ArrayList<>();
-    Map<Job, PlannedCell> plannedOf = new LinkedHashMap<>();
+    Map<String, List<PlannedCell>> byImage = new LinkedHashMap<>();
     for (PlannedCell p : run.cells()) {
-      Optional<Outcome> notRun = notRun(session, run, p, listener);
-      if (notRun.isPresent()) {
-        futures.get(p.cell().id()).complete(notRun.get());
-        continue;
+      if (p.skipReason().isPresent()) {
+        listener.skipped(p, p.skipReason().get());
+        futures
+            .get(p.cell().id())
+            .complete(notRun(p, Verdict.NOT_APPLICABLE, p.skipReason().get(), run));
+      } else {
+        byImage.computeIfAbsent(p.recipe().imageName(), k -> new ArrayList<>()).add(p);
       }
-      Job job = new Job(p, session.images().image(p.recipe().imageName()), run.artifacts(p));
-      jobs.add(job);
-      plannedOf.put(job, p);
     }
     MatrixRunner runner = new MatrixRunner(run.parallelism(), run.retryInfra(), listener);
     CellRunner cells = session.runner(options);
-    if (!options.cold()) {
-      runner.prepareSnapshots(jobs, cells);
+    List<RuntimeException> failures = new ArrayList<>();
+    try (Pipeline pipe = new Pipeline(run.parallelism(), failures::add)) {
+      Map<String, SnapshotGate> gates = new LinkedHashMap<>();
+      List<String> order = buildOrder(byImage);
+      for (int i = 0; i < order.size(); i++) {
+        String name = order.get(i);
+        List<PlannedCell> its = byImage.get(name);
+        pipe.submit(
+            Pipeline.Kind.IMAGE,
+            order.size() - i,
+            () -> {
+              Optional<GuestImage> image = buildImage(session, name, its, run, listener, futures);
+              if (image.isEmpty()) {
+                return;
+              }
+              for (PlannedCell p : its) {
+                Optional<String> why = notApplicable(p, image.get());
+                if (why.isPresent()) {
+                  listener.skipped(p, why.get());
+                  futures
+                      .get(p.cell().id())
+                      .complete(notRun(p, Verdict.NOT_APPLICABLE, why.get(), run));
+                  continue;
+                }
+                Job job = new Job(p, image.get(), run.artifacts(p));
+                Runnable queueCell =
+                    () ->
+                        pipe.submit(
+                            Pipeline.Kind.CELL,
+                            CellCost.estimateSeconds(p),
+                            () -> runner.runAndTell(job, cells, futures));
+                if (options.cold()) {
+                  queueCell.run();
+                } else {
+                  runner.afterSnapshot(job, cells, pipe, gates, queueCell);
+                }
+              }
+            });
+      }
+      pipe.awaitDone();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HarnessException("interrupted while running the matrix " + run.config().name(), e);
     }
-    runner.runEach(
-        jobs,
-        cells,
-        (job, result) -> {
-          listener.finished(result);
-          futures.get(job.planned().cell().id()).complete(new Outcome(plannedOf.get(job), result));
-        });
+    RuntimeException cause = failures.isEmpty() ? null : failures.get(0);
+    futures.values().stream()
+        .filter(f -> !f.isDone())
+        .forEach(
+            f ->
+                f.completeExceptionally(
+                    cause != null
+                        ? cause
+                        : new HarnessException("the matrix ended without this cell's outcome")));
   }
 
   /**
-   * The outcome of a cell that does not run: skipped, its image lacks what its trigger loads, or
-   * its image did not build.
+   * The order the images are built in: first the quickest to build for the most cell time (the
+   * first verdict comes soonest), then the slowest builds first, so the cells of a slow image do
+   * not all wait for it at the end of the run.
    */
-  private static Optional<Outcome> notRun(
-      HarnessSession session, MatrixRun run, PlannedCell p, Listener listener) {
-    if (p.skipReason().isPresent()) {
-      listener.skipped(p, p.skipReason().get());
-      return Optional.of(
-          new Outcome(
-              p,
-              CellRunner.notRun(
-                  p.cell(), Verdict.NOT_APPLICABLE, p.skipReason().get(), run.artifacts(p))));
+  static List<String> buildOrder(Map<String, List<PlannedCell>> byImage) {
+    if (byImage.isEmpty()) {
+      return List.of();
     }
+    Comparator<Map.Entry<String, List<PlannedCell>>> cellTimePerBuildSecond =
+        Comparator.comparingDouble(
+            e ->
+                e.getValue().stream().mapToDouble(CellCost::estimateSeconds).sum()
+                    / CellCost.imageBuildSeconds(e.getValue().get(0).recipe()));
+    String first = byImage.entrySet().stream().max(cellTimePerBuildSecond).orElseThrow().getKey();
+    List<String> out = new ArrayList<>(List.of(first));
+    byImage.entrySet().stream()
+        .filter(e -> !e.getKey().equals(first))
+        .sorted(
+            Comparator.comparingDouble(
+                    (Map.Entry<String, List<PlannedCell>> e) ->
+                        CellCost.imageBuildSeconds(e.getValue().get(0).recipe()))
+                .reversed())
+        .forEach(e -> out.add(e.getKey()));
+    return out;
+  }
+
+  /** Builds the image of {@code cells}; when it does not build, their outcome says why. */
+  private static Optional<GuestImage> buildImage(
+      HarnessSession session,
+      String name,
+      List<PlannedCell> cells,
+      MatrixRun run,
+      Listener listener,
+      Map<String, CompletableFuture<Outcome>> futures) {
+    Instant start = Instant.now();
+    listener.phase("image " + name + ": making it for " + cellsText(cells));
     try {
-      dev.pvpanic.harness.image.GuestImage image = session.images().image(p.recipe().imageName());
-      // the image's manifest says whether it brings what the trigger loads: refused before any
-      // snapshot is made or guest boots
-      if (dev.pvpanic.harness.oracle.Oracle.applicability(
-              p.cell().setup(image.arch()), image.facts())
-          instanceof dev.pvpanic.harness.oracle.Applicability.NotApplicable na) {
-        listener.skipped(p, na.reason());
-        return Optional.of(
-            new Outcome(
-                p,
-                CellRunner.notRun(
-                    p.cell(), Verdict.NOT_APPLICABLE, na.reason(), run.artifacts(p))));
+      GuestImage image = session.images().image(name);
+      listener.phase(
+          "image "
+              + name
+              + ": ready after "
+              + Duration.between(start, Instant.now()).toSeconds()
+              + " s; its "
+              + cells.size()
+              + (cells.size() == 1 ? " cell is" : " cells are")
+              + " queued");
+      return Optional.of(image);
+    } catch (RuntimeException e) {
+      for (PlannedCell p : cells) {
+        String why = "image " + p.recipe().name() + " could not be built: " + e.getMessage();
+        listener.broken(p, why);
+        futures.get(p.cell().id()).complete(notRun(p, Verdict.INFRASTRUCTURE_ERROR, why, run));
       }
       return Optional.empty();
+    }
+  }
+
+  private static String cellsText(List<PlannedCell> cells) {
+    int shown = Math.min(3, cells.size());
+    String names =
+        String.join(", ", cells.subList(0, shown).stream().map(c -> c.cell().id()).toList());
+    return cells.size()
+        + (cells.size() == 1 ? " cell (" : " cells (")
+        + names
+        + (cells.size() > shown ? ", ..." : "")
+        + ")";
+  }
+
+  /**
+   * Why the cell cannot run on its image, if it cannot: the image's manifest says whether it brings
+   * what the trigger loads, refused before any snapshot is made or guest boots.
+   */
+  private static Optional<String> notApplicable(PlannedCell p, GuestImage image) {
+    if (dev.pvpanic.harness.oracle.Oracle.applicability(p.cell().setup(image.arch()), image.facts())
+        instanceof dev.pvpanic.harness.oracle.Applicability.NotApplicable na) {
+      return Optional.of(na.reason());
+    }
+    return Optional.empty();
+  }
+
+  private static Outcome notRun(PlannedCell p, Verdict verdict, String why, MatrixRun run) {
+    return new Outcome(p, CellRunner.notRun(p.cell(), verdict, why, run.artifacts(p)));
+  }
+
+  /** Runs a cell and completes its future; a cell that throws completes it with the exception. */
+  private void runAndTell(
+      Job job, CellRunner cells, Map<String, CompletableFuture<Outcome>> futures) {
+    CompletableFuture<Outcome> f = futures.get(job.planned().cell().id());
+    try {
+      CellResult r = runWithRetries(job, cells);
+      listener.finished(r);
+      f.complete(new Outcome(job.planned(), r));
     } catch (RuntimeException e) {
-      String why = "image " + p.recipe().name() + " could not be built: " + e.getMessage();
-      listener.broken(p, why);
-      return Optional.of(
-          new Outcome(
-              p, CellRunner.notRun(p.cell(), Verdict.INFRASTRUCTURE_ERROR, why, run.artifacts(p))));
+      f.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  /**
+   * The cells that restore one snapshot key, waiting for it: the first to arrive queues its making,
+   * the rest (and it) are queued to run once it is made, or once making it failed (each cell then
+   * boots and says why).
+   */
+  private static final class SnapshotGate {
+    private final List<Runnable> waiting = new ArrayList<>();
+    private boolean open;
+
+    /** Runs {@code then} now if the snapshot is there, or when it is. */
+    synchronized void then(Runnable then) {
+      if (open) {
+        then.run();
+      } else {
+        waiting.add(then);
+      }
+    }
+
+    void open() {
+      List<Runnable> now;
+      synchronized (this) {
+        open = true;
+        now = List.copyOf(waiting);
+        waiting.clear();
+      }
+      now.forEach(Runnable::run);
+    }
+  }
+
+  /**
+   * Queues {@code queueCell} once the snapshot {@code job} restores exists (made now if need be).
+   */
+  private void afterSnapshot(
+      Job job,
+      CellRunner cells,
+      Pipeline pipe,
+      Map<String, SnapshotGate> gates,
+      Runnable queueCell) {
+    SnapshotKey key;
+    try {
+      key = cells.snapshotKey(job.planned().cell(), job.image(), job.planned().qemu());
+    } catch (MachineException e) {
+      queueCell.run(); // the cell boots cold and says why
+      return;
+    }
+    SnapshotGate gate;
+    boolean first;
+    synchronized (gates) {
+      first = !gates.containsKey(key.hash());
+      gate = gates.computeIfAbsent(key.hash(), k -> new SnapshotGate());
+    }
+    gate.then(queueCell);
+    if (first) {
+      pipe.submit(
+          Pipeline.Kind.SNAPSHOT,
+          CellCost.estimateSeconds(job.planned()),
+          () -> {
+            try {
+              cells.prepareSnapshot(job.planned().cell(), job.image(), job.planned().qemu());
+            } catch (RuntimeException e) {
+              listener.phase(
+                  job.planned().displayName()
+                      + ": its snapshot could not be made ("
+                      + e.getMessage()
+                      + "); its cells boot without it");
+            } finally {
+              gate.open();
+            }
+          });
     }
   }
 

@@ -1,0 +1,207 @@
+package dev.pvpanic.harness.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pvpanic.harness.image.ImageRecipes;
+import dev.pvpanic.harness.image.Userland;
+import dev.pvpanic.harness.junit.TestSettings;
+import dev.pvpanic.harness.machine.QemuBuild;
+import dev.pvpanic.harness.matrix.Axis;
+import dev.pvpanic.harness.matrix.Cell;
+import dev.pvpanic.harness.matrix.PlannedCell;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The slots of a run: what runs when, and how many at once. No guest boots. */
+class PipelineTest {
+
+  @Test
+  void neverRunsMoreTasksThanSlotsAndRunsWhatTasksQueue() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    List<String> done = Collections.synchronizedList(new ArrayList<>());
+    try (Pipeline pipe = new Pipeline(2, e -> {})) {
+      for (int i = 0; i < 4; i++) {
+        String image = "image-" + i;
+        pipe.submit(
+            Pipeline.Kind.IMAGE,
+            0,
+            () -> {
+              busy(running, most);
+              done.add(image);
+              // an image queues its cells before it ends: awaitDone waits for them too
+              for (int c = 0; c < 3; c++) {
+                String cell = image + "/cell-" + c;
+                pipe.submit(
+                    Pipeline.Kind.CELL,
+                    c,
+                    () -> {
+                      busy(running, most);
+                      done.add(cell);
+                    });
+              }
+            });
+      }
+      pipe.awaitDone();
+    }
+    assertEquals(16, done.size(), done.toString());
+    assertEquals(2, most.get(), "two slots: at most two tasks at once, and both were used");
+  }
+
+  /** Both slots of a pipeline held by a task each, released one slot at a time. */
+  private static final class Held {
+    final Map<String, CountDownLatch> release = new java.util.concurrent.ConcurrentHashMap<>();
+    final CountDownLatch started = new CountDownLatch(2);
+
+    Held(Pipeline pipe) throws InterruptedException {
+      for (int i = 0; i < 2; i++) {
+        pipe.submit(
+            Pipeline.Kind.CELL,
+            100,
+            () -> {
+              CountDownLatch mine = new CountDownLatch(1);
+              release.put(Thread.currentThread().getName(), mine);
+              started.countDown();
+              await(mine);
+            });
+      }
+      assertTrue(started.await(10, TimeUnit.SECONDS), "both slots took a task");
+    }
+
+    void free(String slot) {
+      release.get(slot).countDown();
+    }
+  }
+
+  @Test
+  void theFirstSlotBuildsImagesBeforeCells() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    try (Pipeline pipe = new Pipeline(2, e -> {})) {
+      Held held = new Held(pipe);
+      pipe.submit(Pipeline.Kind.CELL, 1, () -> order.add("cell"));
+      pipe.submit(Pipeline.Kind.IMAGE, 1, () -> order.add("image b"));
+      pipe.submit(Pipeline.Kind.IMAGE, 2, () -> order.add("image a"));
+      held.free("slot-1");
+      waitFor(() -> order.size() == 3);
+      held.free("slot-2");
+      pipe.awaitDone();
+    }
+    assertEquals(List.of("image a", "image b", "cell"), order);
+  }
+
+  @Test
+  void otherSlotsTakeSnapshotsThenTheLongestCellThenImages() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    try (Pipeline pipe = new Pipeline(2, e -> {})) {
+      Held held = new Held(pipe);
+      pipe.submit(Pipeline.Kind.IMAGE, 5, () -> order.add("image"));
+      pipe.submit(Pipeline.Kind.CELL, 12, () -> order.add("short cell"));
+      pipe.submit(Pipeline.Kind.CELL, 26, () -> order.add("long cell"));
+      pipe.submit(Pipeline.Kind.SNAPSHOT, 0, () -> order.add("snapshot"));
+      held.free("slot-2");
+      waitFor(() -> order.size() == 4);
+      held.free("slot-1");
+      pipe.awaitDone();
+    }
+    assertEquals(List.of("snapshot", "long cell", "short cell", "image"), order);
+  }
+
+  @Test
+  void aTaskThatThrowsIsReportedAndTheRestStillRun() throws Exception {
+    List<RuntimeException> failed = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger ran = new AtomicInteger();
+    try (Pipeline pipe = new Pipeline(1, failed::add)) {
+      pipe.submit(
+          Pipeline.Kind.CELL,
+          1,
+          () -> {
+            throw new IllegalStateException("cell broke");
+          });
+      pipe.submit(Pipeline.Kind.CELL, 0, ran::incrementAndGet);
+      pipe.awaitDone();
+    }
+    assertEquals(1, ran.get());
+    assertEquals("cell broke", failed.get(0).getMessage());
+  }
+
+  @Test
+  void aPipelineNeedsASlot() {
+    assertThrows(IllegalArgumentException.class, () -> new Pipeline(0, e -> {}));
+  }
+
+  private static PlannedCell planned(String name, String recipe, String kdump, ImageRecipes r) {
+    Cell c = new Cell(Optional.of(name), Map.of(Axis.RECIPE, recipe, Axis.KDUMP, kdump));
+    return new PlannedCell(
+        c, r.get(recipe), QemuBuild.host(r.get(recipe).arch()), Optional.empty());
+  }
+
+  @Test
+  void theQuickestImageForTheMostCellTimeIsBuiltFirstThenTheSlowestBuilds() {
+    ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
+    Map<String, List<PlannedCell>> byImage = new LinkedHashMap<>();
+    String debianArm = Userland.DEBIAN.imageName("aarch64-6.12-bpo");
+    String debianX86 = Userland.DEBIAN.imageName("x86_64-6.12");
+    byImage.put(
+        debianX86,
+        List.of(
+            new PlannedCell(
+                planned("d1", "x86_64-6.12", "yes", r).cell(),
+                r.get("x86_64-6.12").withUserland(Userland.DEBIAN),
+                QemuBuild.host(r.get("x86_64-6.12").arch()),
+                Optional.empty())));
+    byImage.put(
+        debianArm,
+        List.of(
+            new PlannedCell(
+                planned("d2", "aarch64-6.12-bpo", "no", r).cell(),
+                r.get("aarch64-6.12-bpo").withUserland(Userland.DEBIAN),
+                QemuBuild.host(r.get("aarch64-6.12-bpo").arch()),
+                Optional.empty())));
+    byImage.put("x86_64-6.1", List.of(planned("a", "x86_64-6.1", "no", r)));
+    byImage.put(
+        "x86_64-6.12",
+        List.of(planned("b", "x86_64-6.12", "yes", r), planned("c", "x86_64-6.12", "no", r)));
+    assertEquals(
+        List.of("x86_64-6.12", debianArm, debianX86, "x86_64-6.1"),
+        MatrixRunner.buildOrder(byImage));
+    assertEquals(List.of(), MatrixRunner.buildOrder(Map.of()));
+  }
+
+  private static void busy(AtomicInteger running, AtomicInteger most) {
+    int now = running.incrementAndGet();
+    most.accumulateAndGet(now, Math::max);
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    running.decrementAndGet();
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(50);
+  }
+}
