@@ -23,6 +23,9 @@ head="$(git rev-parse --short HEAD)"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/pvh-fresh.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
+# killed or interrupted: exit through the EXIT trap, so the temporary folder goes too
+trap 'exit 143' TERM
+trap 'exit 130' INT
 echo "fresh clone of $head into $tmp, empty harness cache; running ci/run-matrix.sh $config ..." >&2
 
 start=$EPOCHREALTIME

@@ -159,13 +159,13 @@ public final class MatrixRunner {
     List<RuntimeException> failures = new ArrayList<>();
     try (Pipeline pipe = new Pipeline(run.parallelism(), failures::add)) {
       Map<String, SnapshotGate> gates = new LinkedHashMap<>();
-      List<String> order = buildOrder(byImage);
-      for (int i = 0; i < order.size(); i++) {
-        String name = order.get(i);
-        List<PlannedCell> its = byImage.get(name);
+      Map<String, Double> ranks = buildRanks(byImage);
+      for (Map.Entry<String, List<PlannedCell>> e : byImage.entrySet()) {
+        String name = e.getKey();
+        List<PlannedCell> its = e.getValue();
         pipe.submit(
             Pipeline.Kind.IMAGE,
-            order.size() - i,
+            ranks.get(name),
             () -> {
               Optional<GuestImage> image = buildImage(session, name, its, run, listener, futures);
               if (image.isEmpty()) {
@@ -212,30 +212,22 @@ public final class MatrixRunner {
   }
 
   /**
-   * The order the images are built in: first the quickest to build for the most cell time (the
-   * first verdict comes soonest), then the slowest builds first, so the cells of a slow image do
-   * not all wait for it at the end of the run.
+   * The images' ranks for the {@link Pipeline}: their estimated build seconds, and the highest of
+   * all for the quickest to build for the most cell time, so the first verdict comes soonest. The
+   * image slot then builds the slowest first; another slot, free of cells, the quickest.
    */
-  static List<String> buildOrder(Map<String, List<PlannedCell>> byImage) {
-    if (byImage.isEmpty()) {
-      return List.of();
-    }
-    Comparator<Map.Entry<String, List<PlannedCell>>> cellTimePerBuildSecond =
-        Comparator.comparingDouble(
-            e ->
-                e.getValue().stream().mapToDouble(CellCost::estimateSeconds).sum()
-                    / CellCost.imageBuildSeconds(e.getValue().get(0).recipe()));
-    String first = byImage.entrySet().stream().max(cellTimePerBuildSecond).orElseThrow().getKey();
-    List<String> out = new ArrayList<>(List.of(first));
+  static Map<String, Double> buildRanks(Map<String, List<PlannedCell>> byImage) {
+    Map<String, Double> ranks = new LinkedHashMap<>();
+    byImage.forEach(
+        (name, cells) -> ranks.put(name, CellCost.imageBuildSeconds(cells.get(0).recipe())));
     byImage.entrySet().stream()
-        .filter(e -> !e.getKey().equals(first))
-        .sorted(
+        .max(
             Comparator.comparingDouble(
-                    (Map.Entry<String, List<PlannedCell>> e) ->
-                        CellCost.imageBuildSeconds(e.getValue().get(0).recipe()))
-                .reversed())
-        .forEach(e -> out.add(e.getKey()));
-    return out;
+                e ->
+                    e.getValue().stream().mapToDouble(CellCost::estimateSeconds).sum()
+                        / CellCost.imageBuildSeconds(e.getValue().get(0).recipe())))
+        .ifPresent(e -> ranks.put(e.getKey(), Double.MAX_VALUE));
+    return ranks;
   }
 
   /** Builds the image of {@code cells}; when it does not build, their outcome says why. */

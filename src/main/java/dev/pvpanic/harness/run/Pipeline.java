@@ -1,10 +1,10 @@
 package dev.pvpanic.harness.run;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -14,16 +14,18 @@ import java.util.function.Consumer;
  * its snapshots and cells, a snapshot its cells), so a cell starts as soon as its own image and
  * snapshot exist, while the images other cells need are still being built.
  *
- * <p>Which task a free slot takes: the first slot prefers images (then snapshots, then cells), so
- * images keep being built beside the cells of the images already made; every other slot prefers
- * snapshots (short, and each unblocks cells), then cells, then images. No slot idles while any task
- * is ready, and never more tasks run than there are slots, so image builds do not overload the
- * cores the guests need. Within a kind, the higher rank goes first (the longest cell, the image to
- * build first); equal ranks keep the order they were queued in.
+ * <p>Which task a free slot takes: every slot takes a snapshot first (short, and each unblocks
+ * cells). Then the first slot builds images, the highest rank first (the first image to build, then
+ * the slowest builds, so their cells do not all wait at the end), and runs cells only when no image
+ * is left; every other slot runs cells, the longest first, and builds an image only when no cell is
+ * ready, the lowest rank first (the quickest build, so it is soon back to cells). No slot idles
+ * while any task is ready, never more tasks run than there are slots (so image builds do not
+ * overload the cores the guests need), and at most one slot is on a long image build while cells
+ * wait. Equal ranks keep the order they were queued in.
  */
 final class Pipeline implements AutoCloseable {
 
-  /** The kinds of work, in the order a slot other than the first prefers them. */
+  /** The kinds of work. */
   enum Kind {
     SNAPSHOT,
     CELL,
@@ -32,7 +34,10 @@ final class Pipeline implements AutoCloseable {
 
   private record Task(Kind kind, double rank, long order, Runnable work) {}
 
-  private final Map<Kind, PriorityQueue<Task>> ready = new EnumMap<>(Kind.class);
+  /** A kind of task a slot takes, and whether the lowest rank first. */
+  private record Take(Kind kind, boolean lowestFirst) {}
+
+  private final Map<Kind, List<Task>> ready = new EnumMap<>(Kind.class);
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicLong order = new AtomicLong();
   private final Consumer<RuntimeException> failed;
@@ -49,19 +54,19 @@ final class Pipeline implements AutoCloseable {
     }
     this.failed = failed;
     for (Kind k : Kind.values()) {
-      ready.put(
-          k,
-          new PriorityQueue<>(
-              (a, b) ->
-                  a.rank() != b.rank()
-                      ? Double.compare(b.rank(), a.rank())
-                      : Long.compare(a.order(), b.order())));
+      ready.put(k, new ArrayList<>());
     }
     for (int i = 0; i < slots; i++) {
-      List<Kind> preference =
+      List<Take> preference =
           i == 0 && slots > 1
-              ? List.of(Kind.IMAGE, Kind.SNAPSHOT, Kind.CELL)
-              : List.of(Kind.SNAPSHOT, Kind.CELL, Kind.IMAGE);
+              ? List.of(
+                  new Take(Kind.SNAPSHOT, false),
+                  new Take(Kind.IMAGE, false),
+                  new Take(Kind.CELL, false))
+              : List.of(
+                  new Take(Kind.SNAPSHOT, false),
+                  new Take(Kind.CELL, false),
+                  new Take(Kind.IMAGE, true));
       Thread t = new Thread(() -> work(preference), "slot-" + (i + 1));
       t.setDaemon(true);
       workers.add(t);
@@ -89,7 +94,7 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
-  private void work(List<Kind> preference) {
+  private void work(List<Take> preference) {
     while (true) {
       Task task;
       synchronized (this) {
@@ -119,12 +124,19 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
-  private Task next(List<Kind> preference) {
-    for (Kind k : preference) {
-      Task t = ready.get(k).poll();
-      if (t != null) {
-        return t;
+  private Task next(List<Take> preference) {
+    for (Take take : preference) {
+      List<Task> tasks = ready.get(take.kind());
+      if (tasks.isEmpty()) {
+        continue;
       }
+      Comparator<Task> byRank = Comparator.comparingDouble(Task::rank);
+      Comparator<Task> best =
+          (take.lowestFirst() ? byRank.reversed() : byRank)
+              .thenComparing(Comparator.comparingLong(Task::order).reversed());
+      Task t = java.util.Collections.max(tasks, best);
+      tasks.remove(t);
+      return t;
     }
     return null;
   }
@@ -134,7 +146,7 @@ final class Pipeline implements AutoCloseable {
   public void close() {
     synchronized (this) {
       closed = true;
-      ready.values().forEach(PriorityQueue::clear);
+      ready.values().forEach(List::clear);
       notifyAll();
     }
   }

@@ -84,36 +84,55 @@ class PipelineTest {
   }
 
   @Test
-  void theFirstSlotBuildsImagesBeforeCells() throws Exception {
+  void theFirstSlotTakesSnapshotsThenTheHighestRankedImagesThenCells() throws Exception {
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     try (Pipeline pipe = new Pipeline(2, e -> {})) {
       Held held = new Held(pipe);
-      pipe.submit(Pipeline.Kind.CELL, 1, () -> order.add("cell"));
-      pipe.submit(Pipeline.Kind.IMAGE, 1, () -> order.add("image b"));
-      pipe.submit(Pipeline.Kind.IMAGE, 2, () -> order.add("image a"));
+      pipe.submit(Pipeline.Kind.CELL, 26, () -> order.add("cell"));
+      pipe.submit(Pipeline.Kind.IMAGE, 30, () -> order.add("quick image"));
+      pipe.submit(Pipeline.Kind.IMAGE, 330, () -> order.add("slow image"));
+      pipe.submit(Pipeline.Kind.SNAPSHOT, 0, () -> order.add("snapshot"));
       held.free("slot-1");
-      waitFor(() -> order.size() == 3);
+      waitFor(() -> order.size() == 4);
       held.free("slot-2");
       pipe.awaitDone();
     }
-    assertEquals(List.of("image a", "image b", "cell"), order);
+    assertEquals(List.of("snapshot", "slow image", "quick image", "cell"), order);
   }
 
   @Test
-  void otherSlotsTakeSnapshotsThenTheLongestCellThenImages() throws Exception {
+  void otherSlotsTakeSnapshotsThenTheLongestCellThenTheQuickestImage() throws Exception {
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     try (Pipeline pipe = new Pipeline(2, e -> {})) {
       Held held = new Held(pipe);
-      pipe.submit(Pipeline.Kind.IMAGE, 5, () -> order.add("image"));
+      pipe.submit(Pipeline.Kind.IMAGE, 330, () -> order.add("slow image"));
+      pipe.submit(Pipeline.Kind.IMAGE, 30, () -> order.add("quick image"));
       pipe.submit(Pipeline.Kind.CELL, 12, () -> order.add("short cell"));
       pipe.submit(Pipeline.Kind.CELL, 26, () -> order.add("long cell"));
       pipe.submit(Pipeline.Kind.SNAPSHOT, 0, () -> order.add("snapshot"));
       held.free("slot-2");
-      waitFor(() -> order.size() == 4);
+      waitFor(() -> order.size() == 5);
       held.free("slot-1");
       pipe.awaitDone();
     }
-    assertEquals(List.of("snapshot", "long cell", "short cell", "image"), order);
+    assertEquals(
+        List.of("snapshot", "long cell", "short cell", "quick image", "slow image"), order);
+  }
+
+  @Test
+  void equalRanksKeepTheirOrder() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    try (Pipeline pipe = new Pipeline(1, e -> {})) {
+      CountDownLatch hold = new CountDownLatch(1);
+      pipe.submit(Pipeline.Kind.CELL, 99, () -> await(hold));
+      waitFor(() -> true);
+      for (String c : List.of("a", "b", "c")) {
+        pipe.submit(Pipeline.Kind.CELL, 7, () -> order.add(c));
+      }
+      hold.countDown();
+      pipe.awaitDone();
+    }
+    assertEquals(List.of("a", "b", "c"), order);
   }
 
   @Test
@@ -146,35 +165,34 @@ class PipelineTest {
   }
 
   @Test
-  void theQuickestImageForTheMostCellTimeIsBuiltFirstThenTheSlowestBuilds() {
+  void theQuickestImageForTheMostCellTimeRanksFirstThenBySlowestBuild() {
     ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
     Map<String, List<PlannedCell>> byImage = new LinkedHashMap<>();
     String debianArm = Userland.DEBIAN.imageName("aarch64-6.12-bpo");
     String debianX86 = Userland.DEBIAN.imageName("x86_64-6.12");
-    byImage.put(
-        debianX86,
-        List.of(
-            new PlannedCell(
-                planned("d1", "x86_64-6.12", "yes", r).cell(),
-                r.get("x86_64-6.12").withUserland(Userland.DEBIAN),
-                QemuBuild.host(r.get("x86_64-6.12").arch()),
-                Optional.empty())));
-    byImage.put(
-        debianArm,
-        List.of(
-            new PlannedCell(
-                planned("d2", "aarch64-6.12-bpo", "no", r).cell(),
-                r.get("aarch64-6.12-bpo").withUserland(Userland.DEBIAN),
-                QemuBuild.host(r.get("aarch64-6.12-bpo").arch()),
-                Optional.empty())));
+    byImage.put(debianX86, List.of(onDebian(planned("d1", "x86_64-6.12", "yes", r), r)));
+    byImage.put(debianArm, List.of(onDebian(planned("d2", "aarch64-6.12-bpo", "no", r), r)));
     byImage.put("x86_64-6.1", List.of(planned("a", "x86_64-6.1", "no", r)));
     byImage.put(
         "x86_64-6.12",
         List.of(planned("b", "x86_64-6.12", "yes", r), planned("c", "x86_64-6.12", "no", r)));
-    assertEquals(
-        List.of("x86_64-6.12", debianArm, debianX86, "x86_64-6.1"),
-        MatrixRunner.buildOrder(byImage));
-    assertEquals(List.of(), MatrixRunner.buildOrder(Map.of()));
+    Map<String, Double> ranks = MatrixRunner.buildRanks(byImage);
+    List<String> highestFirst =
+        ranks.entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .map(Map.Entry::getKey)
+            .toList();
+    assertEquals(List.of("x86_64-6.12", debianArm, debianX86, "x86_64-6.1"), highestFirst);
+    assertEquals(Double.MAX_VALUE, ranks.get("x86_64-6.12"));
+    assertEquals(Map.of(), MatrixRunner.buildRanks(Map.of()));
+  }
+
+  private static PlannedCell onDebian(PlannedCell p, ImageRecipes r) {
+    return new PlannedCell(
+        p.cell(),
+        p.recipe().withUserland(Userland.DEBIAN),
+        QemuBuild.host(p.recipe().arch()),
+        Optional.empty());
   }
 
   private static void busy(AtomicInteger running, AtomicInteger most) {
