@@ -212,14 +212,20 @@ public final class MatrixRunner {
   }
 
   /**
-   * The images' ranks for the {@link Pipeline}: their estimated build seconds, and the highest of
-   * all for the quickest to build for the most cell time, so the first verdict comes soonest. The
-   * image slot then builds the slowest first; another slot, free of cells, the quickest.
+   * The images' ranks for the {@link Pipeline}: the highest of all for the quickest to build for
+   * the most cell time, so the first verdict comes soonest; then the image whose longest cell is
+   * longest (a long cell started late leaves the other slot idle at the end: a Debian system's
+   * kdump cell), the slower build first among equals. The image slot builds the highest rank first;
+   * another slot, free of cells, the lowest.
    */
   static Map<String, Double> buildRanks(Map<String, List<PlannedCell>> byImage) {
     Map<String, Double> ranks = new LinkedHashMap<>();
     byImage.forEach(
-        (name, cells) -> ranks.put(name, CellCost.imageBuildSeconds(cells.get(0).recipe())));
+        (name, cells) ->
+            ranks.put(
+                name,
+                cells.stream().mapToDouble(CellCost::estimateSeconds).max().orElse(0)
+                    + CellCost.imageBuildSeconds(cells.get(0).recipe()) / 10_000));
     byImage.entrySet().stream()
         .max(
             Comparator.comparingDouble(

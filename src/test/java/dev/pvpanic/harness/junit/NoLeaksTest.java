@@ -45,4 +45,36 @@ class NoLeaksTest {
     }
     assertEquals(List.of(), NoLeaks.leaks(runDir));
   }
+
+  @Test
+  void aClassEndingBesideAnotherIsCheckedWithItWhenTheLastOneEnds() throws Exception {
+    NoLeaks.Stretch stretch = new NoLeaks.Stretch();
+    stretch.start();
+    assertEquals(List.of("Alone"), stretch.end("Alone"), "a class alone checks itself");
+    stretch.checked();
+    stretch.start();
+    stretch.start();
+    assertEquals(List.of(), stretch.end("First"), "another class still runs");
+    stretch.start();
+    assertEquals(List.of(), stretch.end("Second"));
+    assertEquals(List.of("First", "Second", "Third"), stretch.end("Third"));
+    // while that check runs, no class starts
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    Thread next =
+        new Thread(
+            () -> {
+              try {
+                stretch.start();
+                started.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    next.start();
+    assertTrue(!started.await(300, TimeUnit.MILLISECONDS), "waits for the check");
+    stretch.checked();
+    assertTrue(started.await(10, TimeUnit.SECONDS), "starts once the check is over");
+    next.join();
+    assertEquals(List.of("Next"), stretch.end("Next"));
+  }
 }

@@ -83,4 +83,33 @@ class SchedulingTest {
         List.of(riscvKdump, x86Kdump, x86, riscv),
         CellCost.longestFirst(List.of(riscv, x86, x86Kdump, riscvKdump)));
   }
+
+  @Test
+  void aDebianSystemCellGoesBeforeEveryMinimalOneItsKdumpCellFirst() {
+    ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
+    PlannedCell riscvKdump = planned("riscv-kdump", "riscv64-6.12", "yes", r);
+    PlannedCell system = onDebian(planned("system", "aarch64-6.12-bpo", "no", r), r);
+    PlannedCell systemKdump = onDebian(planned("system-kdump", "x86_64-6.12", "yes", r), r);
+    assertEquals(
+        List.of(systemKdump, system, riscvKdump),
+        CellCost.longestFirst(List.of(riscvKdump, system, systemKdump)));
+  }
+
+  private static PlannedCell onDebian(PlannedCell p, ImageRecipes r) {
+    Cell c =
+        new Cell(
+            p.cell().name(),
+            Map.of(
+                Axis.RECIPE,
+                p.cell().get(Axis.RECIPE),
+                Axis.KDUMP,
+                p.cell().get(Axis.KDUMP),
+                Axis.USERLAND,
+                "debian"));
+    return new PlannedCell(
+        c,
+        p.recipe().withUserland(dev.pvpanic.harness.image.Userland.DEBIAN),
+        p.qemu(),
+        Optional.empty());
+  }
 }
