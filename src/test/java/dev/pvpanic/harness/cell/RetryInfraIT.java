@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * --retry-infra on a real guest: QEMU is killed from outside (SIGKILL) when its first panic begins,
  * an infrastructure error; the cell runs again and passes, and both attempts are kept.
  */
+// its guests run several at a time (MatrixRunner): no other class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class RetryInfraIT {
   @TempDir Path tmp;
 

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * command. A folder named but not built is a failure, not a skip: it was asked for. The tree's QEMU
  * must run confined like every other build (a seccomp filter, and not as root).
  */
+// its guests run several at a time (MatrixRunner): no other class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class BuildTreeIT {
   private static final String PLACEHOLDER = "@BUILD_TREE@";
   private static final String BINARY = "qemu-system-aarch64";

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's linux-source package) and prints the command. A folder named but not built is a failure,
  * not a skip: it was asked for.
  */
+// its guests run several at a time (MatrixRunner): no other class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class KernelBuildTreeIT {
   private static final String PLACEHOLDER = "@BUILD_TREE@";
 

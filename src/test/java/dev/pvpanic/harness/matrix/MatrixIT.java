@@ -40,6 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through the one runner ({@link MatrixRunner}, several guests at once, longest first); each test
  * reports its cell.
  */
+// its guests run several at a time (MatrixRunner): no other class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class MatrixIT {
 
   static Stream<Arguments> cells() {

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * oracle never reads, and must get exactly the verdict it states. A PASS is a regression the
  * harness let through; a cell that cannot run here is one it did not check.
  */
+// its guests run several at a time (MatrixRunner): no other class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class RegressionSuiteIT {
 
   @Test

@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
  * the cold runs are this test's own. Cells that can never be restored (QEMU in a container, riscv64
  * on QEMU before 10.2) boot either way and are left out.
  */
+// its guests run several at a time (MatrixRunner): no other class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class SnapshotIT {
   private static final Set<Verdict> REAL_OUTCOMES =
       Set.of(
