@@ -192,6 +192,48 @@ class ContentStoreTest {
   }
 
   @Test
+  void aVersionFoundWholeIsHashedOnceAcrossJvmsAndAnyChangeIsHashedAgain() throws Exception {
+    Path f = Files.write(root.resolve("state.bin"), CONTENT);
+    Path stamp = root.resolve(".state.bin.verified");
+    int before = ContentStore.HASHED.get();
+    assertEquals(
+        java.util.Optional.empty(),
+        ContentStore.mismatch(f, "state.bin", CONTENT.length, CONTENT_SHA256, true));
+    assertEquals(before + 1, ContentStore.HASHED.get(), "hashed the first time");
+    assertTrue(Files.isRegularFile(stamp), "and stamped");
+    // another JVM: the stamp says this version was found whole
+    ContentStore.forgetVerified();
+    String stamped = Files.readString(stamp);
+    assertEquals(
+        java.util.Optional.empty(),
+        ContentStore.mismatch(f, "state.bin", CONTENT.length, CONTENT_SHA256, true));
+    assertEquals(before + 1, ContentStore.HASHED.get(), "not hashed again");
+    // the same bytes written again, the time set back: a new version all the same (ctime)
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(f);
+    Thread.sleep(20);
+    byte[] damaged = CONTENT.clone();
+    damaged[0] ^= 1;
+    Files.write(f, damaged);
+    Files.setLastModifiedTime(f, mtime);
+    ContentStore.forgetVerified();
+    assertTrue(
+        ContentStore.mismatch(f, "state.bin", CONTENT.length, CONTENT_SHA256, true)
+            .orElseThrow()
+            .contains("has SHA-256"),
+        "a change under the old time and size is hashed and found");
+    assertEquals(stamped, Files.readString(stamp), "a damaged version is never stamped");
+    // a stamp of another version does not vouch for this one
+    Files.writeString(stamp, stamped.replace(CONTENT_SHA256, "0".repeat(64)));
+    Files.write(f, CONTENT);
+    ContentStore.forgetVerified();
+    assertEquals(
+        java.util.Optional.empty(),
+        ContentStore.mismatch(f, "state.bin", CONTENT.length, CONTENT_SHA256, true));
+    assertEquals(before + 3, ContentStore.HASHED.get());
+    assertTrue(Files.readString(stamp).endsWith(CONTENT_SHA256), "stamped anew");
+  }
+
+  @Test
   void aFileIsCheckedAgainstItsRecordedSizeAndHash() throws IOException {
     Path f = Files.write(root.resolve("state.bin"), CONTENT);
     assertEquals(
