@@ -1,11 +1,13 @@
 package dev.pvpanic.harness.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.ImageRecipe;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.junit.TestSettings;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -58,5 +60,19 @@ class KernelCommandLineTest {
     int room = 2047 - recipeLine.length() - 1;
     String m = problem("x86_64-6.12", "z=" + "c".repeat(room - 2)).orElseThrow();
     assertTrue(m.contains("the capture kernel's command line"), m);
+  }
+
+  @Test
+  void theCaptureKernelBootsAtNoticeLevelUnlessTheMainLineAsksForMore() {
+    assertEquals(
+        "console=ttyS0 irqpoll nr_cpus=1 reset_devices no_timer_check loglevel=6",
+        KernelCommandLine.capture("console=ttyS0 crashkernel=192M crash_kexec_post_notifiers"));
+    // quiet would hide the banner that shows the capture kernel started: lifted
+    assertTrue(
+        KernelCommandLine.capture("console=ttyS0 quiet crashkernel=192M").endsWith(" loglevel=6"));
+    assertTrue(KernelCommandLine.capture("console=ttyS0 loglevel=3").endsWith(" loglevel=6"));
+    for (String more : List.of("console=ttyS0 debug", "console=ttyS0 loglevel=8")) {
+      assertFalse(KernelCommandLine.capture(more).contains("loglevel=6"), more);
+    }
   }
 }
