@@ -482,7 +482,8 @@ public final class MatrixRunner {
 
   /**
    * Finds or makes the snapshot of every distinct key among {@code jobs}, several at once, before
-   * any cell runs: then no cell waits for another to boot its snapshot.
+   * any cell runs: for the benchmark and the fault campaign, whose cells must time and fault a
+   * cell, not the making of its snapshot (a matrix run makes each as its cells need it).
    */
   public List<Prepared> prepareSnapshots(List<Job> jobs, CellRunner runner) {
     Map<String, Job> firstOfKey = new LinkedHashMap<>();
