@@ -244,6 +244,17 @@ public final class MatrixRunner {
       MatrixRun run,
       Listener listener,
       Map<String, CompletableFuture<Outcome>> futures) {
+    if (dev.pvpanic.harness.Interruption.requested()) {
+      // after a Ctrl-C nothing more is built: the cells are recorded as not started
+      for (PlannedCell p : cells) {
+        futures
+            .get(p.cell().id())
+            .complete(
+                notRun(
+                    p, Verdict.INTERRUPTED, "not started: the run was interrupted (Ctrl-C)", run));
+      }
+      return Optional.empty();
+    }
     Instant start = Instant.now();
     listener.phase("image " + name + ": making it for " + cellsText(cells));
     try {
@@ -367,7 +378,9 @@ public final class MatrixRunner {
           CellCost.estimateSeconds(job.planned()),
           () -> {
             try {
-              cells.prepareSnapshot(job.planned().cell(), job.image(), job.planned().qemu());
+              if (!dev.pvpanic.harness.Interruption.requested()) {
+                cells.prepareSnapshot(job.planned().cell(), job.image(), job.planned().qemu());
+              }
             } catch (RuntimeException e) {
               listener.phase(
                   job.planned().displayName()

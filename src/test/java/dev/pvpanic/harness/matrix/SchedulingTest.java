@@ -1,14 +1,14 @@
 package dev.pvpanic.harness.matrix;
 
+import static dev.pvpanic.harness.matrix.PlannedCells.onDebian;
+import static dev.pvpanic.harness.matrix.PlannedCells.planned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.junit.TestSettings;
-import dev.pvpanic.harness.machine.QemuBuild;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -50,12 +50,6 @@ class SchedulingTest {
     assertTrue(GuestParallelism.parseMemAvailableMb("MemTotal: 1 kB\n").isEmpty());
   }
 
-  private static PlannedCell planned(String name, String recipe, String kdump, ImageRecipes r) {
-    Cell c = new Cell(Optional.of(name), Map.of(Axis.RECIPE, recipe, Axis.KDUMP, kdump));
-    return new PlannedCell(
-        c, r.get(recipe), QemuBuild.host(r.get(recipe).arch()), Optional.empty());
-  }
-
   @Test
   void kdumpAndAarch64CellsGoFirstAndEqualOnesKeepTheirOrder() {
     ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
@@ -88,28 +82,10 @@ class SchedulingTest {
   void aDebianSystemCellGoesBeforeEveryMinimalOneItsKdumpCellFirst() {
     ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
     PlannedCell riscvKdump = planned("riscv-kdump", "riscv64-6.12", "yes", r);
-    PlannedCell system = onDebian(planned("system", "aarch64-6.12-bpo", "no", r), r);
-    PlannedCell systemKdump = onDebian(planned("system-kdump", "x86_64-6.12", "yes", r), r);
+    PlannedCell system = onDebian(planned("system", "aarch64-6.12-bpo", "no", r));
+    PlannedCell systemKdump = onDebian(planned("system-kdump", "x86_64-6.12", "yes", r));
     assertEquals(
         List.of(systemKdump, system, riscvKdump),
         CellCost.longestFirst(List.of(riscvKdump, system, systemKdump)));
-  }
-
-  private static PlannedCell onDebian(PlannedCell p, ImageRecipes r) {
-    Cell c =
-        new Cell(
-            p.cell().name(),
-            Map.of(
-                Axis.RECIPE,
-                p.cell().get(Axis.RECIPE),
-                Axis.KDUMP,
-                p.cell().get(Axis.KDUMP),
-                Axis.USERLAND,
-                "debian"));
-    return new PlannedCell(
-        c,
-        p.recipe().withUserland(dev.pvpanic.harness.image.Userland.DEBIAN),
-        p.qemu(),
-        Optional.empty());
   }
 }

@@ -1,5 +1,7 @@
 package dev.pvpanic.harness.run;
 
+import static dev.pvpanic.harness.matrix.PlannedCells.onDebian;
+import static dev.pvpanic.harness.matrix.PlannedCells.planned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pvpanic.harness.image.ImageRecipes;
 import dev.pvpanic.harness.image.Userland;
 import dev.pvpanic.harness.junit.TestSettings;
-import dev.pvpanic.harness.machine.QemuBuild;
-import dev.pvpanic.harness.matrix.Axis;
-import dev.pvpanic.harness.matrix.Cell;
 import dev.pvpanic.harness.matrix.PlannedCell;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,20 +156,14 @@ class PipelineTest {
     assertThrows(IllegalArgumentException.class, () -> new Pipeline(0, e -> {}));
   }
 
-  private static PlannedCell planned(String name, String recipe, String kdump, ImageRecipes r) {
-    Cell c = new Cell(Optional.of(name), Map.of(Axis.RECIPE, recipe, Axis.KDUMP, kdump));
-    return new PlannedCell(
-        c, r.get(recipe), QemuBuild.host(r.get(recipe).arch()), Optional.empty());
-  }
-
   @Test
   void theQuickestImageForTheMostCellTimeRanksFirstThenByLongestCellThenSlowestBuild() {
     ImageRecipes r = ImageRecipes.load(TestSettings.checkout().recipes());
     Map<String, List<PlannedCell>> byImage = new LinkedHashMap<>();
     String debianArm = Userland.DEBIAN.imageName("aarch64-6.12-bpo");
     String debianX86 = Userland.DEBIAN.imageName("x86_64-6.12");
-    byImage.put(debianX86, List.of(onDebian(planned("d1", "x86_64-6.12", "yes", r), r)));
-    byImage.put(debianArm, List.of(onDebian(planned("d2", "aarch64-6.12-bpo", "no", r), r)));
+    byImage.put(debianX86, List.of(onDebian(planned("d1", "x86_64-6.12", "yes", r))));
+    byImage.put(debianArm, List.of(onDebian(planned("d2", "aarch64-6.12-bpo", "no", r))));
     byImage.put("x86_64-6.1", List.of(planned("a", "x86_64-6.1", "no", r)));
     byImage.put(
         "x86_64-6.12",
@@ -186,18 +178,6 @@ class PipelineTest {
     assertEquals(List.of("x86_64-6.12", debianX86, debianArm, "x86_64-6.1"), highestFirst);
     assertEquals(Double.MAX_VALUE, ranks.get("x86_64-6.12"));
     assertEquals(Map.of(), MatrixRunner.buildRanks(Map.of()));
-  }
-
-  private static PlannedCell onDebian(PlannedCell p, ImageRecipes r) {
-    Map<Axis, String> values = new java.util.EnumMap<>(Axis.class);
-    values.put(Axis.RECIPE, p.cell().get(Axis.RECIPE));
-    values.put(Axis.KDUMP, p.cell().get(Axis.KDUMP));
-    values.put(Axis.USERLAND, "debian");
-    return new PlannedCell(
-        new Cell(p.cell().name(), values),
-        p.recipe().withUserland(Userland.DEBIAN),
-        QemuBuild.host(p.recipe().arch()),
-        Optional.empty());
   }
 
   private static void busy(AtomicInteger running, AtomicInteger most) {
