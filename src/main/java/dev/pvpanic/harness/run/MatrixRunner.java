@@ -156,7 +156,7 @@ public final class MatrixRunner {
     }
     MatrixRunner runner = new MatrixRunner(run.parallelism(), run.retryInfra(), listener);
     CellRunner cells = session.runner(options);
-    List<RuntimeException> failures = new ArrayList<>();
+    List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (Pipeline pipe = new Pipeline(run.parallelism(), failures::add)) {
       Map<String, SnapshotGate> gates = new LinkedHashMap<>();
       Map<String, Double> ranks = buildRanks(byImage);
@@ -394,41 +394,31 @@ public final class MatrixRunner {
     }
   }
 
-  /** Runs every job with {@code runner}; the results come in the order of {@code jobs}. */
+  /**
+   * Runs every job with {@code runner} on this runner's slots, the longest first; the results come
+   * in the order of {@code jobs}. A job that throws ends the run with its exception once the others
+   * have run.
+   */
   public List<CellResult> runAll(List<Job> jobs, CellRunner runner) {
-    Map<Job, CellResult> results = new LinkedHashMap<>();
-    runEach(jobs, runner, (job, r) -> results.put(job, r));
-    List<CellResult> out = new ArrayList<>();
-    jobs.forEach(j -> out.add(results.get(j)));
-    return out;
-  }
-
-  private interface ResultSink {
-    void accept(Job job, CellResult result);
-  }
-
-  private void runEach(List<Job> jobs, CellRunner runner, ResultSink sink) {
-    Map<Job, Future<CellResult>> running = new LinkedHashMap<>();
-    ExecutorService pool = Executors.newFixedThreadPool(parallelism, daemon("cell"));
-    try {
-      for (Job job : longestFirst(jobs)) {
-        running.put(
-            job,
-            pool.submit(
-                () -> {
-                  CellResult r = runWithRetries(job, runner);
-                  synchronized (sink) {
-                    sink.accept(job, r);
-                  }
-                  return r;
-                }));
+    Map<Job, CellResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+    List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Pipeline pipe = new Pipeline(parallelism, failures::add)) {
+      for (Job job : jobs) {
+        pipe.submit(
+            Pipeline.Kind.CELL,
+            CellCost.estimateSeconds(job.planned()),
+            () -> results.put(job, runWithRetries(job, runner)));
       }
-      for (Map.Entry<Job, Future<CellResult>> e : running.entrySet()) {
-        await(e.getValue(), e.getKey().planned().displayName());
-      }
-    } finally {
-      pool.shutdownNow();
+      pipe.awaitDone();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HarnessException("interrupted while running " + jobs.size() + " cells", e);
     }
+    if (!failures.isEmpty()) {
+      throw new HarnessException(
+          "running a cell failed: " + failures.get(0).getMessage(), failures.get(0));
+    }
+    return jobs.stream().map(results::get).toList();
   }
 
   /**
