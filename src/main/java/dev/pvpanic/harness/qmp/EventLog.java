@@ -160,11 +160,31 @@ public final class EventLog {
    * @return the events that arrived during the call, in order
    */
   public List<QmpEvent> awaitQuiet(Duration quiet, Duration max) {
+    return awaitQuietSinceLast(quiet, quiet, max);
+  }
+
+  /**
+   * Waits until no event arrived for {@code quiet} counted from the log's last event (or from the
+   * log's creation when it has none), and for at least {@code atLeast} counted from the call; or
+   * until {@code max} passed, whichever comes first. Each new event restarts the count. Returns at
+   * once if the log is closed, since nothing more can come. With {@code atLeast == quiet} this is
+   * {@link #awaitQuiet}; with less, time that already passed without an event before the call
+   * counts (a reboot's RESETs, then the seconds the guest took to be seen booting).
+   *
+   * @return the events that arrived during the call, in order
+   */
+  public List<QmpEvent> awaitQuietSinceLast(Duration quiet, Duration atLeast, Duration max) {
     Objects.requireNonNull(quiet, "quiet");
+    Objects.requireNonNull(atLeast, "atLeast");
     Objects.requireNonNull(max, "max");
-    if (quiet.isNegative() || max.compareTo(quiet) < 0) {
+    if (quiet.isNegative()
+        || atLeast.isNegative()
+        || atLeast.compareTo(quiet) > 0
+        || max.compareTo(quiet) < 0) {
       throw new IllegalArgumentException(
-          "need 0 <= quiet <= max, got quiet "
+          "need 0 <= atLeast <= quiet <= max, got atLeast "
+              + DurationText.of(atLeast)
+              + ", quiet "
               + DurationText.of(quiet)
               + " and max "
               + DurationText.of(max));
@@ -175,8 +195,9 @@ public final class EventLog {
     try {
       int startSize = events.size();
       while (closedReason == null) {
-        long quietSince = events.size() > startSize ? lastAppendNanos : start;
-        long wakeUp = Math.min(quietSince + quiet.toNanos(), deadline);
+        long wakeUp =
+            Math.min(
+                Math.max(lastAppendNanos + quiet.toNanos(), start + atLeast.toNanos()), deadline);
         long remaining = wakeUp - System.nanoTime();
         if (remaining <= 0) {
           break;

@@ -177,6 +177,64 @@ class EventLogTest {
   }
 
   @Test
+  void awaitQuietSinceLastCountsTheQuietThatPassedBeforeTheCall() throws Exception {
+    append("RESET");
+    long appended = System.nanoTime();
+    Thread.sleep(800);
+
+    List<QmpEvent> arrived =
+        log.awaitQuietSinceLast(
+            Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofSeconds(10));
+    long sinceEvent = System.nanoTime() - appended;
+
+    assertEquals(List.of(), arrived);
+    assertTrue(sinceEvent >= Duration.ofMillis(1000).toNanos(), "quiet " + sinceEvent);
+    // counted from the call it would be 1,800 ms or more
+    assertTrue(
+        sinceEvent < Duration.ofMillis(1800).toNanos(), "counted from the call: " + sinceEvent);
+  }
+
+  @Test
+  void awaitQuietSinceLastStillWaitsAtLeastItsMinimumAfterALongQuiet() throws Exception {
+    append("RESET");
+    Thread.sleep(600);
+
+    long start = System.nanoTime();
+    log.awaitQuietSinceLast(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofSeconds(5));
+    long waited = System.nanoTime() - start;
+
+    assertTrue(waited >= Duration.ofMillis(200).toNanos(), "waited " + waited);
+  }
+
+  @Test
+  void awaitQuietSinceLastRestartsOnAnEventDuringTheCall() throws Exception {
+    append("RESET");
+    Thread.sleep(200); // still 200 ms short of quiet when the call begins
+    long start = System.nanoTime();
+    appendIn(Duration.ofMillis(100), "RESET");
+
+    List<QmpEvent> arrived =
+        log.awaitQuietSinceLast(
+            Duration.ofMillis(400), Duration.ofMillis(50), Duration.ofSeconds(5));
+    long waited = System.nanoTime() - start;
+
+    assertEquals(List.of("RESET"), arrived.stream().map(QmpEvent::name).toList());
+    assertTrue(
+        waited >= Duration.ofMillis(500).toNanos(), "quiet counted from the new event: " + waited);
+  }
+
+  @Test
+  void awaitQuietSinceLastRefusesAMinimumLongerThanTheQuietPeriod() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                log.awaitQuietSinceLast(
+                    Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("atLeast"), e.getMessage());
+  }
+
+  @Test
   void awaitQuietOnAClosedLogReturnsAtOnce() {
     log.close("gone");
 
