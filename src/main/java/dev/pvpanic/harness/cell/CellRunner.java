@@ -170,7 +170,10 @@ public final class CellRunner {
               .apply(Oracle.expect(setup, run.image.facts(), caps, ready.report()));
       run.expected = Optional.of(expected);
       run.write(CellArtifacts.EXPECTED, expected.describe());
-      GuestReport report = arm(run, machine, ready.report(), cmdline, phases);
+      boolean loadedBySnapshot =
+          started.how().restored()
+              && CellMachine.snapshotArming(cell, run.image, cmdline).isPresent();
+      GuestReport report = arm(run, machine, ready.report(), cmdline, loadedBySnapshot, phases);
       EventCollector.Collected collected = pullAndCollect(cell, machine, expected, started, phases);
       CellJudge.Judgement judged =
           CellJudge.judge(cell, started.eventsFrom(), machine, expected, report, collected);
@@ -211,20 +214,29 @@ public final class CellRunner {
 
   /** Arms kdump, the notifiers and the trigger's needs; the report then holds what it read back. */
   private GuestReport arm(
-      CellRun run, QemuMachine machine, GuestReport report, String cmdline, Phases phases) {
+      CellRun run,
+      QemuMachine machine,
+      GuestReport report,
+      String cmdline,
+      boolean loadedBySnapshot,
+      Phases phases) {
     Cell cell = run.cell;
     if (cell.kdump()) {
       progress(
           cell,
           run.image.system().isPresent()
               ? "reading back the capture kernel kdump-tools loaded at boot"
-              : "loading the capture kernel");
+              : loadedBySnapshot
+                  ? "reading back the capture kernel the snapshot's guest loaded"
+                  : "loading the capture kernel");
     }
     GuestArming arming = new GuestArming(machine.console(), options.armTimeout());
     GuestReport armed;
     try {
       armed =
-          report.withArmed(arming.arm(cell, run.image.arch(), run.image.facts().config(), cmdline));
+          report.withArmed(
+              arming.arm(
+                  cell, run.image.arch(), run.image.facts().config(), cmdline, loadedBySnapshot));
     } catch (ConsoleException e) {
       run.failure = e;
       throw new Ended(QemuGone.afterConsoleFailure("arming the guest failed", e, machine));

@@ -124,19 +124,31 @@ public final class CellStarter {
       return new SnapshotStore.Unusable(cannot.get());
     }
     try {
-      return findOrMakeSnapshot(cell, spec, CellMachine.snapshotKey(spec, image));
+      return findOrMakeSnapshot(cell, image, spec);
     } catch (MachineException e) {
       return new SnapshotStore.Unusable("no snapshot key: " + e.getMessage());
     }
   }
 
-  private SnapshotStore.Lookup findOrMakeSnapshot(Cell cell, MachineSpec spec, SnapshotKey key) {
+  private SnapshotStore.Lookup findOrMakeSnapshot(Cell cell, GuestImage image, MachineSpec spec) {
+    SnapshotKey key = CellMachine.snapshotKey(cell, spec, image);
+    Optional<String> arming = CellMachine.snapshotArming(cell, image, spec.append().orElse(""));
     return snapshots.findOrMake(
         key,
         folder -> {
-          progress(cell, "booting once to save " + key);
+          progress(
+              cell,
+              "booting once to save "
+                  + key
+                  + (arming.isPresent() ? " with the capture kernel loaded" : ""));
           SnapshotMaker.make(
-              spec, AcceleratorSelector.decide(spec), key, folder, options.bootTimeout());
+              spec,
+              AcceleratorSelector.decide(spec),
+              key,
+              folder,
+              options.bootTimeout(),
+              arming,
+              options.armTimeout());
         });
   }
 
@@ -157,7 +169,7 @@ public final class CellStarter {
     }
     SnapshotStore.Lookup found;
     try {
-      found = findOrMakeSnapshot(cell, spec, CellMachine.snapshotKey(spec, image));
+      found = findOrMakeSnapshot(cell, image, spec);
     } catch (MachineException e) {
       found = new SnapshotStore.Unusable("no snapshot key: " + e.getMessage());
     }

@@ -31,6 +31,9 @@ final class GuestArming {
   /**
    * Arms the guest for {@code cell}.
    *
+   * @param loadedBySnapshot the guest was restored from a snapshot whose guest ran the {@code kexec
+   *     -p} before it was saved ({@link CellMachine#snapshotArming}): the capture kernel is only
+   *     read back, as on a Debian system
    * @throws dev.pvpanic.harness.console.ConsoleException when the console itself fails (a timeout,
    *     a panic while arming)
    */
@@ -38,14 +41,15 @@ final class GuestArming {
       Cell cell,
       Architecture arch,
       dev.pvpanic.harness.oracle.Derived<dev.pvpanic.harness.oracle.KernelConfig> config,
-      String cmdline) {
+      String cmdline,
+      boolean loadedBySnapshot) {
     Optional<Boolean> kexecLoaded = Optional.empty();
     Optional<Boolean> notifiers = Optional.empty();
     Optional<String> detail = Optional.empty();
     if (cell.kdump()) {
-      // the minimal guest loads it now; the debian userland's kdump-tools.service loaded it at
-      // boot (or failed to), so it is only read back
-      if (cell.userland() == dev.pvpanic.harness.image.Userland.MINIMAL) {
+      // the minimal guest loads it now, unless its snapshot's guest did; the debian userland's
+      // kdump-tools.service loaded it at boot (or failed to): then it is only read back
+      if (cell.userland() == dev.pvpanic.harness.image.Userland.MINIMAL && !loadedBySnapshot) {
         CommandResult load =
             console.run(
                 CellMachine.kexecCommand(arch, config, CellMachine.captureCmdline(cmdline)),

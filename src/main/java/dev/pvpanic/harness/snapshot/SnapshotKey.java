@@ -43,6 +43,19 @@ public record SnapshotKey(List<String> inputs) {
    */
   public static SnapshotKey of(
       MachineSpec spec, Accelerator used, String imageId, QemuFingerprint qemu) {
+    return of(spec, used, imageId, qemu, java.util.Optional.empty());
+  }
+
+  /**
+   * @param armed the command the guest runs at its prompt before it is saved (the minimal guest's
+   *     {@code kexec -p} of a kdump cell): part of the state, so part of the key
+   */
+  public static SnapshotKey of(
+      MachineSpec spec,
+      Accelerator used,
+      String imageId,
+      QemuFingerprint qemu,
+      java.util.Optional<String> armed) {
     MachineSpec neutral =
         spec.toBuilder()
             .name("snapshot")
@@ -61,6 +74,7 @@ public record SnapshotKey(List<String> inputs) {
     lines.add("qemu.env=" + new TreeMap<>(spec.qemu().env()));
     lines.add("image=" + imageId);
     lines.add("argv=" + QemuCommandLine.toShell(argv));
+    armed.ifPresent(a -> lines.add("armed=" + a));
     return new SnapshotKey(lines);
   }
 

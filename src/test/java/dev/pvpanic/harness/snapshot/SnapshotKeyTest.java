@@ -70,6 +70,27 @@ class SnapshotKeyTest {
   }
 
   @Test
+  void aGuestArmedBeforeItIsSavedHasAKeyOfItsOwnNamingTheCommand() {
+    String loaded = "kexec -p -i /boot/vmlinuz --initrd=/boot/capture.cpio.gz --append=\"a\"";
+    SnapshotKey armed =
+        SnapshotKey.of(base, Accelerator.TCG, IMAGE, QEMU_72, java.util.Optional.of(loaded));
+    SnapshotKey otherLine =
+        SnapshotKey.of(
+            base,
+            Accelerator.TCG,
+            IMAGE,
+            QEMU_72,
+            java.util.Optional.of(loaded.replace("\"a\"", "\"b\"")));
+    assertNotEquals(key(base), armed.hash(), "a loaded capture kernel is part of the state");
+    assertNotEquals(armed.hash(), otherLine.hash(), "and so is its command line");
+    assertEquals(loaded, armed.asMap().get("armed"), "snapshot.json says what was run");
+    assertEquals(
+        key(base),
+        SnapshotKey.of(base, Accelerator.TCG, IMAGE, QEMU_72, java.util.Optional.empty()).hash(),
+        "an unarmed guest keeps the key it had");
+  }
+
+  @Test
   void theDeviceAndItsEventsMaskArePartOfTheKey() {
     String mask1 = keyWith(b -> b.pvpanic(PvpanicDevice.pci().withEvents(1)));
     String mask3 = keyWith(b -> b.pvpanic(PvpanicDevice.pci().withEvents(3)));
