@@ -170,10 +170,8 @@ public final class CellRunner {
               .apply(Oracle.expect(setup, run.image.facts(), caps, ready.report()));
       run.expected = Optional.of(expected);
       run.write(CellArtifacts.EXPECTED, expected.describe());
-      boolean loadedBySnapshot =
-          started.how().restored()
-              && CellMachine.snapshotArming(cell, run.image, cmdline).isPresent();
-      GuestReport report = arm(run, machine, ready.report(), cmdline, loadedBySnapshot, phases);
+      GuestReport report =
+          arm(run, machine, ready.report(), cmdline, started.captureLoaded(), phases);
       EventCollector.Collected collected = pullAndCollect(cell, machine, expected, started, phases);
       CellJudge.Judgement judged =
           CellJudge.judge(cell, started.eventsFrom(), machine, expected, report, collected);

@@ -47,14 +47,15 @@ public final class CellStarter {
 
   /**
    * A cell's machine, up: how it started, the log index of the cell's first event (after a
-   * restore's RESUME, else 0), and the READY line a restored guest printed when its snapshot was
-   * made.
+   * restore's RESUME, else 0), the READY line a restored guest printed when its snapshot was made,
+   * and whether that guest loaded its capture kernel before it was saved.
    */
   record Started(
       QemuMachine machine,
       CellStart how,
       int eventsFrom,
-      Optional<GuestProtocol.ReadyLine> restoredReady) {}
+      Optional<GuestProtocol.ReadyLine> restoredReady,
+      boolean captureLoaded) {}
 
   /** QEMU did not start; {@code how} says whether a snapshot was tried first and why not. */
   static final class StartFailed extends Exception {
@@ -95,7 +96,7 @@ public final class CellStarter {
     try {
       QemuMachine machine = QemuMachine.launch(spec);
       phases.mark("start");
-      return new Started(machine, cold, 0, Optional.empty());
+      return new Started(machine, cold, 0, Optional.empty(), false);
     } catch (MachineException | IllegalArgumentException e) {
       throw new StartFailed(cold, e);
     }
@@ -219,7 +220,8 @@ public final class CellStarter {
                   machine,
                   CellStart.snapshot(snapshot.key()),
                   (int) resumed.index() + 1,
-                  Optional.of(snapshot.ready()))),
+                  Optional.of(snapshot.ready()),
+                  snapshot.captureLoaded())),
           CellStart.snapshot(snapshot.key()));
     } catch (RuntimeException | IOException e) {
       // A QEMU killed from outside while it loaded (the OOM killer, an operator) says nothing

@@ -11,8 +11,12 @@ import java.nio.file.Path;
  * @param state the QEMU migration stream
  * @param ready the READY line the guest printed while the snapshot was made: after a restore the
  *     guest does not print it again, and the oracle needs its facts
+ * @param captureLoaded the guest loaded its capture kernel before it was saved (the key's {@code
+ *     armed} command exited 0 and {@code kexec_crash_loaded} read 1); false when the key asks for
+ *     none or the load failed, and then each cell runs it, and sees it fail, itself
  */
-public record GuestSnapshot(String key, Path dir, Path state, GuestProtocol.ReadyLine ready) {
+public record GuestSnapshot(
+    String key, Path dir, Path state, GuestProtocol.ReadyLine ready, boolean captureLoaded) {
   /** The file that says what a snapshot holds and how it was made. */
   static final String DESCRIPTION = "snapshot.json";
 

@@ -39,11 +39,11 @@ public final class SnapshotMaker {
    * @param cellSpec the machine of a cell of this key (its name, actions and artifacts folder are
    *     replaced)
    * @param arming a command the guest runs at its prompt before it is saved, the minimal guest's
-   *     {@code kexec -p} (the key names it): it must exit 0 and leave {@code kexec_crash_loaded} at
-   *     1, or there is no snapshot and the cells boot cold and load the capture kernel themselves
-   *     (where a refusal is the kernel's to be judged, not the harness's)
-   * @throws SnapshotException when the guest does not reach its prompt, the arming fails or the
-   *     state is not saved
+   *     {@code kexec -p} (the key names it). The capture kernel counts as loaded when it exits 0
+   *     and {@code kexec_crash_loaded} reads 1; otherwise the guest is saved as it is, {@code
+   *     snapshot.json} says what failed, and each cell runs the command itself, where a refusal is
+   *     the kernel's to be judged, not the harness's
+   * @throws SnapshotException when the guest does not reach its prompt or the state is not saved
    */
   public static void make(
       MachineSpec cellSpec,
@@ -70,9 +70,7 @@ public final class SnapshotMaker {
       // Let the kernel finish its late boot work (e.g. x86's TSC calibration prints ~1 s after
       // READY): a guest saved mid-way prints those lines into the first command of every cell.
       machine.console().awaitQuiet(SETTLE, PROMPT_TIMEOUT);
-      if (arming.isPresent()) {
-        arm(machine, arming.get(), armTimeout);
-      }
+      Optional<Arming> armed = arming.map(command -> arm(machine, command, armTimeout));
       // A command that completes proves the shell reads the console; then wait for its prompt, so
       // the saved guest sits idle in the shell's read.
       CommandResult r = machine.console().run("true", PROMPT_TIMEOUT);
@@ -97,36 +95,46 @@ public final class SnapshotMaker {
               save,
               machine.peakResidentKb().isPresent()
                   ? Optional.of(machine.peakResidentKb().getAsLong())
-                  : Optional.empty()));
+                  : Optional.empty(),
+              armed));
     } catch (ConsoleException | MachineException | GuestProtocolException | BootWatch.Hopeless e) {
       throw new SnapshotException(
           "booting the guest to save " + key + " failed: " + e.getMessage(), e);
     }
   }
 
-  /** Runs the arming command and reads back that the kernel holds a capture kernel. */
-  private static void arm(QemuMachine machine, String command, Duration timeout) {
+  /**
+   * What the arming command did: whether the capture kernel is loaded, and in words.
+   *
+   * @param loaded the command exited 0 and {@code kexec_crash_loaded} read 1
+   */
+  record Arming(boolean loaded, String outcome) {}
+
+  /** Runs the arming command and reads back whether the kernel holds a capture kernel. */
+  private static Arming arm(QemuMachine machine, String command, Duration timeout) {
     CommandResult load = machine.console().run(command, timeout);
     if (load.exitStatus() != 0) {
-      throw new SnapshotException(
+      return new Arming(
+          false,
           "'"
               + command
               + "' exited "
               + load.exitStatus()
-              + (load.output().isEmpty() ? "" : ": " + String.join(" / ", load.output()))
-              + " while the snapshot was made; its cells boot and load it themselves");
+              + (load.output().isEmpty() ? "" : ": " + String.join(" / ", load.output())));
     }
     CommandResult loaded = machine.console().run("cat /sys/kernel/kexec_crash_loaded", timeout);
     if (loaded.exitStatus() != 0 || !loaded.output().contains("1")) {
-      throw new SnapshotException(
+      return new Arming(
+          false,
           "after '"
               + command
               + "' /sys/kernel/kexec_crash_loaded reads "
               + loaded.output()
               + " (exit "
               + loaded.exitStatus()
-              + ") while the snapshot was made; its cells boot and load it themselves");
+              + ")");
     }
+    return new Arming(true, "'" + command + "' loaded the capture kernel");
   }
 
   /** A snapshot could not be made. */

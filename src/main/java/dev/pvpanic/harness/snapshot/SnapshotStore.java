@@ -140,10 +140,11 @@ public final class SnapshotStore {
   }
 
   /**
-   * What is wrong with a published snapshot folder, if anything: a description that does not parse
-   * or belongs to another key, a missing stream, or one whose size or SHA-256 is not what was
-   * recorded. The hash is checked once per JVM for each file version (path, size, time), and not at
-   * all when {@code hash} is false (the caller has just computed it).
+   * What is wrong with a published snapshot folder, if anything: a description that does not parse,
+   * belongs to another key or, for a key that loads a capture kernel, does not say whether it
+   * loaded, a missing stream, or one whose size or SHA-256 is not what was recorded. The hash is
+   * checked once per JVM for each file version (path, size, time), and not at all when {@code hash}
+   * is false (the caller has just computed it).
    */
   static Optional<String> problem(SnapshotKey key, Path dir, boolean hash) {
     JsonNode d;
@@ -154,6 +155,10 @@ public final class SnapshotStore {
     }
     if (!key.hash().equals(d.path("key").asText())) {
       return Optional.of(GuestSnapshot.DESCRIPTION + " names key " + d.path("key").asText());
+    }
+    if (key.asMap().containsKey("armed") && !d.path("captureLoaded").isBoolean()) {
+      return Optional.of(
+          GuestSnapshot.DESCRIPTION + " does not say whether the guest loaded its capture kernel");
     }
     return ContentStore.mismatch(
         dir.resolve(STATE),
@@ -170,7 +175,8 @@ public final class SnapshotStore {
           key.hash(),
           dir,
           dir.resolve(STATE),
-          GuestProtocol.ReadyLine.parse(d.path("readyLine").asText()));
+          GuestProtocol.ReadyLine.parse(d.path("readyLine").asText()),
+          d.path("captureLoaded").asBoolean(false));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(
           "cannot read " + dir.resolve(GuestSnapshot.DESCRIPTION), e);
@@ -184,7 +190,8 @@ public final class SnapshotStore {
       Path state,
       Duration boot,
       Duration save,
-      Optional<Long> qemuPeakKb)
+      Optional<Long> qemuPeakKb,
+      Optional<SnapshotMaker.Arming> arming)
       throws IOException {
     Map<String, Object> d = new java.util.LinkedHashMap<>();
     d.put("layout", SnapshotKey.LAYOUT);
@@ -198,6 +205,11 @@ public final class SnapshotStore {
     d.put("bootSeconds", boot.toMillis() / 1000.0);
     d.put("saveSeconds", save.toMillis() / 1000.0);
     d.put("qemuPeakKb", qemuPeakKb.orElse(null));
+    arming.ifPresent(
+        a -> {
+          d.put("captureLoaded", a.loaded());
+          d.put("arming", a.outcome());
+        });
     return d;
   }
 }

@@ -39,6 +39,11 @@ class SnapshotStoreTest {
   }
 
   private SnapshotStore.Maker maker(SnapshotKey key, byte[] state) {
+    return maker(key, state, Optional.empty());
+  }
+
+  private SnapshotStore.Maker maker(
+      SnapshotKey key, byte[] state, Optional<SnapshotMaker.Arming> arming) {
     return folder -> {
       makes.incrementAndGet();
       Path s = Files.write(folder.resolve(SnapshotStore.STATE), state);
@@ -46,8 +51,77 @@ class SnapshotStoreTest {
           .writeValue(
               folder.resolve(GuestSnapshot.DESCRIPTION).toFile(),
               SnapshotStore.description(
-                  key, READY, s, Duration.ofSeconds(5), Duration.ofMillis(100), Optional.empty()));
+                  key,
+                  READY,
+                  s,
+                  Duration.ofSeconds(5),
+                  Duration.ofMillis(100),
+                  Optional.empty(),
+                  arming));
     };
+  }
+
+  /**
+   * A guest whose capture kernel loaded before it was saved says so; one whose load failed is kept
+   * (its cells load it themselves and see the failure) and says what failed; one asked to load
+   * nothing has none.
+   */
+  @Test
+  void aSnapshotSaysWhetherItsGuestLoadedTheCaptureKernel() throws IOException {
+    SnapshotKey loaded = key("console=ttyS0 crashkernel=192M");
+    SnapshotKey refused = key("console=ttyS0 crashkernel=1M");
+    SnapshotKey none = key("console=ttyS0");
+    GuestSnapshot a =
+        restorable(
+            store.findOrMake(
+                loaded,
+                maker(
+                    loaded,
+                    new byte[] {1},
+                    Optional.of(new SnapshotMaker.Arming(true, "'kexec -p' loaded it")))));
+    GuestSnapshot b =
+        restorable(
+            store.findOrMake(
+                refused,
+                maker(
+                    refused,
+                    new byte[] {2},
+                    Optional.of(
+                        new SnapshotMaker.Arming(
+                            false, "'kexec -p' exited 1: Cannot load: Cannot allocate memory")))));
+    GuestSnapshot c = restorable(store.findOrMake(none, maker(none, new byte[] {3})));
+    assertTrue(a.captureLoaded());
+    assertFalse(b.captureLoaded());
+    assertFalse(c.captureLoaded());
+    String description = Files.readString(b.description());
+    assertTrue(description.contains("Cannot allocate memory"), description);
+    // and the next lookup, from the cache, reads the same
+    assertTrue(restorable(store.findOrMake(loaded, maker(loaded, new byte[] {9}))).captureLoaded());
+  }
+
+  @Test
+  void anArmedKeysSnapshotThatDoesNotSayWhetherItLoadedIsMadeAgain() throws IOException {
+    SnapshotKey k =
+        new SnapshotKey(
+            List.of(
+                "layout=" + SnapshotKey.LAYOUT,
+                "argv=-append console=ttyS0 crashkernel=192M",
+                "armed=kexec -p -i /boot/vmlinuz"));
+    Optional<SnapshotMaker.Arming> loaded = Optional.of(new SnapshotMaker.Arming(true, "loaded"));
+    GuestSnapshot s = restorable(store.findOrMake(k, maker(k, new byte[] {1}, loaded)));
+    // as a maker that did not record it (an older harness, a hand edit) left it
+    com.fasterxml.jackson.databind.node.ObjectNode d =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            new ObjectMapper().readTree(s.description().toFile());
+    d.remove("captureLoaded");
+    new ObjectMapper().writeValue(s.description().toFile(), d);
+    String reason =
+        assertInstanceOf(
+                SnapshotStore.Unusable.class, store.findOrMake(k, maker(k, new byte[] {1}, loaded)))
+            .reason();
+    assertTrue(reason.contains("does not say whether the guest loaded"), reason);
+    assertTrue(restorable(store.findOrMake(k, maker(k, new byte[] {1}, loaded))).captureLoaded());
+    assertEquals(2, makes.get());
   }
 
   private GuestSnapshot restorable(SnapshotStore.Lookup l) {
