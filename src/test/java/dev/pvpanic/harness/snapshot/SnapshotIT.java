@@ -36,12 +36,13 @@ import org.junit.jupiter.api.Test;
  * from the snapshot, and must get the same verdict and the same expectation (the oracle's input,
  * read from the READY line: cold from the console, restored from the snapshot). One cell per kind
  * of key: what a restore depends on is the QEMU build and the machine it rebuilds (architecture,
- * machine type, the devices with their properties, the crashkernel reservation of a kdump guest),
- * not the kernel release or the rest of its command line; every other cell of a kind restores the
- * same sort of state, and MatrixIT restores every key of the config anyway. The run from snapshots
- * is that same matrix run (this JVM's, shared with MatrixIT), so no cell runs twice restored; only
- * the cold runs are this test's own. Cells that can never be restored (QEMU in a container, riscv64
- * on QEMU before 10.2) boot either way and are left out.
+ * machine type, the devices with their properties, the crashkernel reservation of a kdump guest and
+ * the capture kernel its guest loaded before it was saved), not the kernel release or the rest of
+ * its command line; every other cell of a kind restores the same sort of state, and MatrixIT
+ * restores every key of the config anyway. The run from snapshots is that same matrix run (this
+ * JVM's, shared with MatrixIT), so no cell runs twice restored; only the cold runs are this test's
+ * own. Cells that can never be restored (QEMU in a container, riscv64 on QEMU before 10.2) boot
+ * either way and are left out.
  */
 // its guests run several at a time (MatrixRunner): no other class runs beside it
 @org.junit.jupiter.api.parallel.Isolated
