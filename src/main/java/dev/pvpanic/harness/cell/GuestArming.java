@@ -55,7 +55,7 @@ final class GuestArming {
                 CellMachine.kexecCommand(arch, config, CellMachine.captureCmdline(cmdline)),
                 timeout);
         if (load.exitStatus() != 0) {
-          detail = Optional.of(failed(load));
+          detail = Optional.of(load.describe());
         }
       }
       kexecLoaded = readFlag("cat /sys/kernel/kexec_crash_loaded", "1", "0");
@@ -64,7 +64,7 @@ final class GuestArming {
       CommandResult set =
           console.run("echo Y > /sys/module/kernel/parameters/crash_kexec_post_notifiers", timeout);
       if (set.exitStatus() != 0) {
-        detail = Optional.of(detail.map(d -> d + "; ").orElse("") + failed(set));
+        detail = Optional.of(detail.map(d -> d + "; ").orElse("") + set.describe());
       }
     }
     // what the trigger needs of the kernel: the serial sysrq mask, a panic on an unknown NMI, the
@@ -72,8 +72,8 @@ final class GuestArming {
     for (String prepare : cell.trigger().arming(cell.setup(arch))) {
       CommandResult set = console.run(prepare, timeout);
       if (set.exitStatus() != 0) {
-        detail = Optional.of(detail.map(d -> d + "; ").orElse("") + failed(set));
-        unprepared = Optional.of(unprepared.map(d -> d + "; ").orElse("") + failed(set));
+        detail = Optional.of(detail.map(d -> d + "; ").orElse("") + set.describe());
+        unprepared = Optional.of(unprepared.map(d -> d + "; ").orElse("") + set.describe());
       }
     }
     if (cell.postNotifiers() != PostNotifiers.OFF) {
@@ -107,13 +107,5 @@ final class GuestArming {
       return Optional.of(false);
     }
     return Optional.empty();
-  }
-
-  private static String failed(CommandResult r) {
-    return "'"
-        + r.command()
-        + "' exited "
-        + r.exitStatus()
-        + (r.output().isEmpty() ? "" : ": " + String.join(" / ", r.output()));
   }
 }

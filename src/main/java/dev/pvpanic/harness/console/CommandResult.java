@@ -16,6 +16,15 @@ public record CommandResult(String command, int exitStatus, List<String> output)
     return exitStatus == 0;
   }
 
+  /** For a message: {@code 'command' exited N: line / line}. */
+  public String describe() {
+    return "'"
+        + command
+        + "' exited "
+        + exitStatus
+        + (output.isEmpty() ? "" : ": " + String.join(" / ", output));
+  }
+
   /** The output joined with newlines, for messages and simple parsing. */
   public String outputText() {
     return String.join("\n", output);

@@ -114,13 +114,7 @@ public final class SnapshotMaker {
   private static Arming arm(QemuMachine machine, String command, Duration timeout) {
     CommandResult load = machine.console().run(command, timeout);
     if (load.exitStatus() != 0) {
-      return new Arming(
-          false,
-          "'"
-              + command
-              + "' exited "
-              + load.exitStatus()
-              + (load.output().isEmpty() ? "" : ": " + String.join(" / ", load.output())));
+      return new Arming(false, load.describe());
     }
     CommandResult loaded = machine.console().run("cat /sys/kernel/kexec_crash_loaded", timeout);
     if (loaded.exitStatus() != 0 || !loaded.output().contains("1")) {
