@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows download progress at most every {@code interval}: on an interactive terminal one line
- * rewritten in place a few times a second, in a log a plain line every few seconds. The end of each
- * download is always shown.
+ * Shows download progress at most every {@code interval} per download: on an interactive terminal
+ * one line rewritten in place a few times a second, in a log a plain line every few seconds. The
+ * end of each download is always shown. Downloads that run at once (two images fetching their
+ * kernels) each keep their own interval, so taking turns does not print every update.
  */
 public final class TerminalProgressSink implements ProgressSink {
 
@@ -22,8 +23,9 @@ public final class TerminalProgressSink implements ProgressSink {
   private final boolean interactive;
   private final long intervalNanos;
   private final LongSupplier nanoTime;
-  private long lastPrinted;
-  private String lastName;
+
+  /** When each unfinished download was last shown. */
+  private final java.util.Map<String, Long> lastPrinted = new java.util.HashMap<>();
 
   public TerminalProgressSink(
       PrintStream out, boolean interactive, Duration interval, LongSupplier nanoTime) {
@@ -52,12 +54,15 @@ public final class TerminalProgressSink implements ProgressSink {
   @Override
   public synchronized void update(DownloadProgress progress) {
     long now = nanoTime.getAsLong();
-    boolean newDownload = !progress.name().equals(lastName);
-    if (!progress.done() && !newDownload && now - lastPrinted < intervalNanos) {
+    Long last = lastPrinted.get(progress.name());
+    if (!progress.done() && last != null && now - last < intervalNanos) {
       return;
     }
-    lastPrinted = now;
-    lastName = progress.name();
+    if (progress.done()) {
+      lastPrinted.remove(progress.name());
+    } else {
+      lastPrinted.put(progress.name(), now);
+    }
     String line = format(progress);
     if (interactive) {
       out.print("\r" + line + "\u001b[K" + (progress.done() ? "\n" : ""));

@@ -42,6 +42,32 @@ class TerminalProgressSinkTest {
   }
 
   @Test
+  void downloadsThatTakeTurnsEachKeepTheirOwnInterval() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AtomicLong now = new AtomicLong();
+    TerminalProgressSink sink =
+        new TerminalProgressSink(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            false,
+            Duration.ofSeconds(5),
+            now::get);
+    OptionalLong total = OptionalLong.of(2048);
+    for (int i = 1; i <= 20; i++) { // two downloads updating in turn, 100 ms apart
+      sink.update(new DownloadProgress(i % 2 == 0 ? "a.deb" : "b.deb", i, total, i, false));
+      now.addAndGet(Duration.ofMillis(100).toNanos());
+    }
+    sink.update(new DownloadProgress("a.deb", 2048, total, 2048, true));
+
+    assertEquals(
+        """
+        fetching b.deb  1 B / 2.0 KiB  1 B/s
+        fetching a.deb  2 B / 2.0 KiB  2 B/s
+        fetched a.deb  2.0 KiB / 2.0 KiB  2.0 KiB/s
+        """,
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void rewritesOneLineOnAnInteractiveTerminal() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TerminalProgressSink sink =
