@@ -14,14 +14,15 @@ import java.util.function.Consumer;
  * its snapshots and cells, a snapshot its cells), so a cell starts as soon as its own image and
  * snapshot exist, while the images other cells need are still being built.
  *
- * <p>Which task a free slot takes: every slot takes a snapshot first (short, and each unblocks
- * cells). Then the first slot builds images, the highest rank first (the first image to build, then
- * the slowest builds, so their cells do not all wait at the end), and runs cells only when no image
- * is left; every other slot runs cells, the longest first, and builds an image only when no cell is
- * ready, the lowest rank first (the quickest build, so it is soon back to cells). No slot idles
- * while any task is ready, never more tasks run than there are slots (so image builds do not
- * overload the cores the guests need), and at most one slot is on a long image build while cells
- * wait. Equal ranks keep the order they were queued in.
+ * <p>Which task a free slot takes: the first slot makes snapshots first (short, and each unblocks
+ * cells), then builds images, the highest rank first (the first image to build, then the slowest
+ * builds, so their cells do not all wait at the end), and runs cells only when neither is left.
+ * Every other slot runs cells, the longest first, as soon as one is ready (so a fresh run gives its
+ * first verdicts while the rest of its snapshots are made); it makes a snapshot when no cell is
+ * ready, and builds an image only when neither is, the lowest rank first (the quickest build, so it
+ * is soon back to cells). No slot idles while any task is ready, never more tasks run than there
+ * are slots (so image builds do not overload the cores the guests need), and at most one slot is on
+ * a long image build while cells wait. Equal ranks keep the order they were queued in.
  */
 final class Pipeline implements AutoCloseable {
 
@@ -64,8 +65,8 @@ final class Pipeline implements AutoCloseable {
                   new Take(Kind.IMAGE, false),
                   new Take(Kind.CELL, false))
               : List.of(
-                  new Take(Kind.SNAPSHOT, false),
                   new Take(Kind.CELL, false),
+                  new Take(Kind.SNAPSHOT, false),
                   new Take(Kind.IMAGE, true));
       Thread t = new Thread(() -> work(preference), "slot-" + (i + 1));
       t.setDaemon(true);

@@ -99,7 +99,7 @@ class PipelineTest {
   }
 
   @Test
-  void otherSlotsTakeSnapshotsThenTheLongestCellThenTheQuickestImage() throws Exception {
+  void otherSlotsTakeTheLongestCellThenSnapshotsThenTheQuickestImage() throws Exception {
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     try (Pipeline pipe = new Pipeline(2, e -> {})) {
       Held held = new Held(pipe);
@@ -114,7 +114,7 @@ class PipelineTest {
       pipe.awaitDone();
     }
     assertEquals(
-        List.of("snapshot", "long cell", "short cell", "quick image", "slow image"), order);
+        List.of("long cell", "short cell", "snapshot", "quick image", "slow image"), order);
   }
 
   @Test
