@@ -23,6 +23,9 @@ command -v make >/dev/null || need+=(make)
 command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
 command -v mke2fs >/dev/null || [ -x /sbin/mke2fs ] || need+=(e2fsprogs)
 command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
+# mmdebstrap refuses a foreign architecture without arch-test (a Recommends, which
+# --no-install-recommends leaves out): "E: install arch-test for foreign architecture support"
+command -v arch-test >/dev/null || need+=(arch-test)
 command -v update-binfmts >/dev/null || need+=(binfmt-support)
 # KunitParserIT runs the kernel's tools/testing/kunit/kunit_parser.py over results.ktap
 command -v python3 >/dev/null || need+=(python3)
