@@ -40,6 +40,10 @@ final class SystemImageBuild {
   static final List<String> STORAGE_MODULES =
       List.of("crc32c_generic", "virtio_pci", "virtio_blk", "ext4");
 
+  /** What the system leaves out of every package it installs: documentation, manuals, locales. */
+  static final List<String> EXCLUDED =
+      List.of("/usr/share/doc", "/usr/share/man", "/usr/share/locale");
+
   /** A fixed time for every timestamp mmdebstrap and mke2fs write: same inputs, same bytes. */
   static final String EPOCH = "1700000000";
 
@@ -225,9 +229,7 @@ final class SystemImageBuild {
                 "--variant=custom",
                 "--architectures=" + r.arch().debianArch(),
                 "--include=" + String.join(",", names),
-                "--dpkgopt=path-exclude=/usr/share/doc/*",
-                "--dpkgopt=path-exclude=/usr/share/man/*",
-                "--dpkgopt=path-exclude=/usr/share/locale/*",
+                excludeAfterExtracting(),
                 "--customize-hook=sync-in " + overlay + " /",
                 "--customize-hook=chroot \"$1\" depmod " + release,
                 // what kdump-tools' kernel hook records beside the initramfs it makes: without it
@@ -240,6 +242,29 @@ final class SystemImageBuild {
                 "deb [trusted=yes] copy://" + repo + " ./"));
     new LoggedCommand(argv, work, Map.of("SOURCE_DATE_EPOCH", EPOCH))
         .run(work.resolve("mmdebstrap.log"), SystemImage.MMDEBSTRAP_TIMEOUT);
+  }
+
+  /**
+   * The hook that leaves out {@link #EXCLUDED} once mmdebstrap has extracted the packages: it
+   * removes what the extraction wrote there and gives dpkg the path-exclude rules that keep it out
+   * when dpkg installs the same packages next (the file mmdebstrap's own {@code --dpkgopt} writes,
+   * with the same lines). Given as {@code --dpkgopt} before extraction instead, the rules made
+   * mmdebstrap pipe every package through its Python tar filter: 121 s of the x86_64 system image's
+   * build, against 18 s for the same extraction unfiltered.
+   */
+  static String excludeAfterExtracting() {
+    StringBuilder rules = new StringBuilder();
+    StringBuilder remove = new StringBuilder();
+    for (String dir : EXCLUDED) {
+      rules.append("path-exclude=").append(dir).append("/*\\n");
+      remove.append(" \"$1\"").append(dir).append("/*");
+    }
+    return "--extract-hook=mkdir -p \"$1\"/etc/dpkg/dpkg.cfg.d"
+        + " && printf '"
+        + rules
+        + "' > \"$1\"/etc/dpkg/dpkg.cfg.d/99mmdebstrap"
+        + " && rm -rf"
+        + remove;
   }
 
   /** A Packages stanza apt takes the pinned file from. */
