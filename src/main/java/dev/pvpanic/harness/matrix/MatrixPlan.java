@@ -35,11 +35,69 @@ public final class MatrixPlan {
   }
 
   public List<PlannedCell> plan(GuestConfig config, ImageRecipes recipes) {
+    prepareBuilds(config, recipes);
     List<PlannedCell> out = new ArrayList<>();
     for (Cell cell : config.cells()) {
       out.add(plan(config, cell, recipes));
     }
     return out;
+  }
+
+  /**
+   * Makes every QEMU build the config's cells name ready, and asks each what it can do, several at
+   * a time, before the cells are planned one by one: from an empty cache each Debian build is
+   * fetched and extracted (42 s for the smoke matrix's five, one after another), and every run asks
+   * each build and architecture for its devices. What goes wrong is left for the planning of the
+   * cell, which meets it again and says so.
+   */
+  private void prepareBuilds(GuestConfig config, ImageRecipes recipes) {
+    Optional<Path> base = config.file().map(f -> f.toAbsolutePath().getParent());
+    Map<String, Runnable> builds = new java.util.LinkedHashMap<>();
+    for (Cell cell : config.cells()) {
+      ImageRecipe recipe;
+      try {
+        recipe = recipes.get(cell.recipe());
+      } catch (RuntimeException e) {
+        continue;
+      }
+      builds.putIfAbsent(
+          cell.qemu() + "/" + recipe.arch().id(),
+          () -> {
+            QemuBuild qemu = this.builds.resolve(cell.qemu(), recipe.arch(), base);
+            if (qemu.backend().unavailableReason().isEmpty()) {
+              BuildCapabilities.of(qemu, recipe.arch());
+            }
+          });
+    }
+    if (builds.size() < 2) {
+      return;
+    }
+    int threads = Math.min(builds.size(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (Runnable b : builds.values()) {
+        done.add(
+            pool.submit(
+                () -> {
+                  try {
+                    b.run();
+                  } catch (RuntimeException e) {
+                    // planned again below, where the cell says what is wrong
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** One cell of {@code config}: a relative {@code prefix:} QEMU is taken from its folder. */

@@ -112,7 +112,11 @@ public final class QemuBuilds {
       this.settings = settings;
     }
 
-    synchronized QemuBuild build(String spec, Architecture arch) {
+    QemuBuild build(String spec, Architecture arch) {
+      return debian(spec).build(spec, arch);
+    }
+
+    private synchronized DebianQemu debian(String spec) {
       if (debian == null) {
         try {
           debian = DebianQemu.of(settings, LOG::info);
@@ -122,7 +126,7 @@ public final class QemuBuilds {
               e);
         }
       }
-      return debian.build(spec, arch);
+      return debian;
     }
   }
 

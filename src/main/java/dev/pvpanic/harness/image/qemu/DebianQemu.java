@@ -134,8 +134,10 @@ public final class DebianQemu {
   /**
    * The build for {@code spec} (what follows {@code debian:}) running guests of {@code guest}.
    * Throws {@link QemuBuildUnavailableException} saying why when it cannot be made ready here.
+   * Several builds can be made at once: each is extracted into its own derived folder, and only
+   * their pins in the lock file are read and written one at a time.
    */
-  public synchronized QemuBuild build(String spec, Architecture guest) {
+  public QemuBuild build(String spec, Architecture guest) {
     Request request = Request.parse(spec);
     Architecture host =
         Architecture.host()
@@ -192,7 +194,8 @@ public final class DebianQemu {
     }
   }
 
-  private List<LockedPackage> pins(Request request, String hostArch, Architecture guest) {
+  private synchronized List<LockedPackage> pins(
+      Request request, String hostArch, Architecture guest) {
     String key = lockKey(request, hostArch, guest);
     Optional<List<LockedPackage>> pinned = ImageLock.readOrEmpty(lockFile).qemuPins(key);
     if (pinned.isPresent()) {
