@@ -86,6 +86,14 @@ final class Pipeline implements AutoCloseable {
   }
 
   /**
+   * Runs {@code submissions} (calls of {@link #submit}) as one step: no slot takes a task before
+   * all of them are queued, so the ranks choose among all of them, not the first one queued.
+   */
+  synchronized void submitTogether(Runnable submissions) {
+    submissions.run();
+  }
+
+  /**
    * Waits until every queued task has run, and every task they queued: a task queues its followers
    * before it ends, so nothing is left once none is outstanding.
    */

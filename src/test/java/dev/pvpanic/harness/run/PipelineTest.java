@@ -118,6 +118,22 @@ class PipelineTest {
   }
 
   @Test
+  void tasksSubmittedTogetherAreAllQueuedBeforeASlotChooses() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    try (Pipeline pipe = new Pipeline(1, e -> {})) {
+      // one slot takes the quickest image first: only if it sees both
+      pipe.submitTogether(
+          () -> {
+            pipe.submit(Pipeline.Kind.IMAGE, 330, () -> order.add("slow image"));
+            pause(200); // a free slot would have taken the slow one by now
+            pipe.submit(Pipeline.Kind.IMAGE, 30, () -> order.add("quick image"));
+          });
+      pipe.awaitDone();
+    }
+    assertEquals(List.of("quick image", "slow image"), order);
+  }
+
+  @Test
   void equalRanksKeepTheirOrder() throws Exception {
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     try (Pipeline pipe = new Pipeline(1, e -> {})) {
@@ -194,6 +210,14 @@ class PipelineTest {
   private static void await(CountDownLatch latch) {
     try {
       latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
