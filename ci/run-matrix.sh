@@ -14,15 +14,8 @@ ci/setup.sh
 default_require=qemu,debian-archive
 [ "${PVH_CONTAINER_TESTS:-yes}" = no ] || default_require+=,container
 export PVH_REQUIRE="${PVH_REQUIRE-$default_require}"
-if [[ ",$PVH_REQUIRE," == *,container,* ]]; then
-  ci/qemu-container/prepare.sh || {
-    echo "ci/run-matrix.sh: no container engine with the QEMU image (see above), and" \
-      "PVH_REQUIRE=$PVH_REQUIRE requires one; PVH_CONTAINER_TESTS=no runs without container cells" >&2
-    exit 1
-  }
-else
-  ci/qemu-container/prepare.sh || echo "ci/run-matrix.sh: container cells will be skipped" >&2
-fi
+caller=ci/run-matrix.sh
+. ci/container-preparation.sh
 config=guest-configs/smoke.yaml
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   config="$1"

@@ -13,14 +13,9 @@ ci/setup.sh
 default_require=qemu,python3,debian-archive,ordinary-user
 [ "${PVH_CONTAINER_TESTS:-yes}" = no ] || default_require+=,container
 export PVH_REQUIRE="${PVH_REQUIRE-$default_require}"
-if [[ ",$PVH_REQUIRE," == *,container,* ]]; then
-  ci/qemu-container/prepare.sh || {
-    echo "ci/test.sh: no container engine with the QEMU image (see above), and PVH_REQUIRE=$PVH_REQUIRE" \
-      "requires one; PVH_CONTAINER_TESTS=no runs without the container tests" >&2
-    exit 1
-  }
-else
-  ci/qemu-container/prepare.sh || echo "ci/test.sh: the container tests will be skipped" >&2
-fi
+caller=ci/test.sh
+. ci/container-preparation.sh
 echo "ci/test.sh: PVH_REQUIRE=$PVH_REQUIRE (a test that would skip for one of these fails)" >&2
-exec mvn -B verify "$@"
+status=0
+mvn -B verify "$@" || status=$?
+exit "$status"

@@ -115,6 +115,13 @@ public enum Setting {
       "the current folder",
       "where relative paths on the command line are taken from (set by ci/pvpanic)"),
   WALL_SECONDS(null, "PVH_WALL_SECONDS", "", "a run's wall time, for the report"),
+  CONTAINER_PREPARING(
+      null,
+      "PVH_CONTAINER_PREPARING",
+      "",
+      "a folder where ci/qemu-container/prepare.sh, started beside the run, writes its log and"
+          + " exit status: the first use of the container engine waits for it (set by"
+          + " ci/run-matrix.sh and ci/test.sh)"),
   XDG_CACHE_HOME(null, "XDG_CACHE_HOME", "", "the XDG cache folder"),
   USER_HOME("user.home", null, "", "the user's home folder"),
   PATH(null, "PATH", "", "where programs are looked up"),

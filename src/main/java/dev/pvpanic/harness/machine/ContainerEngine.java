@@ -19,6 +19,7 @@ public final class ContainerEngine {
   private static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
 
   private final Optional<String> dockerHost;
+  private final Optional<Path> preparing;
   private Optional<String> problem;
 
   /**
@@ -26,7 +27,16 @@ public final class ContainerEngine {
    *     reads the JVM's own; this one is for saying where no engine answered)
    */
   public ContainerEngine(Optional<String> dockerHost) {
+    this(dockerHost, Optional.empty());
+  }
+
+  /**
+   * @param preparing the folder of a {@link ContainerPreparation} started beside this run, which
+   *     the first question to the engine waits for
+   */
+  public ContainerEngine(Optional<String> dockerHost, Optional<Path> preparing) {
     this.dockerHost = dockerHost;
+    this.preparing = preparing;
   }
 
   /**
@@ -41,6 +51,14 @@ public final class ContainerEngine {
   }
 
   private Optional<String> findProblem() {
+    if (preparing.isPresent()) {
+      Optional<String> failed =
+          ContainerPreparation.await(
+              preparing.get(), ContainerPreparation.LIMIT, System.err::println);
+      if (failed.isPresent()) {
+        return failed;
+      }
+    }
     if (dockerHost.isEmpty() && !Files.exists(DEFAULT_SOCKET)) {
       return Optional.of(
           "no Docker engine: "

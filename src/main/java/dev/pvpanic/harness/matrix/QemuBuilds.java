@@ -82,7 +82,9 @@ public final class QemuBuilds {
     DebianBuilder debian = new DebianBuilder(settings);
     return new QemuBuilds(
         debian::build,
-        new ContainerEngine(settings.get(Setting.DOCKER_HOST)),
+        new ContainerEngine(
+            settings.get(Setting.DOCKER_HOST),
+            settings.get(Setting.CONTAINER_PREPARING).map(java.nio.file.Path::of)),
         LaunchPolicy.of(settings));
   }
 
