@@ -28,6 +28,8 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 echo "fresh clone of $head into $tmp, empty harness cache; running ci/run-matrix.sh $config ..." >&2
 
+# this run's lines only: a run killed before its end leaves its .part behind
+rm -f "$log.part"
 start=$EPOCHREALTIME
 git clone -q "$PWD" "$tmp/clone"
 first=""

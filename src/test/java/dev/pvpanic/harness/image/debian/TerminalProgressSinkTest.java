@@ -12,16 +12,18 @@ import org.junit.jupiter.api.Test;
 
 class TerminalProgressSinkTest {
 
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final AtomicLong now = new AtomicLong();
+
+  /** A sink writing log lines to {@link #out}, on the clock {@link #now}. */
+  private TerminalProgressSink logLines(Duration interval) {
+    return new TerminalProgressSink(
+        new PrintStream(out, true, StandardCharsets.UTF_8), false, interval, now::get);
+  }
+
   @Test
   void printsAtMostOncePerIntervalAndAlwaysTheEnd() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    AtomicLong now = new AtomicLong();
-    TerminalProgressSink sink =
-        new TerminalProgressSink(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            false,
-            Duration.ofMillis(250),
-            now::get);
+    TerminalProgressSink sink = logLines(Duration.ofMillis(250));
     OptionalLong total = OptionalLong.of(4 * 1024 * 1024);
 
     sink.update(new DownloadProgress("linux.deb", 1024, total, 2048, false)); // first: printed
@@ -43,14 +45,7 @@ class TerminalProgressSinkTest {
 
   @Test
   void downloadsThatTakeTurnsEachKeepTheirOwnInterval() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    AtomicLong now = new AtomicLong();
-    TerminalProgressSink sink =
-        new TerminalProgressSink(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            false,
-            Duration.ofSeconds(5),
-            now::get);
+    TerminalProgressSink sink = logLines(Duration.ofSeconds(5));
     OptionalLong total = OptionalLong.of(2048);
     for (int i = 1; i <= 20; i++) { // two downloads updating in turn, 100 ms apart
       sink.update(new DownloadProgress(i % 2 == 0 ? "a.deb" : "b.deb", i, total, i, false));
@@ -69,7 +64,6 @@ class TerminalProgressSinkTest {
 
   @Test
   void rewritesOneLineOnAnInteractiveTerminal() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     TerminalProgressSink sink =
         new TerminalProgressSink(
             new PrintStream(out, true, StandardCharsets.UTF_8), true, Duration.ZERO, () -> 0);
