@@ -12,9 +12,14 @@ import dev.pvpanic.harness.oracle.Oracle;
 import dev.pvpanic.harness.oracle.QemuCapabilities;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Turns a guest config into the cells to run: resolves each cell's recipe and QEMU build, and marks
@@ -52,7 +57,7 @@ public final class MatrixPlan {
    */
   private void prepareBuilds(GuestConfig config, ImageRecipes recipes) {
     Optional<Path> base = config.file().map(f -> f.toAbsolutePath().getParent());
-    Map<String, Runnable> builds = new java.util.LinkedHashMap<>();
+    Map<String, Runnable> builds = new LinkedHashMap<>();
     for (Cell cell : config.cells()) {
       ImageRecipe recipe;
       try {
@@ -73,10 +78,9 @@ public final class MatrixPlan {
       return;
     }
     int threads = Math.min(builds.size(), Math.max(2, Runtime.getRuntime().availableProcessors()));
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (Runnable b : builds.values()) {
         done.add(
             pool.submit(
@@ -88,12 +92,12 @@ public final class MatrixPlan {
                   }
                 }));
       }
-      for (java.util.concurrent.Future<?> f : done) {
+      for (Future<?> f : done) {
         f.get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
