@@ -161,45 +161,44 @@ public final class MatrixRunner {
       Map<String, SnapshotGate> gates = new LinkedHashMap<>();
       Map<String, Double> ranks = buildRanks(byImage);
       // every image queued before a slot takes one, so the ranks choose the first builds
-      pipe.submitTogether(
-          () -> {
-            for (Map.Entry<String, List<PlannedCell>> e : byImage.entrySet()) {
-              String name = e.getKey();
-              List<PlannedCell> its = e.getValue();
-              pipe.submit(
-                  Pipeline.Kind.IMAGE,
-                  ranks.get(name),
-                  () -> {
-                    Optional<GuestImage> image =
-                        buildImage(session, name, its, run, listener, futures);
-                    if (image.isEmpty()) {
-                      return;
+      List<Pipeline.Ranked> images = new ArrayList<>();
+      for (Map.Entry<String, List<PlannedCell>> e : byImage.entrySet()) {
+        String name = e.getKey();
+        List<PlannedCell> its = e.getValue();
+        images.add(
+            new Pipeline.Ranked(
+                ranks.get(name),
+                () -> {
+                  Optional<GuestImage> image =
+                      buildImage(session, name, its, run, listener, futures);
+                  if (image.isEmpty()) {
+                    return;
+                  }
+                  for (PlannedCell p : its) {
+                    Optional<String> why = notApplicable(p, image.get());
+                    if (why.isPresent()) {
+                      listener.skipped(p, why.get());
+                      futures
+                          .get(p.cell().id())
+                          .complete(notRun(p, Verdict.NOT_APPLICABLE, why.get(), run));
+                      continue;
                     }
-                    for (PlannedCell p : its) {
-                      Optional<String> why = notApplicable(p, image.get());
-                      if (why.isPresent()) {
-                        listener.skipped(p, why.get());
-                        futures
-                            .get(p.cell().id())
-                            .complete(notRun(p, Verdict.NOT_APPLICABLE, why.get(), run));
-                        continue;
-                      }
-                      Job job = new Job(p, image.get(), run.artifacts(p));
-                      Runnable queueCell =
-                          () ->
-                              pipe.submit(
-                                  Pipeline.Kind.CELL,
-                                  CellCost.estimateSeconds(p),
-                                  () -> runner.runAndTell(job, cells, futures));
-                      if (options.cold()) {
-                        queueCell.run();
-                      } else {
-                        runner.afterSnapshot(job, cells, pipe, gates, queueCell);
-                      }
+                    Job job = new Job(p, image.get(), run.artifacts(p));
+                    Runnable queueCell =
+                        () ->
+                            pipe.submit(
+                                Pipeline.Kind.CELL,
+                                CellCost.estimateSeconds(p),
+                                () -> runner.runAndTell(job, cells, futures));
+                    if (options.cold()) {
+                      queueCell.run();
+                    } else {
+                      runner.afterSnapshot(job, cells, pipe, gates, queueCell);
                     }
-                  });
-            }
-          });
+                  }
+                }));
+      }
+      pipe.submitAll(Pipeline.Kind.IMAGE, images);
       pipe.awaitDone();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -85,12 +85,15 @@ final class Pipeline implements AutoCloseable {
     notifyAll();
   }
 
+  /** Work to queue with its rank. */
+  record Ranked(double rank, Runnable work) {}
+
   /**
-   * Runs {@code submissions} (calls of {@link #submit}) as one step: no slot takes a task before
-   * all of them are queued, so the ranks choose among all of them, not the first one queued.
+   * Queues {@code tasks} as one step: no slot takes one before all of them are queued, so the ranks
+   * choose among all of them, not the first one queued.
    */
-  synchronized void submitTogether(Runnable submissions) {
-    submissions.run();
+  synchronized void submitAll(Kind kind, List<Ranked> tasks) {
+    tasks.forEach(t -> submit(kind, t.rank(), t.work()));
   }
 
   /**

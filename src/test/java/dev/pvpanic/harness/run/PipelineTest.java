@@ -121,13 +121,28 @@ class PipelineTest {
   void tasksSubmittedTogetherAreAllQueuedBeforeASlotChooses() throws Exception {
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     try (Pipeline pipe = new Pipeline(1, e -> {})) {
-      // one slot takes the quickest image first: only if it sees both
-      pipe.submitTogether(
-          () -> {
-            pipe.submit(Pipeline.Kind.IMAGE, 330, () -> order.add("slow image"));
-            pause(200); // a free slot would have taken the slow one by now
-            pipe.submit(Pipeline.Kind.IMAGE, 30, () -> order.add("quick image"));
-          });
+      // one slot takes the quickest image first: only if it sees both. The list hands over its
+      // second task 200 ms after its first: a free slot would have taken the slow one by then.
+      List<Pipeline.Ranked> tasks =
+          List.of(
+              new Pipeline.Ranked(330, () -> order.add("slow image")),
+              new Pipeline.Ranked(30, () -> order.add("quick image")));
+      List<Pipeline.Ranked> slowToHandOver =
+          new java.util.AbstractList<>() {
+            @Override
+            public Pipeline.Ranked get(int i) {
+              if (i == 1) {
+                pause(200);
+              }
+              return tasks.get(i);
+            }
+
+            @Override
+            public int size() {
+              return tasks.size();
+            }
+          };
+      pipe.submitAll(Pipeline.Kind.IMAGE, slowToHandOver);
       pipe.awaitDone();
     }
     assertEquals(List.of("quick image", "slow image"), order);
